@@ -1,0 +1,1 @@
+"""Accounts and tokens: argon2 password hashes, HS256 JWTs, registration and login."""

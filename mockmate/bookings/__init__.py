@@ -1,0 +1,1 @@
+"""Expert marketplace domain rules: wire schemas, free slots, pricing, refunds, relevance, holds."""

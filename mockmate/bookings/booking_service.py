@@ -1,0 +1,210 @@
+"""Booking a session, and what its two parties do with it afterwards.
+
+Why this order when booking: the time is claimed first, by inserting one unique cell per 15
+minutes (`SlotCells.hold`), so of any number of concurrent requests exactly one gets it and
+the others answer `conflict` without ever having written a booking. Only then are the booking
+document and the PaymentIntent created (one idempotency key per booking, so a retried call
+cannot open two). If the provider fails, the booking is cancelled and its cells freed at once;
+if the process dies in between, the cells carry the hold's expiry and the sweeper frees them.
+"""
+
+import time
+import uuid
+from collections.abc import Callable
+from datetime import UTC, timedelta
+from typing import Any
+
+from pydantic import ValidationError
+
+from mockmate.bookings.holds import slot_keys
+from mockmate.bookings.payments import PaymentError, PaymentIntent, PaymentProvider
+from mockmate.bookings.pricing import quote
+from mockmate.bookings.queries import BookingListQuery
+from mockmate.bookings.refunds import Canceller
+from mockmate.bookings.schemas import (
+    Availability,
+    BookingRequest,
+    CandidateFeedback,
+    ExpertFeedback,
+)
+from mockmate.bookings.settlement import Party, Settlement, cancelled_changes
+from mockmate.bookings.slots import is_offered
+from mockmate.bookings.views import booking_view, iso, to_dt
+from mockmate.errors import ErrorCode, MockMateError, invalid_payload
+from mockmate.storage.bookings import BookingRepository, SlotCells
+from mockmate.storage.database import Document
+from mockmate.storage.experts import ExpertRepository
+from mockmate.storage.ledger import FeedbackRepository
+from mockmate.storage.users import User
+
+
+def party_of(user: User, booking: Document) -> Party | None:
+    if booking["candidate_id"] == user.id:
+        return "candidate"
+    if booking["expert_user_id"] == user.id:
+        return "expert"
+    return None
+
+
+class BookingService:
+    def __init__(
+        self, *, experts: ExpertRepository, bookings: BookingRepository, cells: SlotCells,
+        feedback: FeedbackRepository, settlement: Settlement, provider: PaymentProvider,
+        hold: timedelta, min_notice: timedelta, clock: Callable[[], float] = time.time,
+    ) -> None:
+        self.experts = experts
+        self.bookings = bookings
+        self.cells = cells
+        self.feedback = feedback
+        self.settlement = settlement
+        self.provider = provider
+        self._hold = hold
+        self._min_notice = min_notice
+        self._clock = clock
+
+    async def book(self, user: User, req: BookingRequest) -> tuple[Document, PaymentIntent]:
+        expert = await self.experts.get(req.expert_id)
+        if expert is None or expert["status"] != "active":
+            raise MockMateError(ErrorCode.NOT_FOUND, "no such expert")
+        if expert["user_id"] == user.id:
+            raise MockMateError(ErrorCode.INVALID_PAYLOAD, "you cannot book yourself")
+        rate = expert["pricing"].get(req.session_type)
+        if rate is None:
+            raise MockMateError(ErrorCode.INVALID_PAYLOAD,
+                                f"this expert does not offer {req.session_type} sessions")
+        now = self._clock()
+        start = req.start.astimezone(UTC)
+        end = start + timedelta(minutes=req.duration_min)
+        availability = Availability.model_validate(expert["availability"])
+        offered = is_offered(
+            start, req.duration_min, weekly=availability.windows(),
+            expert_tz=expert["time_zone"], now=to_dt(now),
+            blackout_dates=availability.blackout_dates, min_notice=self._min_notice,
+        )
+        if not offered:
+            raise MockMateError(
+                ErrorCode.INVALID_PAYLOAD,
+                "the expert does not offer this time; pick one from GET "
+                f"/api/experts/{expert['_id']}/slots",
+            )
+        try:
+            keys = slot_keys(expert["_id"], start, end)
+        except ValueError as exc:
+            raise MockMateError(ErrorCode.INVALID_PAYLOAD, str(exc)) from None
+        booking_id = uuid.uuid4().hex
+        expires = now + self._hold.total_seconds()
+        held = await self.cells.hold(keys, expert_id=expert["_id"], booking_id=booking_id,
+                                     first_ts=start.timestamp(), expires_ts=expires)
+        if not held:
+            raise MockMateError(ErrorCode.CONFLICT, "this time is no longer available")
+        split = quote(int(rate["hourly_cents"]), req.duration_min, expert["currency"])
+        doc: Document = {
+            "_id": booking_id, "expert_id": expert["_id"], "expert_user_id": expert["user_id"],
+            "candidate_id": user.id, "session_type": req.session_type,
+            "duration_min": req.duration_min, "start_ts": start.timestamp(),
+            "end_ts": end.timestamp(), "start_at": start.isoformat(), "cells": keys,
+            "price_cents": split.gross_cents, "fee_cents": split.fee_cents,
+            "net_cents": split.net_cents, "currency": split.currency,
+            "status": "pending_payment", "payment_state": "unpaid", "cells_state": "held",
+            "hold_expires_ts": expires, "refund_cents": 0, "refund_status": "none",
+            "payment": {"provider": self.provider.name, "intent_id": None,
+                        "client_secret": None},
+            "created_at": iso(now), "created_ts": now,
+        }
+        try:
+            await self.bookings.insert(doc)
+        except BaseException:
+            await self.cells.release(booking_id)
+            raise
+        try:
+            intent = await self.provider.create_intent(
+                booking_id=booking_id, amount_cents=split.gross_cents, currency=split.currency,
+                metadata={"booking_id": booking_id, "expert_id": expert["_id"],
+                          "candidate_id": user.id},
+                idempotency_key=f"booking-{booking_id}-intent",
+            )
+        except PaymentError as exc:
+            await self.bookings.transition(
+                booking_id, {"status": "pending_payment"},
+                cancelled_changes("system", None, "the payment could not be started",
+                                  self._clock()),
+            )
+            await self.settlement.release_cells(doc)
+            raise MockMateError(ErrorCode.UNAVAILABLE,
+                                f"payments are unavailable, try again later ({exc})") from None
+        payment = {"provider": self.provider.name, "intent_id": intent.id,
+                   "client_secret": intent.client_secret}
+        await self.bookings.set_fields(booking_id, {"payment": payment})
+        doc["payment"] = payment
+        return doc, intent
+
+    async def for_party(self, user: User, booking_id: str, *, admin_ok: bool = True) -> Document:
+        booking = await self.bookings.get(booking_id)
+        if booking is None or (party_of(user, booking) is None
+                               and not (admin_ok and user.is_admin)):
+            raise MockMateError(ErrorCode.NOT_FOUND, "no such booking")
+        return booking
+
+    async def view(self, user: User, booking: Document) -> dict[str, Any]:
+        feedback = await self.feedback.for_booking(booking["_id"])
+        return booking_view(booking, viewer_id=user.id, feedback=feedback)
+
+    async def list(self, user: User, q: BookingListQuery) -> dict[str, Any]:
+        docs, total = await self.bookings.for_user(
+            user.id, role=q.role, status=q.status, page=q.page, per_page=q.per_page
+        )
+        return {"bookings": [booking_view(d, viewer_id=user.id) for d in docs],
+                "page": q.page, "per_page": q.per_page, "total": total}
+
+    async def cancel(self, user: User, booking_id: str, reason: str) -> Document:
+        booking = await self.for_party(user, booking_id)
+        party = party_of(user, booking)
+        by: Canceller = "system" if party is None else party  # an admin cancels as MockMate
+        return await self.settlement.cancel(booking, by=by, actor_id=user.id, reason=reason)
+
+    async def no_show(self, user: User, booking_id: str) -> Document:
+        booking = await self.for_party(user, booking_id, admin_ok=False)
+        absent: Party = "expert" if party_of(user, booking) == "candidate" else "candidate"
+        return await self.settlement.no_show(booking, absent=absent, marked_by=user.id)
+
+    async def leave_feedback(
+        self, user: User, booking_id: str, body: dict[str, Any]
+    ) -> dict[str, Any]:
+        """The caller's feedback on the session: once per side, only after it ended."""
+        booking = await self.for_party(user, booking_id, admin_ok=False)
+        side = party_of(user, booking)
+        assert side is not None  # for_party let only the two parties through
+        model: type[CandidateFeedback | ExpertFeedback] = (
+            CandidateFeedback if side == "candidate" else ExpertFeedback
+        )
+        try:
+            parsed = model.model_validate(body)
+        except ValidationError as exc:
+            raise invalid_payload(exc) from None
+        if booking["status"] not in ("confirmed", "completed"):
+            raise MockMateError(ErrorCode.INVALID_STATE,
+                                f"a {booking['status']} booking takes no feedback")
+        now = self._clock()
+        if now < booking["end_ts"]:
+            raise MockMateError(ErrorCode.INVALID_STATE,
+                                "feedback opens when the session has ended")
+        other = booking["expert_user_id"] if side == "candidate" else booking["candidate_id"]
+        entry = {
+            "_id": f"{booking_id}:{side}", "booking_id": booking_id, "side": side,
+            "author_id": user.id, "subject_id": other, "expert_id": booking["expert_id"],
+            "body": parsed.model_dump(mode="json"), "created_at": iso(now), "created_ts": now,
+        }
+        added = await self.feedback.add(entry)
+        stored = entry if added else (await self.feedback.for_booking(booking_id)).get(side)
+        if stored is not None and side == "candidate":
+            # Idempotent: a repeat finishes counting a rating that a crash interrupted.
+            rated = CandidateFeedback.model_validate(stored["body"])
+            await self.experts.add_rating(
+                booking["expert_id"], booking_id, rated.rating, rated.would_recommend
+            )
+        if booking["status"] == "confirmed":
+            await self.settlement.complete(booking)
+        if not added:
+            raise MockMateError(ErrorCode.CONFLICT, "you already left feedback for this session")
+        return {"booking_id": booking_id, "side": side, **entry["body"],
+                "created_at": entry["created_at"]}

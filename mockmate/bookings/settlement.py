@@ -1,0 +1,324 @@
+"""A booking's money and time after it is placed: payment, cancellation, expiry, refunds,
+completion and no-shows, each as a conditional transition.
+
+Why one module: webhooks, users, admins and the sweeper (in any number of processes) all move
+bookings, often at the same moment. Every move here is a single conditional update on the
+booking (`status` and `payment_state` as they were read), so exactly one actor wins and only
+the winner does the follow-up work: writing the ledger, adjusting the expert's counters,
+asking the provider for a refund. Follow-ups are themselves idempotent (ledger `_id`s,
+refund idempotency keys, cells deleted by booking id), so redoing them after a crash is safe;
+the sweeper redoes the ones that can be interrupted (`cells_state: releasing`,
+`refund_status: pending`). A cancelled booking never changes status again, which is what
+makes deleting all of its cells always safe.
+"""
+
+import logging
+import secrets
+import time
+from collections.abc import Callable
+from typing import Any, Literal
+
+from mockmate.bookings.payments import (
+    PaymentError,
+    PaymentEvent,
+    PaymentProvider,
+    PaymentRequestError,
+)
+from mockmate.bookings.pricing import Split, refund_split
+from mockmate.bookings.refunds import CancellationNotAllowed, Canceller, refund_for_cancellation
+from mockmate.bookings.views import LIVE_STATUSES, iso, to_dt
+from mockmate.errors import ErrorCode, MockMateError
+from mockmate.interviews.emitter import Emitter
+from mockmate.storage.bookings import BookingRepository, SlotCells
+from mockmate.storage.database import Document
+from mockmate.storage.experts import ExpertRepository
+from mockmate.storage.ledger import LedgerRepository
+
+log = logging.getLogger(__name__)
+
+Party = Literal["candidate", "expert"]
+# A payment that arrives after its hold lapsed re-holds the time this long while confirming.
+SECURE_HOLD_S = 300.0
+PAYMENT_TIMEOUT = "payment timeout"
+TIME_TAKEN = "the time was booked by someone else after the payment hold expired"
+
+
+class Settlement:
+    def __init__(
+        self, *, bookings: BookingRepository, cells: SlotCells, ledger: LedgerRepository,
+        experts: ExpertRepository, provider: PaymentProvider, meeting_url_base: str,
+        emitter: Emitter | None = None, clock: Callable[[], float] = time.time,
+    ) -> None:
+        self.bookings = bookings
+        self.cells = cells
+        self.ledger = ledger
+        self.experts = experts
+        self.provider = provider
+        self._meeting_base = meeting_url_base.rstrip("/")
+        self._emitter = emitter
+        self._clock = clock
+
+    # Payments ---------------------------------------------------------------------------
+
+    async def payment_succeeded(self, booking: Document, event: PaymentEvent) -> str:
+        """Confirm the booking the customer paid for; if it can no longer be held (cancelled,
+        expired and taken), record the payment and refund it in full. Returns the outcome."""
+        booking_id, now = booking["_id"], self._clock()
+        known = booking.get("payment", {}).get("intent_id")
+        if known and event.intent_id and event.intent_id != known:
+            log.warning("payment %s does not belong to booking %s", event.intent_id, booking_id)
+            return "ignored"
+        if event.amount_cents and event.amount_cents != booking["price_cents"]:
+            log.warning("payment %s of %d cents for booking %s of %d cents: ignored",
+                        event.intent_id, event.amount_cents, booking_id, booking["price_cents"])
+            return "ignored"
+        if booking.get("payment_state") == "paid":
+            await self._record_payment(booking)  # a no-op unless a crash lost it
+            return "duplicate"
+        intent_id = event.intent_id or known or ""
+        if booking["status"] == "pending_payment":
+            secured = await self.cells.secure(
+                booking["cells"], expert_id=booking["expert_id"], booking_id=booking_id,
+                first_ts=booking["start_ts"], expires_ts=now + SECURE_HOLD_S,
+            )
+            if secured:
+                confirmed = await self.bookings.transition(
+                    booking_id, {"status": "pending_payment", "payment_state": "unpaid"},
+                    {"status": "confirmed", "payment_state": "paid", "paid_ts": now,
+                     "confirmed_ts": now, "payment.intent_id": intent_id,
+                     "meeting_url": f"{self._meeting_base}/{booking_id}-"
+                                    f"{secrets.token_urlsafe(8)}"},
+                )
+                if confirmed is not None:
+                    await self.cells.mark_booked(booking_id)
+                    await self._record_payment(confirmed)
+                    await self._notify(confirmed)
+                    return "confirmed"
+            else:
+                await self._cancel_unpaid(booking, TIME_TAKEN)
+        fresh = await self.bookings.get(booking_id)
+        if fresh is None or fresh["status"] != "cancelled":
+            return "duplicate"  # another delivery confirmed it meanwhile
+        await self.release_cells(fresh)  # whatever `secure` re-held
+        refunding = await self.bookings.transition(
+            booking_id, {"status": "cancelled", "payment_state": "unpaid"},
+            {"payment_state": "paid", "paid_ts": now, "payment.intent_id": intent_id,
+             "refund_cents": booking["price_cents"], "refund_status": "pending",
+             "refund_requested_ts": now,
+             "refund_policy": "Paid after the booking was cancelled: full refund"},
+        )
+        if refunding is None:
+            return "duplicate"
+        await self._record_payment(refunding)
+        await self.settle_refund(refunding)
+        return "refunded"
+
+    async def payment_failed(self, booking: Document, event: PaymentEvent) -> str:
+        message = event.failure_message or "the payment failed"
+        cancelled = await self._cancel_unpaid(booking, f"payment failed: {message}")
+        return "cancelled" if cancelled else "ignored"
+
+    async def expire(self, booking: Document) -> bool:
+        """Cancel an unpaid booking whose hold has lapsed (any process may try; one wins)."""
+        now = self._clock()
+        cancelled = await self.bookings.transition(
+            booking["_id"],
+            {"status": "pending_payment", "payment_state": "unpaid",
+             "hold_expires_ts": {"$lt": now}},
+            cancelled_changes("system", None, PAYMENT_TIMEOUT, now),
+        )
+        if cancelled is None:
+            return False
+        await self._after_unpaid_cancel(cancelled)
+        return True
+
+    async def _cancel_unpaid(self, booking: Document, reason: str) -> Document | None:
+        cancelled = await self.bookings.transition(
+            booking["_id"], {"status": "pending_payment", "payment_state": "unpaid"},
+            cancelled_changes("system", None, reason, self._clock()),
+        )
+        if cancelled is not None:
+            await self._after_unpaid_cancel(cancelled)
+        return cancelled
+
+    async def _after_unpaid_cancel(self, booking: Document) -> None:
+        await self.release_cells(booking)
+        await self.cancel_intent(booking)
+        await self._notify(booking)
+
+    async def cancel_intent(self, booking: Document) -> None:
+        """Best effort: a PaymentIntent left open could still be paid, which a later
+        `payment_succeeded` would refund anyway."""
+        intent_id = booking.get("payment", {}).get("intent_id")
+        if not intent_id:
+            return
+        try:
+            await self.provider.cancel_intent(
+                intent_id=intent_id, idempotency_key=f"booking-{booking['_id']}-cancel-intent"
+            )
+        except PaymentError as exc:
+            log.info("could not cancel payment %s of booking %s: %s",
+                     intent_id, booking["_id"], exc)
+
+    # Cancellation, completion, no-shows -------------------------------------------------
+
+    async def cancel(
+        self, booking: Document, *, by: Canceller, actor_id: str | None, reason: str
+    ) -> Document:
+        """Cancel under the refund policy and start the refund; the cancelled booking."""
+        for _ in range(3):  # a payment or another cancel may move it while we decide
+            if booking["status"] not in LIVE_STATUSES:
+                raise MockMateError(ErrorCode.INVALID_STATE,
+                                    f"a {booking['status']} booking cannot be cancelled")
+            now = self._clock()
+            paid = booking["price_cents"] if booking.get("payment_state") == "paid" else 0
+            try:
+                refund = refund_for_cancellation(by, to_dt(booking["start_ts"]), to_dt(now), paid)
+            except CancellationNotAllowed as exc:
+                raise MockMateError(ErrorCode.INVALID_STATE, str(exc)) from None
+            changes = cancelled_changes(by, actor_id, reason, now)
+            changes.update(refund_cents=refund.refund_cents, refund_percent=refund.percent,
+                           refund_policy=refund.reason,
+                           refund_status="pending" if refund.refund_cents else "none",
+                           refund_requested_ts=now)
+            done = await self.bookings.transition(
+                booking["_id"],
+                {"status": booking["status"], "payment_state": booking["payment_state"]},
+                changes,
+            )
+            if done is not None:
+                break
+            fresh = await self.bookings.get(booking["_id"])
+            if fresh is None:
+                raise MockMateError(ErrorCode.NOT_FOUND, "no such booking")
+            booking = fresh
+        else:
+            raise MockMateError(ErrorCode.CONFLICT, "the booking keeps changing; try again")
+        await self.release_cells(done)
+        if paid and by != "system":  # an admin cancelling is neither party's record
+            await self.experts.bump(done["expert_id"], {f"{by}_cancellations": 1})
+        if not paid:
+            await self.cancel_intent(done)
+        await self._notify(done)
+        return await self.settle_refund(done)
+
+    async def complete(self, booking: Document) -> Document | None:
+        now = self._clock()
+        done = await self.bookings.transition(
+            booking["_id"], {"status": "confirmed"}, {"status": "completed", "completed_ts": now}
+        )
+        if done is not None:
+            await self.experts.bump(done["expert_id"], {"completed_sessions": 1},
+                                    last_session_ts=float(done["end_ts"]))
+            await self._notify(done)
+        return done
+
+    async def no_show(self, booking: Document, *, absent: Party, marked_by: str) -> Document:
+        now = self._clock()
+        if booking["status"] != "confirmed":
+            raise MockMateError(ErrorCode.INVALID_STATE,
+                                f"a {booking['status']} booking cannot be marked as a no-show")
+        if now < booking["start_ts"]:
+            raise MockMateError(ErrorCode.INVALID_STATE, "the session has not started yet")
+        changes: dict[str, Any] = {
+            "status": "no_show", "no_show_ts": now,
+            "no_show": {"party": absent, "marked_by": marked_by, "at": iso(now)},
+        }
+        if absent == "expert":
+            changes.update(refund_cents=booking["price_cents"], refund_percent=100,
+                           refund_status="pending", refund_requested_ts=now,
+                           refund_policy="The expert did not attend: full refund")
+        done = await self.bookings.transition(booking["_id"], {"status": "confirmed"}, changes)
+        if done is None:
+            raise MockMateError(ErrorCode.INVALID_STATE, "the booking changed meanwhile")
+        await self.experts.bump(done["expert_id"], {f"{absent}_no_shows": 1})
+        await self._notify(done)
+        return await self.settle_refund(done)
+
+    # Follow-ups (idempotent; the sweeper retries them) ------------------------------------
+
+    async def release_cells(self, booking: Document) -> None:
+        await self.cells.release(booking["_id"])
+        await self.bookings.set_fields(booking["_id"], {"cells_state": "released"})
+
+    async def settle_refund(self, booking: Document) -> Document:
+        """Refund what the booking owes through the provider (once, by idempotency key) and
+        reverse the ledger in proportion; the booking as it is afterwards."""
+        if booking.get("refund_status") != "pending":
+            return booking
+        try:
+            refund = await self.provider.refund(
+                intent_id=booking.get("payment", {}).get("intent_id", ""),
+                amount_cents=int(booking["refund_cents"]),
+                idempotency_key=f"booking-{booking['_id']}-refund",
+                reason=f"cancelled by {booking.get('cancelled_by') or 'no-show'}",
+            )
+        except PaymentRequestError as exc:
+            log.error("refund of booking %s refused: %s", booking["_id"], exc)
+            failed = await self.bookings.transition(
+                booking["_id"], {"refund_status": "pending"},
+                {"refund_status": "failed", "refund_error": str(exc)},
+            )
+            return failed or booking
+        except PaymentError as exc:
+            log.warning("refund of booking %s will be retried: %s", booking["_id"], exc)
+            return booking
+        done = await self.bookings.transition(
+            booking["_id"], {"refund_status": "pending"},
+            {"refund_status": "succeeded", "refund_id": refund.id, "refunded_ts": self._clock()},
+        )
+        if done is None:
+            return await self.bookings.get(booking["_id"]) or booking
+        reversal = refund_split(_split(done), int(done["refund_cents"]))
+        if await self.ledger.record(self._entry(done, "refund", refund.id, reversal, -1)):
+            await self.experts.bump(done["expert_id"], {"earnings_cents": -reversal.net_cents})
+        return done
+
+    async def _record_payment(self, booking: Document) -> None:
+        intent_id = booking.get("payment", {}).get("intent_id")
+        entry = self._entry(booking, "payment", intent_id, _split(booking), 1)
+        if await self.ledger.record(entry):
+            deltas = {"earnings_cents": booking["net_cents"]}
+            if booking["status"] in ("confirmed", "completed", "no_show"):
+                deltas["sessions_booked"] = 1
+            await self.experts.bump(booking["expert_id"], deltas)
+
+    def _entry(
+        self, booking: Document, kind: str, reference: str | None, split: Split, sign: int
+    ) -> Document:
+        now = self._clock()
+        return {
+            "_id": f"{booking['_id']}:{kind}", "booking_id": booking["_id"], "kind": kind,
+            "expert_id": booking["expert_id"], "expert_user_id": booking["expert_user_id"],
+            "candidate_id": booking["candidate_id"],
+            "gross_cents": sign * split.gross_cents, "fee_cents": sign * split.fee_cents,
+            "net_cents": sign * split.net_cents, "currency": split.currency,
+            "provider": booking.get("payment", {}).get("provider"), "reference": reference,
+            "created_at": iso(now), "created_ts": now,
+        }
+
+    async def _notify(self, booking: Document) -> None:
+        """`booking:update {booking_id, status}` to both parties' sockets (best effort)."""
+        if self._emitter is None:
+            return
+        data = {"booking_id": booking["_id"], "status": booking["status"]}
+        for user_id in {booking["candidate_id"], booking["expert_user_id"]}:
+            try:
+                await self._emitter.to_user(user_id, "booking:update", data)
+            except Exception:
+                log.warning("could not notify %s about booking %s", user_id, booking["_id"],
+                            exc_info=True)
+
+
+def cancelled_changes(
+    by: Canceller, actor_id: str | None, reason: str, now: float
+) -> Document:
+    """The fields every cancellation sets (the refund fields are overridden when owed)."""
+    return {"status": "cancelled", "cancelled_by": by, "cancel_actor": actor_id,
+            "cancel_reason": reason, "cancelled_ts": now, "cells_state": "releasing",
+            "refund_cents": 0, "refund_status": "none"}
+
+
+def _split(booking: Document) -> Split:
+    return Split(gross_cents=booking["price_cents"], fee_cents=booking["fee_cents"],
+                 net_cents=booking["net_cents"], currency=booking["currency"])

@@ -1,0 +1,77 @@
+"""The booking sweeper: frees time nobody paid for and finishes interrupted work.
+
+Why in every process: the process that placed a hold may die, so expiry cannot be a timer in
+that process. Every process sweeps on an interval; each step is a conditional transition or
+an idempotent delete, so several sweepers (and the request handlers) never fight over a
+booking. One sweep:
+1. cancels unpaid bookings past `hold_expires_ts` ("payment timeout") and frees their cells;
+2. removes orphaned cells: lapsed holds whose booking does not exist (the process died between
+   inserting the cells and the booking) or is no longer live;
+3. frees the cells of cancelled bookings whose release was interrupted;
+4. retries refunds that the provider did not complete;
+5. completes confirmed sessions once the no-show window after their end has passed.
+"""
+
+import logging
+import time
+from collections.abc import Callable
+
+from mockmate.bookings.settlement import Settlement
+from mockmate.bookings.views import LIVE_STATUSES
+from mockmate.storage.bookings import BookingRepository, SlotCells
+from mockmate.tasks import repeat_every
+
+log = logging.getLogger(__name__)
+
+RETRY_AFTER_S = 10.0  # leave work this fresh to the request that started it
+NO_SHOW_WINDOW_S = 24 * 3600.0  # a no-show can be reported this long after the session ends
+
+
+class BookingSweeper:
+    def __init__(
+        self, *, bookings: BookingRepository, cells: SlotCells, settlement: Settlement,
+        interval_s: float, clock: Callable[[], float] = time.time,
+    ) -> None:
+        self.bookings = bookings
+        self.cells = cells
+        self.settlement = settlement
+        self.interval_s = interval_s
+        self._clock = clock
+
+    async def run_forever(self) -> None:
+        await repeat_every(self.interval_s, self._sweep_and_log, what="booking sweep")
+
+    async def _sweep_and_log(self) -> None:
+        done = await self.sweep_once()
+        if any(done.values()):
+            log.info("booking sweep: %s", done)
+
+    async def sweep_once(self) -> dict[str, int]:
+        now = self._clock()
+        done = dict.fromkeys(("expired", "orphans", "released", "refunds", "completed"), 0)
+        for booking in await self.bookings.find(
+            {"status": "pending_payment", "hold_expires_ts": {"$lt": now}}
+        ):
+            done["expired"] += await self.settlement.expire(booking)
+        for cell in await self.cells.stale_holds(now):
+            owner = await self.bookings.get(cell["booking_id"])
+            if owner is None or owner["status"] not in LIVE_STATUSES:
+                await self.cells.drop(cell["_id"], cell["booking_id"])
+                done["orphans"] += 1
+            elif owner["status"] == "confirmed":  # confirmed, then interrupted
+                await self.cells.promote(cell["_id"], cell["booking_id"])
+        for booking in await self.bookings.find(
+            {"cells_state": "releasing", "cancelled_ts": {"$lt": now - RETRY_AFTER_S}}
+        ):
+            await self.settlement.release_cells(booking)
+            done["released"] += 1
+        for booking in await self.bookings.find(
+            {"refund_status": "pending", "refund_requested_ts": {"$lt": now - RETRY_AFTER_S}}
+        ):
+            settled = await self.settlement.settle_refund(booking)
+            done["refunds"] += settled.get("refund_status") != "pending"
+        for booking in await self.bookings.find(
+            {"status": "confirmed", "end_ts": {"$lt": now - NO_SHOW_WINDOW_S}}
+        ):
+            done["completed"] += await self.settlement.complete(booking) is not None
+        return done

@@ -1,0 +1,151 @@
+"""What clients see of stored experts and bookings (CONTRACT.md "Marketplace").
+
+Why one place: the same expert or booking is answered by several endpoints and by the data
+export, and what a caller may see depends on who they are (the expert's own documents and
+earnings, a booking's meeting link and client secret only for its parties). Keeping the
+shaping here keeps the storage layout (epoch `*_ts` fields, internal flags) off the wire.
+"""
+
+from datetime import UTC, datetime
+from typing import Any
+
+from mockmate.storage.database import Document
+
+DOCUMENT_TYPES = ("identity", "employment", "education")
+LIVE_STATUSES = ("pending_payment", "confirmed")
+
+
+def to_dt(ts: float) -> datetime:
+    return datetime.fromtimestamp(float(ts), UTC)
+
+
+def iso(ts: float | None) -> str | None:
+    """Epoch seconds as ISO 8601 in UTC with an offset ("...+00:00"), None for None/0."""
+    return to_dt(ts).isoformat() if ts else None
+
+
+def _rate(count: int, total: int) -> float:
+    return round(min(1.0, count / total), 4) if total else 0.0
+
+
+def performance(stats: Document, *, private: bool) -> dict[str, Any]:
+    """The expert's running performance; earnings only for the expert and admins."""
+    ratings = int(stats.get("rating_count", 0))
+    booked = int(stats.get("sessions_booked", 0))
+    out: dict[str, Any] = {
+        "average_rating": round(stats.get("rating_sum", 0) / ratings, 2) if ratings else None,
+        "rating_count": ratings,
+        "would_recommend_rate": _rate(int(stats.get("would_recommend", 0)), ratings),
+        "completed_sessions": int(stats.get("completed_sessions", 0)),
+        "sessions_booked": booked,
+        "cancellation_rate": _rate(int(stats.get("expert_cancellations", 0)), booked),
+        "no_show_rate": _rate(int(stats.get("expert_no_shows", 0)), booked),
+        "last_session_at": iso(stats.get("last_session_ts")),
+    }
+    if private:
+        out["earnings_cents"] = int(stats.get("earnings_cents", 0))
+    return out
+
+
+def document_view(doc_type: str, meta: Document) -> dict[str, Any]:
+    return {
+        "id": meta["id"],
+        "type": doc_type,
+        "status": meta["status"],
+        "filename": meta.get("filename"),
+        "content_type": meta.get("content_type"),
+        "size_bytes": meta.get("size_bytes"),
+        "uploaded_at": meta.get("uploaded_at"),
+        "notes": meta.get("notes"),
+        "reviewed_at": meta.get("reviewed_at"),
+    }
+
+
+def expert_view(doc: Document, *, private: bool = False) -> dict[str, Any]:
+    """An expert as clients see it; `private` (the expert or an admin) adds the documents,
+    the user id and earnings."""
+    out: dict[str, Any] = {
+        "id": doc["_id"],
+        "status": doc["status"],
+        **{key: doc.get(key) for key in (
+            "first_name", "last_name", "bio", "time_zone", "languages", "current_role",
+            "current_company", "years_experience", "industries", "company_types",
+            "specialties", "pricing", "currency", "availability",
+        )},
+        "session_types": sorted(doc.get("pricing", {})),
+        "performance": performance(doc.get("stats", {}), private=private),
+        "created_at": doc.get("created_at"),
+        "activated_at": doc.get("activated_at"),
+    }
+    if private:
+        out["user_id"] = doc["user_id"]
+        documents = doc.get("documents", {})
+        out["documents"] = [
+            document_view(t, documents[t]) for t in DOCUMENT_TYPES if t in documents
+        ]
+    return out
+
+
+def booking_view(
+    doc: Document, *, viewer_id: str, feedback: dict[str, Document] | None = None
+) -> dict[str, Any]:
+    """A booking as its candidate, its expert or an admin sees it."""
+    party = doc["candidate_id"] == viewer_id or doc["expert_user_id"] == viewer_id
+    payment = doc.get("payment", {})
+    out: dict[str, Any] = {
+        "id": doc["_id"],
+        "status": doc["status"],
+        "role": "candidate" if doc["candidate_id"] == viewer_id
+        else "expert" if doc["expert_user_id"] == viewer_id else None,
+        "expert_id": doc["expert_id"],
+        "candidate_id": doc["candidate_id"],
+        "session_type": doc["session_type"],
+        "start": iso(doc["start_ts"]),
+        "end": iso(doc["end_ts"]),
+        "duration_min": doc["duration_min"],
+        "price_cents": doc["price_cents"],
+        "currency": doc["currency"],
+        "hold_expires_at": iso(doc["hold_expires_ts"]),
+        "created_at": doc.get("created_at"),
+        "provider": payment.get("provider"),
+        "test_mode": payment.get("provider") == "test",
+        "paid": bool(doc.get("paid_ts")),
+        "meeting_url": doc.get("meeting_url") if party else None,
+        "confirmed_at": iso(doc.get("confirmed_ts")),
+        "cancelled_at": iso(doc.get("cancelled_ts")),
+        "cancelled_by": doc.get("cancelled_by"),
+        "cancel_reason": doc.get("cancel_reason"),
+        "refund_cents": int(doc.get("refund_cents", 0)),
+        "refund_status": doc.get("refund_status", "none"),
+        "completed_at": iso(doc.get("completed_ts")),
+        "no_show": doc.get("no_show"),
+    }
+    if doc["candidate_id"] == viewer_id and doc["status"] == "pending_payment":
+        out["payment"] = {
+            "provider": payment.get("provider"),
+            "client_secret": payment.get("client_secret"),
+            "amount_cents": doc["price_cents"],
+            "currency": doc["currency"],
+        }
+    if feedback is not None:
+        out["feedback"] = {
+            side: {**entry["body"], "created_at": entry.get("created_at")}
+            if (entry := feedback.get(side)) else None
+            for side in ("candidate", "expert")
+        }
+    return out
+
+
+def ledger_view(entry: Document) -> dict[str, Any]:
+    return {
+        "id": entry["_id"],
+        "booking_id": entry["booking_id"],
+        "kind": entry["kind"],
+        "gross_cents": entry["gross_cents"],
+        "fee_cents": entry["fee_cents"],
+        "net_cents": entry["net_cents"],
+        "currency": entry["currency"],
+        "provider": entry.get("provider"),
+        "reference": entry.get("reference"),
+        "created_at": entry.get("created_at"),
+    }

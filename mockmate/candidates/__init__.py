@@ -1,0 +1,1 @@
+"""What a candidate has beyond interviews: profile, progress, and their data as a whole."""

@@ -1,0 +1,72 @@
+"""The post-answer and post-interview hooks that move a candidate's progress.
+
+They run from the evaluation jobs (any process, possibly twice), turn the hook events into
+the pure steps of `gamification.progress` in the user's own time zone, store the result with
+a version check, write the ledger, and tell the user (`gamification:update`). A repeated
+step earns nothing and sends nothing.
+"""
+
+import logging
+from datetime import UTC, date, datetime
+
+from mockmate.evaluators.hooks import AnswerEvaluated, InterviewCompleted
+from mockmate.gamification import progress as rules
+from mockmate.gamification.streaks import local_day
+from mockmate.interviews.emitter import Emitter
+from mockmate.storage.database import as_datetime
+from mockmate.storage.leaderboard import Leaderboard
+from mockmate.storage.profiles import ProfileRepository
+from mockmate.storage.progress import ProgressRepository
+from mockmate.storage.users import UserRepository
+
+log = logging.getLogger(__name__)
+
+
+class ProgressHooks:
+    def __init__(
+        self, *, users: UserRepository, profiles: ProfileRepository,
+        progress: ProgressRepository, leaderboard: Leaderboard, emitter: Emitter,
+    ) -> None:
+        self._users = users
+        self._profiles = profiles
+        self._progress = progress
+        self._leaderboard = leaderboard
+        self._emit = emitter
+
+    async def interview_started(self, user_id: str, interview_id: str) -> None:
+        await self._progress.change(user_id, lambda p: rules.record_started(p, interview_id))
+
+    async def answer_evaluated(self, event: AnswerEvaluated) -> None:
+        if await self._users.by_id(event.user_id) is None:
+            return  # the account was deleted while the answer was being evaluated
+        # The day is the one the candidate practiced on, however late the evaluation is.
+        at = as_datetime(event.answer.get("created_at")) or datetime.now(UTC)
+        day = local_day(at, await self._profiles.time_zone(event.user_id))
+        step = await self._progress.change(event.user_id, lambda p: rules.record_answer(
+            p, answer_id=event.answer_id, category=event.question.category,
+            difficulty=event.question.difficulty, score=event.evaluation.score, day=day, at=at,
+        ))
+        await self._after(event.user_id, step, day)
+
+    async def interview_completed(self, event: InterviewCompleted) -> None:
+        if await self._users.by_id(event.user_id) is None:
+            return
+        at = datetime.now(UTC)
+        day = local_day(at, await self._profiles.time_zone(event.user_id))
+        step = await self._progress.change(event.user_id, lambda p: rules.record_interview(
+            p, interview_id=event.interview_id, average=event.overall_score,
+            answered=event.answered, duration_s=event.duration_s, day=day, at=at,
+        ))
+        await self._after(event.user_id, step, day)
+
+    async def _after(self, user_id: str, step: rules.Step, day: date) -> None:
+        # Also after a repeat: it finishes copying awards a crash left in the outbox.
+        await self._progress.record(step.progress)
+        if step.repeated:
+            return
+        average = step.progress.statistics.average_score
+        if average is not None:
+            await self._leaderboard.set(user_id, average)
+        update = step.update(day)
+        if update is not None and update["xp_gained"]:
+            await self._emit.to_user(user_id, "gamification:update", update)

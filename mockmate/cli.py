@@ -1,0 +1,68 @@
+"""The `mockmate` command: `serve` runs a server process, `token` prints a JWT for a user."""
+
+import argparse
+import asyncio
+import logging
+import sys
+from contextlib import AsyncExitStack
+
+from aiohttp import web
+
+from mockmate.auth.accounts import Accounts
+from mockmate.auth.tokens import TokenIssuer
+from mockmate.config import Settings
+from mockmate.server.embedded import EmbeddedMongo, running_embedded_mongo
+from mockmate.server.runtime import jwt_secret
+from mockmate.storage.database import connect, ensure_indexes
+from mockmate.storage.users import UserRepository
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="mockmate", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+    serve = commands.add_parser("serve", help="run one server process")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8080)
+    token = commands.add_parser("token", help="print a token for USER_EMAIL (created if new)")
+    token.add_argument("email")
+    token.add_argument("--admin", action="store_true", help="give the user the admin role")
+    args = parser.parse_args(argv)
+    settings = Settings()
+    if args.command == "serve":
+        return _serve(settings, args.host, args.port)
+    print(asyncio.run(_token(settings, args.email, args.admin)))
+    return 0
+
+
+def _serve(settings: Settings, host: str, port: int) -> int:
+    logging.basicConfig(
+        level=settings.log_level.upper(),
+        format="%(asctime)s %(levelname)s %(name)s [%(process)d] %(message)s",
+    )
+    from mockmate.server.app import create_app
+
+    # A short shutdown timeout: long-polling requests would otherwise hold a stop for ~25 s.
+    web.run_app(create_app(settings), host=host, port=port, print=None, shutdown_timeout=5.0)
+    return 0
+
+
+async def _token(settings: Settings, email: str, admin: bool) -> str:
+    async with AsyncExitStack() as stack:
+        url = settings.mongodb_url or running_embedded_mongo(settings.data_dir)
+        if not url:
+            # No server is running on this data dir: open its database ourselves.
+            embedded = EmbeddedMongo(settings.data_dir)
+            url = await asyncio.to_thread(embedded.start, record=False)
+            stack.callback(embedded.stop)
+        client = connect(url)
+        stack.push_async_callback(client.close)
+        db = client[settings.mongodb_db]
+        await ensure_indexes(db)
+        accounts = Accounts(UserRepository(db), TokenIssuer(jwt_secret(settings),
+                                                            settings.jwt_ttl_s))
+        user = await accounts.ensure_user(email, admin=admin)
+        return accounts.token_for(user)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Answer evaluation: delivery analytics, scoring, and the post-answer hook pipeline."""

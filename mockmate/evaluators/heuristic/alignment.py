@@ -1,0 +1,38 @@
+"""The job-alignment mark: how much of the job description (and role) the answer speaks to.
+
+With a job description, the answer is matched against its most frequent content words; the
+matched and missing ones also feed the feedback. Without one the mark is a neutral
+placeholder, nudged up a little when the answer uses the vocabulary of the role's title.
+"""
+
+from mockmate.evaluators.heuristic.features import AnswerFeatures
+from mockmate.evaluators.heuristic.text import keyword_counts, stem
+from mockmate.evaluators.heuristic.vocabulary import JD_SKIP, ROLE_VOCAB
+from mockmate.evaluators.models import EvaluationContext
+
+NEUTRAL_JOB_ALIGNMENT = 6.0
+
+
+def job_alignment(
+    ctx: EvaluationContext, feats: AnswerFeatures
+) -> tuple[float, tuple[str, ...], tuple[str, ...]]:
+    """Mark, matched and missing job keywords; neutral (~6) without a job description."""
+    answer = feats.content_set
+    substance = min(1.0, len(feats.content) / 20)
+    role_words = keyword_counts(ctx.role, JD_SKIP)
+    if not ctx.job_description.strip():
+        role_vocab = {
+            stem(w)
+            for r, vocab in ROLE_VOCAB.items()
+            if stem(r) in role_words
+            for w in vocab.split()
+        }
+        bonus = min(1.0, 0.25 * len(role_vocab & answer))
+        return 1.0 + (NEUTRAL_JOB_ALIGNMENT - 1.0 + bonus) * substance, (), ()
+    counts = keyword_counts(ctx.job_description, JD_SKIP)
+    counts.update({s: v for s, v in role_words.items() if s not in counts})
+    ranked = sorted(counts.items(), key=lambda kv: (-kv[1][0], kv[1][1]))[:25]
+    matched = tuple(shown for s, (_, _, shown) in ranked if s in answer)
+    missing = tuple(shown for s, (_, _, shown) in ranked if s not in answer)
+    target = max(3.0, min(8.0, 0.3 * len(ranked)))
+    return 2.0 + 8.0 * min(1.0, len(matched) / target) * substance, matched, missing

@@ -1,0 +1,127 @@
+"""The five rubric marks, and the relevance and examples rules they start from.
+
+`score` computes every mark from the answer's features and the question's profile, and is
+the one place where the criteria interact: specifics and expertise only count in proportion
+to how on-topic the answer is, and text that isn't prose is pulled towards the bottom. The
+relevance and examples rules live here; clarity, technical depth and job alignment have
+modules of their own.
+"""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from mockmate.evaluators.heuristic.alignment import job_alignment
+from mockmate.evaluators.heuristic.clarity import clarity
+from mockmate.evaluators.heuristic.cues import distinct_labels
+from mockmate.evaluators.heuristic.depth import distinct_hits, reflection, technical
+from mockmate.evaluators.heuristic.features import AnswerFeatures
+from mockmate.evaluators.heuristic.findings import Feedback
+from mockmate.evaluators.heuristic.question import QuestionProfile
+from mockmate.evaluators.heuristic.text import Term
+from mockmate.evaluators.models import EvaluationContext, Rubric
+
+
+@dataclass(frozen=True)
+class Marks:
+    """The final marks, with what the feedback needs to know about how they were reached."""
+
+    relevance: float
+    matched_keywords: tuple[str, ...]
+    topic_hits: int
+    examples: float
+    clarity: float
+    technical_accuracy: float
+    tech_hits: tuple[Term, ...]
+    job_alignment: float
+    jd_matched: tuple[str, ...]
+    jd_missing: tuple[str, ...]
+
+    def rubric(self) -> Rubric:
+        return Rubric(
+            relevance=self.relevance,
+            examples=self.examples,
+            clarity=self.clarity,
+            technical_accuracy=self.technical_accuracy,
+            job_alignment=self.job_alignment,
+        )
+
+
+def mark(value: float) -> float:
+    return round(min(10.0, max(1.0, value)), 1)
+
+
+def score(
+    ctx: EvaluationContext, feats: AnswerFeatures, question: QuestionProfile, fb: Feedback
+) -> Marks:
+    # Garbage (no function words at all) is not prose: shrink every mark towards 1.
+    prose = min(1.0, 0.3 + 5.0 * feats.stopword_ratio) if feats.word_count else 0.0
+
+    def final(value: float) -> float:
+        return mark(1.0 + (value - 1.0) * prose)
+
+    relevance_raw, matched, topic_hits = relevance(feats, question)
+    # Specifics and expertise only count when they illustrate *this* question.
+    topic_factor = 0.5 + 0.5 * min(1.0, relevance_raw / 0.5)
+    hits = distinct_hits(feats, question.tech_terms) if question.technical else ()
+    example_mark = 1.0 + (examples(feats, question, hits) - 1.0) * topic_factor
+    clarity_mark = clarity(ctx.delivery, feats, question, fb)
+    tech = technical(feats, question, hits) if question.technical else reflection(feats, question)
+    tech = 1.0 + (tech - 1.0) * topic_factor
+    job, jd_matched, jd_missing = job_alignment(ctx, feats)
+    return Marks(
+        relevance=final(1.0 + 9.0 * relevance_raw),
+        matched_keywords=matched,
+        topic_hits=topic_hits,
+        examples=final(example_mark),
+        clarity=final(clarity_mark),
+        technical_accuracy=final(tech),
+        tech_hits=hits,
+        job_alignment=final(job),
+        jd_matched=jd_matched,
+        jd_missing=jd_missing,
+    )
+
+
+def relevance(
+    feats: AnswerFeatures, question: QuestionProfile
+) -> tuple[float, tuple[str, ...], int]:
+    """0..1 from question keywords covered, topic vocabulary used and share of on-topic words;
+    with the keywords matched and the number of topic terms used."""
+    if not feats.content:
+        return 0.0, (), 0
+    answer = feats.content_set
+    matched = tuple(word for s, word in question.keywords.items() if s in answer)
+    coverage = len(matched) / len(question.keywords) if question.keywords else 0.5
+    topic_hits = sum(1 for t in question.topic_terms if feats.has(t))
+    topical = len(matched) + topic_hits
+    density = sum(1 for s in feats.content if s in question.topic_stems) / len(feats.content)
+    # Topic vocabulary can stand in for the question's literal words (a story about an outage
+    # answers "a time you failed" without using the word).
+    raw = (
+        0.45 * min(1.0, max(coverage / 0.6, 0.8 * topic_hits / 6))
+        + 0.35 * min(1.0, topical / 6)
+        + 0.20 * min(1.0, density / 0.08)
+    )
+    return raw * min(1.0, 0.35 + len(feats.content) / 30), matched, topic_hits
+
+
+def examples(feats: AnswerFeatures, question: QuestionProfile, hits: Sequence[Term]) -> float:
+    """Raw examples mark: actions, numbers, names and concrete nouns, minus vagueness."""
+    planned_weight = 0.15 if question.category == "behavioral" else 0.35
+    metrics = len(distinct_labels(feats.metrics))
+    points = (
+        1.0
+        + min(3.0, 0.8 * len(feats.past_actions) + planned_weight * len(feats.planned_actions))
+        + min(3.0, 1.0 * metrics + 0.3 * feats.bare_numbers)
+        + min(1.5, 0.5 * len(feats.named))
+        + min(1.5, 0.3 * feats.concrete_nouns)
+    )
+    if question.technical:
+        # A conceptual answer is made concrete by precise mechanisms, code and worked cases.
+        points += (
+            min(2.0, 0.4 * len(hits))
+            + min(1.5, 0.75 * feats.example_markers)
+            + min(1.5, 0.5 * feats.code_terms)
+        )
+    vagueness = len(feats.vague) + 0.4 * len(feats.soft_vague) + 0.5 * len(feats.hand_wavy)
+    return points - min(4.0, vagueness)

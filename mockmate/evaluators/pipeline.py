@@ -1,0 +1,166 @@
+"""The background jobs that follow an answer: evaluate it, run the post-answer hooks, and
+announce the interview's final scores once every answer is evaluated.
+
+Both jobs are idempotent: the evaluation is stored only if none is, hooks are marked per
+cause, and the completion is announced by whichever job flips the interview's
+`completion_sent` flag, so crashes and retries never double anything. An interview is
+finalized only once every answer is evaluated and its hooks are done; every answer's job
+tries to finalize after its hooks, so the last one to finish does.
+"""
+
+import logging
+from typing import Any, Protocol
+
+from mockmate.evaluators.base import AnswerEvaluator
+from mockmate.evaluators.hooks import AnswerEvaluated, HookRegistry, InterviewCompleted
+from mockmate.evaluators.models import Delivery, Evaluation, EvaluationContext
+from mockmate.evaluators.scoring import summarize_scores
+from mockmate.interviews.emitter import Emitter
+from mockmate.questions.models import Question
+from mockmate.storage import interviews as interview_status
+from mockmate.storage.answers import AnswerRepository
+from mockmate.storage.database import as_datetime
+from mockmate.storage.interviews import InterviewRepository
+
+log = logging.getLogger(__name__)
+
+
+class Budget(Protocol):
+    async def take(self, user_id: str, calls: int = 1) -> bool: ...
+
+
+class EvaluationPipeline:
+    def __init__(
+        self,
+        *,
+        evaluator: AnswerEvaluator,
+        answers: AnswerRepository,
+        interviews: InterviewRepository,
+        hooks: HookRegistry,
+        emitter: Emitter,
+        offline: AnswerEvaluator | None = None,
+        budget: Budget | None = None,
+    ):
+        self._evaluator = evaluator
+        # With a budget, a user who has spent today's LLM calls is judged by `offline`.
+        self._offline = offline or evaluator
+        self._budget = budget
+        self._answers = answers
+        self._interviews = interviews
+        self._hooks = hooks
+        self._emit = emitter
+
+    async def evaluate_answer(self, payload: dict[str, Any]) -> None:
+        answer = await self._answers.get(str(payload["answer_id"]))
+        if answer is None:
+            return  # deleted with its interview, or never accepted
+        interview = await self._interviews.get(answer["interview_id"])
+        if interview is None:
+            return
+        question = Question.model_validate(
+            answer.get("question") or interview["questions"][answer["index"]]
+        )
+        if "evaluation" in answer:
+            evaluation = Evaluation.model_validate(answer["evaluation"])
+        else:
+            evaluator = self._evaluator
+            if self._budget is not None and not await self._budget.take(answer["user_id"]):
+                evaluator = self._offline
+            evaluation = await evaluator.evaluate(_context(interview, answer, question))
+            if not await self._answers.store_evaluation(
+                answer["_id"], evaluation.model_dump(mode="json")
+            ):
+                stored = await self._answers.get(answer["_id"])
+                if stored is None or "evaluation" not in stored:
+                    return
+                evaluation = Evaluation.model_validate(stored["evaluation"])
+        # Sent on every (re)run: a retry after a crash may repeat it; clients key on answer_id.
+        await self._emit.to_user(
+            answer["user_id"],
+            "answer:evaluation",
+            {
+                "session_id": answer["interview_id"],
+                "index": answer["index"],
+                "answer_id": answer["_id"],
+                **evaluation.model_dump(mode="json"),
+            },
+        )
+        await self._hooks.answer_evaluated(
+            AnswerEvaluated(
+                user_id=answer["user_id"],
+                interview_id=answer["interview_id"],
+                answer_id=answer["_id"],
+                index=answer["index"],
+                question=question,
+                evaluation=evaluation,
+                answer=answer,
+            )
+        )
+        await self.finalize_interview({"interview_id": answer["interview_id"]})
+
+    async def finalize_interview(self, payload: dict[str, Any]) -> None:
+        interview_id = str(payload["interview_id"])
+        interview = await self._interviews.get(interview_id)
+        if (
+            interview is None
+            or interview["status"] != interview_status.COMPLETED
+            or interview.get("completion_sent")
+        ):
+            return
+        answers = await self._answers.for_interview(interview_id)
+        if any("evaluation" not in a for a in answers):
+            return  # the job of the answer still unevaluated finalizes after it
+        if not await self._hooks.answer_hooks_done([a["_id"] for a in answers]):
+            # An answer's job is still running its hooks; it finalizes when they are done,
+            # so what the interview completes (progress, the final event) comes after theirs.
+            return
+        overall, by_category = summarize_scores(
+            (a["category"], float(a["evaluation"]["score"])) for a in answers
+        )
+        completed = InterviewCompleted(
+            user_id=interview["user_id"],
+            interview_id=interview_id,
+            overall_score=overall,
+            category_scores=by_category,
+            answered=len(answers),
+            skipped=len(interview.get("skipped", [])),
+            duration_s=_duration(interview.get("started_at"), interview.get("ended_at")),
+        )
+        await self._hooks.interview_completed(completed)
+        if await self._interviews.mark_completion_sent(
+            interview_id, overall_score=overall, category_scores=by_category
+        ):
+            await self._emit.to_user(
+                completed.user_id,
+                "interview:complete",
+                {
+                    "session_id": interview_id,
+                    "overall_score": overall,
+                    "category_scores": by_category,
+                    "answered": completed.answered,
+                    "skipped": completed.skipped,
+                    "duration_s": completed.duration_s,
+                },
+            )
+
+
+def _context(
+    interview: dict[str, Any], answer: dict[str, Any], question: Question
+) -> EvaluationContext:
+    transcript = answer.get("transcript") or {}
+    delivery = transcript.get("delivery")
+    return EvaluationContext(
+        question=question,
+        answer_text=transcript.get("text") or answer.get("text", ""),
+        role=interview.get("role", ""),
+        job_description=interview.get("job_description", ""),
+        resume_text=interview.get("resume_text", ""),
+        delivery=Delivery.model_validate(delivery) if delivery else None,
+    )
+
+
+def _duration(started_at: object, ended_at: object) -> float:
+    started, ended = as_datetime(started_at), as_datetime(ended_at)
+    if started is None or ended is None:
+        return 0.0
+    return round(max(0.0, (ended - started).total_seconds()), 1)

@@ -1,0 +1,1 @@
+"""Socket.IO event handlers: validate the payload, call the domain, answer with an ack."""

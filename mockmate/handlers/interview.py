@@ -1,0 +1,45 @@
+"""The contract's interview events, each mapped to one domain operation."""
+
+from collections.abc import Awaitable, Callable
+
+from mockmate.handlers.connections import Connection
+from mockmate.handlers.dispatch import Ack, Dispatcher
+from mockmate.interviews.answers import AnswerService
+from mockmate.interviews.payloads import AnswerChunk, SessionRef, StartInterview, SubmitAnswer
+from mockmate.interviews.service import InterviewService
+
+
+def register(dispatch: Dispatcher, interviews: InterviewService, answers: AnswerService) -> None:
+    async def start(conn: Connection, p: StartInterview) -> Ack:
+        return await interviews.start(conn.user_id, p)
+
+    async def resume(conn: Connection, p: SessionRef) -> Ack:
+        return await interviews.resume(conn.user_id, p.session_id)
+
+    async def submit(conn: Connection, p: SubmitAnswer) -> Ack:
+        return await answers.submit(conn.user_id, p)
+
+    async def chunk(conn: Connection, p: AnswerChunk) -> Ack:
+        return await answers.chunk(conn.user_id, p)
+
+    dispatch.on("interview:start", StartInterview, start)
+    dispatch.on("interview:resume", SessionRef, resume)
+    dispatch.on("answer:submit", SubmitAnswer, submit)
+    dispatch.on("answer:chunk", AnswerChunk, chunk)
+    for name, op in (
+        ("interview:next", interviews.next),
+        ("interview:skip", interviews.skip),
+        ("interview:repeat", interviews.repeat),
+        ("interview:pause", interviews.pause),
+        ("interview:end", interviews.end),
+    ):
+        dispatch.on(name, SessionRef, _session_op(op))
+
+
+def _session_op(
+    op: Callable[[str, str], Awaitable[Ack]],
+) -> Callable[[Connection, SessionRef], Awaitable[Ack]]:
+    async def handle(conn: Connection, p: SessionRef) -> Ack:
+        return await op(conn.user_id, p.session_id)
+
+    return handle

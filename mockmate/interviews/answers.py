@@ -1,0 +1,211 @@
+"""Taking answers: typed text, a whole recording, or chunks; and transcribing them.
+
+What the candidate submits is validated (a recording is decoded once to prove it is usable
+audio), stored (the recording in GridFS, the answer in MongoDB) and a durable
+`transcribe_answer` job queued, all before the ack. The job, on any worker, transcribes,
+measures delivery, sends `answer:transcript`, moves the session on, and queues evaluation.
+"""
+
+import asyncio
+import logging
+import uuid
+from typing import Any
+
+from mockmate.config import Settings
+from mockmate.errors import ErrorCode, MockMateError
+from mockmate.evaluators.delivery import analyse_delivery, pace_flag
+from mockmate.interviews.flow import EVALUATE_ANSWER, TRANSCRIBE_ANSWER, SessionFlow
+from mockmate.interviews.payloads import AnswerChunk, SubmitAnswer
+from mockmate.jobs.queue import JobQueue
+from mockmate.speech.base import SpeechError, SpeechToText
+from mockmate.speech.codec import decode_to_pcm16k, sniff_format
+from mockmate.state import session as ops
+from mockmate.state.answer_buffer import AnswerBuffer
+from mockmate.state.machine import State
+from mockmate.state.session import InterviewSession
+from mockmate.storage.answers import AnswerRepository
+from mockmate.storage.audio import AudioStore
+
+log = logging.getLogger(__name__)
+
+TRANSCRIPTION_FAILED_MESSAGE = (
+    "we could not transcribe that answer; please answer again or type it"
+)
+
+
+def check_text_limit(field: str, value: str | None, limit: int) -> None:
+    if value is not None and len(value) > limit:
+        raise MockMateError(
+            ErrorCode.TOO_LARGE, f"{field} is longer than {limit} characters", field=field
+        )
+
+
+class AnswerService:
+    def __init__(
+        self,
+        *,
+        settings: Settings,
+        flow: SessionFlow,
+        answers: AnswerRepository,
+        audio: AudioStore,
+        buffer: AnswerBuffer,
+        queue: JobQueue,
+        stt: SpeechToText,
+    ):
+        self._settings = settings
+        self._flow = flow
+        self._answers = answers
+        self._audio = audio
+        self._buffer = buffer
+        self._queue = queue
+        self._stt = stt
+
+    async def owned(self, session_id: str, user_id: str) -> InterviewSession:
+        session = await self._flow.sessions.get(session_id)
+        ops.ensure_owner(session, user_id)
+        return session
+
+    async def chunk(self, user_id: str, p: AnswerChunk) -> dict[str, Any]:
+        session = await self.owned(p.session_id, user_id)
+        ops.receive_chunk(session, p.index)  # refuse before storing anything
+        receipt = await self._buffer.append(session.id, p.index, p.seq, p.data)
+        if session.state is not State.RECEIVING_ANSWER:
+            await self._flow.change(session.id, user_id, lambda s: ops.receive_chunk(s, p.index))
+        else:
+            await self._flow.sessions.touch(session)
+        return {"received_bytes": receipt.received_bytes, "next_seq": receipt.next_seq}
+
+    async def submit(self, user_id: str, p: SubmitAnswer) -> dict[str, Any]:
+        session = await self.owned(p.session_id, user_id)
+        answer_id = uuid.uuid4().hex
+        ops.submit_answer(session, p.index, answer_id)  # refuse before storing anything
+        question = session.questions[p.index]
+        doc: dict[str, Any] = {
+            "_id": answer_id, "interview_id": session.id, "user_id": user_id,
+            "index": p.index, "question_id": question.id, "category": question.category,
+            # As asked: a follow-up may replace a planned question after the interview began.
+            "question": question.model_dump(mode="json"),
+        }
+        if p.text is not None:
+            doc.update(self._text_answer(p.text))
+        else:
+            recording = p.audio
+            if recording is None:
+                recording = await self._buffer.read(session.id, p.index)
+            if not recording:
+                raise MockMateError(
+                    ErrorCode.INVALID_PAYLOAD, "nothing to submit: send text, audio, or chunks"
+                )
+            doc.update(await self._audio_answer(recording, p.format, doc))
+        await self._answers.create(doc)
+        await self._queue.enqueue(TRANSCRIBE_ANSWER, {"answer_id": answer_id})
+        try:
+            after = await self._flow.change(
+                session.id, user_id, lambda s: ops.submit_answer(s, p.index, answer_id)
+            )
+        except MockMateError:
+            await self._discard(doc)  # the session moved on; nothing was accepted
+            raise
+        await self._buffer.clear(session.id, p.index)  # any chunks are now superseded
+        if after.index == p.index and after.answers.get(p.index) != answer_id:
+            # Its transcription job ran first and failed (`ops.submit_answer`): the answer
+            # is gone already, and the candidate answers this question again.
+            await self._flow.emit_state(after)
+            raise MockMateError(
+                ErrorCode.UNAVAILABLE, TRANSCRIPTION_FAILED_MESSAGE, retryable=True
+            )
+        return {"answer_id": answer_id}
+
+    def _text_answer(self, raw: str) -> dict[str, Any]:
+        text = raw.strip()
+        if not text:
+            raise MockMateError(ErrorCode.INVALID_PAYLOAD, "the answer is empty", field="text")
+        check_text_limit("text", text, self._settings.max_answer_chars)
+        transcript = {"text": text, "confidence": 1.0, "duration_s": 0.0, "delivery": None}
+        return {"kind": "text", "text": text, "transcript": transcript}
+
+    async def _audio_answer(
+        self, recording: bytes, fmt: str | None, doc: dict[str, Any]
+    ) -> dict[str, Any]:
+        if len(recording) > self._settings.max_answer_bytes:
+            raise MockMateError(
+                ErrorCode.TOO_LARGE,
+                f"an answer may hold at most {self._settings.max_answer_bytes} bytes",
+            )
+        fmt = (fmt or sniff_format(recording) or "").lower() or None
+        pcm = await asyncio.to_thread(
+            decode_to_pcm16k, recording, fmt, max_seconds=self._settings.max_answer_seconds
+        )
+        file_id = await self._audio.save(
+            recording, interview_id=doc["interview_id"], user_id=doc["user_id"],
+            answer_id=doc["_id"], fmt=fmt or "unknown",
+        )
+        return {"kind": "audio", "format": fmt, "audio_file_id": file_id,
+                "audio_bytes": len(recording), "duration_s": round(pcm.duration_s, 2)}
+
+    async def _discard(self, doc: dict[str, Any]) -> None:
+        await self._answers.delete(doc["_id"])
+        if doc.get("audio_file_id"):
+            await self._audio.delete(doc["audio_file_id"])
+
+    # --- the transcription job --------------------------------------------------------
+
+    async def transcribe_answer(self, payload: dict[str, Any]) -> None:
+        answer = await self._answers.get(str(payload["answer_id"]))
+        if answer is None:
+            return
+        transcript = answer.get("transcript")
+        if transcript is None:
+            try:
+                transcript = await self._transcribe(answer)
+            except (SpeechError, MockMateError) as exc:
+                # A recording that no longer decodes is as final as a failed transcription:
+                # retrying the job would leave the candidate waiting in `transcribing`.
+                await self._transcription_failed(answer, exc)
+                return
+            if not await self._answers.store_transcript(answer["_id"], transcript):
+                stored = await self._answers.get(answer["_id"])
+                transcript = (stored or {}).get("transcript") or transcript
+        answer_id, session_id, user_id = answer["_id"], answer["interview_id"], answer["user_id"]
+        index = answer["index"]
+        await self._flow.emit(user_id, "answer:transcript", {
+            "session_id": session_id, "index": index, "answer_id": answer_id, **transcript,
+        })
+        await self._flow.try_change(
+            session_id, user_id, lambda s: ops.transcribed(s, index, answer_id)
+        )
+        await self._queue.enqueue(EVALUATE_ANSWER, {"answer_id": answer_id})
+
+    async def _transcribe(self, answer: dict[str, Any]) -> dict[str, Any]:
+        recording = await self._audio.load(answer["audio_file_id"])
+        if recording is None:
+            raise SpeechError("the recording is no longer stored", retryable=False)
+        pcm = await asyncio.to_thread(
+            decode_to_pcm16k, recording, answer.get("format"),
+            max_seconds=self._settings.max_answer_seconds,
+        )
+        result = await self._stt.transcribe(pcm)
+        delivery = analyse_delivery(result.text, pcm)
+        return {
+            "text": result.text, "confidence": round(result.confidence, 3),
+            "duration_s": round(pcm.duration_s, 2),
+            "delivery": {**delivery.model_dump(mode="json"),
+                         "pace": pace_flag(delivery.words_per_minute)},
+        }
+
+    async def _transcription_failed(
+        self, answer: dict[str, Any], exc: SpeechError | MockMateError
+    ) -> None:
+        """Tell the candidate and let them answer again (by voice or text)."""
+        answer_id, session_id, user_id = answer["_id"], answer["interview_id"], answer["user_id"]
+        index = answer["index"]
+        log.warning("transcription of %s failed: %s", answer_id, exc)
+        await self._discard(answer)
+        await self._flow.try_change(
+            session_id, user_id, lambda s: ops.transcription_failed(s, index, answer_id)
+        )
+        await self._flow.emit(user_id, "error", {
+            "session_id": session_id, "code": "unavailable",
+            "message": TRANSCRIPTION_FAILED_MESSAGE,
+            "retryable": True,
+        })

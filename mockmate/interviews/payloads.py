@@ -1,0 +1,83 @@
+"""Client → server interview payloads, as the contract defines them.
+
+Strict models: a wrong type is an `invalid_payload`, never silently coerced. Unknown fields
+are ignored so that newer clients keep working against this server.
+"""
+
+from typing import Annotated, Self
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from mockmate.domain import Difficulty, InterviewType, QuestionCategory
+from mockmate.state.session import AudioFormat
+
+# Hard caps against absurd payloads; the configurable, user-facing limits are checked by
+# the service and answer `too_large`.
+_HUGE = 1_000_000
+SessionId = Annotated[str, Field(min_length=1, max_length=64)]
+
+
+class _Payload(BaseModel):
+    model_config = ConfigDict(strict=True, extra="ignore", frozen=True)
+
+
+class OwnQuestion(_Payload):
+    text: str = Field(min_length=1, max_length=2000)
+    category: QuestionCategory | None = None
+    skills: list[str] = Field(default_factory=list, max_length=20)
+
+
+class StartInterview(_Payload):
+    role: str = Field(min_length=1, max_length=200)
+    job_description: str | None = Field(None, max_length=_HUGE)
+    resume_text: str | None = Field(None, max_length=_HUGE)
+    interview_type: InterviewType
+    difficulty: Difficulty
+    question_count: int | None = Field(None, ge=1, le=20)
+    template: str | None = Field(None, max_length=100)
+    voice: str | None = Field(None, max_length=100)
+    audio_format: AudioFormat = "pcm_16000"
+    auto_advance: bool = True
+    # Follow-up questions may replace planned ones (never the candidate's own questions).
+    adaptive: bool = True
+    # False: questions come as text only (no `interview:audio`, no synthesis on the server).
+    speak: bool = True
+    questions: list[OwnQuestion] | None = Field(None, min_length=1, max_length=20)
+
+    @model_validator(mode="after")
+    def _count_given(self) -> Self:
+        if self.question_count is None and not self.questions:
+            raise ValueError("question_count is required unless questions are given")
+        return self
+
+    @property
+    def count(self) -> int:
+        if self.question_count is not None:
+            return self.question_count
+        assert self.questions
+        return len(self.questions)
+
+
+class SessionRef(_Payload):
+    session_id: SessionId
+
+
+class SubmitAnswer(_Payload):
+    session_id: SessionId
+    index: int = Field(ge=0, le=1000)
+    format: str | None = Field(None, max_length=32)
+    audio: bytes | None = None
+    text: str | None = Field(None, max_length=_HUGE)
+
+    @model_validator(mode="after")
+    def _one_kind(self) -> Self:
+        if self.audio is not None and self.text is not None:
+            raise ValueError("send either audio or text, not both")
+        return self
+
+
+class AnswerChunk(_Payload):
+    session_id: SessionId
+    index: int = Field(ge=0, le=1000)
+    seq: int = Field(ge=0)
+    data: bytes

@@ -1,0 +1,226 @@
+"""The interview use cases: start, move through questions, pause, end, resume, expire.
+
+Each operation checks ownership and applies a pure state operation through `SessionFlow`
+(compare-and-set in Redis, then announcements and follow-ups), so acks stay fast and every
+state change is announced as `interview:state`. Answers are taken by `AnswerService`.
+"""
+
+import logging
+import random
+import time
+import uuid
+from collections.abc import Awaitable, Callable, Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+from mockmate.config import Settings
+from mockmate.errors import ErrorCode, MockMateError
+from mockmate.evaluators.pipeline import Budget
+from mockmate.interviews.answers import check_text_limit
+from mockmate.interviews.flow import Operation, SessionFlow
+from mockmate.interviews.payloads import StartInterview
+from mockmate.questions.models import Question, QuestionGenerator
+from mockmate.questions.selection import select_questions
+from mockmate.questions.templates import Template, get_template
+from mockmate.state import session as ops
+from mockmate.state.answer_buffer import AnswerBuffer
+from mockmate.state.machine import State
+from mockmate.state.session import InterviewSession
+from mockmate.storage import interviews as interview_status
+from mockmate.storage.answers import AnswerRepository
+from mockmate.storage.interviews import InterviewRepository
+from mockmate.storage.users import UserRepository
+
+log = logging.getLogger(__name__)
+
+
+class InterviewService:
+    def __init__(
+        self,
+        *,
+        settings: Settings,
+        flow: SessionFlow,
+        interviews: InterviewRepository,
+        answers: AnswerRepository,
+        buffer: AnswerBuffer,
+        bank: Sequence[Question],
+        generator: QuestionGenerator | None = None,
+        budget: Budget | None = None,
+        on_started: Callable[[str, str], Awaitable[None]] | None = None,
+        users: UserRepository | None = None,
+    ):
+        self._settings = settings
+        self._on_started = on_started
+        self._users = users
+        self._flow = flow
+        self._sessions = flow.sessions
+        self._interviews = interviews
+        self._answers = answers
+        self._buffer = buffer
+        self._bank = bank
+        self._generator = generator
+        self._budget = budget
+
+    async def start(self, user_id: str, p: StartInterview) -> dict[str, Any]:
+        if self._users is not None and await self._users.by_id(user_id) is None:
+            # A socket that outlived its account (deleted from another device).
+            raise MockMateError(ErrorCode.UNAUTHORIZED, "this account no longer exists")
+        for field in ("job_description", "resume_text"):
+            check_text_limit(field, getattr(p, field), self._settings.max_text_field_chars)
+        questions = await self._choose_questions(user_id, p)
+        now = time.time()
+        session = InterviewSession(
+            id=uuid.uuid4().hex, user_id=user_id, questions=questions,
+            auto_advance=p.auto_advance, voice=p.voice, audio_format=p.audio_format,
+            adaptive=p.adaptive, pinned=len(p.questions or ()), speak=p.speak,
+            created_at=now, updated_at=now,
+        )
+        await self._sessions.create(session)
+        try:
+            await self._interviews.create({
+                "_id": session.id, "user_id": user_id, "role": p.role,
+                "interview_type": p.interview_type, "difficulty": p.difficulty,
+                "job_description": p.job_description or "", "resume_text": p.resume_text or "",
+                "template": p.template, "question_count": len(questions),
+                "auto_advance": p.auto_advance, "adaptive": p.adaptive, "speak": p.speak,
+                "voice": p.voice,
+                "audio_format": p.audio_format,
+                "questions": [q.model_dump(mode="json") for q in questions],
+                "follow_up_count": 0,
+                "started_at": datetime.now(UTC),
+            })
+        except Exception as exc:
+            await self._sessions.discard(session.id, user_id)
+            log.exception("could not store interview %s", session.id)
+            raise MockMateError(ErrorCode.UNAVAILABLE, "storage is unavailable; try again") from exc
+        if self._on_started is not None:
+            try:
+                await self._on_started(user_id, session.id)
+            except Exception:  # statistics must not stop an interview
+                log.exception("could not count the start of interview %s", session.id)
+        session = await self._flow.change(session.id, user_id, ops.start)
+        return {"session_id": session.id, "state": session.state.value,
+                "total_questions": session.total}
+
+    async def next(self, user_id: str, session_id: str) -> dict[str, Any]:
+        return await self._simple(user_id, session_id, ops.next_question)
+
+    async def skip(self, user_id: str, session_id: str) -> dict[str, Any]:
+        session = await self.owned(session_id, user_id)
+        result = await self._simple(user_id, session_id, ops.skip)
+        await self._buffer.clear(session_id, session.index)  # a half-spoken answer is dropped
+        return result
+
+    async def repeat(self, user_id: str, session_id: str) -> dict[str, Any]:
+        return await self._simple(user_id, session_id, ops.repeat)
+
+    async def pause(self, user_id: str, session_id: str) -> dict[str, Any]:
+        return await self._simple(user_id, session_id, ops.pause)
+
+    async def end(self, user_id: str, session_id: str) -> dict[str, Any]:
+        return await self._simple(user_id, session_id, ops.end)
+
+    async def resume(self, user_id: str, session_id: str) -> dict[str, Any]:
+        session = await self.owned(session_id, user_id)
+        if session.state is State.PAUSED:
+            session = await self._flow.change(session_id, user_id, ops.resume)
+        else:
+            await self._sessions.touch(session)
+        return {"snapshot": await self.snapshot(session)}
+
+    async def snapshot(self, session: InterviewSession) -> dict[str, Any]:
+        answers = await self._answers.for_interview(session.id)
+        question = session.current_question
+        return {
+            "session_id": session.id,
+            "state": session.state.value,
+            "index": session.index,
+            "total": session.total,
+            "auto_advance": session.auto_advance,
+            "question": question.wire() if question else None,
+            "current_answered": session.current_answered,
+            "answers": [
+                {
+                    "index": a["index"], "answer_id": a["_id"],
+                    "text": (a.get("transcript") or {}).get("text"),
+                    "evaluation": a.get("evaluation"),
+                }
+                for a in answers
+            ],
+            "skipped": session.skipped,
+            "received_bytes": await self._buffer.received_bytes(session.id, session.index),
+        }
+
+    async def owned(self, session_id: str, user_id: str) -> InterviewSession:
+        session = await self._sessions.get(session_id)
+        ops.ensure_owner(session, user_id)
+        return session
+
+    async def sweep_expired(self) -> int:
+        """Mark interviews whose session timed out as abandoned; returns how many."""
+        count = 0
+        for session_id in await self._sessions.expired_ids():
+            if await self._sessions.exists(session_id):
+                continue  # refreshed just now
+            doc = await self._interviews.get(session_id)
+            user_id = doc["user_id"] if doc else None
+            if doc is not None:
+                await self._interviews.finish(
+                    session_id, status=interview_status.ABANDONED,
+                    answered=len(await self._answers.for_interview(session_id)),
+                    skipped=[],
+                )
+            if await self._sessions.forget_expired(session_id, user_id) and user_id:
+                count += 1
+                await self._flow.emit(
+                    user_id, "interview:state",
+                    {"session_id": session_id, "state": State.ABANDONED.value},
+                )
+        return count
+
+    async def _within_budget(self, user_id: str) -> bool:
+        if self._budget is None or await self._budget.take(user_id):
+            return True
+        await self._flow.emit(user_id, "error", {
+            "code": "limit_reached", "retryable": False,
+            "message": "today's AI budget is spent: questions come from the offline bank and "
+                       "answers are scored offline until tomorrow (UTC)",
+        })
+        return False
+
+    async def _simple(self, user_id: str, session_id: str, op: Operation) -> dict[str, Any]:
+        session = await self._flow.change(session_id, user_id, op)
+        return {"state": session.state.value}
+
+    async def _choose_questions(self, user_id: str, p: StartInterview) -> list[Question]:
+        template: Template | None = None
+        if p.template:
+            try:
+                template = get_template(p.template)
+            except KeyError:
+                raise MockMateError(
+                    ErrorCode.INVALID_PAYLOAD, f"unknown template '{p.template}'",
+                    field="template",
+                ) from None
+        default_category = "technical" if p.interview_type == "technical" else "behavioral"
+        own = [
+            Question(
+                id=f"own:{n}", text=q.text.strip(), category=q.category or default_category,
+                difficulty=p.difficulty, skills=tuple(s.lower() for s in q.skills),
+            )
+            for n, q in enumerate(p.questions or [])
+        ][: p.count]
+        missing = p.count - len(own)
+        if missing <= 0:
+            return own
+        if self._generator is not None and await self._within_budget(user_id):
+            return own + await self._generator.generate(
+                p.role, p.job_description or "", p.resume_text or "", p.interview_type,
+                p.difficulty, missing, template,
+            )
+        return own + select_questions(
+            self._bank, role=p.role, interview_type=p.interview_type,
+            difficulty=p.difficulty, count=missing, job_description=p.job_description or "",
+            resume_text=p.resume_text or "", template=template,
+            rng=random.Random(),
+        )

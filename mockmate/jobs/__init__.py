@@ -1,0 +1,1 @@
+"""Durable background jobs on Redis Streams (evaluation, post-answer hooks)."""

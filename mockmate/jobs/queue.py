@@ -1,0 +1,208 @@
+"""A durable job queue on a Redis Stream with one consumer group shared by every process.
+
+A job is accepted once XADD returns, so it survives the crash of the process that made it.
+Consumers in any process read new jobs with XREADGROUP and acknowledge them only after the
+handler succeeds; a job whose consumer died (or failed) stays pending and is reclaimed with
+XAUTOCLAIM once it has been idle for `claim_idle_s`. While a handler runs, its consumer
+renews the claim (XCLAIM ... JUSTID resets the idle time), so a long job, such as
+transcribing a five-minute answer, is not taken over while its worker is alive. A job that
+keeps failing is moved to a dead-letter stream after `max_attempts` deliveries. Handlers
+must therefore be idempotent.
+"""
+
+import asyncio
+import contextlib
+import json
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from redis.asyncio import Redis
+from redis.exceptions import ResponseError
+
+from mockmate.tasks import raise_if_cancelling
+
+log = logging.getLogger(__name__)
+
+JobHandler = Callable[[dict[str, Any]], Awaitable[None]]
+# Told (kind, outcome) after every attempt: "ok", "failed", "dead" or "unknown".
+JobObserver = Callable[[str, str], None]
+
+
+class JobQueue:
+    def __init__(
+        self,
+        redis: Redis,
+        *,
+        prefix: str,
+        consumer_prefix: str,
+        claim_idle_s: float,
+        max_attempts: int,
+        blocking_reads: bool = True,
+        stop_grace_s: float = 3.0,
+        observe: JobObserver | None = None,
+    ):
+        self._redis = redis
+        self.stream = f"{prefix}:jobs"
+        self.dead_stream = f"{prefix}:jobs:dead"
+        self._group = "workers"
+        self._consumer_prefix = consumer_prefix
+        self._claim_idle_ms = int(claim_idle_s * 1000)
+        self._max_attempts = max_attempts
+        # fakeredis cannot wake a blocked XREADGROUP, so there we poll and are woken locally.
+        self._blocking = blocking_reads
+        self._handlers: dict[str, JobHandler] = {}
+        self._wake = asyncio.Event()
+        self._stop_grace_s = stop_grace_s
+        self._observe = observe or (lambda kind, outcome: None)
+        self._stopping = False
+
+    def register(self, kind: str, handler: JobHandler) -> None:
+        self._handlers[kind] = handler
+
+    async def ensure_group(self) -> None:
+        try:
+            await self._redis.xgroup_create(self.stream, self._group, id="0", mkstream=True)
+        except ResponseError as exc:
+            if "BUSYGROUP" not in str(exc):
+                raise
+
+    async def enqueue(self, kind: str, payload: dict[str, Any]) -> str:
+        message_id = await self._redis.xadd(
+            self.stream, {"kind": kind, "payload": json.dumps(payload)}
+        )
+        self._wake.set()
+        return message_id.decode() if isinstance(message_id, bytes) else str(message_id)
+
+    async def run(self, workers: int) -> None:
+        """Consume jobs with `workers` concurrent consumers until cancelled.
+
+        On cancellation the consumers stop between jobs rather than being cancelled inside
+        a Redis call (redis-py can lose a cancellation that lands in a blocking read and
+        leave the connection waiting forever); a job still running after `stop_grace_s` is
+        cancelled and, unacknowledged, is retried by another consumer.
+        """
+        await self.ensure_group()
+        self._stopping = False
+        consumers = [
+            asyncio.create_task(self._consume(f"{self._consumer_prefix}-{n}"))
+            for n in range(workers)
+        ]
+        try:
+            await asyncio.wait(consumers, return_when=asyncio.FIRST_EXCEPTION)
+        finally:
+            self._stopping = True
+            self._wake.set()
+            _, running = await asyncio.wait(consumers, timeout=self._stop_grace_s)
+            for task in running:
+                task.cancel()
+            await asyncio.gather(*consumers, return_exceptions=True)
+
+    async def _consume(self, consumer: str) -> None:
+        claim_every = max(self._claim_idle_ms / 2000, 0.05)
+        loop = asyncio.get_running_loop()
+        next_claim = 0.0
+        while not self._stopping:
+            try:
+                if loop.time() >= next_claim:
+                    next_claim = loop.time() + claim_every
+                    for message in await self._reclaim(consumer):
+                        await self._process(consumer, *message)
+                block_ms = int(min(claim_every, 1.0) * 1000)
+                for message in await self._read(consumer, block_ms):
+                    await self._process(consumer, *message)
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                raise_if_cancelling()
+                if self._stopping:
+                    return  # a read interrupted by shutdown
+                log.exception("job consumer %s failed; retrying", consumer)
+                await asyncio.sleep(1.0)
+
+    async def _read(self, consumer: str, block_ms: int) -> list[tuple[str, dict[bytes, bytes]]]:
+        response: Any = await self._redis.xreadgroup(
+            self._group,
+            consumer,
+            {self.stream: ">"},
+            count=1,
+            block=block_ms if self._blocking else None,
+        )
+        messages = [(_id(mid), fields) for _, batch in response or [] for mid, fields in batch]
+        if not messages and not self._blocking:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), block_ms / 1000)
+            self._wake.clear()
+        return messages
+
+    async def _reclaim(self, consumer: str) -> list[tuple[str, dict[bytes, bytes]]]:
+        """Take over jobs another consumer left unacknowledged for too long."""
+        result = await self._redis.xautoclaim(
+            self.stream, self._group, consumer, min_idle_time=self._claim_idle_ms,
+            start_id="0-0", count=10,
+        )
+        claimed = [(_id(mid), fields) for mid, fields in result[1] if fields]
+        keep = []
+        for message_id, fields in claimed:
+            pending = await self._redis.xpending_range(
+                self.stream, self._group, min=message_id, max=message_id, count=1
+            )
+            deliveries = int(pending[0]["times_delivered"]) if pending else 1
+            if deliveries > self._max_attempts:
+                log.error("job %s failed %d times; moved to %s", message_id, deliveries - 1,
+                          self.dead_stream)
+                self._observe(fields.get(b"kind", b"").decode(), "dead")
+                await self._redis.xadd(self.dead_stream, fields)
+                await self._redis.xack(self.stream, self._group, message_id)
+                await self._redis.xdel(self.stream, message_id)
+            else:
+                keep.append((message_id, fields))
+        return keep
+
+    async def _run_renewing(
+        self, consumer: str, message_id: str, handler: JobHandler, fields: dict[bytes, bytes]
+    ) -> None:
+        work = asyncio.ensure_future(handler(json.loads(fields.get(b"payload", b"{}"))))
+        renew_every = self._claim_idle_ms / 3000
+        try:
+            while True:
+                done, _ = await asyncio.wait({work}, timeout=renew_every)
+                if done:
+                    return work.result()
+                await self._redis.xclaim(
+                    self.stream, self._group, consumer, min_idle_time=0,
+                    message_ids=[message_id], justid=True,
+                )
+        finally:
+            if not work.done():
+                work.cancel()
+                await asyncio.gather(work, return_exceptions=True)
+
+    async def _process(self, consumer: str, message_id: str, fields: dict[bytes, bytes]) -> None:
+        kind = fields.get(b"kind", b"").decode()
+        handler = self._handlers.get(kind)
+        if handler is None:
+            log.error("job %s has unknown kind %r; dropped", message_id, kind)
+            self._observe(kind, "unknown")
+        else:
+            try:
+                await self._run_renewing(consumer, message_id, handler, fields)
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                raise_if_cancelling()
+                # Left pending: another attempt follows after the claim timeout.
+                log.exception("job %s (%s) failed", message_id, kind)
+                self._observe(kind, "failed")
+                return
+            self._observe(kind, "ok")
+        await self._redis.xack(self.stream, self._group, message_id)
+        await self._redis.xdel(self.stream, message_id)
+
+    async def pending_count(self) -> int:
+        info = await self._redis.xpending(self.stream, self._group)
+        return int(info["pending"])
+
+
+def _id(message_id: bytes | str) -> str:
+    return message_id.decode() if isinstance(message_id, bytes) else message_id

@@ -1,0 +1,1 @@
+"""Candidate profiles: the stored shape, per-field PATCH validation and merge (pure, no I/O)."""

@@ -1,0 +1,53 @@
+"""Cost control shared by every process: a per-user daily budget of LLM calls in Redis, and a
+Redis cache of finished evaluations (so identical answers are judged once, on any process).
+"""
+
+from datetime import UTC, datetime
+
+from redis.asyncio import Redis
+
+DAY_S = 24 * 3600
+
+
+class LlmBudget:
+    """At most `daily_limit` LLM calls per user per UTC day."""
+
+    def __init__(self, redis: Redis, *, prefix: str, daily_limit: int):
+        self._redis = redis
+        self._prefix = prefix
+        self._limit = daily_limit
+
+    def _key(self, user_id: str, now: datetime | None = None) -> str:
+        day = (now or datetime.now(UTC)).strftime("%Y-%m-%d")
+        return f"{self._prefix}:llm:{user_id}:{day}"
+
+    async def take(self, user_id: str, calls: int = 1) -> bool:
+        """Spend `calls` from today's budget; False (and nothing spent) when it is exhausted."""
+        key = self._key(user_id)
+        async with self._redis.pipeline(transaction=True) as pipe:
+            pipe.incrby(key, calls)
+            pipe.expire(key, 2 * DAY_S)
+            used, _ = await pipe.execute()
+        if int(used) > self._limit:
+            await self._redis.decrby(key, calls)
+            return False
+        return True
+
+    async def used(self, user_id: str) -> int:
+        return int(await self._redis.get(self._key(user_id)) or 0)
+
+
+class RedisEvaluationCache:
+    """`EvaluationCache` in Redis, kept for `ttl_s`."""
+
+    def __init__(self, redis: Redis, *, prefix: str, ttl_s: int = 30 * DAY_S):
+        self._redis = redis
+        self._prefix = prefix
+        self._ttl_s = ttl_s
+
+    async def get(self, key: str) -> str | None:
+        value = await self._redis.get(f"{self._prefix}:evalcache:{key}")
+        return value.decode() if isinstance(value, bytes) else value
+
+    async def set(self, key: str, value: str) -> None:
+        await self._redis.set(f"{self._prefix}:evalcache:{key}", value, ex=self._ttl_s)

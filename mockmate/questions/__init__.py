@@ -1,0 +1,1 @@
+"""Interview questions: the offline bank, templates and role-aware selection."""

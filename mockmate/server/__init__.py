@@ -1,0 +1,1 @@
+"""The server: app factory, start-up wiring, REST endpoints."""

@@ -1,0 +1,95 @@
+"""The app factory: one aiohttp application with Socket.IO attached and every route mounted."""
+
+import logging
+from collections.abc import AsyncIterator
+from typing import Any
+
+import socketio
+from aiohttp import web
+
+from mockmate.config import Settings
+from mockmate.handlers import connection as connection_handlers
+from mockmate.handlers import interview as interview_handlers
+from mockmate.handlers.connections import ConnectionRegistry, user_room
+from mockmate.handlers.dispatch import Dispatcher
+from mockmate.metrics import Metrics
+from mockmate.server import (
+    rest_auth,
+    rest_health,
+    rest_interviews,
+    rest_marketplace,
+    rest_me,
+)
+from mockmate.server.http import errors_middleware
+from mockmate.server.keys import METRICS, SERVICES, SIO
+from mockmate.server.runtime import open_services
+
+log = logging.getLogger(__name__)
+
+
+class SocketEmitter:
+    """Sends events to a user's room; the client manager relays them to other processes."""
+
+    def __init__(self, sio: socketio.AsyncServer):
+        self._sio = sio
+
+    async def to_user(self, user_id: str, event: str, data: dict[str, Any]) -> None:
+        await self._sio.emit(event, data, room=user_room(user_id))
+
+
+def create_sio(settings: Settings) -> socketio.AsyncServer:
+    manager = None
+    if settings.redis_url:
+        manager = socketio.AsyncRedisManager(
+            settings.redis_url, channel=f"{settings.redis_prefix}:socketio"
+        )
+    return socketio.AsyncServer(
+        async_mode="aiohttp",
+        client_manager=manager,
+        cors_allowed_origins="*",
+        max_http_buffer_size=settings.max_message_bytes,
+        logger=False,
+        engineio_logger=False,
+    )
+
+
+def create_app(settings: Settings) -> web.Application:
+    app = web.Application(middlewares=[errors_middleware], client_max_size=1024 * 1024)
+    sio = create_sio(settings)
+    sio.attach(app)
+    metrics = Metrics()
+    app[SIO] = sio
+    app[METRICS] = metrics
+    connections = ConnectionRegistry(settings.rate_limit_per_s, settings.rate_limit_burst)
+    dispatch = Dispatcher(sio, connections, metrics)
+    sio.on("*", dispatch.unknown)
+
+    async def lifecycle(app: web.Application) -> AsyncIterator[None]:
+        async with open_services(settings, SocketEmitter(sio), metrics) as services:
+            app[SERVICES] = services
+            connection_handlers.register(
+                sio, tokens=services.tokens, users=services.users, connections=connections,
+                metrics=metrics,
+            )
+            interview_handlers.register(
+                dispatch, services.interview_service, services.answer_service
+            )
+            log.info("MockMate ready (redis: %s, mongo: %s)",
+                     "embedded" if settings.embedded_redis else "configured",
+                     "embedded" if settings.embedded_mongo else "configured")
+            yield
+            # Stop taking work before the services close underneath it.
+            await services.tasks.close()
+
+    async def disconnect_sockets(app: web.Application) -> None:
+        # Before aiohttp waits for open requests: clients reconnect elsewhere and resume.
+        await sio.shutdown()
+
+    app.on_shutdown.append(disconnect_sockets)
+    app.cleanup_ctx.append(lifecycle)
+    app.add_routes(rest_health.routes)
+    app.add_routes(rest_auth.routes)
+    app.add_routes(rest_interviews.routes)
+    app.add_routes(rest_marketplace.routes)
+    app.add_routes(rest_me.routes)
+    return app

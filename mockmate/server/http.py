@@ -1,0 +1,76 @@
+"""REST plumbing: JSON error bodies with contract codes, bearer-token auth, body parsing."""
+
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Any, TypeVar
+
+from aiohttp import web
+from pydantic import BaseModel, ValidationError
+
+from mockmate.errors import HTTP_STATUS, ErrorCode, MockMateError, invalid_payload
+from mockmate.server.keys import METRICS, SERVICES
+from mockmate.storage.users import User
+
+log = logging.getLogger(__name__)
+M = TypeVar("M", bound=BaseModel)
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+
+_HTTP_CODES = {400: ErrorCode.INVALID_PAYLOAD, 401: ErrorCode.UNAUTHORIZED,
+               403: ErrorCode.FORBIDDEN, 404: ErrorCode.NOT_FOUND, 405: ErrorCode.NOT_FOUND,
+               413: ErrorCode.TOO_LARGE}
+
+
+def error_response(error: MockMateError) -> web.Response:
+    return web.json_response({"error": error.body()}, status=HTTP_STATUS[error.code])
+
+
+@web.middleware
+async def errors_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
+    route = request.match_info.route.resource.canonical if request.match_info.route.resource \
+        else "unmatched"
+    try:
+        response = await handler(request)
+    except MockMateError as exc:
+        response = error_response(exc)
+    except web.HTTPException as exc:
+        if exc.status < 400:
+            raise
+        code = _HTTP_CODES.get(exc.status, ErrorCode.INTERNAL)
+        response = error_response(MockMateError(code, exc.reason))
+    except Exception:
+        log.exception("%s %s failed", request.method, request.path)
+        response = error_response(MockMateError(ErrorCode.INTERNAL, "something went wrong"))
+    request.app[METRICS].http_requests.labels(route, str(response.status)).inc()
+    return response
+
+
+async def current_user(request: web.Request) -> User:
+    header = request.headers.get("Authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token:
+        raise MockMateError(ErrorCode.UNAUTHORIZED, "send 'Authorization: Bearer <token>'")
+    services = request.app[SERVICES]
+    claims = services.tokens.verify(token.strip())
+    user = await services.users.by_id(claims.user_id)
+    if user is None:
+        raise MockMateError(ErrorCode.UNAUTHORIZED, "this account no longer exists")
+    return user
+
+
+async def read_json_object(request: web.Request) -> dict[str, Any]:
+    """The request's JSON object body (`invalid_payload` for anything else)."""
+    try:
+        body: Any = await request.json()
+    except ValueError:
+        raise MockMateError(ErrorCode.INVALID_PAYLOAD, "the body must be JSON") from None
+    if not isinstance(body, dict):
+        raise MockMateError(ErrorCode.INVALID_PAYLOAD, "the body must be a JSON object")
+    return body
+
+
+async def read_json(request: web.Request, model: type[M]) -> M:
+    body = await read_json_object(request)
+    try:
+        return model.model_validate(body)
+    except ValidationError as exc:
+        raise invalid_payload(exc) from None

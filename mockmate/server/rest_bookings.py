@@ -1,0 +1,100 @@
+"""Booking endpoints (booking, listing, cancelling, test-mode payment, feedback, no-shows)
+and the payment webhook."""
+
+
+from aiohttp import web
+
+from mockmate.bookings.booking_service import party_of
+from mockmate.bookings.queries import BookingListQuery, NoShowRequest, TestPayment
+from mockmate.bookings.schemas import BookingRequest, CancelRequest
+from mockmate.bookings.views import booking_view
+from mockmate.errors import ErrorCode, MockMateError
+from mockmate.server.http import current_user, read_json, read_json_object
+from mockmate.server.rest_market_common import marketplace, read_optional_json, read_query
+
+routes = web.RouteTableDef()
+
+
+@routes.post("/api/bookings")
+async def book(request: web.Request) -> web.Response:
+    user = await current_user(request)
+    body = await read_json(request, BookingRequest)
+    doc, intent = await marketplace(request).bookings.book(user, body)
+    return web.json_response({
+        "booking": booking_view(doc, viewer_id=user.id),
+        "payment": {
+            "provider": doc["payment"]["provider"],
+            "client_secret": intent.client_secret,
+            "amount_cents": doc["price_cents"],
+            "currency": doc["currency"],
+        },
+    }, status=201)
+
+
+@routes.get("/api/bookings")
+async def list_bookings(request: web.Request) -> web.Response:
+    user = await current_user(request)
+    query = read_query(request, BookingListQuery)
+    return web.json_response(await marketplace(request).bookings.list(user, query))
+
+
+@routes.get("/api/bookings/{booking_id}")
+async def get_booking(request: web.Request) -> web.Response:
+    user = await current_user(request)
+    service = marketplace(request).bookings
+    booking = await service.for_party(user, request.match_info["booking_id"])
+    return web.json_response({"booking": await service.view(user, booking)})
+
+
+@routes.post("/api/bookings/{booking_id}/cancel")
+async def cancel(request: web.Request) -> web.Response:
+    user = await current_user(request)
+    body = await read_json(request, CancelRequest)
+    service = marketplace(request).bookings
+    booking = await service.cancel(user, request.match_info["booking_id"], body.reason)
+    return web.json_response({
+        "booking": await service.view(user, booking),
+        "refund_cents": int(booking.get("refund_cents", 0)),
+    })
+
+
+@routes.post("/api/bookings/{booking_id}/test-payment")
+async def test_payment(request: web.Request) -> web.Response:
+    user = await current_user(request)
+    body = await read_optional_json(request, TestPayment)
+    market = marketplace(request)
+    booking = await market.bookings.for_party(user, request.match_info["booking_id"])
+    if party_of(user, booking) == "expert":
+        raise MockMateError(ErrorCode.FORBIDDEN, "only the candidate pays for a booking")
+    outcome = await market.webhooks.test_payment(booking, body.succeed)
+    fresh = await market.bookings.for_party(user, booking["_id"])
+    return web.json_response({"booking": await market.bookings.view(user, fresh),
+                              "outcome": outcome})
+
+
+@routes.post("/api/bookings/{booking_id}/feedback")
+async def feedback(request: web.Request) -> web.Response:
+    user = await current_user(request)
+    body = await read_json_object(request)
+    entry = await marketplace(request).bookings.leave_feedback(
+        user, request.match_info["booking_id"], body
+    )
+    return web.json_response({"feedback": entry}, status=201)
+
+
+@routes.post("/api/bookings/{booking_id}/no-show")
+async def no_show(request: web.Request) -> web.Response:
+    user = await current_user(request)
+    await read_optional_json(request, NoShowRequest)
+    service = marketplace(request).bookings
+    booking = await service.no_show(user, request.match_info["booking_id"])
+    return web.json_response({"booking": await service.view(user, booking)})
+
+
+@routes.post("/api/payments/webhook")
+async def payment_webhook(request: web.Request) -> web.Response:
+    raw = await request.read()  # the signature covers these exact bytes
+    answer = await marketplace(request).webhooks.receive(
+        raw, request.headers.get("Stripe-Signature")
+    )
+    return web.json_response(answer)

@@ -1,0 +1,32 @@
+"""GET /health (service reachability, protocol version) and GET /metrics (Prometheus)."""
+
+from aiohttp import web
+
+from mockmate import PROTOCOL_VERSION
+from mockmate.server.keys import METRICS, SERVICES
+from mockmate.server.runtime import health as check_health
+
+routes = web.RouteTableDef()
+
+
+@routes.get("/health")
+async def health(request: web.Request) -> web.Response:
+    checks = await check_health(request.app[SERVICES])
+    healthy = all(checks.values())
+    return web.json_response(
+        {
+            "status": "ok" if healthy else "degraded",
+            "protocol": PROTOCOL_VERSION,
+            "redis": "ok" if checks["redis"] else "unreachable",
+            "mongo": "ok" if checks["mongo"] else "unreachable",
+        },
+        status=200 if healthy else 503,
+    )
+
+
+@routes.get("/metrics")
+async def metrics(request: web.Request) -> web.Response:
+    return web.Response(
+        body=request.app[METRICS].render(),
+        headers={"Content-Type": "text/plain; version=0.0.4; charset=utf-8"},
+    )

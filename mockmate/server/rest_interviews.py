@@ -1,0 +1,130 @@
+"""The interview history: list, read in full, delete."""
+
+from typing import Any
+
+from aiohttp import web
+
+from mockmate.errors import ErrorCode, MockMateError
+from mockmate.server.http import current_user
+from mockmate.server.keys import SERVICES
+from mockmate.storage import interviews as interview_status
+from mockmate.storage.database import Document, as_datetime
+
+routes = web.RouteTableDef()
+PER_PAGE = 20
+
+
+def _iso(value: object) -> str | None:
+    moment = as_datetime(value)
+    return moment.isoformat() if moment else None
+
+
+def _summary(doc: Document) -> dict[str, Any]:
+    return {
+        "id": doc["_id"],
+        "status": doc["status"],
+        "role": doc.get("role"),
+        "interview_type": doc.get("interview_type"),
+        "difficulty": doc.get("difficulty"),
+        "question_count": doc.get("question_count"),
+        "answered": doc.get("answered"),
+        "overall_score": doc.get("overall_score"),
+        "category_scores": doc.get("category_scores"),
+        "created_at": _iso(doc.get("created_at")),
+        "ended_at": _iso(doc.get("ended_at")),
+    }
+
+
+def _page(request: web.Request) -> int:
+    try:
+        page = int(request.query.get("page", "1"))
+    except ValueError:
+        raise MockMateError(ErrorCode.INVALID_PAYLOAD, "page must be a number") from None
+    if not 1 <= page <= 10_000:
+        raise MockMateError(ErrorCode.INVALID_PAYLOAD, "page must be between 1 and 10000")
+    return page
+
+
+async def _owned(request: web.Request) -> tuple[str, Document]:
+    user = await current_user(request)
+    doc = await request.app[SERVICES].interviews.get(request.match_info["interview_id"])
+    if doc is None or doc["user_id"] != user.id:
+        raise MockMateError(ErrorCode.NOT_FOUND, "no such interview")
+    return user.id, doc
+
+
+@routes.get("/api/interviews")
+async def list_interviews(request: web.Request) -> web.Response:
+    user = await current_user(request)
+    status = request.query.get("status") or None
+    if status is not None and status not in interview_status.STATUSES:
+        raise MockMateError(
+            ErrorCode.INVALID_PAYLOAD,
+            f"status must be one of {', '.join(interview_status.STATUSES)}",
+        )
+    page = _page(request)
+    docs, total = await request.app[SERVICES].interviews.list_for_user(
+        user.id, status=status, page=page, per_page=PER_PAGE
+    )
+    return web.json_response({
+        "interviews": [_summary(d) for d in docs], "page": page, "per_page": PER_PAGE,
+        "total": total,
+    })
+
+
+@routes.get("/api/interviews/{interview_id}")
+async def get_interview(request: web.Request) -> web.Response:
+    _, doc = await _owned(request)
+    answers = await request.app[SERVICES].answers.for_interview(doc["_id"])
+    questions = doc.get("questions", [])
+    body = {
+        **_summary(doc),
+        "job_description": doc.get("job_description", ""),
+        "template": doc.get("template"),
+        "skipped": doc.get("skipped", []),
+        "started_at": _iso(doc.get("started_at")),
+        "questions": [
+            {**{k: q[k] for k in ("id", "text", "category", "difficulty", "skills")},
+             "follow_up_to": q.get("follow_up_to")}
+            for q in questions
+        ],
+        "answers": [
+            {
+                "answer_id": a["_id"],
+                "index": a["index"],
+                "question": _asked(a, questions),
+                "question_id": a.get("question_id"),
+                "kind": a.get("kind"),
+                "transcript": a.get("transcript"),
+                "delivery": (a.get("transcript") or {}).get("delivery"),
+                "audio": {
+                    "format": a.get("format"), "bytes": a.get("audio_bytes"),
+                    "duration_s": a.get("duration_s"),
+                } if a.get("kind") == "audio" else None,
+                "evaluation": a.get("evaluation"),
+                "submitted_at": _iso(a.get("created_at")),
+                "evaluated_at": _iso(a.get("evaluated_at")),
+            }
+            for a in answers
+        ],
+    }
+    return web.json_response({"interview": body})
+
+
+def _asked(answer: dict[str, Any], questions: list[dict[str, Any]]) -> str | None:
+    """The question as asked when this answer was given (answers keep their own copy)."""
+    if answer.get("question"):
+        return str(answer["question"]["text"])
+    index = answer["index"]
+    return str(questions[index]["text"]) if index < len(questions) else None
+
+
+@routes.delete("/api/interviews/{interview_id}")
+async def delete_interview(request: web.Request) -> web.Response:
+    user_id, doc = await _owned(request)
+    services = request.app[SERVICES]
+    await services.sessions.discard(doc["_id"], user_id)
+    await services.audio.delete_for_interview(doc["_id"])
+    await services.answers.delete_for_interview(doc["_id"])
+    await services.interviews.delete(doc["_id"])
+    return web.json_response({"deleted": True, "id": doc["_id"]})

@@ -1,0 +1,85 @@
+"""`/api/me`: the signed-in candidate's profile, statistics, progress, challenges and goals,
+and their data as a whole (export, delete)."""
+
+from aiohttp import web
+
+from mockmate.handlers.connections import user_room
+from mockmate.server.http import current_user, read_json_object
+from mockmate.server.keys import SERVICES, SIO
+
+routes = web.RouteTableDef()
+
+
+@routes.get("/api/me/profile")
+async def get_profile(request: web.Request) -> web.Response:
+    user = await current_user(request)
+    profile = await request.app[SERVICES].candidate_service.profile(user)
+    return web.json_response({"profile": profile})
+
+
+@routes.patch("/api/me/profile")
+async def patch_profile(request: web.Request) -> web.Response:
+    user = await current_user(request)
+    body = await read_json_object(request)
+    profile = await request.app[SERVICES].candidate_service.patch_profile(user, body)
+    return web.json_response({"profile": profile})
+
+
+@routes.get("/api/me/statistics")
+async def get_statistics(request: web.Request) -> web.Response:
+    user = await current_user(request)
+    figures = await request.app[SERVICES].candidate_service.statistics(user.id)
+    return web.json_response({"statistics": figures})
+
+
+@routes.get("/api/me/gamification")
+async def get_gamification(request: web.Request) -> web.Response:
+    user = await current_user(request)
+    return web.json_response(await request.app[SERVICES].candidate_service.gamification(user.id))
+
+
+@routes.post("/api/me/challenges/{challenge_id}/claim")
+async def claim_challenge(request: web.Request) -> web.Response:
+    user = await current_user(request)
+    service = request.app[SERVICES].candidate_service
+    claimed = await service.claim_challenge(user.id, request.match_info["challenge_id"])
+    if claimed["gamification"] is not None:
+        await request.app[SIO].emit(
+            "gamification:update", claimed["gamification"], room=user_room(user.id)
+        )
+    return web.json_response(claimed)
+
+
+@routes.get("/api/me/goals")
+async def list_goals(request: web.Request) -> web.Response:
+    user = await current_user(request)
+    return web.json_response(await request.app[SERVICES].candidate_service.goals(user.id))
+
+
+@routes.post("/api/me/goals")
+async def add_goal(request: web.Request) -> web.Response:
+    user = await current_user(request)
+    body = await read_json_object(request)
+    goal = await request.app[SERVICES].candidate_service.add_goal(user.id, body)
+    return web.json_response(goal, status=201)
+
+
+@routes.get("/api/me/export")
+async def export(request: web.Request) -> web.Response:
+    user = await current_user(request)
+    data = await request.app[SERVICES].account.export(user)
+    return web.json_response(data, headers={
+        "Content-Disposition": f'attachment; filename="mockmate-{user.id}.json"',
+    })
+
+
+@routes.delete("/api/me")
+async def delete_account(request: web.Request) -> web.Response:
+    user = await current_user(request)
+    await request.app[SERVICES].account.erase(user.id)
+    sio = request.app[SIO]
+    room = user_room(user.id)
+    # Every process tells the user's sockets, then drops them from the room.
+    await sio.emit("account:deleted", {"user_id": user.id}, room=room)
+    await sio.close_room(room)
+    return web.json_response({"deleted": True, "id": user.id})

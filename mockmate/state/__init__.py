@@ -1,0 +1,1 @@
+"""Interview sessions: the pure state machine and the Redis store that keeps it."""

@@ -1,0 +1,80 @@
+"""Spoken answers arriving in chunks, buffered in Redis so any process can finish them.
+
+Chunks are appended by a Lua script that enforces the order: a repeated `seq` is acknowledged
+again without being stored twice, a gap is refused with the expected `seq`, and the total
+size is capped. The buffer lives as long as its session and is cleared when the answer is
+submitted or the question skipped.
+"""
+
+from dataclasses import dataclass
+
+from redis.asyncio import Redis
+
+from mockmate.errors import ErrorCode, MockMateError
+
+# KEYS: meta hash, data list. ARGV: seq, chunk, max bytes, ttl seconds.
+# Returns {status, bytes held, next seq}; status 0 stored, 1 repeated, 2 gap, 3 too large.
+_APPEND = """
+local nxt = tonumber(redis.call('HGET', KEYS[1], 'next_seq') or '0')
+local size = tonumber(redis.call('HGET', KEYS[1], 'bytes') or '0')
+local seq = tonumber(ARGV[1])
+if seq < nxt then return {1, size, nxt} end
+if seq > nxt then return {2, size, nxt} end
+if size + string.len(ARGV[2]) > tonumber(ARGV[3]) then return {3, size, nxt} end
+redis.call('RPUSH', KEYS[2], ARGV[2])
+size = redis.call('HINCRBY', KEYS[1], 'bytes', string.len(ARGV[2]))
+nxt = redis.call('HINCRBY', KEYS[1], 'next_seq', 1)
+redis.call('EXPIRE', KEYS[1], ARGV[4])
+redis.call('EXPIRE', KEYS[2], ARGV[4])
+return {0, size, nxt}
+"""
+
+
+@dataclass(frozen=True)
+class ChunkReceipt:
+    received_bytes: int
+    next_seq: int
+    stored: bool  # False for a repeated seq
+
+
+class AnswerBuffer:
+    def __init__(self, redis: Redis, *, prefix: str, ttl_s: int, max_bytes: int):
+        self._redis = redis
+        self._prefix = prefix
+        self._ttl_s = ttl_s
+        self._max_bytes = max_bytes
+        self._append = redis.register_script(_APPEND)
+
+    def _keys(self, session_id: str, index: int) -> tuple[str, str]:
+        base = f"{self._prefix}:answer:{session_id}:{index}"
+        return f"{base}:meta", f"{base}:data"
+
+    async def append(self, session_id: str, index: int, seq: int, chunk: bytes) -> ChunkReceipt:
+        status, size, next_seq = await self._append(
+            keys=list(self._keys(session_id, index)),
+            args=[seq, chunk, self._max_bytes, self._ttl_s],
+        )
+        if status == 2:
+            raise MockMateError(
+                ErrorCode.INVALID_PAYLOAD, f"chunk {seq} arrived out of order; send {next_seq}",
+                expected_seq=int(next_seq), received_bytes=int(size),
+            )
+        if status == 3:
+            raise MockMateError(
+                ErrorCode.TOO_LARGE, f"an answer may hold at most {self._max_bytes} bytes",
+                received_bytes=int(size), next_seq=int(next_seq),
+            )
+        return ChunkReceipt(int(size), int(next_seq), stored=status == 0)
+
+    async def received_bytes(self, session_id: str, index: int) -> int:
+        meta, _ = self._keys(session_id, index)
+        value = await self._redis.hget(meta, "bytes")
+        return int(value or 0)
+
+    async def read(self, session_id: str, index: int) -> bytes:
+        _, data = self._keys(session_id, index)
+        chunks: list[bytes] = await self._redis.lrange(data, 0, -1)  # type: ignore[assignment]
+        return b"".join(chunks)
+
+    async def clear(self, session_id: str, index: int) -> None:
+        await self._redis.delete(*self._keys(session_id, index))

@@ -1,0 +1,64 @@
+"""Answers: one document per answered question, with transcript and evaluation.
+
+A unique (interview_id, index) index makes a repeated submission of the same answer a
+`conflict` instead of a second answer, and the evaluation is written only where none is
+stored yet, so a retried evaluation job never replaces a result a client has already seen.
+"""
+
+from datetime import UTC, datetime
+from typing import Any
+
+from pymongo import ASCENDING
+from pymongo.asynchronous.database import AsyncDatabase
+from pymongo.errors import DuplicateKeyError
+
+from mockmate.errors import ErrorCode, MockMateError
+from mockmate.storage.database import Document
+
+
+class AnswerRepository:
+    def __init__(self, db: AsyncDatabase[Document]):
+        self._answers = db.answers
+
+    async def create(self, doc: Document) -> None:
+        try:
+            await self._answers.insert_one({"created_at": datetime.now(UTC), **doc})
+        except DuplicateKeyError:
+            raise MockMateError(
+                ErrorCode.CONFLICT, f"question {doc.get('index')} is already answered"
+            ) from None
+
+    async def get(self, answer_id: str) -> Document | None:
+        return await self._answers.find_one({"_id": answer_id})
+
+    async def delete(self, answer_id: str) -> None:
+        await self._answers.delete_one({"_id": answer_id})
+
+    async def for_interview(self, interview_id: str) -> list[Document]:
+        cursor = self._answers.find({"interview_id": interview_id}).sort("index", ASCENDING)
+        return [doc async for doc in cursor]
+
+    async def all_for_user(self, user_id: str) -> list[Document]:
+        return [doc async for doc in self._answers.find({"user_id": user_id})]
+
+    async def delete_for_user(self, user_id: str) -> None:
+        await self._answers.delete_many({"user_id": user_id})
+
+    async def delete_for_interview(self, interview_id: str) -> None:
+        await self._answers.delete_many({"interview_id": interview_id})
+
+    async def store_evaluation(self, answer_id: str, evaluation: dict[str, Any]) -> bool:
+        """Store the first evaluation of an answer; False when one was already there."""
+        result = await self._answers.update_one(
+            {"_id": answer_id, "evaluation": {"$exists": False}},
+            {"$set": {"evaluation": evaluation, "evaluated_at": datetime.now(UTC)}},
+        )
+        return result.modified_count == 1
+
+    async def store_transcript(self, answer_id: str, transcript: dict[str, Any]) -> bool:
+        """Store the first transcript of a spoken answer; False when one was already there."""
+        result = await self._answers.update_one(
+            {"_id": answer_id, "transcript": {"$exists": False}},
+            {"$set": {"transcript": transcript}},
+        )
+        return result.modified_count == 1

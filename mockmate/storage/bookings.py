@@ -1,0 +1,197 @@
+"""Bookings (`bookings`) and the time cells that make double booking impossible
+(`booking_slots`).
+
+Why cells: "is this time free?" followed by an insert is a race between processes. Instead a
+booking first inserts one `booking_slots` document per 15-minute UTC cell it covers, whose
+`_id` is the cell key (`holds.cell_key`): `_id` is unique by nature, so of any number of
+overlapping requests exactly one inserts a given cell and the rest get a duplicate key. A
+request that loses any cell deletes the cells it did insert. Every cell carries its booking id
+and the hold's expiry, so cells left behind by a crashed process can be recognized and
+removed. Booking status changes are conditional single-document updates (`transition`), so
+when a webhook, a sweeper and a user act on one booking at once, exactly one of them wins.
+Instants are epoch seconds (`*_ts`) for queries and ISO strings for people (see experts.py).
+"""
+
+from collections import Counter
+from typing import Any
+
+from pymongo import ASCENDING, DESCENDING, ReturnDocument
+from pymongo.asynchronous.database import AsyncDatabase
+from pymongo.errors import DuplicateKeyError
+
+from mockmate.storage.database import Document
+
+BOOKINGS = "bookings"
+CELLS = "booking_slots"
+CELL_S = 15 * 60
+HOLD = "hold"
+BOOKED = "booked"
+DELETED_USER = "deleted-user"
+
+
+class BookingRepository:
+    def __init__(self, db: AsyncDatabase[Document]):
+        self._bookings = db[BOOKINGS]
+
+    async def ensure_indexes(self) -> None:
+        for key in ("candidate_id", "expert_id", "expert_user_id"):
+            await self._bookings.create_index([(key, ASCENDING), ("start_ts", ASCENDING)])
+        await self._bookings.create_index([("status", ASCENDING), ("hold_expires_ts", ASCENDING)])
+        await self._bookings.create_index([("payment.intent_id", ASCENDING)])
+        await self._bookings.create_index([("refund_status", ASCENDING)])
+        await self._bookings.create_index([("cells_state", ASCENDING)])
+
+    async def insert(self, doc: Document) -> None:
+        await self._bookings.insert_one(doc)
+
+    async def get(self, booking_id: str) -> Document | None:
+        return await self._bookings.find_one({"_id": booking_id})
+
+    async def by_intent(self, intent_id: str) -> Document | None:
+        return await self._bookings.find_one({"payment.intent_id": intent_id})
+
+    async def transition(
+        self, booking_id: str, when: Document, changes: Document
+    ) -> Document | None:
+        """Apply `changes` ($set) if the booking still matches `when`; the booking after, or
+        None when it did not match (someone else moved it first)."""
+        return await self._bookings.find_one_and_update(
+            {"_id": booking_id, **when}, {"$set": changes}, return_document=ReturnDocument.AFTER
+        )
+
+    async def for_user(
+        self, user_id: str, *, role: str | None, status: str | None, page: int, per_page: int
+    ) -> tuple[list[Document], int]:
+        parties = [{"candidate_id": user_id}, {"expert_user_id": user_id}]
+        if role == "candidate":
+            parties = parties[:1]
+        elif role == "expert":
+            parties = parties[1:]
+        query: Document = {"$or": parties}
+        if status:
+            query["status"] = status
+        total = await self._bookings.count_documents(query)
+        cursor = self._bookings.find(query).sort("start_ts", DESCENDING)
+        docs = [d async for d in cursor.skip((page - 1) * per_page).limit(per_page)]
+        return docs, total
+
+    async def all_for_user(self, user_id: str) -> list[Document]:
+        query = {"$or": [{"candidate_id": user_id}, {"expert_user_id": user_id}]}
+        return [d async for d in self._bookings.find(query).sort("start_ts", ASCENDING)]
+
+    async def find(self, query: Document, *, limit: int = 100) -> list[Document]:
+        return [d async for d in self._bookings.find(query).limit(limit)]
+
+    async def sessions_with(self, candidate_id: str) -> dict[str, int]:
+        """How many sessions `candidate_id` completed with each expert (by expert id)."""
+        cursor = self._bookings.find(
+            {"candidate_id": candidate_id, "status": "completed"}, {"expert_id": 1}
+        )
+        return dict(Counter([d["expert_id"] async for d in cursor]))
+
+    async def set_fields(self, booking_id: str, changes: Document) -> None:
+        await self._bookings.update_one({"_id": booking_id}, {"$set": changes})
+
+    async def anonymize(self, user_id: str) -> None:
+        """Replace `user_id` in every booking with "deleted-user" and drop what they wrote."""
+        await self._bookings.update_many(
+            {"candidate_id": user_id},
+            {"$set": {"candidate_id": DELETED_USER}, "$unset": {"candidate_note": ""}},
+        )
+        await self._bookings.update_many(
+            {"expert_user_id": user_id},
+            {"$set": {"expert_user_id": DELETED_USER}, "$unset": {"expert_note": ""}},
+        )
+        await self._bookings.update_many(
+            {"cancel_actor": user_id},
+            {"$set": {"cancel_actor": DELETED_USER, "cancel_reason": "(removed)"}},
+        )
+        await self._bookings.update_many(
+            {"no_show.marked_by": user_id}, {"$set": {"no_show.marked_by": DELETED_USER}}
+        )
+
+
+class SlotCells:
+    """The `booking_slots` collection: one document per held or booked 15-minute cell."""
+
+    def __init__(self, db: AsyncDatabase[Document]):
+        self._cells = db[CELLS]
+
+    async def ensure_indexes(self) -> None:
+        await self._cells.create_index([("booking_id", ASCENDING)])
+        await self._cells.create_index([("expert_id", ASCENDING), ("start_ts", ASCENDING)])
+        await self._cells.create_index([("state", ASCENDING), ("expires_ts", ASCENDING)])
+
+    async def hold(
+        self, keys: list[str], *, expert_id: str, booking_id: str, first_ts: float,
+        expires_ts: float,
+    ) -> bool:
+        """Insert every cell for `booking_id`, or none: True when all were free. On a
+        duplicate key the cells this call inserted are deleted again."""
+        try:
+            for n, key in enumerate(keys):
+                await self._cells.insert_one(_cell(key, expert_id, booking_id,
+                                                   first_ts + n * CELL_S, expires_ts))
+        except DuplicateKeyError:
+            await self.release(booking_id)
+            return False
+        except BaseException:
+            await self.release(booking_id)
+            raise
+        return True
+
+    async def secure(
+        self, keys: list[str], *, expert_id: str, booking_id: str, first_ts: float,
+        expires_ts: float,
+    ) -> bool:
+        """Make sure `booking_id` holds every cell again (a payment arriving after its hold
+        expired): cells it still has are renewed, missing ones re-inserted. False when another
+        booking took any of them; the booking's cells are then left for the caller to free."""
+        for n, key in enumerate(keys):
+            renewed = await self._cells.update_one(
+                {"_id": key, "booking_id": booking_id}, {"$set": {"expires_ts": expires_ts}}
+            )
+            if renewed.matched_count:
+                continue
+            try:
+                await self._cells.insert_one(_cell(key, expert_id, booking_id,
+                                                   first_ts + n * CELL_S, expires_ts))
+            except DuplicateKeyError:
+                return False
+        return True
+
+    async def mark_booked(self, booking_id: str) -> None:
+        await self._cells.update_many({"booking_id": booking_id}, {"$set": {"state": BOOKED}})
+
+    async def release(self, booking_id: str) -> int:
+        result = await self._cells.delete_many({"booking_id": booking_id})
+        return result.deleted_count
+
+    async def busy(self, expert_id: str, from_ts: float, to_ts: float) -> list[float]:
+        """Start times of the expert's taken cells between the two instants."""
+        cursor = self._cells.find(
+            {"expert_id": expert_id, "start_ts": {"$gte": from_ts, "$lt": to_ts}},
+            {"start_ts": 1},
+        )
+        return [float(d["start_ts"]) async for d in cursor]
+
+    async def stale_holds(self, now_ts: float, *, limit: int = 500) -> list[Document]:
+        """Held (not booked) cells whose hold has lapsed."""
+        cursor = self._cells.find({"state": HOLD, "expires_ts": {"$lt": now_ts}}).limit(limit)
+        return [d async for d in cursor]
+
+    async def drop(self, key: str, booking_id: str) -> None:
+        """Delete one cell if it still belongs to `booking_id`."""
+        await self._cells.delete_one({"_id": key, "booking_id": booking_id})
+
+    async def promote(self, key: str, booking_id: str) -> None:
+        await self._cells.update_one(
+            {"_id": key, "booking_id": booking_id}, {"$set": {"state": BOOKED}}
+        )
+
+
+def _cell(
+    key: str, expert_id: str, booking_id: str, start_ts: float, expires_ts: float
+) -> dict[str, Any]:
+    return {"_id": key, "expert_id": expert_id, "booking_id": booking_id, "state": HOLD,
+            "start_ts": start_ts, "expires_ts": expires_ts}

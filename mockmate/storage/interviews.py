@@ -1,0 +1,113 @@
+"""Interview documents: configuration, questions, status, timestamps and final scores."""
+
+from datetime import UTC, datetime
+from typing import Any
+
+from pymongo import DESCENDING, ReturnDocument
+from pymongo.asynchronous.database import AsyncDatabase
+
+from mockmate.storage.database import Document
+
+IN_PROGRESS = "in_progress"
+COMPLETED = "completed"
+ABANDONED = "abandoned"
+STATUSES = (IN_PROGRESS, COMPLETED, ABANDONED)
+
+
+class InterviewRepository:
+    def __init__(self, db: AsyncDatabase[Document]):
+        self._interviews = db.interviews
+
+    async def create(self, doc: Document) -> None:
+        now = datetime.now(UTC)
+        await self._interviews.insert_one(
+            {"status": IN_PROGRESS, "completion_sent": False, "created_at": now, **doc}
+        )
+
+    async def get(self, interview_id: str) -> Document | None:
+        return await self._interviews.find_one({"_id": interview_id})
+
+    async def delete(self, interview_id: str) -> None:
+        await self._interviews.delete_one({"_id": interview_id})
+
+    async def all_for_user(self, user_id: str) -> list[Document]:
+        return [doc async for doc in self._interviews.find({"user_id": user_id})]
+
+    async def delete_for_user(self, user_id: str) -> None:
+        await self._interviews.delete_many({"user_id": user_id})
+
+    async def list_for_user(
+        self, user_id: str, *, status: str | None, page: int, per_page: int
+    ) -> tuple[list[Document], int]:
+        query: dict[str, Any] = {"user_id": user_id}
+        if status:
+            query["status"] = status
+        total = await self._interviews.count_documents(query)
+        cursor = (
+            self._interviews.find(query, {"resume_text": 0, "job_description": 0})
+            .sort("created_at", DESCENDING)
+            .skip((page - 1) * per_page)
+            .limit(per_page)
+        )
+        return [doc async for doc in cursor], total
+
+    async def finish(
+        self, interview_id: str, *, status: str, answered: int, skipped: list[int]
+    ) -> Document | None:
+        """Record how an interview ended; only the first end counts."""
+        now = datetime.now(UTC)
+        return await self._interviews.find_one_and_update(
+            {"_id": interview_id, "status": IN_PROGRESS},
+            {
+                "$set": {
+                    "status": status,
+                    "ended_at": now,
+                    "answered": answered,
+                    "skipped": skipped,
+                }
+            },
+            return_document=ReturnDocument.AFTER,
+        )
+
+    async def record_questions(
+        self, interview_id: str, questions: list[Document], follow_ups: int
+    ) -> bool:
+        """Store the questions as the session now plans them, with `follow_ups` in them.
+
+        Follow-ups only ever add up, so a write that knows of fewer than the document already
+        holds is stale and changes nothing (two hooks may race to record theirs).
+        """
+        result = await self._interviews.update_one(
+            {
+                "_id": interview_id,
+                "$or": [
+                    {"follow_up_count": {"$lt": follow_ups}},
+                    {"follow_up_count": {"$exists": False}},
+                ],
+            },
+            {"$set": {"questions": questions, "follow_up_count": follow_ups}},
+        )
+        return result.modified_count == 1
+
+    async def abandon_in_progress(self) -> int:
+        """Mark every unfinished interview abandoned (their sessions are known to be lost)."""
+        result = await self._interviews.update_many(
+            {"status": IN_PROGRESS}, {"$set": {"status": ABANDONED}}
+        )
+        return result.modified_count
+
+    async def mark_completion_sent(
+        self, interview_id: str, *, overall_score: float | None, category_scores: dict[str, float]
+    ) -> Document | None:
+        """Flip `completion_sent` once; the caller that gets the document announces it."""
+        return await self._interviews.find_one_and_update(
+            {"_id": interview_id, "status": COMPLETED, "completion_sent": False},
+            {
+                "$set": {
+                    "completion_sent": True,
+                    "overall_score": overall_score,
+                    "category_scores": category_scores,
+                }
+            },
+            return_document=ReturnDocument.AFTER,
+        )

@@ -1,0 +1,99 @@
+"""User accounts: unique email, password hash, roles."""
+
+import time
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from pymongo.asynchronous.database import AsyncDatabase
+from pymongo.errors import DuplicateKeyError
+
+from mockmate.errors import ErrorCode, MockMateError
+from mockmate.storage.database import Document
+
+
+@dataclass(frozen=True)
+class User:
+    id: str
+    email: str
+    display_name: str
+    password_hash: str
+    roles: tuple[str, ...]
+
+    @property
+    def is_admin(self) -> bool:
+        return "admin" in self.roles
+
+    def public(self) -> dict[str, str]:
+        return {"id": self.id, "email": self.email, "display_name": self.display_name}
+
+
+def _user(doc: Document) -> User:
+    return User(
+        id=doc["_id"],
+        email=doc["email"],
+        display_name=doc.get("display_name", ""),
+        password_hash=doc.get("password_hash", ""),
+        roles=tuple(doc.get("roles", ["user"])),
+    )
+
+
+# Accounts being erased are gone for every purpose but the erasure itself.
+_LIVE: Document = {"deleting": {"$exists": False}}
+
+
+def normalize_email(email: str) -> str:
+    return email.strip().lower()
+
+
+class UserRepository:
+    def __init__(self, db: AsyncDatabase[Document]):
+        self._users = db.users
+
+    async def create(
+        self, email: str, password_hash: str, display_name: str, roles: tuple[str, ...] = ("user",)
+    ) -> User:
+        doc: Document = {
+            "_id": uuid.uuid4().hex,
+            "email": normalize_email(email),
+            "display_name": display_name,
+            "password_hash": password_hash,
+            "roles": list(roles),
+            "created_at": datetime.now(UTC),
+        }
+        try:
+            await self._users.insert_one(doc)
+        except DuplicateKeyError:
+            raise MockMateError(
+                ErrorCode.CONFLICT, "an account with this email already exists"
+            ) from None
+        return _user(doc)
+
+    async def by_email(self, email: str) -> User | None:
+        doc = await self._users.find_one({"email": normalize_email(email), **_LIVE})
+        return _user(doc) if doc else None
+
+    async def by_id(self, user_id: str) -> User | None:
+        doc = await self._users.find_one({"_id": user_id, **_LIVE})
+        return _user(doc) if doc else None
+
+    async def account(self, user_id: str) -> Document | None:
+        """The stored account without its password hash (for the user's data export)."""
+        return await self._users.find_one({"_id": user_id}, {"password_hash": 0})
+
+    async def mark_deleting(self, user_id: str) -> None:
+        """From now on the account no longer signs in or acts; its data is being erased."""
+        await self._users.update_one(
+            {"_id": user_id}, {"$set": {"deleting": time.time()}}
+        )
+
+    async def deleting_before(self, cutoff: float) -> list[str]:
+        """Accounts whose erasure started before `cutoff` (epoch s) and is not finished."""
+        cursor = self._users.find({"deleting": {"$lt": cutoff}}, {"_id": 1})
+        return [doc["_id"] async for doc in cursor]
+
+    async def delete(self, user_id: str) -> None:
+        await self._users.delete_one({"_id": user_id})
+
+    async def add_role(self, user_id: str, role: str) -> None:
+        await self._users.update_one({"_id": user_id}, {"$addToSet": {"roles": role}})

@@ -1,0 +1,66 @@
+"""Fire-and-forget work that must still be owned: logged when it fails, cancelled on shutdown.
+
+Cancellation needs care here. redis-py and PyMongo may turn a cancellation that lands inside a
+network call into an ordinary connection error. A loop that logs and carries on after
+`except Exception` then swallows its own cancellation and never stops, and a shutdown waiting
+on it hangs. `raise_if_cancelling` restores the cancellation, and `BackgroundTasks.close`
+cancels again any task that still runs, within a bounded grace period.
+"""
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable, Coroutine
+from typing import Any
+
+log = logging.getLogger(__name__)
+
+RECANCEL_EVERY_S = 0.5
+
+
+def raise_if_cancelling() -> None:
+    """Call from `except Exception`: re-raise a cancellation a library turned into an error."""
+    task = asyncio.current_task()
+    if task is not None and task.cancelling():
+        raise asyncio.CancelledError
+
+
+async def repeat_every(interval_s: float, step: Callable[[], Awaitable[object]], *,
+                       what: str) -> None:
+    """Run `step` every `interval_s` until cancelled; a failed step is logged and run again."""
+    while True:
+        await asyncio.sleep(interval_s)
+        try:
+            await step()
+        except Exception:
+            raise_if_cancelling()
+            log.exception("%s failed", what)
+
+
+class BackgroundTasks:
+    def __init__(self) -> None:
+        self._tasks: set[asyncio.Task[Any]] = set()
+
+    def spawn(self, work: Coroutine[Any, Any, Any], *, name: str = "") -> asyncio.Task[Any]:
+        task = asyncio.create_task(work, name=name or None)
+        self._tasks.add(task)
+        task.add_done_callback(self._done)
+        return task
+
+    def _done(self, task: asyncio.Task[Any]) -> None:
+        self._tasks.discard(task)
+        if not task.cancelled() and task.exception() is not None:
+            log.error("background task %s failed", task.get_name(), exc_info=task.exception())
+
+    async def close(self, *, grace_s: float = 10.0) -> None:
+        """Cancel every task and wait for it, cancelling again any that kept running."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + grace_s
+        while self._tasks:
+            running = list(self._tasks)
+            for task in running:
+                task.cancel()
+            _, still = await asyncio.wait(running, timeout=RECANCEL_EVERY_S)
+            if still and loop.time() >= deadline:
+                log.error("background task(s) %s did not stop within %.0f s; left running",
+                          sorted(task.get_name() for task in still), grace_s)
+                return

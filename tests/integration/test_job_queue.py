@@ -1,0 +1,143 @@
+"""The durable job queue on a real Redis: delivery, crash recovery, retries, dead letters."""
+
+import asyncio
+import uuid
+from collections.abc import AsyncIterator
+from typing import Any
+
+import pytest
+from redis.asyncio import Redis
+
+from mockmate.jobs.queue import JobQueue
+
+
+@pytest.fixture
+async def redis(redis_url: str) -> AsyncIterator[Redis]:
+    client: Redis = Redis.from_url(redis_url)
+    yield client
+    await client.aclose()
+
+
+def queue_for(redis: Redis, prefix: str, name: str, **kw: Any) -> JobQueue:
+    options: dict[str, Any] = {"claim_idle_s": 0.3, "max_attempts": 3, **kw}
+    return JobQueue(redis, prefix=prefix, consumer_prefix=name, **options)
+
+
+async def test_a_job_runs_once_on_some_worker(redis: Redis) -> None:
+    prefix = f"t:{uuid.uuid4().hex}"
+    seen: list[tuple[str, int]] = []
+    done = asyncio.Event()
+    queues = [queue_for(redis, prefix, f"p{i}") for i in range(3)]
+    for i, q in enumerate(queues):
+        async def handle(payload: dict[str, Any], worker: int = i) -> None:
+            seen.append((f"w{worker}", payload["n"]))
+            if len(seen) == 20:
+                done.set()
+        q.register("work", handle)
+    await queues[0].ensure_group()
+    for n in range(20):
+        await queues[0].enqueue("work", {"n": n})
+    workers = [asyncio.create_task(q.run(2)) for q in queues]
+    try:
+        await asyncio.wait_for(done.wait(), 10)
+        assert sorted(n for _, n in seen) == list(range(20))
+        assert await queues[0].pending_count() == 0
+    finally:
+        for w in workers:
+            w.cancel()
+        await asyncio.gather(*workers, return_exceptions=True)
+
+
+async def test_a_job_whose_worker_died_is_taken_over(redis: Redis) -> None:
+    prefix = f"t:{uuid.uuid4().hex}"
+    started = asyncio.Event()
+    finished = asyncio.Event()
+
+    async def hang(payload: dict[str, Any]) -> None:
+        started.set()
+        await asyncio.Event().wait()  # never returns: the process "dies" mid-job
+
+    async def complete(payload: dict[str, Any]) -> None:
+        finished.set()
+
+    doomed = queue_for(redis, prefix, "doomed")
+    doomed.register("work", hang)
+    await doomed.ensure_group()
+    await doomed.enqueue("work", {"n": 1})
+    crashed = asyncio.create_task(doomed.run(1))
+    await asyncio.wait_for(started.wait(), 10)
+    crashed.cancel()
+    await asyncio.gather(crashed, return_exceptions=True)
+    assert await doomed.pending_count() == 1  # accepted, unfinished, not lost
+
+    survivor = queue_for(redis, prefix, "survivor")
+    survivor.register("work", complete)
+    worker = asyncio.create_task(survivor.run(1))
+    try:
+        await asyncio.wait_for(finished.wait(), 10)
+    finally:
+        worker.cancel()
+        await asyncio.gather(worker, return_exceptions=True)
+    assert await survivor.pending_count() == 0
+
+
+async def test_failing_jobs_are_retried_then_dead_lettered(redis: Redis) -> None:
+    prefix = f"t:{uuid.uuid4().hex}"
+    attempts = 0
+
+    async def flaky(payload: dict[str, Any]) -> None:
+        nonlocal attempts
+        attempts += 1
+        raise RuntimeError("provider down")
+
+    q = queue_for(redis, prefix, "w", max_attempts=3)
+    q.register("work", flaky)
+    await q.ensure_group()
+    await q.enqueue("work", {"n": 1})
+    worker = asyncio.create_task(q.run(1))
+    try:
+        dead = await redis.xread({q.dead_stream: "0"}, block=15_000)
+        assert dead, "the failing job never reached the dead-letter stream"
+    finally:
+        worker.cancel()
+        await asyncio.gather(worker, return_exceptions=True)
+    assert attempts == 3
+    assert await q.pending_count() == 0
+
+
+async def test_a_long_job_is_not_taken_over_while_its_worker_lives(
+    redis: Redis,
+) -> None:
+    prefix = f"t:{uuid.uuid4().hex}"
+    runs = 0
+    release = asyncio.Event()
+    finished = asyncio.Event()
+
+    async def slow(payload: dict[str, Any]) -> None:
+        nonlocal runs
+        runs += 1
+        await release.wait()
+        finished.set()
+
+    # Two workers, a claim timeout of 0.3 s, and a job that runs far longer than that.
+    queues = [queue_for(redis, prefix, name) for name in ("w1", "w2")]
+    for q in queues:
+        q.register("work", slow)
+    await queues[0].ensure_group()
+    await queues[0].enqueue("work", {})
+    workers = [asyncio.create_task(q.run(1)) for q in queues]
+    try:
+        # Let several claim timeouts pass while the job runs (this waits for time, not for
+        # an event: what is checked is that nothing happens): the other worker's XAUTOCLAIM
+        # must keep finding the job renewed, so it is never delivered a second time.
+        for _ in range(6):
+            await asyncio.sleep(0.3)
+            pending = await redis.xpending_range(queues[0].stream, "workers", "-", "+", 10)
+            assert [p["times_delivered"] for p in pending] == [1]
+        release.set()
+        await asyncio.wait_for(finished.wait(), 10)
+    finally:
+        for w in workers:
+            w.cancel()
+        await asyncio.gather(*workers, return_exceptions=True)
+    assert runs == 1

@@ -1,0 +1,115 @@
+"""Sessions in a real Redis: atomic changes under concurrency, the active limit, expiry."""
+
+import asyncio
+import time
+import uuid
+from collections.abc import AsyncIterator
+
+import pytest
+from redis.asyncio import Redis
+
+from mockmate.errors import ErrorCode, MockMateError
+from mockmate.questions.models import Question
+from mockmate.state import session as ops
+from mockmate.state.session import InterviewSession
+from mockmate.state.store import SessionStore
+
+
+@pytest.fixture
+async def redis(redis_url: str) -> AsyncIterator[Redis]:
+    client: Redis = Redis.from_url(redis_url)
+    yield client
+    await client.aclose()
+
+
+def store_for(redis: Redis, ttl_s: int = 60, max_active: int = 1) -> SessionStore:
+    return SessionStore(redis, prefix=f"t:{uuid.uuid4().hex}", ttl_s=ttl_s, max_active=max_active)
+
+
+def new_session(user_id: str = "u1", total: int = 50) -> InterviewSession:
+    questions = [
+        Question(id=f"q{i}", text=f"Q{i}?", category="technical", difficulty="mid")
+        for i in range(total)
+    ]
+    now = time.time()
+    return InterviewSession(
+        id=uuid.uuid4().hex, user_id=user_id, questions=questions, created_at=now, updated_at=now
+    )
+
+
+async def test_concurrent_changes_never_interleave(redis: Redis) -> None:
+    store = store_for(redis)
+    session = new_session()
+    await store.create(session)
+    await store.mutate(session.id, ops.start)
+
+    # 40 concurrent skips: each must see the result of the previous one.
+    results = await asyncio.gather(*(store.mutate(session.id, ops.skip) for _ in range(40)))
+    final = await store.get(session.id)
+    assert final.index == 40
+    assert sorted(final.skipped) == list(range(40))
+    assert sorted(after.index for _, after in results) == list(range(1, 41))
+    assert final.version == 41
+
+
+async def test_a_refused_change_writes_nothing(redis: Redis) -> None:
+    store = store_for(redis)
+    session = new_session()
+    await store.create(session)
+    with pytest.raises(MockMateError) as refused:
+        await store.mutate(session.id, ops.next_question)
+    assert refused.value.code is ErrorCode.INVALID_STATE
+    assert (await store.get(session.id)).version == 0
+
+
+async def test_active_limit_is_atomic(redis: Redis) -> None:
+    store = store_for(redis, max_active=2)
+    sessions = [new_session() for _ in range(10)]
+    outcomes = await asyncio.gather(
+        *(store.create(s) for s in sessions), return_exceptions=True
+    )
+    refused = [o for o in outcomes if isinstance(o, MockMateError)]
+    assert len(refused) == 8
+    assert all(e.code is ErrorCode.LIMIT_REACHED for e in refused)
+    assert refused[0].details["session_id"] in {s.id for s in sessions}
+
+
+async def test_finishing_frees_the_active_slot(redis: Redis) -> None:
+    store = store_for(redis)
+    first = new_session()
+    await store.create(first)
+    with pytest.raises(MockMateError):
+        await store.create(new_session())
+    await store.mutate(first.id, ops.end)
+    await store.create(new_session())
+
+
+async def test_expired_sessions_are_reported_once(redis: Redis) -> None:
+    store = store_for(redis, ttl_s=1)
+    session = new_session()
+    await store.create(session)
+    assert await store.expired_ids() == []
+    await _expiry_of(redis, f"{store.expiry_key.rsplit(':', 2)[0]}:session:{session.id}")
+    assert await store.expired_ids() == [session.id]
+    claims = await asyncio.gather(*(store.forget_expired(session.id, "u1") for _ in range(5)))
+    assert claims.count(True) == 1
+    assert await store.expired_ids() == []
+    await store.create(new_session())  # the active slot is free again
+
+
+async def _expiry_of(redis: Redis, key: str) -> None:
+    """Await Redis's own notification that `key` expired."""
+    await redis.config_set("notify-keyspace-events", "Ex")
+    async with redis.pubsub() as pubsub:
+        await pubsub.subscribe("__keyevent@0__:expired")
+        async with asyncio.timeout(15):
+            while True:
+                message = await pubsub.get_message(ignore_subscribe_messages=True, timeout=15)
+                if message and message["data"] == key.encode():
+                    return
+
+
+async def test_unknown_session_is_not_found(redis: Redis) -> None:
+    with pytest.raises(MockMateError) as missing:
+        await store_for(redis).get("nope")
+    assert missing.value.code is ErrorCode.NOT_FOUND
