@@ -94,7 +94,8 @@ class BookingService:
         booking_id = uuid.uuid4().hex
         expires = now + self._hold.total_seconds()
         held = await self.cells.hold(keys, expert_id=expert["_id"], booking_id=booking_id,
-                                     first_ts=start.timestamp(), expires_ts=expires)
+                                     first_ts=start.timestamp(), expires_ts=expires,
+                                     now_ts=now)
         if not held:
             raise MockMateError(ErrorCode.CONFLICT, "this time is no longer available")
         split = quote(int(rate["hourly_cents"]), req.duration_min, expert["currency"])

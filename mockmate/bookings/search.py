@@ -136,7 +136,8 @@ class ExpertSearch:
         first = datetime.combine(date_from, clock_time(), caller_zone) - timedelta(days=2)
         last = datetime.combine(date_to, clock_time(), caller_zone) + timedelta(days=3)
         busy = [(to_dt(s), to_dt(s + CELL_S)) for s in
-                await self.cells.busy(expert["_id"], first.timestamp(), last.timestamp())]
+                await self.cells.busy(expert["_id"], first.timestamp(), last.timestamp(),
+                                      now_ts=now.timestamp())]
         availability = Availability.model_validate(expert["availability"])
         try:
             found = free_slots(

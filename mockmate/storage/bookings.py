@@ -124,21 +124,33 @@ class SlotCells:
 
     async def hold(
         self, keys: list[str], *, expert_id: str, booking_id: str, first_ts: float,
-        expires_ts: float,
+        expires_ts: float, now_ts: float,
     ) -> bool:
-        """Insert every cell for `booking_id`, or none: True when all were free. On a
-        duplicate key the cells this call inserted are deleted again."""
+        """Insert every cell for `booking_id`, or none: True when all were free. A cell whose
+        hold lapsed counts as free and is taken over, so nobody waits for the sweeper. When a
+        cell is taken, the cells this call inserted are deleted again."""
         try:
             for n, key in enumerate(keys):
-                await self._cells.insert_one(_cell(key, expert_id, booking_id,
-                                                   first_ts + n * CELL_S, expires_ts))
-        except DuplicateKeyError:
-            await self.release(booking_id)
-            return False
+                cell = _cell(key, expert_id, booking_id, first_ts + n * CELL_S, expires_ts)
+                try:
+                    await self._cells.insert_one(cell)
+                except DuplicateKeyError:
+                    if not await self._take_lapsed(cell, now_ts):
+                        await self.release(booking_id)
+                        return False
         except BaseException:
             await self.release(booking_id)
             raise
         return True
+
+    async def _take_lapsed(self, cell: Document, now_ts: float) -> bool:
+        """Replace the cell's lapsed hold with `cell`. One conditional replace: of several
+        bookings racing for it, one wins; a late payment for the lapsed booking then finds the
+        cell taken and is refunded (see `secure`)."""
+        taken = await self._cells.replace_one(
+            {"_id": cell["_id"], "state": HOLD, "expires_ts": {"$lt": now_ts}}, cell
+        )
+        return taken.matched_count == 1
 
     async def secure(
         self, keys: list[str], *, expert_id: str, booking_id: str, first_ts: float,
@@ -167,10 +179,14 @@ class SlotCells:
         result = await self._cells.delete_many({"booking_id": booking_id})
         return result.deleted_count
 
-    async def busy(self, expert_id: str, from_ts: float, to_ts: float) -> list[float]:
-        """Start times of the expert's taken cells between the two instants."""
+    async def busy(
+        self, expert_id: str, from_ts: float, to_ts: float, *, now_ts: float
+    ) -> list[float]:
+        """Start times of the expert's taken cells between the two instants: booked, or held
+        by a hold that has not lapsed."""
         cursor = self._cells.find(
-            {"expert_id": expert_id, "start_ts": {"$gte": from_ts, "$lt": to_ts}},
+            {"expert_id": expert_id, "start_ts": {"$gte": from_ts, "$lt": to_ts},
+             "$or": [{"state": BOOKED}, {"expires_ts": {"$gte": now_ts}}]},
             {"start_ts": 1},
         )
         return [float(d["start_ts"]) async for d in cursor]

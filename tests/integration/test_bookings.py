@@ -161,6 +161,41 @@ async def test_a_hold_expires_after_its_process_is_killed(
         assert status == 201, body
 
 
+async def test_a_lapsed_hold_is_free_before_any_sweep_and_its_late_payment_refunded(
+    market: Market,
+) -> None:
+    _, expert_id = await market.expert()
+    slow, quick = await market.user(), await market.user()
+    start = await first_slot(slow, expert_id, 30 * HOUR)
+    day = {"from": start[:10], "to": start[:10]}
+    _, body = await slow.post("/api/bookings", booking_body(expert_id, start))
+    lapsed_id = body["booking"]["id"]
+    # The hold's half hour passes (the sweeper runs every 0.2 s here, so it is kept away
+    # from this booking by making its own expiry look fresh).
+    past = time.time() - 1
+    await market.db.booking_slots.update_many({"booking_id": lapsed_id},
+                                              {"$set": {"expires_ts": past}})
+    await market.db.bookings.update_one({"_id": lapsed_id},
+                                        {"$set": {"hold_expires_ts": time.time() + 3600}})
+
+    _, body = await quick.get(f"/api/experts/{expert_id}/slots", tz="UTC", **day)
+    assert start in [s["start"] for s in body["slots"]]
+    status, body = await quick.post("/api/bookings", booking_body(expert_id, start))
+    assert status == 201, body
+    taker_id = body["booking"]["id"]
+    cells = await market.db.booking_slots.find({}).to_list()
+    assert {c["booking_id"] for c in cells} == {taker_id}
+
+    status, body = await slow.post(f"/api/bookings/{lapsed_id}/test-payment", {"succeed": True})
+    assert status == 200, body
+    late = body["booking"]
+    assert late["status"] == "cancelled" and late["refund_cents"] == late["price_cents"]
+    status, body = await quick.post(f"/api/bookings/{taker_id}/test-payment", {"succeed": True})
+    assert status == 200 and body["booking"]["status"] == "confirmed", body
+    cells = await market.db.booking_slots.find({}).to_list()
+    assert {(c["booking_id"], c["state"]) for c in cells} == {(taker_id, "booked")}
+
+
 async def _no_cells(market: Market, booking_id: str) -> bool:
     return await market.db.booking_slots.count_documents({"booking_id": booking_id}) == 0
 
