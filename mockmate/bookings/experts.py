@@ -1,4 +1,4 @@
-"""Experts: applying, verification documents and the admin's decisions on them.
+"""Experts: applying, editing the profile, verification documents and the admin's decisions.
 
 Why it is shaped like this: a user becomes an expert in steps that different people take at
 different times (the applicant uploads, an admin reviews), so the expert's status is derived
@@ -14,16 +14,24 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
+from pydantic import ValidationError
+
 from mockmate.bookings.documents import SNIFF_BYTES, sniff
-from mockmate.bookings.schemas import DocumentType, ExpertApplication, VerifyDocument
+from mockmate.bookings.schemas import (
+    DocumentType,
+    ExpertApplication,
+    ExpertUpdate,
+    VerifyDocument,
+)
 from mockmate.bookings.views import iso
-from mockmate.errors import ErrorCode, MockMateError
+from mockmate.errors import ErrorCode, MockMateError, invalid_payload
 from mockmate.storage.database import Document
 from mockmate.storage.experts import ExpertDocumentStore, ExpertRepository, empty_stats
 from mockmate.storage.users import User
 
 REQUIRED_DOCUMENTS = ("identity", "employment")
 DOCUMENT_TYPES: tuple[DocumentType, ...] = ("identity", "employment", "education")
+EDIT_ATTEMPTS = 3  # concurrent edits of one profile are merged again this many times
 
 
 def is_private(user: User, expert: Document) -> bool:
@@ -59,6 +67,24 @@ class ExpertService:
         }
         await self.experts.create(doc)
         return doc
+
+    async def edit(self, user: User, update: ExpertUpdate) -> Document:
+        """Apply the expert's changes to their own profile. Bookings already made keep their
+        time and price; the new availability and prices apply to what is booked next."""
+        for _ in range(EDIT_ATTEMPTS):
+            expert = await self.mine(user)
+            try:
+                merged = update.merged_into(expert)
+            except ValidationError as exc:
+                raise invalid_payload(exc) from None
+            changes = {name: value for name, value in merged.model_dump(mode="json").items()
+                       if name in update.model_fields_set}
+            edited = await self.experts.update_profile(
+                expert["_id"], expert.get("profile_version"), changes
+            )
+            if edited is not None:
+                return edited
+        raise MockMateError(ErrorCode.CONFLICT, "your profile changed meanwhile; try again")
 
     async def visible(self, user: User, expert_id: str) -> Document:
         """The expert if `user` may see it: active ones to everybody, others to themselves

@@ -208,6 +208,53 @@ class ExpertApplication(_Wire):
         return sorted(self.pricing)
 
 
+EDITABLE_FIELDS = (
+    "bio", "time_zone", "languages", "years_experience", "industries", "company_types",
+    "specialties", "pricing", "availability",
+)
+
+
+class ExpertUpdate(_Wire):
+    """`PATCH /api/experts/me`: the expert changes what they offer and when.
+
+    Names, role and company are what the documents verify, and the currency is what past
+    payments were made in, so those stay as applied. The merged profile must still be a valid
+    application (see `merged_into`)."""
+
+    bio: Annotated[str, StringConstraints(min_length=1, max_length=5000)] | None = None
+    time_zone: Annotated[str, StringConstraints(min_length=1, max_length=64)] | None = None
+    languages: list[Language] | None = Field(None, min_length=1, max_length=20)
+    years_experience: StrictInt | None = Field(None, ge=0, le=MAX_YEARS_EXPERIENCE)
+    industries: list[Tag] | None = Field(None, max_length=20)
+    company_types: list[Tag] | None = Field(None, max_length=20)
+    specialties: list[Specialty] | None = Field(None, min_length=1, max_length=6)
+    pricing: dict[SessionType, Price] | None = Field(None, min_length=1)
+    availability: Availability | None = None
+
+    @field_validator("time_zone")
+    @classmethod
+    def _iana_zone(cls, value: str | None) -> str | None:
+        if value is not None:
+            zone(value)
+        return value
+
+    @model_validator(mode="after")
+    def _changes_something(self) -> "ExpertUpdate":
+        if not self.model_fields_set:
+            raise ValueError(f"send at least one of: {', '.join(EDITABLE_FIELDS)}")
+        unset = sorted(f for f in self.model_fields_set if getattr(self, f) is None)
+        if unset:
+            raise ValueError(f"{', '.join(unset)} cannot be null")
+        return self
+
+    def merged_into(self, current: dict[str, object]) -> ExpertApplication:
+        """The application `current` becomes with these changes, validated as a whole (so
+        that, say, new specialties come with a price for each session type they offer)."""
+        fields = {name: current.get(name) for name in ExpertApplication.model_fields}
+        fields.update(self.model_dump(mode="json", exclude_unset=True))
+        return ExpertApplication.model_validate(fields)
+
+
 class VerifyDocument(_Wire):
     """`POST /api/admin/experts/{id}/verify`: an admin's decision on one document type."""
 

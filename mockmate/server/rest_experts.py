@@ -1,4 +1,4 @@
-"""Expert endpoints: applying, documents, admin verification, search and free slots.
+"""Expert endpoints: applying, editing, documents, admin verification, search and slots.
 
 Documents are read with `request.multipart()` so the app's 1 MB body limit does not apply;
 the file's size is checked while it streams in, and reading stops at the first byte over
@@ -9,7 +9,7 @@ from aiohttp import BodyPartReader, web
 
 from mockmate.bookings.experts import is_private
 from mockmate.bookings.queries import ReviewQuery, SearchQuery, SlotsQuery
-from mockmate.bookings.schemas import ExpertApplication, VerifyDocument
+from mockmate.bookings.schemas import ExpertApplication, ExpertUpdate, VerifyDocument
 from mockmate.bookings.views import expert_view
 from mockmate.errors import ErrorCode, MockMateError
 from mockmate.server.http import current_user, read_json
@@ -40,6 +40,14 @@ async def search(request: web.Request) -> web.Response:
 async def mine(request: web.Request) -> web.Response:
     user = await current_user(request)
     expert = await marketplace(request).experts.mine(user)
+    return web.json_response({"expert": expert_view(expert, private=True)})
+
+
+@routes.patch("/api/experts/me")
+async def edit_mine(request: web.Request) -> web.Response:
+    user = await current_user(request)
+    update = await read_json(request, ExpertUpdate)
+    expert = await marketplace(request).experts.edit(user, update)
     return web.json_response({"expert": expert_view(expert, private=True)})
 
 

@@ -73,6 +73,19 @@ class ExpertRepository:
         docs = [d async for d in cursor.skip((page - 1) * per_page).limit(per_page)]
         return docs, total
 
+    async def update_profile(
+        self, expert_id: str, version: int | None, changes: Document
+    ) -> Document | None:
+        """Set `changes` if the profile is still at `version` (None: never edited), moving
+        the version on; the new document, or None when another edit came first."""
+        when: Document = {"profile_version": version} if version is not None \
+            else {"profile_version": {"$exists": False}}
+        return await self._experts.find_one_and_update(
+            {"_id": expert_id, **when},
+            {"$set": {**changes, "profile_version": (version or 0) + 1}},
+            return_document=ReturnDocument.AFTER,
+        )
+
     async def put_document(
         self, expert_id: str, doc_type: str, meta: Document, previous_id: str | None
     ) -> bool:

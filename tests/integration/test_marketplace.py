@@ -1,7 +1,8 @@
-"""Experts on a real server: applying, verification documents (magic numbers, size limits
-past the app's 1 MB body limit), admin verification, search with filters, relevance and
-pages, and free slots shown in two time zones."""
+"""Experts on a real server: applying, editing the profile, verification documents (magic
+numbers, size limits past the app's 1 MB body limit), admin verification, search with
+filters, relevance and pages, and free slots shown in two time zones."""
 
+import asyncio
 from collections.abc import AsyncIterator
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -231,3 +232,72 @@ async def test_blackout_dates_have_no_slots(market: Market) -> None:
     status, body = await me.get(f"/api/experts/{expert_id}/slots",
                                 **{"from": monday.isoformat(), "to": monday.isoformat()})
     assert status == 200 and body["slots"] == []
+
+
+async def test_an_expert_edits_hours_and_prices_and_earlier_bookings_keep_theirs(
+    market: Market,
+) -> None:
+    monday = next_weekday(0) + timedelta(days=7)
+    day = {"from": monday.isoformat(), "to": monday.isoformat()}
+    expert, expert_id = await market.expert(availability={
+        "weekly": [{"weekday": 0, "start": "09:00", "end": "11:00"}], "blackout_dates": []})
+    me = await market.user()
+    slots = f"/api/experts/{expert_id}/slots"
+    _, body = await me.get(slots, tz="UTC", **day)
+    early = body["slots"][0]["start"]
+    status, body = await me.post("/api/bookings", {
+        "expert_id": expert_id, "session_type": "mock_interview", "start": early,
+        "duration_min": 60})
+    assert status == 201, body
+    booking_id = body["booking"]["id"]
+
+    status, body = await expert.patch("/api/experts/me", {
+        "bio": "Now also coaching.",
+        "availability": {"weekly": [{"weekday": 0, "start": "14:00", "end": "16:00"}]},
+        "specialties": [{"type": "system_design", "session_types": ["mock_interview"]},
+                        {"type": "leadership", "session_types": ["career_coaching"]}],
+        "pricing": {"mock_interview": {"hourly_cents": 15_000},
+                    "career_coaching": {"hourly_cents": 9_000}},
+    })
+    assert status == 200, body
+    edited = body["expert"]
+    assert edited["bio"] == "Now also coaching." and edited["status"] == "active"
+    assert edited["session_types"] == ["career_coaching", "mock_interview"]
+    assert (edited["first_name"], edited["current_company"]) == ("Ada", "Google")
+
+    _, body = await me.get(slots, tz="UTC", session_type="mock_interview", **day)
+    assert [(s["start"][11:16], s["price_cents"]) for s in body["slots"]] == [
+        ("14:00", 15_000), ("14:30", 15_000), ("15:00", 15_000)]
+    _, body = await me.get(slots, tz="UTC", session_type="career_coaching", **day)
+    assert {s["price_cents"] for s in body["slots"]} == {9_000}
+    _, body = await me.get(f"/api/bookings/{booking_id}")
+    assert (body["booking"]["start"], body["booking"]["price_cents"]) == (early, 12_000)
+    _, body = await me.get("/api/experts", session_type="career_coaching")
+    assert expert_id in [e["expert"]["id"] for e in body["experts"]]
+
+
+async def test_profile_edits_are_validated_as_a_whole_and_only_by_the_expert(
+    market: Market,
+) -> None:
+    expert, _ = await market.expert()
+    unpriced = {"specialties": [{"type": "leadership", "session_types": ["career_coaching"]}]}
+    for bad in (unpriced, {}, {"first_name": "Eve"}, {"currency": "eur"}, {"bio": None},
+                {"time_zone": "Mars/Olympus"}, {"years_experience": -1}, [1, 2]):
+        status, body = await expert.patch("/api/experts/me", bad)
+        assert (status, body["error"]["code"]) == (400, "invalid_payload"), bad
+    status, body = await expert.patch("/api/experts/me", unpriced)
+    assert "career_coaching" in body["error"]["message"]
+    status, body = await expert.get("/api/experts/me")
+    assert body["expert"]["specialties"][0]["type"] == "system_design"
+
+    status, body = await (await market.user()).patch("/api/experts/me", {"bio": "x"})
+    assert (status, body["error"]["code"]) == (404, "not_found")
+    status, body = await market.anonymous().patch("/api/experts/me", {"bio": "x"})
+    assert status == 401
+
+    # Two edits at once, of different fields: both land.
+    results = await asyncio.gather(expert.patch("/api/experts/me", {"bio": "Both."}),
+                                   expert.patch("/api/experts/me", {"years_experience": 20}))
+    assert [status for status, _ in results] == [200, 200]
+    _, body = await expert.get("/api/experts/me")
+    assert (body["expert"]["bio"], body["expert"]["years_experience"]) == ("Both.", 20)

@@ -67,6 +67,9 @@ class Api:
     async def post(self, path: str, body: Any = None, **kwargs: Any) -> tuple[int, Any]:
         return await self.request("POST", path, json=body, **kwargs)
 
+    async def patch(self, path: str, body: Any = None) -> tuple[int, Any]:
+        return await self.request("PATCH", path, json=body)
+
     async def upload(self, expert_id: str, doc_type: str, content: bytes,
                      filename: str = "doc.pdf") -> tuple[int, Any]:
         form = aiohttp.FormData()

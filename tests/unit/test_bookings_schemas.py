@@ -13,6 +13,7 @@ from mockmate.bookings.schemas import (
     CandidateFeedback,
     ExpertApplication,
     ExpertFeedback,
+    ExpertUpdate,
     VerifyDocument,
 )
 from mockmate.bookings.slots import Window
@@ -265,3 +266,38 @@ def test_expert_feedback_lists_are_bounded() -> None:
     assert "recommendations" in errors_of(ExpertFeedback, {**body, "recommendations": ["r" * 501]})
     assert "areas_to_improve" in errors_of(ExpertFeedback, {**body, "areas_to_improve": [" "]})
     assert "readiness" in errors_of(ExpertFeedback, {**body, "readiness": "ready"})
+
+
+def stored(**changes: Any) -> dict[str, Any]:
+    """An application as the expert document keeps it, with the fields around it."""
+    doc = ExpertApplication.model_validate(application(**changes)).model_dump(mode="json")
+    return {"_id": "e1", "status": "active", "documents": {}, **doc}
+
+
+def test_an_update_merges_only_the_fields_it_names() -> None:
+    update = ExpertUpdate.model_validate({"bio": "  New bio  ", "years_experience": 13})
+    merged = update.merged_into(stored())
+    assert (merged.bio, merged.years_experience) == ("New bio", 13)
+    assert merged.specialties == ExpertApplication.model_validate(application()).specialties
+    assert update.model_fields_set == {"bio", "years_experience"}
+
+
+def test_an_update_must_leave_a_valid_application() -> None:
+    dropped = ExpertUpdate.model_validate({"pricing": {"mock_interview": {"hourly_cents": 1}}})
+    with pytest.raises(ValidationError, match="career_coaching"):
+        dropped.merged_into(stored())  # behavioral still offers coaching, now unpriced
+    both = ExpertUpdate.model_validate({
+        "pricing": {"mock_interview": {"hourly_cents": 1}},
+        "specialties": [{"type": "system_design", "session_types": ["mock_interview"]}],
+    })
+    assert both.merged_into(stored()).offered_session_types() == ["mock_interview"]
+
+
+@pytest.mark.parametrize("body", [
+    {}, {"bio": None}, {"first_name": "Eve"}, {"last_name": "X"}, {"current_company": "Y"},
+    {"currency": "eur"}, {"time_zone": "localtime"}, {"languages": []},
+    {"availability": {"weekly": [{"weekday": 0, "start": "10:00", "end": "09:00"}]}},
+])
+def test_update_bodies_that_are_refused(body: dict[str, Any]) -> None:
+    with pytest.raises(ValidationError):
+        ExpertUpdate.model_validate(body)
