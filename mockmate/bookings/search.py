@@ -1,11 +1,13 @@
 """Finding experts and their free times.
 
-Why in Python after one query: the filters compare case-insensitively, derive an average
-rating from running sums and match prices per session type, and relevance depends on the
-searching user (their target companies, the experts they already worked with); the active
-experts are few enough to filter and rank in memory, and ranking must see them all before a
-page is cut. Free slots come from `slots.free_slots` minus every cell in `booking_slots`
-(bookings and holds alike, so a slot shown as free is one a booking can actually take).
+Why in Python after one query: some filters compare case-insensitively, derive an average
+rating from running sums or match prices per session type, and relevance depends on the
+searching user (their target companies, the experts they already worked with), so ranking
+must see every match before a page is cut. The query applies the exact filters (specialty,
+session type, experience) and leaves out the fields that grow, so what reaches memory is the
+candidates for ranking and no more. Free slots come from `slots.free_slots` minus the taken
+cells in `booking_slots` (booked, or held by a hold that has not lapsed: exactly the cells a
+new booking cannot take).
 """
 
 import logging
@@ -69,6 +71,23 @@ def matches(expert: Document, q: SearchQuery) -> bool:
     return not (q.min_rating and (rating is None or rating < q.min_rating))
 
 
+def prefilter(q: SearchQuery) -> Document:
+    """The part of `q` the database can apply exactly (`matches` checks everything)."""
+    query: Document = {}
+    if q.specialty:
+        query["specialties.type"] = q.specialty
+    if q.session_type:
+        query[f"pricing.{q.session_type}"] = {"$exists": True}
+    years: Document = {}
+    if q.min_experience is not None:
+        years["$gte"] = q.min_experience
+    if q.max_experience is not None:
+        years["$lte"] = q.max_experience
+    if years:
+        query["years_experience"] = years
+    return query
+
+
 def signals(expert: Document) -> ExpertSignals:
     stats = expert.get("stats", {})
     last = float(stats.get("last_session_ts") or 0)
@@ -99,7 +118,7 @@ class ExpertSearch:
         self._clock = clock
 
     async def search(self, user: User, q: SearchQuery) -> dict[str, Any]:
-        found = [e for e in await self.experts.with_status("active") if matches(e, q)]
+        found = [e for e in await self.experts.searchable(prefilter(q)) if matches(e, q)]
         context = SearchContext(
             now=to_dt(self._clock()),
             specialties=(q.specialty,) if q.specialty else (),

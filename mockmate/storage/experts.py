@@ -38,6 +38,9 @@ def empty_stats() -> dict[str, Any]:
     return stats
 
 
+SEARCH_PROJECTION = {"documents": 0, "rated_bookings": 0}
+
+
 class ExpertRepository:
     def __init__(self, db: AsyncDatabase[Document]):
         self._experts = db[EXPERTS]
@@ -60,9 +63,11 @@ class ExpertRepository:
     async def by_user(self, user_id: str) -> Document | None:
         return await self._experts.find_one({"user_id": user_id})
 
-    async def with_status(self, status: str) -> list[Document]:
-        """Every expert in `status` (search filters and ranks them in Python)."""
-        return [doc async for doc in self._experts.find({"status": status})]
+    async def searchable(self, query: Document) -> list[Document]:
+        """Active experts matching `query`, without what search never shows (the documents,
+        and the ids of every rated booking, which grow with the expert's career)."""
+        cursor = self._experts.find({**query, "status": "active"}, SEARCH_PROJECTION)
+        return [doc async for doc in cursor]
 
     async def page_with_status(
         self, status: str, *, page: int, per_page: int

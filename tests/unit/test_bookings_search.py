@@ -9,7 +9,7 @@ from pydantic import ValidationError
 
 from mockmate.bookings.documents import sniff
 from mockmate.bookings.queries import SearchQuery, SlotsQuery
-from mockmate.bookings.search import matches, signals
+from mockmate.bookings.search import matches, prefilter, signals
 from mockmate.bookings.views import performance
 
 
@@ -97,3 +97,16 @@ def test_performance_rates_and_private_earnings() -> None:
     assert performance(stats, private=True)["earnings_cents"] == 48_000
     empty = performance({}, private=False)
     assert (empty["average_rating"], empty["cancellation_rate"]) == (None, 0.0)
+
+
+def test_the_database_prefilter_holds_only_the_exact_filters() -> None:
+    assert prefilter(SearchQuery()) == {}
+    q = SearchQuery(specialty="behavioral", session_type="career_coaching", min_experience=3,
+                    max_experience=9, industry="fintech", language="german", min_rating=4,
+                    max_price_cents=7_000)
+    assert prefilter(q) == {
+        "specialties.type": "behavioral", "pricing.career_coaching": {"$exists": True},
+        "years_experience": {"$gte": 3, "$lte": 9},
+    }
+    assert matches(expert(), q)  # the rest is left to `matches`
+    assert prefilter(SearchQuery(min_experience=0)) == {"years_experience": {"$gte": 0}}
