@@ -4,7 +4,7 @@ Cancellation needs care here. redis-py and PyMongo may turn a cancellation that 
 network call into an ordinary connection error. A loop that logs and carries on after
 `except Exception` then swallows its own cancellation and never stops, and a shutdown waiting
 on it hangs. `raise_if_cancelling` restores the cancellation, and `BackgroundTasks.close`
-cancels again any task that still runs, within a bounded grace period.
+cancels again any task still running after a while, within a bounded grace period.
 """
 
 import asyncio
@@ -51,16 +51,23 @@ class BackgroundTasks:
         if not task.cancelled() and task.exception() is not None:
             log.error("background task %s failed", task.get_name(), exc_info=task.exception())
 
-    async def close(self, *, grace_s: float = 10.0) -> None:
-        """Cancel every task and wait for it, cancelling again any that kept running."""
+    async def close(self, *, patience_s: float = 5.0, grace_s: float = 10.0) -> None:
+        """Cancel every task and wait for it. A task may take `patience_s` to wind down (the
+        job queue lets running jobs finish); one still running then is taken to have lost its
+        cancellation and is cancelled again, until `grace_s` has passed."""
         loop = asyncio.get_running_loop()
         deadline = loop.time() + grace_s
+        running = list(self._tasks)
+        for task in running:
+            task.cancel()
+        if running:
+            await asyncio.wait(running, timeout=min(patience_s, grace_s))
         while self._tasks:
             running = list(self._tasks)
+            if loop.time() >= deadline:
+                log.error("background task(s) %s did not stop within %.0f s; left running",
+                          sorted(task.get_name() for task in running), grace_s)
+                return
             for task in running:
                 task.cancel()
-            _, still = await asyncio.wait(running, timeout=RECANCEL_EVERY_S)
-            if still and loop.time() >= deadline:
-                log.error("background task(s) %s did not stop within %.0f s; left running",
-                          sorted(task.get_name() for task in still), grace_s)
-                return
+            await asyncio.wait(running, timeout=RECANCEL_EVERY_S)

@@ -93,10 +93,12 @@ class JobQueue:
         finally:
             self._stopping = True
             self._wake.set()
-            _, running = await asyncio.wait(consumers, timeout=self._stop_grace_s)
-            for task in running:
-                task.cancel()
-            await asyncio.gather(*consumers, return_exceptions=True)
+            try:
+                await asyncio.wait(consumers, timeout=self._stop_grace_s)
+            finally:  # also when cancelled again meanwhile: then stop at once
+                for task in consumers:
+                    task.cancel()
+                await asyncio.gather(*consumers, return_exceptions=True)
 
     async def _consume(self, consumer: str) -> None:
         claim_every = max(self._claim_idle_ms / 2000, 0.05)

@@ -68,7 +68,7 @@ async def test_close_cancels_again_a_task_that_swallowed_its_cancellation() -> N
     tasks = BackgroundTasks()
     task = tasks.spawn(stubborn_once())
     await asyncio.wait_for(started.wait(), 5)
-    await asyncio.wait_for(tasks.close(), 5)
+    await asyncio.wait_for(tasks.close(patience_s=0.1), 5)
     assert swallowed == 1
     assert task.cancelled()
 
@@ -89,7 +89,27 @@ async def test_close_gives_up_on_a_task_that_never_stops(
     task = tasks.spawn(immortal(), name="immortal")
     await asyncio.sleep(0)
     with caplog.at_level(logging.ERROR):
-        await asyncio.wait_for(tasks.close(grace_s=0.1), 5)
+        await asyncio.wait_for(tasks.close(patience_s=0.05, grace_s=0.1), 5)
     assert "immortal" in caplog.text and "did not stop" in caplog.text
     release.set()
     await asyncio.wait_for(task, 5)
+
+
+async def test_a_task_winding_down_is_given_time_before_it_is_cancelled_again() -> None:
+    started, wound_down = asyncio.Event(), asyncio.Event()
+    finish_cleanup = asyncio.Event()
+
+    async def graceful() -> None:
+        started.set()
+        try:
+            await asyncio.Event().wait()
+        finally:  # like the job queue letting a running job finish
+            asyncio.get_running_loop().call_later(0.7, finish_cleanup.set)
+            await finish_cleanup.wait()
+            wound_down.set()
+
+    tasks = BackgroundTasks()
+    task = tasks.spawn(graceful())
+    await asyncio.wait_for(started.wait(), 5)
+    await asyncio.wait_for(tasks.close(patience_s=5), 10)
+    assert wound_down.is_set() and task.cancelled()
