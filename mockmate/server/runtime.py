@@ -38,7 +38,7 @@ from mockmate.interviews.flow import (
     SessionFlow,
 )
 from mockmate.interviews.follow_ups import FollowUpPlanner
-from mockmate.interviews.question_audio import QuestionVoice
+from mockmate.interviews.question_audio import QuestionVoice, prewarm
 from mockmate.interviews.service import InterviewService
 from mockmate.jobs.queue import JobQueue
 from mockmate.metrics import Metrics
@@ -297,6 +297,9 @@ async def open_services(
         )
         if isinstance(tts, PiperTextToSpeech):
             tasks.spawn(tts.warm_up(), name="tts-warm-up")
+            if settings.tts_prewarm:
+                tasks.spawn(_prewarm_forever(speaker, settings.tts_cache_ttl_s),
+                            name="tts-prewarm")
         if settings.workers:
             tasks.spawn(queue.run(settings.workers), name="job-workers")
         tasks.spawn(_sweep_forever(services), name="expiry-sweeper")
@@ -304,6 +307,14 @@ async def open_services(
 
 
 AUDIO_SWEEP_EVERY_S = 3600.0
+
+
+async def _prewarm_forever(speaker: QuestionVoice, cache_ttl_s: int) -> None:
+    """Keep the bank's question audio cached: now, then twice per cache lifetime."""
+    texts = [question.text for question in load_bank()]
+    await prewarm(speaker, texts)
+    await repeat_every(cache_ttl_s / 2, lambda: prewarm(speaker, texts),
+                       what="question audio prewarm")
 
 
 async def _sweep_forever(services: Services) -> None:

@@ -31,6 +31,8 @@ def test_env(redis_url: str, mongo_url: str, name: str, data_dir: Path) -> dict[
         "MOCKMATE_EXPIRY_SWEEP_S": "0.2",
         # Question audio unpaced (sent as fast as synthesized) unless a test paces it.
         "MOCKMATE_TTS_LEAD_S": "3600",
+        # Test servers start often; prewarming the whole bank would load the machine.
+        "MOCKMATE_TTS_PREWARM": "false",
     }
 
 
