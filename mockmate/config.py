@@ -63,8 +63,8 @@ class Settings(BaseSettings):
     tts_lead_s: float = Field(1.0, ge=0, validation_alias="MOCKMATE_TTS_LEAD_S")
     tts_cache_ttl_s: int = Field(7 * 24 * 3600, gt=0, validation_alias="MOCKMATE_TTS_CACHE_TTL_S")
     speech_threads: int = Field(2, ge=1, validation_alias="MOCKMATE_SPEECH_THREADS")
-    # Synthesize the question bank's audio into that cache in the background, with the
-    # offline engine only (a cloud engine would spend its quota on questions never asked).
+    # Synthesize the sentences of the bank's questions and of their offline follow-ups into
+    # the cache in the background; offline engine only (a cloud one would spend its quota).
     tts_prewarm: bool = Field(True, validation_alias="MOCKMATE_TTS_PREWARM")
 
     # Cloud providers: each is used when its key is set (later issues wire them).

@@ -11,7 +11,7 @@ and candidates asked the same question at once share one synthesis (`shared_synt
 import asyncio
 import hashlib
 import logging
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import AsyncIterator
 
 from redis.asyncio import Redis
 
@@ -20,12 +20,10 @@ from mockmate.interviews.shared_synthesis import SharedStreams
 from mockmate.speech.base import SpeechError, TextToSpeech
 from mockmate.speech.output import AudioChunker, OutChunk
 from mockmate.state.machine import State
-from mockmate.state.session import DEFAULT_AUDIO_FORMAT, AudioFormat, InterviewSession
+from mockmate.state.session import InterviewSession
 from mockmate.state.store import SessionStore
 
 log = logging.getLogger(__name__)
-
-WARM_CLAIM_S = 300  # a process warming a text holds it this long at most (if it dies)
 
 
 class QuestionVoice:
@@ -139,21 +137,6 @@ class QuestionVoice:
         for chunk in chunker.flush():
             yield chunk
 
-    async def warm(self, text: str, fmt: AudioFormat = DEFAULT_AUDIO_FORMAT) -> bool:
-        """Synthesize and cache `text` in the default voice, unless it is cached already or
-        another process is warming it; True when this call synthesized it."""
-        key = self._cache_key(text, None, fmt)
-        claim = f"{key}:warming"
-        if await self._redis.exists(key):
-            return False
-        if not await self._redis.set(claim, b"1", nx=True, ex=WARM_CLAIM_S):
-            return False
-        try:
-            await self._store(key, [chunk async for chunk in self._synthesize(text, None, fmt)])
-        finally:
-            await self._redis.delete(claim)
-        return True
-
     async def _store(self, key: str, chunks: list[OutChunk]) -> None:
         if not chunks:
             return
@@ -174,21 +157,3 @@ async def _from_cache(entries: list[bytes]) -> AsyncIterator[OutChunk]:
     for entry in entries:
         rate, duration, data = entry.split(b":", 2)
         yield OutChunk(data=data, sample_rate=int(rate), duration_s=float(duration))
-
-
-async def prewarm(voice: QuestionVoice, texts: Iterable[str]) -> int:
-    """Cache the audio of `texts` ahead of the first candidate asked them: with questions
-    spoken, synthesis is what limits how many candidates a process serves, and the bank's
-    questions are asked again and again. Sequential, so live synthesis keeps a thread;
-    processes starting together share the work (`warm` claims each text). Stops at the
-    first speech failure. How many texts this process synthesized."""
-    warmed = 0
-    for text in dict.fromkeys(texts):
-        try:
-            warmed += await voice.warm(text)
-        except SpeechError as exc:
-            log.warning("question audio prewarm stopped after %d: %s", warmed, exc)
-            break
-    if warmed:
-        log.info("question audio prewarmed for %d question(s)", warmed)
-    return warmed

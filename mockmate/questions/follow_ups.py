@@ -7,6 +7,7 @@ from templates; an LLM writer (`FollowUpWriter`) may word it better, but the dec
 here so that every evaluator triggers follow-ups the same way.
 """
 
+from itertools import combinations
 from typing import Literal, Protocol
 
 from pydantic import BaseModel, ConfigDict
@@ -86,13 +87,25 @@ def follow_up_reason(question: Question, evaluation: Evaluation) -> FollowUpReas
 
 def template_follow_up(request: FollowUpRequest) -> Question:
     """The offline follow-up: back to the question, then what to add."""
-    reason = request.reason
+    return as_follow_up(request, template_text(request.question, request.reason))
+
+
+def template_text(question: Question, reason: FollowUpReason) -> str:
     if reason.missing_star:
         asks = " ".join(_PART_PROMPTS[p] for p in reason.missing_star[:MAX_PARTS_ASKED])
     else:
         asks = _CRITERION_PROMPTS[reason.weakest]
-    text = f'Let\'s go back to "{quote(request.question.text)}". {asks}'
-    return as_follow_up(request, text)
+    return f'Let\'s go back to "{quote(question.text)}". {asks}'
+
+
+def template_texts(question: Question) -> list[str]:
+    """Every text the offline writer can ask after `question`, so that its speech can be
+    prepared before anyone is asked it."""
+    parts = [(p,) for p in STAR_ORDER] + list(combinations(STAR_ORDER, MAX_PARTS_ASKED))
+    reasons = [FollowUpReason(low_score=True, missing_star=m, weakest="clarity") for m in parts]
+    reasons += [FollowUpReason(low_score=True, missing_star=(), weakest=c)
+                for c in _CRITERION_PROMPTS]
+    return [template_text(question, reason) for reason in reasons]
 
 
 def as_follow_up(request: FollowUpRequest, text: str) -> Question:

@@ -38,7 +38,7 @@ from mockmate.interviews.flow import (
     SessionFlow,
 )
 from mockmate.interviews.follow_ups import FollowUpPlanner
-from mockmate.interviews.question_audio import QuestionVoice, prewarm
+from mockmate.interviews.question_audio import QuestionVoice
 from mockmate.interviews.service import InterviewService
 from mockmate.jobs.queue import JobQueue
 from mockmate.metrics import Metrics
@@ -49,13 +49,14 @@ from mockmate.providers.gemini_follow_ups import GeminiFollowUpWriter
 from mockmate.providers.gemini_questions import GeminiQuestionGenerator
 from mockmate.providers.resilience import PrometheusProviderMetrics
 from mockmate.questions.bank import load_bank
-from mockmate.questions.follow_ups import FollowUpWriter, TemplateFollowUps
+from mockmate.questions.follow_ups import FollowUpWriter, TemplateFollowUps, template_texts
 from mockmate.questions.models import QuestionGenerator
 from mockmate.server.embedded import EmbeddedMongo, dev_jwt_secret
 from mockmate.speech.base import SpeechToText, TextToSpeech
 from mockmate.speech.elevenlabs_tts import make_elevenlabs_tts
 from mockmate.speech.groq_stt import make_groq_stt
 from mockmate.speech.piper_tts import PiperTextToSpeech
+from mockmate.speech.sentence_cache import SentenceCachedSpeech
 from mockmate.speech.sphinx_stt import SphinxSpeechToText
 from mockmate.state.answer_buffer import AnswerBuffer
 from mockmate.state.store import SessionStore
@@ -235,8 +236,14 @@ async def open_services(
             max_bytes=settings.max_answer_bytes,
         )
         audio = AudioStore(db)
+        speech: TextToSpeech = tts
+        if isinstance(tts, PiperTextToSpeech):
+            speech = sentences = SentenceCachedSpeech(
+                tts, redis, prefix=settings.redis_prefix, ttl_s=settings.tts_cache_ttl_s,
+                resolve_voice=tts.resolve_voice,
+            )
         speaker = QuestionVoice(
-            tts=tts, redis=redis, sessions=sessions, emitter=emitter,
+            tts=speech, redis=redis, sessions=sessions, emitter=emitter,
             prefix=settings.redis_prefix, lead_s=settings.tts_lead_s,
             cache_ttl_s=settings.tts_cache_ttl_s,
         )
@@ -298,7 +305,7 @@ async def open_services(
         if isinstance(tts, PiperTextToSpeech):
             tasks.spawn(tts.warm_up(), name="tts-warm-up")
             if settings.tts_prewarm:
-                tasks.spawn(_prewarm_forever(speaker, settings.tts_cache_ttl_s),
+                tasks.spawn(_prewarm_forever(sentences, settings.tts_cache_ttl_s),
                             name="tts-prewarm")
         if settings.workers:
             tasks.spawn(queue.run(settings.workers), name="job-workers")
@@ -309,12 +316,13 @@ async def open_services(
 AUDIO_SWEEP_EVERY_S = 3600.0
 
 
-async def _prewarm_forever(speaker: QuestionVoice, cache_ttl_s: int) -> None:
-    """Keep the bank's question audio cached: now, then twice per cache lifetime."""
-    texts = [question.text for question in load_bank()]
-    await prewarm(speaker, texts)
-    await repeat_every(cache_ttl_s / 2, lambda: prewarm(speaker, texts),
-                       what="question audio prewarm")
+async def _prewarm_forever(speech: SentenceCachedSpeech, cache_ttl_s: int) -> None:
+    """Keep the bank's questions, and the offline follow-ups to them, ready to be spoken:
+    now, then twice per cache lifetime."""
+    bank = load_bank()
+    texts = [q.text for q in bank] + [text for q in bank for text in template_texts(q)]
+    await speech.warm_all(texts)
+    await repeat_every(cache_ttl_s / 2, lambda: speech.warm_all(texts), what="speech prewarm")
 
 
 async def _sweep_forever(services: Services) -> None:

@@ -14,7 +14,6 @@ from mockmate.questions.models import Question
 from mockmate.state.machine import TERMINAL_STATES, Event, State, transition
 
 AudioFormat = Literal["pcm_16000", "pcm_24000", "mp3", "wav"]
-DEFAULT_AUDIO_FORMAT: AudioFormat = "pcm_16000"
 
 
 class InterviewSession(BaseModel):
@@ -26,7 +25,7 @@ class InterviewSession(BaseModel):
     questions: list[Question]
     auto_advance: bool = True
     voice: str | None = None
-    audio_format: AudioFormat = DEFAULT_AUDIO_FORMAT
+    audio_format: AudioFormat = "pcm_16000"
     speak: bool = True  # False: questions are not spoken
     # question index -> answer id, for every question answered so far
     answers: dict[int, str] = Field(default_factory=dict)

@@ -1,7 +1,6 @@
 """Question audio: when speech synthesis fails the question still stands as text, the client
 is told (retryable), and nothing broken is cached; candidates asked the same question at
-once share one synthesis; the bank's audio can be cached ahead of the first asker, once across
-processes."""
+once share one synthesis."""
 
 import asyncio
 import uuid
@@ -10,7 +9,7 @@ from typing import Any
 
 from redis.asyncio import Redis
 
-from mockmate.interviews.question_audio import QuestionVoice, prewarm
+from mockmate.interviews.question_audio import QuestionVoice
 from mockmate.questions.models import Question
 from mockmate.speech.base import PcmAudio, SpeechError
 from mockmate.state import session as ops
@@ -100,54 +99,3 @@ async def test_candidates_asked_the_same_question_at_once_share_one_synthesis(
                  if e == "interview:audio" and d["session_id"] == f"s{n}"]
         assert [a["seq"] for a in audio] == list(range(len(audio))) and audio[-1]["final"]
         assert abs(sum(len(a["data"]) for a in audio) / 2 / 16000 - 1.0) < 0.01  # all of it
-
-
-async def test_prewarmed_questions_are_spoken_from_the_cache_and_warmed_once(
-    redis_url: str,
-) -> None:
-    redis = Redis.from_url(redis_url)
-    prefix = f"t:{uuid.uuid4().hex}"
-    emitter = RecordingEmitter()
-    first, second = CountingTextToSpeech(), CountingTextToSpeech()
-    texts = ["Why this team?", "Tell me about a conflict.", "Why this team?", "Any questions?"]
-    try:
-        sessions = SessionStore(redis, prefix=prefix, ttl_s=60, max_active=1)
-
-        def process(tts: CountingTextToSpeech) -> QuestionVoice:
-            return QuestionVoice(tts=tts, redis=redis, sessions=sessions, emitter=emitter,
-                                 prefix=prefix, lead_s=3600, cache_ttl_s=60)
-
-        # Two processes starting together share the work, and each text is synthesized once.
-        a, b = process(first), process(second)
-        warmed = await asyncio.gather(prewarm(a, texts), prewarm(b, texts))
-        assert sum(warmed) == 3
-        assert sorted(first.calls + second.calls) == sorted(set(texts))
-        assert await prewarm(a, texts) == 0
-
-        question = Question(id="q", text="Tell me about a conflict.", category="behavioral",
-                            difficulty="mid")
-        session = InterviewSession(id="s1", user_id="u1", questions=[question],
-                                   created_at=0, updated_at=0)
-        await sessions.create(session)
-        _, asked = await sessions.mutate(session.id, ops.start)
-        later = CountingTextToSpeech()
-        await process(later).speak(asked)
-        assert later.calls == []  # straight from the cache
-    finally:
-        await redis.aclose()
-    audio = [d for e, d in emitter.sent if e == "interview:audio"]
-    assert audio[-1]["final"] and abs(sum(len(a["data"]) for a in audio) / 32000 - 1.0) < 0.01
-
-
-async def test_a_speech_failure_stops_the_prewarm_and_caches_nothing(redis_url: str) -> None:
-    redis = Redis.from_url(redis_url)
-    prefix = f"t:{uuid.uuid4().hex}"
-    try:
-        sessions = SessionStore(redis, prefix=prefix, ttl_s=60, max_active=1)
-        voice = QuestionVoice(tts=BrokenTextToSpeech(), redis=redis, sessions=sessions,
-                              emitter=RecordingEmitter(), prefix=prefix, lead_s=1,
-                              cache_ttl_s=60)
-        assert await prewarm(voice, ["One?", "Two?"]) == 0
-        assert await redis.keys(f"{prefix}:tts:*") == []  # no cache, no claim left behind
-    finally:
-        await redis.aclose()

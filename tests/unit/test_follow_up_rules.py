@@ -11,6 +11,7 @@ from mockmate.questions.follow_ups import (
     follow_up_reason,
     quote,
     template_follow_up,
+    template_texts,
 )
 from mockmate.questions.models import Question
 from mockmate.state import session as ops
@@ -157,3 +158,25 @@ def test_follow_ups_only_ever_replace_unasked_planned_questions(
     assert s.total == total
     assert len(set(s.follow_ups.values())) == len(s.follow_ups)
     assert all(s.questions[slot].follow_up_to == after for after, slot in s.follow_ups.items())
+
+
+MARK = st.floats(1, 10, allow_nan=False).map(lambda x: round(x, 1))
+PART = st.one_of(st.none(), st.just("shown"))
+
+
+@given(st.sampled_from([STORY, TECH]), MARK, st.tuples(MARK, MARK, MARK, MARK, MARK),
+       st.tuples(PART, PART, PART, PART))
+def test_every_offline_follow_up_is_among_the_texts_prepared_for_its_question(
+    question: Question, score: float, marks: tuple[float, ...], parts: tuple[str | None, ...],
+) -> None:
+    names = ("relevance", "examples", "clarity", "technical_accuracy", "job_alignment")
+    ev = Evaluation(score=score, rubric=Rubric(**dict(zip(names, marks, strict=True))),
+                    star=Star(**dict(zip(("situation", "task", "action", "result"), parts,
+                                         strict=True))))
+    if follow_up_reason(question, ev) is not None:
+        assert template_follow_up(request(question, ev)).text in template_texts(question)
+
+
+def test_the_prepared_texts_are_few_and_distinct() -> None:
+    texts = template_texts(STORY)
+    assert len(texts) == len(set(texts)) == 4 + 6 + 5  # one or two STAR parts, or a criterion
