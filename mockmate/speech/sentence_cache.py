@@ -32,7 +32,7 @@ class SentenceCachedSpeech:
 
     One sentence is made ahead while the previous one is consumed, as Piper does on its own.
     `resolve_voice` maps a requested voice to the one that will speak, so that aliases share
-    entries. `syntheses` counts sentences handed to `inner`, for tests and metrics.
+    entries. `syntheses` counts sentences handed to `inner` (tests read it).
     """
 
     def __init__(

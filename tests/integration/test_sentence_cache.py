@@ -1,6 +1,7 @@
 """Offline speech cached sentence by sentence in a real Redis: a new text made of known
 sentences (an offline follow-up) is spoken without synthesis, by any process, and the bank
-and its follow-ups can be prepared once across processes before anyone is asked them."""
+and its follow-ups can be prepared once across processes before anyone is asked them; a
+server does that in the background and still stops at once."""
 
 import uuid
 from collections.abc import AsyncIterator
@@ -17,7 +18,10 @@ from mockmate.questions.follow_ups import (
     template_texts,
 )
 from mockmate.speech.base import PcmAudio, SpeechError
+from mockmate.speech.piper_tts import split_sentences
 from mockmate.speech.sentence_cache import SentenceCachedSpeech
+from tests.support.server import running_app, settings_from
+from tests.support.waiting import eventually
 
 
 class EchoSpeech:
@@ -126,3 +130,26 @@ async def test_a_listener_stopping_early_leaves_no_error_behind(
     await stream.aclose()  # a barge-in
     assert first.data == echo("First.")[:len(first.data)]
     assert "never retrieved" not in caplog.text
+
+
+async def test_a_server_prewarms_the_bank_in_the_background_and_stops_cleanly(
+    deployment_env: dict[str, str], redis: Redis,
+) -> None:
+    settings = settings_from(deployment_env, MOCKMATE_TTS_PREWARM="true")
+    prefix = f"{settings.redis_prefix}:tts-sentence:"
+
+    async def recorded() -> list[bytes]:
+        keys = [k async for k in redis.scan_iter(match=f"{prefix}*")]
+        return [k for k in keys if not k.endswith(b":warming")]
+
+    async with running_app(settings):
+        first = (await eventually(recorded))[0]
+        # Stopped while Piper is still working through the bank: shutdown must not wait.
+    audio = await redis.get(first)
+    assert audio is not None
+    rate, pcm = audio.split(b":", 1)
+    assert int(rate) == 22050 and len(pcm) / 2 / 22050 > 0.3  # a spoken sentence
+    bank = load_bank()
+    texts = [q.text for q in bank] + [t for q in bank for t in template_texts(q)]
+    every = {sentence for text in texts for sentence in split_sentences(text)}
+    assert len(await recorded()) < len(every)  # stopped before the end of the bank
