@@ -208,12 +208,6 @@ class ExpertApplication(_Wire):
         return sorted(self.pricing)
 
 
-EDITABLE_FIELDS = (
-    "bio", "time_zone", "languages", "years_experience", "industries", "company_types",
-    "specialties", "pricing", "availability",
-)
-
-
 class ExpertUpdate(_Wire):
     """`PATCH /api/experts/me`: the expert changes what they offer and when.
 
@@ -241,7 +235,7 @@ class ExpertUpdate(_Wire):
     @model_validator(mode="after")
     def _changes_something(self) -> "ExpertUpdate":
         if not self.model_fields_set:
-            raise ValueError(f"send at least one of: {', '.join(EDITABLE_FIELDS)}")
+            raise ValueError(f"send at least one of: {', '.join(type(self).model_fields)}")
         unset = sorted(f for f in self.model_fields_set if getattr(self, f) is None)
         if unset:
             raise ValueError(f"{', '.join(unset)} cannot be null")

@@ -7,6 +7,7 @@ from templates; an LLM writer (`FollowUpWriter`) may word it better, but the dec
 here so that every evaluator triggers follow-ups the same way.
 """
 
+from collections.abc import Iterable
 from itertools import combinations
 from typing import Literal, Protocol
 
@@ -106,6 +107,13 @@ def template_texts(question: Question) -> list[str]:
     reasons += [FollowUpReason(low_score=True, missing_star=(), weakest=c)
                 for c in _CRITERION_PROMPTS]
     return [template_text(question, reason) for reason in reasons]
+
+
+def offline_texts(bank: Iterable[Question]) -> list[str]:
+    """Every text the offline interviewer can ask: each question of `bank`, and each
+    follow-up the templates can word for it."""
+    questions = list(bank)
+    return [q.text for q in questions] + [t for q in questions for t in template_texts(q)]
 
 
 def as_follow_up(request: FollowUpRequest, text: str) -> Question:

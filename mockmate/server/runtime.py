@@ -49,7 +49,7 @@ from mockmate.providers.gemini_follow_ups import GeminiFollowUpWriter
 from mockmate.providers.gemini_questions import GeminiQuestionGenerator
 from mockmate.providers.resilience import PrometheusProviderMetrics
 from mockmate.questions.bank import load_bank
-from mockmate.questions.follow_ups import FollowUpWriter, TemplateFollowUps, template_texts
+from mockmate.questions.follow_ups import FollowUpWriter, TemplateFollowUps, offline_texts
 from mockmate.questions.models import QuestionGenerator
 from mockmate.server.embedded import EmbeddedMongo, dev_jwt_secret
 from mockmate.speech.base import SpeechToText, TextToSpeech
@@ -319,8 +319,7 @@ AUDIO_SWEEP_EVERY_S = 3600.0
 async def _prewarm_forever(speech: SentenceCachedSpeech, cache_ttl_s: int) -> None:
     """Keep the bank's questions, and the offline follow-ups to them, ready to be spoken:
     now, then twice per cache lifetime."""
-    bank = load_bank()
-    texts = [q.text for q in bank] + [text for q in bank for text in template_texts(q)]
+    texts = offline_texts(load_bank())
     await speech.warm_all(texts)
     await repeat_every(cache_ttl_s / 2, lambda: speech.warm_all(texts), what="speech prewarm")
 

@@ -148,7 +148,7 @@ class SlotCells:
         bookings racing for it, one wins; a late payment for the lapsed booking then finds the
         cell taken and is refunded (see `secure`)."""
         taken = await self._cells.replace_one(
-            {"_id": cell["_id"], "state": HOLD, "expires_ts": {"$lt": now_ts}}, cell
+            {"_id": cell["_id"], **_lapsed(now_ts)}, cell
         )
         return taken.matched_count == 1
 
@@ -193,7 +193,7 @@ class SlotCells:
 
     async def stale_holds(self, now_ts: float, *, limit: int = 500) -> list[Document]:
         """Held (not booked) cells whose hold has lapsed."""
-        cursor = self._cells.find({"state": HOLD, "expires_ts": {"$lt": now_ts}}).limit(limit)
+        cursor = self._cells.find(_lapsed(now_ts)).limit(limit)
         return [d async for d in cursor]
 
     async def drop(self, key: str, booking_id: str) -> None:
@@ -204,6 +204,12 @@ class SlotCells:
         await self._cells.update_one(
             {"_id": key, "booking_id": booking_id}, {"$set": {"state": BOOKED}}
         )
+
+
+def _lapsed(now_ts: float) -> Document:
+    """Cells held by a hold past its expiry: free to take, and for the sweeper to remove.
+    (`busy` asks for the opposite: booked, or held and not yet expired.)"""
+    return {"state": HOLD, "expires_ts": {"$lt": now_ts}}
 
 
 def _cell(

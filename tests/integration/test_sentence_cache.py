@@ -14,8 +14,8 @@ from mockmate.questions.bank import load_bank
 from mockmate.questions.follow_ups import (
     FollowUpRequest,
     follow_up_reason,
+    offline_texts,
     template_follow_up,
-    template_texts,
 )
 from mockmate.speech.base import PcmAudio, SpeechError
 from mockmate.speech.piper_tts import split_sentences
@@ -36,7 +36,7 @@ class EchoSpeech:
         if self.broken:
             raise SpeechError("speech service unavailable", retryable=True)
         self.calls.append(text)
-        data = text.encode() + b"\x00" * (len(text.encode()) % 2)
+        data = echo(text)
         half = len(data) // 4 * 2
         yield PcmAudio(data[:half], 22050)
         yield PcmAudio(data[half:], 22050)
@@ -85,7 +85,7 @@ async def test_known_sentences_are_spoken_from_the_cache_in_any_process(redis: R
 async def test_prewarming_the_bank_makes_every_offline_follow_up_free(redis: Redis) -> None:
     prefix = f"t:{uuid.uuid4().hex}"
     bank = [q for q in load_bank() if q.category == "behavioral"][:3]
-    texts = [q.text for q in bank] + [t for q in bank for t in template_texts(q)]
+    texts = offline_texts(bank)
     a_inner, b_inner = EchoSpeech(), EchoSpeech()
     a, b = cached(a_inner, redis, prefix), cached(b_inner, redis, prefix)
 
@@ -149,7 +149,6 @@ async def test_a_server_prewarms_the_bank_in_the_background_and_stops_cleanly(
     assert audio is not None
     rate, pcm = audio.split(b":", 1)
     assert int(rate) == 22050 and len(pcm) / 2 / 22050 > 0.3  # a spoken sentence
-    bank = load_bank()
-    texts = [q.text for q in bank] + [t for q in bank for t in template_texts(q)]
+    texts = offline_texts(load_bank())
     every = {sentence for text in texts for sentence in split_sentences(text)}
     assert len(await recorded()) < len(every)  # stopped before the end of the bank
