@@ -21,6 +21,7 @@ from mockmate.bookings.payments import PaymentError, PaymentIntent, PaymentProvi
 from mockmate.bookings.pricing import quote
 from mockmate.bookings.queries import BookingListQuery
 from mockmate.bookings.refunds import Canceller
+from mockmate.bookings.rules import held_interval, notice, off_days, seat_demands, within_horizon
 from mockmate.bookings.schemas import (
     Availability,
     BookingRequest,
@@ -37,6 +38,7 @@ from mockmate.storage.experts import ExpertRepository
 from mockmate.storage.ledger import FeedbackRepository
 from mockmate.storage.users import User
 
+_DAY = timedelta(days=1)
 
 def party_of(user: User, booking: Document) -> Party | None:
     if booking["candidate_id"] == user.id:
@@ -76,10 +78,16 @@ class BookingService:
         start = req.start.astimezone(UTC)
         end = start + timedelta(minutes=req.duration_min)
         availability = Availability.model_validate(expert["availability"])
-        offered = is_offered(
+        rules = availability.rules()
+        if rules.paused:
+            raise MockMateError(ErrorCode.INVALID_STATE,
+                                "this expert is not taking bookings at the moment")
+        day = start.date()
+        offered = within_horizon(start, to_dt(now), rules) and is_offered(
             start, req.duration_min, weekly=availability.windows(),
             expert_tz=expert["time_zone"], now=to_dt(now),
-            blackout_dates=availability.blackout_dates, min_notice=self._min_notice,
+            blackout_dates=off_days(availability.blackout_dates, rules, day - _DAY, day + _DAY),
+            min_notice=notice(self._min_notice, rules),
         )
         if not offered:
             raise MockMateError(
@@ -88,7 +96,7 @@ class BookingService:
                 f"/api/experts/{expert['_id']}/slots",
             )
         try:
-            keys = slot_keys(expert["_id"], start, end)
+            keys = slot_keys(expert["_id"], *held_interval(start, end, rules))
         except ValueError as exc:
             raise MockMateError(ErrorCode.INVALID_PAYLOAD, str(exc)) from None
         booking_id = uuid.uuid4().hex
@@ -98,12 +106,25 @@ class BookingService:
                                      now_ts=now)
         if not held:
             raise MockMateError(ErrorCode.CONFLICT, "this time is no longer available")
+        seats = seat_demands(start, expert["time_zone"], rules)
+        for seat in seats:
+            if not await self.cells.claim_seat(expert["_id"], seat.period, seat.capacity,
+                                               booking_id=booking_id, expires_ts=expires,
+                                               now_ts=now):
+                await self.cells.release(booking_id)
+                unit = seat.period.split(":")[0]
+                raise MockMateError(
+                    ErrorCode.CONFLICT,
+                    f"the expert takes at most {seat.capacity} sessions a {unit}, "
+                    f"and that {unit} is full",
+                )
         split = quote(int(rate["hourly_cents"]), req.duration_min, expert["currency"])
         doc: Document = {
             "_id": booking_id, "expert_id": expert["_id"], "expert_user_id": expert["user_id"],
             "candidate_id": user.id, "session_type": req.session_type,
             "duration_min": req.duration_min, "start_ts": start.timestamp(),
             "end_ts": end.timestamp(), "start_at": start.isoformat(), "cells": keys,
+            "seats": [{"period": x.period, "capacity": x.capacity} for x in seats],
             "price_cents": split.gross_cents, "fee_cents": split.fee_cents,
             "net_cents": split.net_cents, "currency": split.currency,
             "status": "pending_payment", "payment_state": "unpaid", "cells_state": "held",

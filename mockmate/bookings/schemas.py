@@ -7,7 +7,7 @@ in integer cents for exactly the session types the expert's specialties offer, a
 timezone-aware booking starts. Unknown fields are refused rather than silently dropped.
 """
 
-from datetime import date
+from datetime import date, timedelta
 from itertools import pairwise
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -24,6 +24,7 @@ from pydantic import (
     model_validator,
 )
 
+from mockmate.bookings.rules import BookingRules
 from mockmate.bookings.slots import Window, parse_hhmm
 
 SpecialtyType = Literal[
@@ -38,6 +39,10 @@ MAX_YEARS_EXPERIENCE = 60
 MIN_DURATION_MIN = 30
 MAX_DURATION_MIN = 180
 DURATION_STEP_MIN = 15
+MAX_BUFFER_MIN = 240
+MAX_NOTICE_HOURS = 30 * 24
+MAX_HORIZON_DAYS = 365
+MAX_VACATION_DAYS = 366
 # Files in the zone database that are not zones a person lives in ("localtime" is the server's).
 _NOT_ZONES = frozenset({"localtime", "posixrules", "Factory"})
 
@@ -107,11 +112,35 @@ class WeeklyWindow(_Wire):
         return Window.parse(self.weekday, self.start, self.end)
 
 
+class Vacation(_Wire):
+    """Expert-local dates `start`..`end` (inclusive) with no sessions."""
+
+    start: date
+    end: date
+
+    @model_validator(mode="after")
+    def _ordered(self) -> "Vacation":
+        if self.end < self.start:
+            raise ValueError(f"vacation ends ({self.end}) before it starts ({self.start})")
+        if (self.end - self.start).days >= MAX_VACATION_DAYS:
+            raise ValueError(f"a vacation lasts at most {MAX_VACATION_DAYS} days")
+        return self
+
+
 class Availability(_Wire):
-    """Weekly windows plus expert-local dates with no sessions at all."""
+    """Weekly windows plus expert-local dates with no sessions at all, and the expert's
+    booking rules (`bookings.rules`): a buffer after each session, caps per day and per
+    week, notice, how far ahead they take bookings, vacations, and a pause switch."""
 
     weekly: list[WeeklyWindow] = Field(default_factory=list, max_length=70)
     blackout_dates: list[date] = Field(default_factory=list, max_length=366)
+    buffer_min: StrictInt = Field(0, ge=0, le=MAX_BUFFER_MIN, multiple_of=DURATION_STEP_MIN)
+    max_per_day: StrictInt | None = Field(None, ge=1, le=24)
+    max_per_week: StrictInt | None = Field(None, ge=1, le=100)
+    min_notice_hours: StrictInt = Field(0, ge=0, le=MAX_NOTICE_HOURS)
+    horizon_days: StrictInt | None = Field(None, ge=1, le=MAX_HORIZON_DAYS)
+    vacations: list[Vacation] = Field(default_factory=list, max_length=50)
+    paused: StrictBool = False
 
     @field_validator("blackout_dates")
     @classmethod
@@ -133,6 +162,18 @@ class Availability(_Wire):
     def windows(self) -> list[Window]:
         """The weekly windows as `slots.Window` values for `free_slots`."""
         return [w.to_window() for w in self.weekly]
+
+    def rules(self) -> BookingRules:
+        """The booking rules as values for `bookings.rules`."""
+        return BookingRules(
+            buffer=timedelta(minutes=self.buffer_min),
+            max_per_day=self.max_per_day,
+            max_per_week=self.max_per_week,
+            min_notice=timedelta(hours=self.min_notice_hours),
+            horizon=None if self.horizon_days is None else timedelta(days=self.horizon_days),
+            vacations=tuple((v.start, v.end) for v in self.vacations),
+            paused=self.paused,
+        )
 
 
 def zone(name: str) -> ZoneInfo:

@@ -23,6 +23,7 @@ from mockmate.bookings.holds import is_on_grid
 from mockmate.bookings.pricing import price_cents
 from mockmate.bookings.queries import SearchQuery, SlotsQuery
 from mockmate.bookings.relevance import ExpertSignals, SearchContext, rank_experts
+from mockmate.bookings.rules import bookable, notice, off_days, seat_demands
 from mockmate.bookings.schemas import Availability, zone
 from mockmate.bookings.slots import free_slots
 from mockmate.bookings.views import expert_view, to_dt
@@ -158,15 +159,24 @@ class ExpertSearch:
                 await self.cells.busy(expert["_id"], first.timestamp(), last.timestamp(),
                                       now_ts=now.timestamp())]
         availability = Availability.model_validate(expert["availability"])
+        rules = availability.rules()
         try:
             found = free_slots(
                 weekly=availability.windows(), expert_tz=expert["time_zone"],
                 date_from=date_from, date_to=date_to, caller_tz=caller_zone,
                 duration_min=q.duration_min, now=now, busy=busy,
-                blackout_dates=availability.blackout_dates, min_notice=self._min_notice,
+                blackout_dates=off_days(availability.blackout_dates, rules,
+                                        first.date(), last.date()),
+                min_notice=notice(self._min_notice, rules),
             )
         except ValueError as exc:
             raise MockMateError(ErrorCode.INVALID_PAYLOAD, str(exc)) from None
+        periods = sorted({d.period for slot in found
+                          for d in seat_demands(slot.start, expert["time_zone"], rules)})
+        taken = (await self.cells.seats_taken(expert["_id"], periods, now_ts=now.timestamp())
+                 if periods else {})
+        found = bookable(found, rules=rules, expert_tz=expert["time_zone"], now=now,
+                         busy=busy, seats_taken=taken)
         hourly = int(expert["pricing"][session_type]["hourly_cents"])
         price = price_cents(hourly, q.duration_min)
         return {

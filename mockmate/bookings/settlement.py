@@ -80,7 +80,7 @@ class Settlement:
             secured = await self.cells.secure(
                 booking["cells"], expert_id=booking["expert_id"], booking_id=booking_id,
                 first_ts=booking["start_ts"], expires_ts=now + SECURE_HOLD_S,
-            )
+            ) and await self._secure_seats(booking, now)
             if secured:
                 confirmed = await self.bookings.transition(
                     booking_id, {"status": "pending_payment", "payment_state": "unpaid"},
@@ -236,6 +236,19 @@ class Settlement:
         return await self.settle_refund(done)
 
     # Follow-ups (idempotent; the sweeper retries them) ------------------------------------
+
+    async def _secure_seats(self, booking: Document, now: float) -> bool:
+        """Make sure a paying booking still has its day and week seats (its hold may have
+        lapsed and a seat been taken): renew the ones it has, claim free ones for the rest."""
+        expires = now + SECURE_HOLD_S
+        await self.cells.renew_seats(booking["_id"], expires)
+        for seat in booking.get("seats", []):
+            if not await self.cells.claim_seat(
+                booking["expert_id"], seat["period"], seat["capacity"],
+                booking_id=booking["_id"], expires_ts=expires, now_ts=now,
+            ):
+                return False
+        return True
 
     async def release_cells(self, booking: Document) -> None:
         await self.cells.release(booking["_id"])

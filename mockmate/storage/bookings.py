@@ -121,6 +121,7 @@ class SlotCells:
         await self._cells.create_index([("booking_id", ASCENDING)])
         await self._cells.create_index([("expert_id", ASCENDING), ("start_ts", ASCENDING)])
         await self._cells.create_index([("state", ASCENDING), ("expires_ts", ASCENDING)])
+        await self._cells.create_index([("expert_id", ASCENDING), ("seat", ASCENDING)])
 
     async def hold(
         self, keys: list[str], *, expert_id: str, booking_id: str, first_ts: float,
@@ -172,6 +173,45 @@ class SlotCells:
                 return False
         return True
 
+    async def claim_seat(
+        self, expert_id: str, period: str, capacity: int, *, booking_id: str,
+        expires_ts: float, now_ts: float,
+    ) -> bool:
+        """Take one of the `capacity` seats of `period` ("day:…" or "week:…") for
+        `booking_id`: seat n is the document `<expert>:<period>:<n>`, unique by `_id`, so of
+        any number of racing bookings at most `capacity` get one. A lapsed hold's seat is
+        taken over. A booking that already holds a seat of the period keeps it."""
+        if await self._cells.find_one({"expert_id": expert_id, "seat": period,
+                                       "booking_id": booking_id}):
+            return True
+        for n in range(capacity):
+            seat = _seat(expert_id, period, n, booking_id, expires_ts)
+            try:
+                await self._cells.insert_one(seat)
+                return True
+            except DuplicateKeyError:
+                if await self._take_lapsed(seat, now_ts):
+                    return True
+        return False
+
+    async def seats_taken(
+        self, expert_id: str, periods: list[str], *, now_ts: float
+    ) -> dict[str, int]:
+        """How many seats of each period are booked or held by a live hold."""
+        cursor = self._cells.find(
+            {"expert_id": expert_id, "seat": {"$in": periods},
+             "$or": [{"state": BOOKED}, {"expires_ts": {"$gte": now_ts}}]},
+            {"seat": 1},
+        )
+        return dict(Counter([d["seat"] async for d in cursor]))
+
+    async def renew_seats(self, booking_id: str, expires_ts: float) -> None:
+        """Extend the hold on every seat `booking_id` still has (a late payment)."""
+        await self._cells.update_many(
+            {"booking_id": booking_id, "seat": {"$exists": True}, "state": HOLD},
+            {"$set": {"expires_ts": expires_ts}},
+        )
+
     async def mark_booked(self, booking_id: str) -> None:
         await self._cells.update_many({"booking_id": booking_id}, {"$set": {"state": BOOKED}})
 
@@ -210,6 +250,14 @@ def _lapsed(now_ts: float) -> Document:
     """Cells held by a hold past its expiry: free to take, and for the sweeper to remove.
     (`busy` asks for the opposite: booked, or held and not yet expired.)"""
     return {"state": HOLD, "expires_ts": {"$lt": now_ts}}
+
+
+def _seat(
+    expert_id: str, period: str, n: int, booking_id: str, expires_ts: float
+) -> dict[str, Any]:
+    """Seat n of a capped period. It has no `start_ts`, so `busy` never counts it as time."""
+    return {"_id": f"{expert_id}:{period}:{n}", "expert_id": expert_id, "seat": period,
+            "booking_id": booking_id, "state": HOLD, "expires_ts": expires_ts}
 
 
 def _cell(

@@ -64,9 +64,13 @@ class ExpertRepository:
         return await self._experts.find_one({"user_id": user_id})
 
     async def searchable(self, query: Document) -> list[Document]:
-        """Active experts matching `query`, without what search never shows (the documents,
-        and the ids of every rated booking, which grow with the expert's career)."""
-        cursor = self._experts.find({**query, "status": "active"}, SEARCH_PROJECTION)
+        """Active experts matching `query` who are taking bookings (not paused), without
+        what search never shows (the documents, and the ids of every rated booking, which
+        grow with the expert's career)."""
+        cursor = self._experts.find(
+            {**query, "status": "active", "availability.paused": {"$in": [False, None]}},
+            SEARCH_PROJECTION,
+        )
         return [doc async for doc in cursor]
 
     async def page_with_status(
