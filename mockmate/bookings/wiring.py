@@ -17,6 +17,7 @@ from redis.asyncio import Redis
 
 from mockmate.bookings.account import MarketplaceAccount
 from mockmate.bookings.booking_service import BookingService
+from mockmate.bookings.calendar_service import BookingCalendars
 from mockmate.bookings.experts import ExpertService
 from mockmate.bookings.payments import PaymentProvider, payments_from_settings
 from mockmate.bookings.search import ExpertSearch
@@ -27,9 +28,11 @@ from mockmate.config import Settings
 from mockmate.interviews.emitter import Emitter
 from mockmate.providers.resilience import ProviderMetrics
 from mockmate.storage.bookings import BookingRepository, SlotCells
+from mockmate.storage.calendar_feeds import CalendarFeeds
 from mockmate.storage.database import Document
 from mockmate.storage.experts import ExpertDocumentStore, ExpertRepository
 from mockmate.storage.ledger import FeedbackRepository, LedgerRepository, PaymentEventRepository
+from mockmate.storage.users import UserRepository
 from mockmate.tasks import BackgroundTasks
 
 log = logging.getLogger(__name__)
@@ -45,6 +48,7 @@ class Marketplace:
     webhooks: PaymentWebhooks
     sweeper: BookingSweeper
     account: MarketplaceAccount
+    calendars: BookingCalendars
 
     async def export_user(self, user_id: str) -> dict[str, Any]:
         """Everything marketplace-related about the user (JSON-ready)."""
@@ -54,6 +58,7 @@ class Marketplace:
         """Cancel the user's upcoming bookings, delete their expert profile and documents,
         and anonymize what must remain."""
         await self.account.erase_user(user_id)
+        await self.calendars.forget(user_id)
 
 
 async def open_marketplace(
@@ -64,7 +69,8 @@ async def open_marketplace(
     bookings, cells = BookingRepository(db), SlotCells(db)
     ledger, events, feedback = LedgerRepository(db), PaymentEventRepository(db), \
         FeedbackRepository(db)
-    for repository in (experts, bookings, cells, ledger, feedback):
+    feeds = CalendarFeeds(db)
+    for repository in (experts, bookings, cells, ledger, feedback, feeds):
         await repository.ensure_indexes()
     provider = payments_from_settings(settings, provider_metrics)
     stack.push_async_callback(provider.aclose)
@@ -92,6 +98,8 @@ async def open_marketplace(
         sweeper=sweeper,
         account=MarketplaceAccount(experts=experts, documents=documents, bookings=bookings,
                                    ledger=ledger, feedback=feedback, settlement=settlement),
+        calendars=BookingCalendars(bookings=bookings, experts=experts,
+                                   users=UserRepository(db), feeds=feeds),
     )
     tasks.spawn(sweeper.run_forever(), name="booking-sweeper")
     return marketplace

@@ -1,0 +1,53 @@
+"""Calendar endpoints: a booking's `.ics`, the caller's private feed URL (and rotating it),
+and the feed itself, which the URL's token authenticates (calendar apps send no headers)."""
+
+from aiohttp import web
+
+from mockmate.server.http import current_user
+from mockmate.server.rest_market_common import marketplace
+
+routes = web.RouteTableDef()
+ICS = "text/calendar"
+
+
+def _ics(body: bytes, filename: str) -> web.Response:
+    return web.Response(body=body, content_type=ICS, charset="utf-8", headers={
+        "Content-Disposition": f'attachment; filename="{filename}"',
+        "Cache-Control": "private, no-cache",
+    })
+
+
+def _feed(request: web.Request, token: str) -> dict[str, str]:
+    return {"url": str(request.url.origin().join(request.app.router["calendar_feed"].url_for(
+        token=token))), "token": token}
+
+
+@routes.get("/api/bookings/{booking_id}/calendar.ics")
+async def booking_calendar(request: web.Request) -> web.Response:
+    user = await current_user(request)
+    market = marketplace(request)
+    booking = await market.bookings.for_party(user, request.match_info["booking_id"],
+                                              admin_ok=False)
+    body = await market.calendars.booking_ics(user, booking, domain=request.host)
+    return _ics(body, f"mockmate-{booking['_id']}.ics")
+
+
+@routes.get("/api/me/calendar")
+async def feed_url(request: web.Request) -> web.Response:
+    user = await current_user(request)
+    token = await marketplace(request).calendars.feed_token(user)
+    return web.json_response(_feed(request, token))
+
+
+@routes.post("/api/me/calendar/rotate")
+async def rotate_feed(request: web.Request) -> web.Response:
+    user = await current_user(request)
+    token = await marketplace(request).calendars.rotate_feed(user)
+    return web.json_response(_feed(request, token))
+
+
+@routes.get("/calendar/{token}.ics", name="calendar_feed")
+async def feed(request: web.Request) -> web.Response:
+    body = await marketplace(request).calendars.feed_ics(request.match_info["token"],
+                                                         domain=request.host)
+    return _ics(body, "mockmate.ics")
