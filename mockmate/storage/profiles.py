@@ -28,7 +28,8 @@ class ProfileRepository:
         return profile
 
     async def time_zone(self, user_id: str) -> str:
-        doc = await self._profiles.find_one({"_id": user_id}, {"profile.time_zone": 1})
+        # The whole field, not "profile.time_zone": nx-27017 flattens dotted projections.
+        doc = await self._profiles.find_one({"_id": user_id}, {"profile": 1})
         return str(((doc or {}).get("profile") or {}).get("time_zone") or "UTC")
 
     async def replace(self, user_id: str, before: Profile, after: Profile) -> bool:

@@ -143,3 +143,19 @@ async def test_the_profile_is_read_and_patched_with_per_field_errors(
     assert profile["notifications"]["email"] is True  # untouched flags keep their value
     _, again = await rest(client, "GET", "/api/me/profile")
     assert again["profile"] == profile
+
+
+async def test_todays_challenges_follow_the_candidates_time_zone(
+    candidates: CandidateFactory,
+) -> None:
+    # UTC+14 and UTC-11 are 25 hours apart: at any instant their dates differ.
+    days = {}
+    for zone in ("Pacific/Kiritimati", "Pacific/Pago_Pago"):
+        client = await candidates.new()
+        status, body = await rest(client, "PATCH", "/api/me/profile", {"time_zone": zone})
+        assert status == 200, body
+        status, body = await rest(client, "GET", "/api/me/gamification")
+        assert status == 200 and body["challenges"], body
+        days[zone] = {c["day"] for c in body["challenges"]}
+    (east,), (west,) = days["Pacific/Kiritimati"], days["Pacific/Pago_Pago"]
+    assert east > west
