@@ -98,6 +98,10 @@ class Settings(BaseSettings):
         "https://meet.mockmate.app", validation_alias="MOCKMATE_MEETING_URL_BASE"
     )
 
+    benchmark_min_group: int = Field(5, ge=2, le=1000,
+                                     validation_alias="MOCKMATE_BENCHMARK_MIN_GROUP")
+    benchmark_refresh_s: float = Field(600.0, ge=0,
+                                       validation_alias="MOCKMATE_BENCHMARK_REFRESH_S")
     log_level: str = Field("INFO", validation_alias="MOCKMATE_LOG_LEVEL")
 
     @property

@@ -32,6 +32,13 @@ async def get_statistics(request: web.Request) -> web.Response:
     return web.json_response({"statistics": figures})
 
 
+@routes.get("/api/me/benchmarks")
+async def get_benchmarks(request: web.Request) -> web.Response:
+    user = await current_user(request)
+    return web.json_response({"benchmarks": await request.app[SERVICES].benchmarks.for_user(
+        user.id)})
+
+
 @routes.get("/api/me/gamification")
 async def get_gamification(request: web.Request) -> web.Response:
     user = await current_user(request)

@@ -22,6 +22,7 @@ from mockmate.auth.login_guard import LoginGuard
 from mockmate.auth.tokens import TokenIssuer
 from mockmate.bookings.wiring import Marketplace, open_marketplace
 from mockmate.candidates.account import AccountData
+from mockmate.candidates.benchmark_service import BenchmarkService
 from mockmate.candidates.progress_hooks import ProgressHooks
 from mockmate.candidates.service import CandidateService
 from mockmate.config import Settings
@@ -100,6 +101,7 @@ class Services:
     marketplace: Marketplace
     account: AccountData
     login_guard: LoginGuard
+    benchmarks: BenchmarkService
 
 
 def open_redis(settings: Settings) -> Redis:
@@ -301,6 +303,8 @@ async def open_services(
                 redis, prefix=settings.redis_prefix, max_failures=settings.login_max_failures,
                 window_s=settings.login_lockout_s,
             ),
+            benchmarks=BenchmarkService(db, min_group=settings.benchmark_min_group,
+                                        refresh_s=settings.benchmark_refresh_s),
         )
         if isinstance(tts, PiperTextToSpeech):
             tasks.spawn(tts.warm_up(), name="tts-warm-up")
