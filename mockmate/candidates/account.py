@@ -14,6 +14,7 @@ from typing import Any, Protocol
 from bson import ObjectId
 from redis.asyncio import Redis
 
+from mockmate.candidates.learning_path_service import LearningPaths
 from mockmate.candidates.service import CandidateService
 from mockmate.state.answer_buffer import AnswerBuffer
 from mockmate.state.store import SessionStore
@@ -45,6 +46,7 @@ class AccountData:
         sessions: SessionStore, buffer: AnswerBuffer, hook_runs: HookRunRepository,
         profiles: ProfileRepository, progress: ProgressRepository, leaderboard: Leaderboard,
         candidates: CandidateService, marketplace: MarketplaceData,
+        learning_paths: LearningPaths,
     ) -> None:
         self._redis = redis
         self._prefix = redis_prefix
@@ -60,6 +62,7 @@ class AccountData:
         self._leaderboard = leaderboard
         self._candidates = candidates
         self._marketplace = marketplace
+        self._learning_paths = learning_paths
 
     async def export(self, user: User) -> dict[str, Any]:
         """Everything stored about `user`, as one JSON-ready document."""
@@ -104,6 +107,7 @@ class AccountData:
         await self._interviews.delete_for_user(user_id)
         await self._marketplace.erase_user(user_id)
         await self._progress.delete_for_user(user_id)
+        await self._learning_paths.forget(user_id)
         await self._profiles.delete(user_id)
         await self._leaderboard.remove(user_id)
         await self._delete_redis_keys(user_id)

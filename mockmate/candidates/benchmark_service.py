@@ -47,6 +47,15 @@ def _scores(progress: Document | None, criteria: Document | None) -> dict[str, f
     return scores
 
 
+async def scores_of(db: AsyncDatabase[Document], user_id: str) -> dict[str, float]:
+    """The user's own averages by metric, read fresh: "overall", "category:<c>" (from their
+    statistics) and "criterion:<c>" (over their evaluated answers)."""
+    progress = await db.progress.find_one({"_id": user_id})
+    cursor = await db.answers.aggregate(_criteria_pipeline({"user_id": user_id}))
+    criteria = [doc async for doc in cursor]
+    return _scores(progress, criteria[0] if criteria else None)
+
+
 class BenchmarkService:
     def __init__(
         self, db: AsyncDatabase[Document], *, min_group: int, refresh_s: float,
@@ -61,7 +70,7 @@ class BenchmarkService:
     async def for_user(self, user_id: str) -> dict[str, Any]:
         groups, sizes = await self._groups()
         profile = await self._db.profiles.find_one({"_id": user_id}, {"profile": 1})
-        mine = Member(self._group_of(profile), await self._own_scores(user_id))
+        mine = Member(self._group_of(profile), await scores_of(self._db, user_id))
         answer = standing(mine, groups, sizes, min_group=self._min_group)
         roles = ((profile or {}).get("profile") or {}).get("target_roles") or []
         years = ((profile or {}).get("profile") or {}).get("years_experience")
@@ -78,12 +87,6 @@ class BenchmarkService:
         roles = [str(r) for r in fields.get("target_roles") or []]
         years = fields.get("years_experience")
         return group_key(roles, years if isinstance(years, int) else None)
-
-    async def _own_scores(self, user_id: str) -> dict[str, float]:
-        progress = await self._db.progress.find_one({"_id": user_id})
-        cursor = await self._db.answers.aggregate(_criteria_pipeline({"user_id": user_id}))
-        criteria = [doc async for doc in cursor]
-        return _scores(progress, criteria[0] if criteria else None)
 
     async def _groups(self) -> tuple[Groups, dict[str, int]]:
         now = self._clock()

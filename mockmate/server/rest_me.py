@@ -3,9 +3,11 @@ and their data as a whole (export, delete)."""
 
 from aiohttp import web
 
+from mockmate.candidates.learning_path_service import LearningPathRequest
 from mockmate.handlers.connections import user_room
 from mockmate.server.http import current_user, read_json_object
 from mockmate.server.keys import SERVICES, SIO
+from mockmate.server.rest_market_common import read_optional_json
 
 routes = web.RouteTableDef()
 
@@ -37,6 +39,21 @@ async def get_benchmarks(request: web.Request) -> web.Response:
     user = await current_user(request)
     return web.json_response({"benchmarks": await request.app[SERVICES].benchmarks.for_user(
         user.id)})
+
+
+@routes.post("/api/me/learning-path")
+async def build_learning_path(request: web.Request) -> web.Response:
+    user = await current_user(request)
+    body = await read_optional_json(request, LearningPathRequest)
+    path = await request.app[SERVICES].learning_paths.build(user.id, body)
+    return web.json_response({"learning_path": path}, status=201)
+
+
+@routes.get("/api/me/learning-path")
+async def get_learning_path(request: web.Request) -> web.Response:
+    user = await current_user(request)
+    path = await request.app[SERVICES].learning_paths.current(user.id)
+    return web.json_response({"learning_path": path})
 
 
 @routes.get("/api/me/gamification")

@@ -23,6 +23,7 @@ from mockmate.auth.tokens import TokenIssuer
 from mockmate.bookings.wiring import Marketplace, open_marketplace
 from mockmate.candidates.account import AccountData
 from mockmate.candidates.benchmark_service import BenchmarkService
+from mockmate.candidates.learning_path_service import LearningPaths
 from mockmate.candidates.progress_hooks import ProgressHooks
 from mockmate.candidates.service import CandidateService
 from mockmate.config import Settings
@@ -102,6 +103,7 @@ class Services:
     account: AccountData
     login_guard: LoginGuard
     benchmarks: BenchmarkService
+    learning_paths: LearningPaths
 
 
 def open_redis(settings: Settings) -> Redis:
@@ -273,6 +275,7 @@ async def open_services(
         queue.register(TRANSCRIBE_ANSWER, answer_service.transcribe_answer)
         queue.register(EVALUATE_ANSWER, pipeline.evaluate_answer)
         queue.register(FINALIZE_INTERVIEW, pipeline.finalize_interview)
+        learning_paths = LearningPaths(db)
         candidate_service = CandidateService(
             profiles=profiles, progress=progress, leaderboard=leaderboard
         )
@@ -298,6 +301,7 @@ async def open_services(
                 interviews=interviews, answers=answers, audio=audio, sessions=sessions,
                 buffer=buffer, hook_runs=hook_runs, profiles=profiles, progress=progress,
                 leaderboard=leaderboard, candidates=candidate_service, marketplace=marketplace,
+                learning_paths=learning_paths,
             ),
             login_guard=LoginGuard(
                 redis, prefix=settings.redis_prefix, max_failures=settings.login_max_failures,
@@ -305,6 +309,7 @@ async def open_services(
             ),
             benchmarks=BenchmarkService(db, min_group=settings.benchmark_min_group,
                                         refresh_s=settings.benchmark_refresh_s),
+            learning_paths=learning_paths,
         )
         if isinstance(tts, PiperTextToSpeech):
             tasks.spawn(tts.warm_up(), name="tts-warm-up")
