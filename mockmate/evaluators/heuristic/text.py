@@ -146,12 +146,37 @@ class Sentence(NamedTuple):
 
 
 def split_sentences(text: str) -> list[Sentence]:
-    """Split on terminal punctuation followed by space, and on line breaks; keep spans."""
+    """Split on terminal punctuation followed by space, and on line breaks; keep spans.
+    An unpunctuated run (a speech transcript) is cut where a speaker starts a new clause."""
     out: list[Sentence] = []
     for m in _SENTENCE_RE.finditer(text):
         body = m.group(0).rstrip()
         if WORD_RE.search(body):
-            out.append(Sentence(body, m.start(), m.start() + len(body)))
+            out.extend(_split_run_on(Sentence(body, m.start(), m.start() + len(body))))
+    return out
+
+
+# Transcripts from speech recognition have no punctuation: one "sentence" of 100+ words.
+# A listener hears clauses; "um", "so", "and then" are where a speaker starts the next one.
+_RUN_ON_WORDS: Final = 40
+_MIN_CLAUSE_WORDS: Final = 8
+_CLAUSE_START_RE: Final = re.compile(
+    r"\b(?:um+|uh+|erm|so|and then|then|but|and (?:i|we)|which|because)\b", re.IGNORECASE
+)
+
+
+def _split_run_on(sentence: Sentence) -> list[Sentence]:
+    text = sentence.text
+    if len(text.split()) <= _RUN_ON_WORDS or any(c in text for c in ",;:"):
+        return [sentence]
+    out: list[Sentence] = []
+    start = 0
+    for m in _CLAUSE_START_RE.finditer(text):
+        if len(text[start : m.start()].split()) >= _MIN_CLAUSE_WORDS:
+            body = text[start : m.start()].rstrip()
+            out.append(Sentence(body, sentence.start + start, sentence.start + start + len(body)))
+            start = m.start()
+    out.append(Sentence(text[start:], sentence.start + start, sentence.end))
     return out
 
 
