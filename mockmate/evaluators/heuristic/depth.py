@@ -46,18 +46,18 @@ def technical(feats: AnswerFeatures, question: QuestionProfile, sub: Substance) 
 
 
 def reflection(feats: AnswerFeatures, question: QuestionProfile, said: float) -> float:
-    """Raw mark for a non-technical answer: lessons, ownership, outcome, actions, options;
-    in proportion to how much the answer says."""
+    """Raw mark for a non-technical answer: the judgement shown. What the story says (its
+    actions, numbers, reasons), plus lessons, ownership, an outcome and reasoned options."""
     lessons = len(distinct_labels(feats.reflection))
     ownership = len(distinct_labels(feats.ownership))
     value = (
         2.0
-        + min(3.0, 1.5 * lessons)
-        + min(1.5, 0.75 * ownership)
-        + (1.5 if feats.star["result"] is not None else 0.0)
-        + min(1.5, 0.3 * len(feats.past_actions))
+        + 4.0 * said
+        + min(1.5, 0.75 * lessons)
+        + min(1.0, 0.5 * ownership)
+        + (1.0 if feats.star["result"] is not None else 0.0)
     )
     if question.category == "situational":
         reasoning = len(distinct_labels(feats.reasons))
-        value += min(2.5, 0.5 * reasoning + 0.3 * len(feats.planned_actions))
-    return 1.0 + (value - 1.0) * (0.3 + 0.7 * said)
+        value += min(1.5, 0.5 * reasoning)
+    return value

@@ -70,7 +70,7 @@ def score(
     relevance_mark = (
         1.0
         + 9.0 * relevance_raw * (0.5 + 0.5 * min(1.0, 2.0 * said))
-        - min(3.0, 0.5 * len(sub.platitudes))  # talking around the topic
+        - 4.0 * sub.fluff  # talking around the topic
         - 3.0 * listed  # naming the topic's terms is not answering
     )
     if sub.wrong:
@@ -86,7 +86,15 @@ def score(
     tech = 1.0 + (tech - 1.0) * topic_factor
     job, jd_matched, jd_missing = job_alignment(ctx, feats, said)
     if sub.wrong:
+        # Examples of a false claim do not support the answer.
+        example_mark = 1.0 + (example_mark - 1.0) * 0.5
         job = 1.0 + (job - 1.0) * 0.5
+    # Platitudes dilute everything an answer says around them.
+    keep = 1.0 - 0.5 * sub.fluff
+    example_mark = 1.0 + (example_mark - 1.0) * keep
+    clarity_mark = 1.0 + (clarity_mark - 1.0) * keep
+    tech = 1.0 + (tech - 1.0) * keep
+    job = 1.0 + (job - 1.0) * keep
     return Marks(
         relevance=final(relevance_mark),
         matched_keywords=matched,

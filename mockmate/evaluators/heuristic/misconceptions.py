@@ -66,7 +66,7 @@ _COMPILED: Final = tuple((re.compile(p), fix) for p, fix in _TABLE)
 def find_misconceptions(folded: str) -> list[Misconception]:
     out: list[Misconception] = []
     for pattern, fix in _COMPILED:
-        m = pattern.search(folded)
-        if m:
-            out.append(Misconception(m.group(0), m.start(), m.end(), fix))
+        out.extend(
+            Misconception(m.group(0), m.start(), m.end(), fix) for m in pattern.finditer(folded)
+        )
     return out

@@ -59,7 +59,8 @@ ABSOLUTE_RE: Final = cue_re(
 )
 # Instructions given as steps ("Confirm it's real, then segment by platform").
 STEP_RE: Final = re.compile(
-    r"(?:^|(?<=[.;:!?] )|(?<=, then )|(?<=\bthen )|(?<=\bfirst )|(?<=\bfirst, )|(?<=\band ))"
+    r"(?:^|(?<=[.;:!?] )|(?<=, then )|(?<=\bthen )|(?<=\bfirst )|(?<=\bfirst, )|(?<=\band )"
+    r"|(?<=\bi )|(?<=\bwe ))"
     r"(?:confirm|check|measure|segment|add|use|find|size|pick|train|validate|monitor|judge"
     r"|compare|split|store|cache|return|route|select|offer|ask|run|keep|move|start|write"
     r"|test|profile|log|alert|quarantine|reject|block|partition|retry|estimate|score|tell"
@@ -84,11 +85,17 @@ class Substance:
     misconceptions: tuple[Misconception, ...]
     used_terms: tuple[Term, ...]  # technical terms used inside sentences that say something
     listed_terms: tuple[Term, ...]  # technical terms only ever named in lists
+    sentences: int = 0
 
     @property
     def level(self) -> float:
         """0..1: how much the answer says (saturates around eight points)."""
         return min(1.0, self.points / 8.0)
+
+    @property
+    def fluff(self) -> float:
+        """0..1: how much of the answer is platitude (one per two sentences is all fluff)."""
+        return min(1.0, 2.0 * len(self.platitudes) / max(4, self.sentences))
 
     @property
     def wrong(self) -> bool:
@@ -102,6 +109,11 @@ def is_list(text: str) -> bool:
     short = [i for i in items if len(i) <= _SHORT_ITEM_WORDS]
     total = sum(len(i) for i in items)
     return len(short) >= _LIST_MIN_ITEMS and sum(len(i) for i in short) >= 0.55 * total
+
+
+def _enumerated(text: str) -> int:
+    items = [i.split() for i in _SPLIT_ITEMS_RE.split(text.lower())]
+    return max(0, sum(1 for i in items if 0 < len(i) <= _SHORT_ITEM_WORDS) - 1)
 
 
 def analyse_substance(
@@ -156,8 +168,11 @@ def analyse_substance(
         hits = term_lines[i] if (claim or words >= 12) and not flat[i] else []
         if flat[i]:
             reasons[i] = []  # "there are many trade-offs" gives no reason
+        # Items enumerated inside a claim are specifics ("segment by platform, version, ...").
+        items = _enumerated(sentence.text) if claim else 0
         value = (
-            min(2.0, 1.0 * len(set(metrics[i])))
+            min(1.5, 0.25 * items)
+            + min(2.0, 1.0 * len(set(metrics[i])))
             + min(1.5, 0.75 * len(set(past[i])))
             + min(1.8, plan_weight * len(set(planned[i])))
             + min(1.5, 0.75 * len(set(reasons[i])))
@@ -185,6 +200,7 @@ def analyse_substance(
         misconceptions=tuple(misconceptions),
         used_terms=tuple(used.values()),
         listed_terms=tuple(t for k, t in listed.items() if k not in used),
+        sentences=n,
     )
 
 
