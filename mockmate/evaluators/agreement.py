@@ -55,6 +55,7 @@ class Scored(BaseModel):
     item: GradedAnswer
     score: float
     confidence: str = ""
+    source: str = ""
 
 
 class KindRow(BaseModel):
@@ -105,7 +106,9 @@ async def score_all(evaluator: AnswerEvaluator, items: Iterable[GradedAnswer]) -
     out: list[Scored] = []
     for item in items:
         ev: Evaluation = await evaluator.evaluate(context(item))
-        out.append(Scored(item=item, score=ev.score, confidence=getattr(ev, "confidence", "")))
+        out.append(
+            Scored(item=item, score=ev.score, confidence=ev.confidence, source=ev.source)
+        )
     return out
 
 
