@@ -129,8 +129,10 @@ def relevance(
     raw = (
         0.45 * min(1.0, max(coverage / 0.6, 0.8 * topic_hits / 6))
         + 0.35 * min(1.0, topical / 6)
-        + 0.20 * min(1.0, density / 0.08)
+        + 0.20 * min(1.0, density / 0.16)
     )
+    if not matched and topic_hits < 2 and len(question.keywords) >= 2:
+        raw *= 0.5  # a couple of common topic words ("plan", "time") are not an answer
     return raw * min(1.0, 0.6 + len(feats.content) / 25), matched, topic_hits
 
 
