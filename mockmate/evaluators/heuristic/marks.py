@@ -61,7 +61,7 @@ def score(
         return mark(1.0 + (value - 1.0) * prose)
 
     sub = analyse_substance(feats, question, question.technical)
-    said = sub.level
+    said = sub.level * (1.0 - 0.5 * sub.fluff)  # what platitudes surround counts less
     relevance_raw, matched, topic_hits = relevance(feats, question)
     # Specifics and expertise only count when they illustrate *this* question.
     topic_factor = 0.2 + 0.8 * min(1.0, relevance_raw / 0.5)
