@@ -1,10 +1,12 @@
-"""The `mockmate` command: `serve` runs a server process, `token` prints a JWT for a user."""
+"""The `mockmate` command: `serve` runs a server process, `token` prints a JWT for a user,
+`eval-report` measures the configured evaluator against graded answers."""
 
 import argparse
 import asyncio
 import logging
 import sys
 from contextlib import AsyncExitStack
+from pathlib import Path
 
 from aiohttp import web
 
@@ -26,10 +28,17 @@ def main(argv: list[str] | None = None) -> int:
     token = commands.add_parser("token", help="print a token for USER_EMAIL (created if new)")
     token.add_argument("email")
     token.add_argument("--admin", action="store_true", help="give the user the admin role")
+    report = commands.add_parser(
+        "eval-report", help="score a graded file (default: the corpus) and print the agreement"
+    )
+    report.add_argument("file", nargs="?", type=Path, help="graded answers, JSON Lines")
+    report.add_argument("--json", action="store_true", help="print JSON instead of text")
     args = parser.parse_args(argv)
     settings = Settings()
     if args.command == "serve":
         return _serve(settings, args.host, args.port)
+    if args.command == "eval-report":
+        return _eval_report(settings, args.file, args.json)
     print(asyncio.run(_token(settings, args.email, args.admin)))
     return 0
 
@@ -43,6 +52,17 @@ def _serve(settings: Settings, host: str, port: int) -> int:
 
     # A short shutdown timeout: long-polling requests would otherwise hold a stop for ~25 s.
     web.run_app(create_app(settings), host=host, port=port, print=None, shutdown_timeout=5.0)
+    return 0
+
+
+def _eval_report(settings: Settings, path: Path | None, as_json: bool) -> int:
+    from mockmate.evaluators.eval_report import eval_report
+
+    try:
+        print(asyncio.run(eval_report(settings, path, as_json)))
+    except (OSError, ValueError) as exc:
+        print(f"mockmate eval-report: {exc}", file=sys.stderr)
+        return 2
     return 0
 
 

@@ -61,6 +61,9 @@ class Star(BaseModel):
     result: str | None = None
 
 
+Confidence = Literal["low", "medium", "high"]
+
+
 class Evaluation(BaseModel):
     """The contract's `answer:evaluation` body (without session_id/index/answer_id)."""
 
@@ -74,3 +77,9 @@ class Evaluation(BaseModel):
     source: Literal["llm", "heuristic"] = "heuristic"
     ideal_answer: str | None = None
     ideal_answer_strengths: str | None = None  # what makes the ideal answer strong
+    # How far the score can be trusted: "low" for very short, off-topic or garbled answers.
+    confidence: Confidence = "high"
+    # Why it is not "high" (a sentence the candidate can read), else None.
+    confidence_reason: str | None = None
+    # One sentence per rubric criterion, quoting what earned or lost the mark.
+    criteria_reasons: dict[str, str] = Field(default_factory=dict)

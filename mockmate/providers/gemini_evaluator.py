@@ -2,7 +2,9 @@
 
 An LLM reads an answer the way an interviewer does and can write the ideal answer, but its
 output is untrusted and the service may be slow or down. So marks are validated and clamped
-to 1..10, the overall score is recomputed from the rubric weights (the model's arithmetic is
+to 1..10, marks are capped where the heuristics reliably detect a trap (a list of terms, a
+long answer that says nothing, a known-false claim), confidence is judged from the answer
+itself, the overall score is recomputed from the rubric weights (the model's arithmetic is
 not trusted), quotes that are not really in the answer are dropped, and on malformed output
 or any provider failure the heuristic evaluator answers instead (its result says
 source="heuristic"). Identical evaluations are served from an injected cache: re-submitting
@@ -20,6 +22,9 @@ from google import genai
 from pydantic import BaseModel, ValidationError
 
 from mockmate.evaluators.base import AnswerEvaluator
+from mockmate.evaluators.heuristic import evaluate_heuristically
+from mockmate.evaluators.heuristic.checks import caps
+from mockmate.evaluators.heuristic.confidence import LOW_TIP, assess_text
 from mockmate.evaluators.models import RUBRIC_WEIGHTS, Evaluation, EvaluationContext, Rubric, Star
 from mockmate.providers.gemini import (
     DEFAULT_MODEL,
@@ -33,7 +38,7 @@ __all__ = ["EvaluationCache", "GeminiEvaluator", "MemoryLRUCache", "evaluation_c
 
 log = logging.getLogger(__name__)
 
-PROMPT_VERSION = "eval-v1"  # part of the cache key: change it when the prompt changes
+PROMPT_VERSION = "eval-v2"  # part of the cache key: change it when the prompt changes
 MAX_INPUT_CHARS = 6000
 MAX_ITEMS = 4
 MAX_ITEM_CHARS = 300
@@ -89,10 +94,21 @@ class _Star(BaseModel):
     result: str | None = None
 
 
+class _Reasons(BaseModel):
+    """One sentence per criterion, quoting the answer's words that earned or lost the mark."""
+
+    relevance: str = ""
+    examples: str = ""
+    clarity: str = ""
+    technical_accuracy: str = ""
+    job_alignment: str = ""
+
+
 class _LlmEvaluation(BaseModel):
     """The evaluation of one interview answer."""
 
     rubric: _Marks
+    criteria_reasons: _Reasons | None = None
     strengths: list[str]
     weaknesses: list[str]
     tips: list[str]
@@ -147,7 +163,7 @@ class GeminiEvaluator:
                     parsed = _LlmEvaluation.model_validate(load_json_lenient(text))
                 except ValidationError as exc:
                     raise InvalidOutputError(f"evaluation is not the schema: {exc}") from exc
-            return to_evaluation(parsed, ctx.answer_text)
+            return to_evaluation(parsed, ctx.answer_text, ctx)
 
         try:
             evaluation = await self._guard.run("evaluate_answer", ask, policy=self._policy)
@@ -207,16 +223,39 @@ def build_prompt(ctx: EvaluationContext) -> str:
         "star: for each STAR part (situation, task, action, result), the answer's sentence "
         "that shows it, or null if missing. ideal_answer: a strong model answer to the question "
         "for this candidate, in the first person, using their resume where it helps. "
-        "ideal_answer_strengths: one or two sentences on what makes that answer strong."
+        "ideal_answer_strengths: one or two sentences on what makes that answer strong.\n"
+        "Grade as a strict interviewer. Relevance is judged against THIS question: a strong, "
+        "specific story that answers a different question earns relevance 1-3 and examples "
+        "at most 3. Length never earns marks: fluent sentences with no example, number, "
+        "action or mechanism earn examples 1-2. A technology or term counts only when the "
+        "answer uses it to say something (a claim, a number, an action, a trade-off); a list "
+        "of the right terms earns examples 1-2 and technical_accuracy at most 3. A confident "
+        "but false technical statement caps technical_accuracy at 2, however fluent. Each "
+        "STAR part must be shown by a sentence of its own. Judge a speech transcript (no "
+        "punctuation, fillers, misheard words) on its content; fillers cost clarity only. "
+        "criteria_reasons: for each criterion, one sentence quoting the words of the answer "
+        "that earned or lost the mark."
     )
 
 
-def to_evaluation(raw: _LlmEvaluation, answer_text: str) -> Evaluation:
-    """A validated `Evaluation` (source "llm") from the model's output."""
+def to_evaluation(raw: _LlmEvaluation, answer_text: str, ctx: EvaluationContext) -> Evaluation:
+    """A validated `Evaluation` (source "llm") from the model's output, with the heuristic
+    caps applied, the heuristic confidence, and heuristic reasons where the model gave none."""
     marks = raw.rubric.model_dump()
     if not all(math.isfinite(value) for value in marks.values()):
         raise InvalidOutputError(f"non-numeric rubric marks: {marks}")
-    rubric = Rubric(**{name: round(min(10.0, max(1.0, v)), 1) for name, v in marks.items()})
+    marks = {name: round(min(10.0, max(1.0, v)), 1) for name, v in marks.items()}
+    given = raw.criteria_reasons.model_dump() if raw.criteria_reasons else {}
+    reasons = {name: _text(given.get(name), MAX_ITEM_CHARS) for name in RUBRIC_WEIGHTS}
+    for cap in caps(ctx.question, answer_text):
+        if marks[cap.criterion] > cap.most:
+            marks[cap.criterion] = cap.most
+            reasons[cap.criterion] = f"Capped at {cap.most}: {cap.why}."
+    if not all(reasons.values()):
+        offline = evaluate_heuristically(ctx).criteria_reasons
+        reasons = {name: text or offline.get(name, "") for name, text in reasons.items()}
+    confidence, why = assess_text(ctx.question, answer_text)
+    rubric = Rubric(**marks)
     ideal = _text(raw.ideal_answer, MAX_IDEAL_CHARS)
     if not ideal:
         raise InvalidOutputError("no ideal answer")
@@ -224,17 +263,23 @@ def to_evaluation(raw: _LlmEvaluation, answer_text: str) -> Evaluation:
     strengths, weaknesses = _items(raw.strengths), _items(raw.weaknesses)
     if not strengths and not weaknesses:
         raise InvalidOutputError("neither strengths nor weaknesses")
+    tips = _items(raw.tips)
+    if confidence == "low" and why:
+        tips = [LOW_TIP.format(why=why), *tips][:MAX_ITEMS]
     return Evaluation(
         score=rubric.weighted_score(),
         rubric=rubric,
         strengths=strengths,
         weaknesses=weaknesses,
-        tips=_items(raw.tips),
+        tips=tips,
         evidence=[q for q in _items(raw.evidence, 3) if _quoted(q, answer_text)],
         star=Star(**{part: _star_part(value) for part, value in raw.star.model_dump().items()}),
         source="llm",
         ideal_answer=ideal,
         ideal_answer_strengths=why_strong or None,
+        confidence=confidence,
+        confidence_reason=why,
+        criteria_reasons={name: text for name, text in reasons.items() if text},
     )
 
 

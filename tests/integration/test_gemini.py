@@ -258,3 +258,44 @@ def test_lenient_json_and_error_triage() -> None:
         {"@type": "type.googleapis.com/google.rpc.RetryInfo", "retryDelay": "1.5s"}]}}))
     assert failure.retryable and failure.retry_after == 1.5
     assert not classify_gemini(genai_errors.ClientError(400, {"error": {}})).counts
+
+
+STUFFED = ("For this I would leverage indexes, composite indexes, covering indexes, the query "
+           "plan, EXPLAIN ANALYZE, Redis, Memcached, caching, TTL, cache invalidation, read "
+           "replicas, connection pooling, sharding, partitioning and materialized views.")
+SLOW_SQL = Question(id="bank:slow-sql", text="An API endpoint runs an expensive SQL query on "
+                    "every request and has become slow. How would you speed it up?",
+                    category="technical", difficulty="mid", skills=("sql", "caching"))
+
+
+async def test_llm_marks_are_capped_where_the_heuristics_see_a_trap(h: Harness) -> None:
+    # The model is charmed by a list of the right terms; the post-check is not.
+    charmed = {**LLM_EVALUATION, "rubric": {"relevance": 8, "examples": 8, "clarity": 7,
+                                            "technical_accuracy": 9, "job_alignment": 7}}
+    h.fake.script(Reply.json(charmed))
+    evaluation = await h.evaluator.evaluate(
+        EvaluationContext(question=SLOW_SQL, answer_text=STUFFED, role=ROLE)
+    )
+    assert evaluation.source == "llm"
+    assert (evaluation.rubric.examples, evaluation.rubric.technical_accuracy) == (2.0, 3.0)
+    assert evaluation.criteria_reasons["examples"] == (
+        "Capped at 2.0: it lists terms instead of using them to say something."
+    )
+    assert "criteria_reasons" in h.fake.requests[0].prompt
+    assert "answers a different question" in h.fake.requests[0].prompt
+
+
+async def test_llm_evaluation_carries_confidence_and_reasons(h: Harness) -> None:
+    with_reasons = {**LLM_EVALUATION, "criteria_reasons": {
+        "relevance": "It answers the scaling question directly.", "examples": "",
+        "clarity": "Three short sentences.", "technical_accuracy": "'backpressure' is apt.",
+        "job_alignment": "Kafka matches the job."}}
+    h.fake.script(Reply.json(with_reasons))
+    evaluation = await h.evaluator.evaluate(CONTEXT)
+    reasons = evaluation.criteria_reasons
+    assert reasons["relevance"] == "It answers the scaling question directly."
+    assert reasons["examples"].startswith("Examples ")  # the model gave none: the heuristics'
+    assert evaluation.confidence == "medium"  # 29 words: short
+    h.fake.script(Reply.json(LLM_EVALUATION))
+    short = await h.evaluator.evaluate(CONTEXT.model_copy(update={"answer_text": "I scaled it."}))
+    assert short.confidence == "low" and short.tips[0].startswith("Treat this score as a rough")

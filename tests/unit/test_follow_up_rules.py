@@ -14,6 +14,7 @@ from mockmate.questions.follow_ups import (
     template_texts,
 )
 from mockmate.questions.models import Question
+from mockmate.speech.piper_tts import split_sentences
 from mockmate.state import session as ops
 from mockmate.state.machine import State
 from mockmate.state.session import InterviewSession
@@ -22,6 +23,8 @@ STORY = Question(id="bank:launch", text="Tell me about a launch that went wrong.
                  category="behavioral", difficulty="mid")
 TECH = Question(id="bank:cache", text="How would you design a cache for a product catalogue?",
                 category="technical", difficulty="mid")
+PLAN = Question(id="bank:late-feature", text="A stakeholder asks for a large feature two days "
+                "before a release. What would you do?", category="situational", difficulty="mid")
 FULL_STAR = Star(situation="s", task="t", action="a", result="r")
 
 
@@ -31,10 +34,12 @@ def evaluation(score: float, star: Star = FULL_STAR, **marks: float) -> Evaluati
     return Evaluation(score=score, rubric=Rubric(**rubric), star=star)
 
 
-def request(question: Question, ev: Evaluation, index: int = 0) -> FollowUpRequest:
+def request(
+    question: Question, ev: Evaluation, index: int = 0, answer: str = "..."
+) -> FollowUpRequest:
     reason = follow_up_reason(question, ev)
     assert reason is not None
-    return FollowUpRequest(user_id="u", index=index, question=question, answer_text="...",
+    return FollowUpRequest(user_id="u", index=index, question=question, answer_text=answer,
                            evaluation=ev, reason=reason)
 
 
@@ -161,22 +166,105 @@ def test_follow_ups_only_ever_replace_unasked_planned_questions(
 
 
 MARK = st.floats(1, 10, allow_nan=False).map(lambda x: round(x, 1))
-PART = st.one_of(st.none(), st.just("shown"))
 
 
-@given(st.sampled_from([STORY, TECH]), MARK, st.tuples(MARK, MARK, MARK, MARK, MARK),
-       st.tuples(PART, PART, PART, PART))
-def test_every_offline_follow_up_is_among_the_texts_prepared_for_its_question(
+PART = st.one_of(st.none(), st.just("shown"),
+                st.just("I rolled back the deploy and posted updates every fifteen minutes."))
+ANSWERS = st.sampled_from([
+    "...",
+    "I would add an index to the table and maybe cache the results.",
+    "For this I would leverage indexes, composite indexes, covering indexes, the query plan, "
+    "Redis, Memcached, caching, TTL, cache invalidation and read replicas.",
+    "Caching is always faster and there is no need for invalidation, by definition.",
+    "One project I'm proud of is the developer portal I built last year for 40 engineers.",
+])
+
+
+@given(st.sampled_from([STORY, TECH, PLAN]), MARK, st.tuples(MARK, MARK, MARK, MARK, MARK),
+       st.tuples(PART, PART, PART, PART), ANSWERS)
+def test_every_fixed_sentence_of_an_offline_follow_up_is_prepared_for_its_question(
     question: Question, score: float, marks: tuple[float, ...], parts: tuple[str | None, ...],
+    answer: str,
 ) -> None:
+    # Changed with issue 16: a follow-up may open by quoting the candidate, which no one can
+    # prepare; every other sentence of it must be among those prepared for its question.
     names = ("relevance", "examples", "clarity", "technical_accuracy", "job_alignment")
     ev = Evaluation(score=score, rubric=Rubric(**dict(zip(names, marks, strict=True))),
                     star=Star(**dict(zip(("situation", "task", "action", "result"), parts,
                                          strict=True))))
-    if follow_up_reason(question, ev) is not None:
-        assert template_follow_up(request(question, ev)).text in template_texts(question)
+    if follow_up_reason(question, ev) is None:
+        return
+    text = template_follow_up(request(question, ev, answer=answer)).text
+    prepared = template_texts(question)
+    if text in prepared:
+        return
+    quoted, rest = text.split('". ', 1)
+    assert quoted.startswith(("You said \"", "You named \"", "Your answer was about \""))
+    sentences = {s for t in prepared for s in split_sentences(t)}
+    assert set(split_sentences(rest)) <= sentences
 
 
 def test_the_prepared_texts_are_few_and_distinct() -> None:
     texts = template_texts(STORY)
-    assert len(texts) == len(set(texts)) == 4 + 6 + 5  # one or two STAR parts, or a criterion
+    # one or two STAR parts, or a criterion; then the asks after a quote
+    assert len(texts) == len(set(texts)) == 4 + 6 + 5 + 4
+
+
+# --- each weakness gets its own follow-up -----------------------------------------------
+
+SLOW = Question(id="bank:slow-sql", text="An API endpoint runs an expensive SQL query on every "
+                "request and has become slow. How would you speed it up?",
+                category="technical", difficulty="mid", skills=("sql", "caching"))
+ACTION = "I rolled that deploy back and posted updates in the incident channel"
+
+
+def weak(**marks: float) -> Evaluation:
+    return evaluation(4.0, **marks)
+
+
+@pytest.mark.parametrize(("question", "ev", "answer", "expected"), [
+    # A story without its result: quote the action, ask for the outcome.
+    (STORY, evaluation(7.0, Star(situation="Our payments service timed out at 2 a.m. last "
+                                 "spring.", task="I was on call.", action=ACTION + ".")),
+     "...", 'You said "I rolled that deploy back and posted updates…". What was the outcome'),
+    # A hypothetical without a first step: no "what was the situation" after a "what would".
+    (PLAN, evaluation(6.0, Star(task="My goal would be to protect the release date.",
+                                action="I would ask the stakeholder what problem it solves.",
+                                result="So we would ship on time.")),
+     "...", "What would you want to find out first, before acting?"),
+    # No number anywhere: quote the claim, ask for the number.
+    (SLOW, weak(examples=2.0), "I would add a composite index on the columns in the WHERE "
+     "clause so the query stops scanning the table.",
+     'You said "I would add a composite index on the columns…". What number would'),
+    # Terms named in a list: ask what the first one does.
+    (SLOW, weak(technical_accuracy=2.0), "For this I would leverage indexes, composite "
+     "indexes, covering indexes, the query plan, Redis, Memcached, TTL and read replicas.",
+     'You named "index" without saying what it does.'),
+    # A mechanism with no trade-off: quote it, ask what it costs.
+    (SLOW, weak(technical_accuracy=2.0), "I would put the result in Redis with a five minute "
+     "TTL and read it from there on every request.",
+     'You said "I would put the result in Redis with a five…". What does that cost'),
+    # A confident false claim: quote it, ask to check it.
+    (SLOW, weak(examples=2.0), "Indexes are always faster for every query and there is no "
+     "need to measure anything, by definition.",
+     'You said "Indexes are always faster for every query…". Are you sure'),
+    # A story about something else: name what it was about, restate the question.
+    (SLOW, weak(relevance=2.0), "One project I am proud of is the developer portal I built "
+     "for forty engineers last year.",
+     'Your answer was about "One project I am proud of is the developer portal…". '
+     'Let\'s go back to "An API endpoint'),
+])
+def test_each_weakness_gets_its_own_follow_up(
+    question: Question, ev: Evaluation, answer: str, expected: str
+) -> None:
+    text = template_follow_up(request(question, ev, answer=answer)).text
+    assert expected in text
+    assert "What was the situation" not in text or question.category == "behavioral"
+
+
+def test_different_weaknesses_ask_different_things() -> None:
+    answer = "I would put the result in Redis with a five minute TTL on every request."
+    asked = {template_follow_up(request(SLOW, weak(**{c: 2.0}), answer=answer)).text
+             for c in ("relevance", "examples", "clarity", "technical_accuracy",
+                       "job_alignment")}
+    assert len(asked) == 5

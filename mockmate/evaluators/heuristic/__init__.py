@@ -11,6 +11,7 @@ and the question up, `marks` (with `clarity`, `depth` and `alignment`) scores th
 and `feedback` (with `depth_feedback`, `fallback` and `evidence`) words what was found.
 """
 
+from mockmate.evaluators.heuristic.confidence import LOW_TIP, assess
 from mockmate.evaluators.heuristic.evidence import evidence
 from mockmate.evaluators.heuristic.fallback import no_strength, weakest_area
 from mockmate.evaluators.heuristic.features import analyse_answer
@@ -19,6 +20,7 @@ from mockmate.evaluators.heuristic.findings import MAX_ITEMS, Feedback, top
 from mockmate.evaluators.heuristic.marks import score
 from mockmate.evaluators.heuristic.question import analyse_question
 from mockmate.evaluators.heuristic.quotes import trim
+from mockmate.evaluators.heuristic.reasons import criteria_reasons
 from mockmate.evaluators.models import Evaluation, EvaluationContext, Star
 
 __all__ = ["HeuristicEvaluator", "evaluate_heuristically"]
@@ -46,6 +48,9 @@ def evaluate_heuristically(ctx: EvaluationContext) -> Evaluation:
         weakest_area(rubric, question.technical, bool(ctx.job_description.strip()))
     ]
     tips: list[str] = []
+    confidence, why = assess(feats, question)
+    if confidence == "low" and why:
+        tips.append(LOW_TIP.format(why=why))  # first: the score is not precise
     for weakness in weaknesses:
         tips.extend(t for t in weakness.tips if t not in tips)
     star = Star(
@@ -64,4 +69,7 @@ def evaluate_heuristically(ctx: EvaluationContext) -> Evaluation:
         star=star,
         source="heuristic",
         ideal_answer=None,
+        confidence=confidence,
+        confidence_reason=why,
+        criteria_reasons=criteria_reasons(ctx, feats, question, marks),
     )

@@ -14,11 +14,12 @@ NEUTRAL_JOB_ALIGNMENT = 6.0
 
 
 def job_alignment(
-    ctx: EvaluationContext, feats: AnswerFeatures
+    ctx: EvaluationContext, feats: AnswerFeatures, said: float = 1.0
 ) -> tuple[float, tuple[str, ...], tuple[str, ...]]:
-    """Mark, matched and missing job keywords; neutral (~6) without a job description."""
+    """Mark, matched and missing job keywords; neutral (~6) without a job description.
+    `said` (0..1, how much the answer says) scales it: naming the job's words is not enough."""
     answer = feats.content_set
-    substance = min(1.0, len(feats.content) / 20)
+    substance = min(1.0, len(feats.content) / 20) * (0.3 + 0.7 * min(1.0, 1.5 * said))
     role_words = keyword_counts(ctx.role, JD_SKIP)
     if not ctx.job_description.strip():
         role_vocab = {

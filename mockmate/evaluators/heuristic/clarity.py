@@ -17,20 +17,19 @@ from mockmate.evaluators.models import Delivery
 
 
 def clarity(
-    delivery: Delivery | None, feats: AnswerFeatures, question: QuestionProfile, fb: Feedback
+    delivery: Delivery | None,
+    feats: AnswerFeatures,
+    question: QuestionProfile,
+    fb: Feedback,
+    density: float = 1.0,
 ) -> float:
-    """Clarity before the prose adjustment, noting long sentences and delivery problems."""
+    """Clarity before the prose adjustment, noting long sentences and delivery problems.
+    `density` is the share of sentences that say something: fluent filler is not clear."""
     wc = feats.word_count
     if wc == 0:
         return 1.0
-    if wc < 40:
-        length = 0.1 + 0.4 * wc / 40
-    elif wc < 80:
-        length = 0.5 + 0.5 * (wc - 40) / 40
-    elif wc <= 400:
-        length = 1.0
-    else:
-        length = 1.0 - min(0.25, (wc - 400) / 1600)
+    # A short answer is not unclear; a long one earns nothing for its length.
+    length = min(1.0, wc / 35) if wc <= 300 else 1.0 - min(0.3, (wc - 300) / 1000)
     avg = wc / max(1, len(feats.sentences))
     sentence = max(0.0, 1.0 - (avg - 25) / 30) if avg > 25 else (0.6 if avg < 5 else 1.0)
     connectives = min(1.0, len(distinct_labels(feats.connectives)) / 3)
@@ -39,8 +38,10 @@ def clarity(
     else:
         star = sum(i is not None for i in feats.star.values()) / len(STAR_PARTS)
         structure = 0.3 * sentence + 0.3 * connectives + 0.4 * star
-    gate = min(1.0, wc / 60)
-    value = 1.0 + 9.0 * (0.4 * length + 0.6 * gate * structure)
+    gate = min(1.0, wc / 35)
+    value = 1.0 + 9.0 * (0.4 * length + 0.6 * gate * structure) * (0.45 + 0.55 * density)
+    if avg > 40:
+        value -= min(3.0, (avg - 40) / 20)  # run-on sentences lose the listener
     if delivery is not None:
         value -= delivery_penalty(delivery, wc, fb)
     else:

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from mockmate.evaluators.heuristic.cues import distinct_labels
 from mockmate.evaluators.heuristic.features import AnswerFeatures
 from mockmate.evaluators.heuristic.question import QuestionProfile
+from mockmate.evaluators.heuristic.substance import Substance
 from mockmate.evaluators.heuristic.text import Term
 
 
@@ -22,32 +23,41 @@ def distinct_hits(feats: AnswerFeatures, terms: Sequence[Term]) -> tuple[Term, .
     return tuple(sorted(hits, key=lambda t: feats.stem_line.find(t.key)))
 
 
-def technical(feats: AnswerFeatures, question: QuestionProfile, hits: Sequence[Term]) -> float:
-    """Raw mark for a technical answer: vocabulary, reasons, numbers, minus hand-waving."""
+def technical(feats: AnswerFeatures, question: QuestionProfile, sub: Substance) -> float:
+    """Raw mark for a technical answer: terms used to make claims, reasons, numbers, minus
+    hand-waving; capped low when it states known-false or over-certain claims."""
     reasoning = distinct_labels(feats.reasons)
     conditional = any(c.label == "if" for c in feats.reasoning)
     metrics = len(distinct_labels(feats.metrics))
-    return (
+    value = (
         1.5
-        + min(5.0, 0.9 * len(hits) * question.tech_weight)
-        + min(2.5, 0.7 * (len(reasoning) + conditional))
+        + min(4.0, 0.7 * len(sub.used_terms) * question.tech_weight)
+        + min(2.5, 0.6 * (len(reasoning) + conditional))
         + min(1.0, 0.4 * metrics)
+        + min(1.0, 0.15 * sub.points)
         - min(3.0, 0.7 * len(feats.hand_wavy))
+        - min(2.0, 0.5 * len(sub.platitudes))
     )
+    if sub.misconceptions:
+        return min(value, 1.5)
+    if sub.absolutes:
+        return min(value, 2.5)
+    return value
 
 
-def reflection(feats: AnswerFeatures, question: QuestionProfile) -> float:
-    """Raw mark for a non-technical answer: lessons, ownership, outcome, actions, options."""
+def reflection(feats: AnswerFeatures, question: QuestionProfile, said: float) -> float:
+    """Raw mark for a non-technical answer: the judgement shown. What the story says (its
+    actions, numbers, reasons), plus lessons, ownership, an outcome and reasoned options."""
     lessons = len(distinct_labels(feats.reflection))
     ownership = len(distinct_labels(feats.ownership))
     value = (
         2.0
-        + min(4.0, 2.0 * lessons)
-        + min(1.5, 0.75 * ownership)
-        + (1.5 if feats.star["result"] is not None else 0.0)
-        + min(1.0, 0.25 * len(feats.past_actions))
+        + 4.0 * said
+        + min(1.5, 0.75 * lessons)
+        + min(1.0, 0.5 * ownership)
+        + (1.0 if feats.star["result"] is not None else 0.0)
     )
     if question.category == "situational":
         reasoning = len(distinct_labels(feats.reasons))
-        value += min(1.5, 0.5 * reasoning + 0.2 * len(feats.planned_actions))
+        value += min(1.5, 0.5 * reasoning)
     return value

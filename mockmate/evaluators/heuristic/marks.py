@@ -7,16 +7,15 @@ relevance and examples rules live here; clarity, technical depth and job alignme
 modules of their own.
 """
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 
 from mockmate.evaluators.heuristic.alignment import job_alignment
 from mockmate.evaluators.heuristic.clarity import clarity
-from mockmate.evaluators.heuristic.cues import distinct_labels
-from mockmate.evaluators.heuristic.depth import distinct_hits, reflection, technical
+from mockmate.evaluators.heuristic.depth import reflection, technical
 from mockmate.evaluators.heuristic.features import AnswerFeatures
 from mockmate.evaluators.heuristic.findings import Feedback
 from mockmate.evaluators.heuristic.question import QuestionProfile
+from mockmate.evaluators.heuristic.substance import Substance, analyse_substance
 from mockmate.evaluators.heuristic.text import Term
 from mockmate.evaluators.models import EvaluationContext, Rubric
 
@@ -35,6 +34,8 @@ class Marks:
     job_alignment: float
     jd_matched: tuple[str, ...]
     jd_missing: tuple[str, ...]
+    substance: Substance
+    topic_factor: float
 
     def rubric(self) -> Rubric:
         return Rubric(
@@ -59,17 +60,43 @@ def score(
     def final(value: float) -> float:
         return mark(1.0 + (value - 1.0) * prose)
 
+    sub = analyse_substance(feats, question, question.technical)
+    said = sub.level * (1.0 - 0.5 * sub.fluff)  # what platitudes surround counts less
     relevance_raw, matched, topic_hits = relevance(feats, question)
     # Specifics and expertise only count when they illustrate *this* question.
-    topic_factor = 0.5 + 0.5 * min(1.0, relevance_raw / 0.5)
-    hits = distinct_hits(feats, question.tech_terms) if question.technical else ()
-    example_mark = 1.0 + (examples(feats, question, hits) - 1.0) * topic_factor
-    clarity_mark = clarity(ctx.delivery, feats, question, fb)
-    tech = technical(feats, question, hits) if question.technical else reflection(feats, question)
+    topic_factor = 0.2 + 0.8 * min(1.0, relevance_raw / 0.5)
+    # Being on topic is worth little when the answer says nothing, or says it wrongly.
+    listed = len(sub.lists) / max(1, len(feats.sentences))
+    relevance_mark = (
+        1.0
+        + 9.0 * relevance_raw * (0.5 + 0.5 * min(1.0, 2.0 * said))
+        - 4.0 * sub.fluff  # talking around the topic
+        - 3.0 * listed  # naming the topic's terms is not answering
+    )
+    if sub.wrong:
+        relevance_mark -= 2.0
+    hits = sub.used_terms if question.technical else ()
+    example_mark = 1.0 + (examples(feats, question, sub) - 1.0) * topic_factor
+    clarity_mark = clarity(ctx.delivery, feats, question, fb, sub.density)
+    tech = (
+        technical(feats, question, sub)
+        if question.technical
+        else reflection(feats, question, said)
+    )
     tech = 1.0 + (tech - 1.0) * topic_factor
-    job, jd_matched, jd_missing = job_alignment(ctx, feats)
+    job, jd_matched, jd_missing = job_alignment(ctx, feats, said)
+    if sub.wrong:
+        # Examples of a false claim do not support the answer.
+        example_mark = 1.0 + (example_mark - 1.0) * 0.5
+        job = 1.0 + (job - 1.0) * 0.5
+    # Platitudes dilute everything an answer says around them.
+    keep = 1.0 - 0.5 * sub.fluff
+    example_mark = 1.0 + (example_mark - 1.0) * keep
+    clarity_mark = 1.0 + (clarity_mark - 1.0) * keep
+    tech = 1.0 + (tech - 1.0) * keep
+    job = 1.0 + (job - 1.0) * keep
     return Marks(
-        relevance=final(1.0 + 9.0 * relevance_raw),
+        relevance=final(relevance_mark),
         matched_keywords=matched,
         topic_hits=topic_hits,
         examples=final(example_mark),
@@ -79,6 +106,8 @@ def score(
         job_alignment=final(job),
         jd_matched=jd_matched,
         jd_missing=jd_missing,
+        substance=sub,
+        topic_factor=topic_factor,
     )
 
 
@@ -100,28 +129,26 @@ def relevance(
     raw = (
         0.45 * min(1.0, max(coverage / 0.6, 0.8 * topic_hits / 6))
         + 0.35 * min(1.0, topical / 6)
-        + 0.20 * min(1.0, density / 0.08)
+        + 0.20 * min(1.0, density / 0.16)
     )
-    return raw * min(1.0, 0.35 + len(feats.content) / 30), matched, topic_hits
+    if not matched and topic_hits < 2 and len(question.keywords) >= 2:
+        raw *= 0.5  # a couple of common topic words ("plan", "time") are not an answer
+    return raw * min(1.0, 0.6 + len(feats.content) / 25), matched, topic_hits
 
 
-def examples(feats: AnswerFeatures, question: QuestionProfile, hits: Sequence[Term]) -> float:
-    """Raw examples mark: actions, numbers, names and concrete nouns, minus vagueness."""
-    planned_weight = 0.15 if question.category == "behavioral" else 0.35
-    metrics = len(distinct_labels(feats.metrics))
+def examples(feats: AnswerFeatures, question: QuestionProfile, sub: Substance) -> float:
+    """Raw examples mark: what the answer's sentences say (numbers, actions, reasons, terms
+    used in claims), plus names and worked cases, minus vagueness."""
+    named = len([n for n in feats.named if n.lower() not in _listed(sub)])
     points = (
         1.0
-        + min(3.0, 0.8 * len(feats.past_actions) + planned_weight * len(feats.planned_actions))
-        + min(3.0, 1.0 * metrics + 0.3 * feats.bare_numbers)
-        + min(1.5, 0.5 * len(feats.named))
-        + min(1.5, 0.3 * feats.concrete_nouns)
+        + min(7.0, 0.8 * sub.points)
+        + min(1.0, 0.35 * named)
+        + min(1.0, 0.5 * feats.example_markers)
     )
-    if question.technical:
-        # A conceptual answer is made concrete by precise mechanisms, code and worked cases.
-        points += (
-            min(2.0, 0.4 * len(hits))
-            + min(1.5, 0.75 * feats.example_markers)
-            + min(1.5, 0.5 * feats.code_terms)
-        )
     vagueness = len(feats.vague) + 0.4 * len(feats.soft_vague) + 0.5 * len(feats.hand_wavy)
-    return points - min(4.0, vagueness)
+    return points - min(4.0, vagueness) - min(2.0, 0.5 * len(sub.platitudes))
+
+
+def _listed(sub: Substance) -> set[str]:
+    return {t.display.lower() for t in sub.listed_terms}

@@ -15,6 +15,7 @@ from mockmate.evaluators.heuristic.cues import Cue, cue_re
 from mockmate.evaluators.heuristic.text import Sentence, sentence_at
 
 STAR_PARTS: Final[tuple[str, ...]] = ("situation", "task", "action", "result")
+MIN_PART_WORDS: Final = 6  # "I fixed it." is not an action you can picture
 
 # Actions are found as first-person verbs (see `cues.find_actions`), the other parts by cue.
 STAR_PATTERNS: Final[dict[str, re.Pattern[str]]] = {
@@ -62,8 +63,12 @@ def detect_star(
         part: Counter(sentence_at(starts, m.start()) for m in STAR_PATTERNS[part].finditer(folded))
         for part in ("situation", "task", "result")
     }
+    # Each part needs a sentence of its own, long enough to say something.
+    full = {i for i, s in enumerate(sentences) if len(s.text.split()) >= MIN_PART_WORDS}
     for part in ("situation", "task"):
-        star[part] = min(hits[part]) if hits[part] else None
+        taken_before = {star["situation"]}
+        pool = [i for i in hits[part] if i in full and i not in taken_before]
+        star[part] = min(pool) if pool else None
 
     action_score: defaultdict[int, float] = defaultdict(float)
     for cue in past:
@@ -71,16 +76,16 @@ def detect_star(
     for cue in planned:
         action_score[sentence_at(starts, cue.start)] += 0.5
     taken = {star["situation"], star["task"]}
-    ranked = sorted(action_score, key=lambda i: (i in taken, -action_score[i], i))
+    ranked = sorted(
+        (i for i in action_score if i in full and i not in taken),
+        key=lambda i: (-action_score[i], i),
+    )
     star["action"] = ranked[0] if ranked else None
 
-    # A result comes after the action; a context/task sentence only counts if it comes later.
+    # A result comes after the action, in a sentence of its own.
     action = star["action"] if star["action"] is not None else -1
-    results = [(n, i) for i, n in hits["result"].items() if i not in taken or i > action]
-    pool = (
-        [(n, i) for n, i in results if i > action]
-        or [(n, i) for n, i in results if i == action]
-        or results
-    )
-    star["result"] = max(pool)[1] if pool else None
+    taken.add(star["action"])
+    results = [(n, i) for i, n in hits["result"].items() if i in full and i not in taken]
+    later = [(n, i) for n, i in results if i > action] or results
+    star["result"] = max(later)[1] if later else None
     return star

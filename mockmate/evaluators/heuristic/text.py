@@ -55,10 +55,23 @@ def words(folded: str) -> list[str]:
     return WORD_RE.findall(folded)
 
 
+# Irregular past forms, so that "said no" answers "say no" and "led" answers "lead".
+_IRREGULAR_TEXT: Final = (
+    "said:say told:tell made:make took:take led:lead learnt:learn built:build wrote:write "
+    "ran:run found:find chose:choose gave:give thought:think taught:teach brought:bring "
+    "caught:catch felt:feel kept:keep left:leave met:meet paid:pay sent:send spent:spend "
+    "went:go knew:know grew:grow drew:draw began:begin broke:break fought:fight sold:sell "
+    "won:win understood:understand heard:hear held:hold lost:lose saw:see spoke:speak "
+    "stood:stand chosen:choose written:write given:give taken:take known:know shown:show"
+)
+_IRREGULAR: Final[dict[str, str]] = dict(p.split(":") for p in _IRREGULAR_TEXT.split())
+
+
 @lru_cache(maxsize=16384)
 def stem(word: str) -> str:
     """A light, deterministic stemmer: "caching"/"caches"/"cache" -> "cach"."""
     w = word[:-2] if word.endswith("'s") else word
+    w = _IRREGULAR.get(w, w)
     if len(w) <= 3 or not w.isalpha():
         return w
     w = _BRITISH_IZE_RE.sub(r"iz\1", w)
@@ -128,12 +141,12 @@ def term_in(term: Term, stem_set: frozenset[str], line: str) -> bool:
 # --------------------------------------------------------------------------- sentences
 
 _LEADING_JUNK: Final = " \t\r\n-*>\"'\u2022\u2013\u2014\u201c\u201d\u2018\u2019"
-# A sentence starts at a non-junk character and ends with terminal punctuation followed by
-# whitespace, at a line break, or at the end of the text.
+# A sentence starts at a non-junk character and ends with terminal punctuation (or a
+# semicolon: it joins two sentences) followed by whitespace, at a line break, or at the end.
 _SENTENCE_RE: Final = re.compile(
     "[^"
     + re.escape(_LEADING_JUNK)
-    + "][^\n]*?(?:[.!?\u2026]+[\"')\\]\u201d\u2019]*(?=\\s|$)|(?=\n)|$)"
+    + "][^\n]*?(?:[.!?\u2026;]+[\"')\\]\u201d\u2019]*(?=\\s|$)|(?=\n)|$)"
 )
 
 
@@ -146,12 +159,37 @@ class Sentence(NamedTuple):
 
 
 def split_sentences(text: str) -> list[Sentence]:
-    """Split on terminal punctuation followed by space, and on line breaks; keep spans."""
+    """Split on terminal punctuation followed by space, and on line breaks; keep spans.
+    An unpunctuated run (a speech transcript) is cut where a speaker starts a new clause."""
     out: list[Sentence] = []
     for m in _SENTENCE_RE.finditer(text):
         body = m.group(0).rstrip()
         if WORD_RE.search(body):
-            out.append(Sentence(body, m.start(), m.start() + len(body)))
+            out.extend(_split_run_on(Sentence(body, m.start(), m.start() + len(body))))
+    return out
+
+
+# Transcripts from speech recognition have no punctuation: one "sentence" of 100+ words.
+# A listener hears clauses; "um", "so", "and then" are where a speaker starts the next one.
+_RUN_ON_WORDS: Final = 40
+_MIN_CLAUSE_WORDS: Final = 8
+_CLAUSE_START_RE: Final = re.compile(
+    r"\b(?:um+|uh+|erm|so|and then|then|but|and (?:i|we)|which|because)\b", re.IGNORECASE
+)
+
+
+def _split_run_on(sentence: Sentence) -> list[Sentence]:
+    text = sentence.text
+    if len(text.split()) <= _RUN_ON_WORDS or any(c in text for c in ",;:"):
+        return [sentence]
+    out: list[Sentence] = []
+    start = 0
+    for m in _CLAUSE_START_RE.finditer(text):
+        if len(text[start : m.start()].split()) >= _MIN_CLAUSE_WORDS:
+            body = text[start : m.start()].rstrip()
+            out.append(Sentence(body, sentence.start + start, sentence.start + start + len(body)))
+            start = m.start()
+    out.append(Sentence(text[start:], sentence.start + start, sentence.end))
     return out
 
 

@@ -104,6 +104,11 @@ _SKILL_VOCAB_TEXT: Final[dict[str, str]] = {
     "|benchmark|memory leak|complexity|big O|lazy loading|code splitting|bundle size",
     "algorithms": "time complexity|space complexity|big O|hash map|binary search|sort"
     "|recursion|dynamic programming|memoization|graph|BFS|DFS|heap|tree|linked list|log n",
+    "data-pipelines": "partition|backfill|idempotent|late-arriving|late data|watermark|upsert"
+    "|MERGE|deduplicate|schema registry|schema evolution|backward compatible|CDC"
+    "|change data capture|batch|streaming|exactly-once|at-least-once|offset|checkpoint|DAG"
+    "|Airflow|dbt|Spark|Kafka|Flink|Parquet|warehouse|staging table|fact table|dimension"
+    "|data quality|quarantine|lineage|orchestration|reprocess|transaction|event ID",
     "debugging": "reproduce|root cause|logs|stack trace|breakpoint|debugger|bisect|hypothesis"
     "|minimal repro|tracing",
 }
@@ -133,6 +138,9 @@ _TOPIC_VOCAB_TEXT: Final[dict[str, str]] = {
     "problem-solving": "problem|root cause|analyze|hypothesis|solution|debug|investigate"
     "|option|data",
     "adaptability": "change|adapt|pivot|unfamiliar|learn|ambiguity|flexible|new",
+    "performance-management": "underperform|underperforming|performance|missed|missing|slipped"
+    "|struggling|struggle|expectations|improvement plan|goals|coaching|one-on-one|feedback"
+    "|commitments",
     "customer-focus": "customer|user|client|feedback|need|support|satisfaction|complaint",
 }
 
@@ -170,6 +178,10 @@ SKILL_ALIASES: Final[dict[str, str]] = {
     "learning": "failure",
     "mentorship": "mentoring",
     "frontend-performance": "performance",
+    "data-engineering": "data-pipelines",
+    "etl": "data-pipelines",
+    "streaming": "data-pipelines",
+    "data-quality": "data-pipelines",
 }
 
 SKILL_VOCAB: Final[dict[str, tuple[Term, ...]]] = {
@@ -230,7 +242,7 @@ _QUESTION_FRAMING_TEXT: Final = """
     handled deal dealt experience think approach way ways please question answer would could
     should can did do does go going happened happen specific specifically recent recently ever
     last want make made use using used know new good best someone run runs become has re
-    pre non co
+    pre non co team teams engineer engineers
     """
 # Job-description boilerplate that says nothing about the job itself.
 _JD_BOILERPLATE_TEXT: Final = """

@@ -1,0 +1,42 @@
+"""Agreement of the offline (heuristic) evaluator with the graded corpus, per split.
+
+    python bench/evaluator_agreement.py [--file tests/data/graded_answers.jsonl] [--json]
+
+Prints, for the `dev` split (what the heuristics were tuned on), the `holdout` split (never
+tuned on) and both together: Spearman, within-question pairwise order, MAE, trap answers
+scored at or above a better genuine answer, and the table by kind. Targets (issue 16):
+Spearman >= 0.9, pairwise >= 0.95, no trap violation. Exit status 1 if `all` misses them.
+"""
+
+import argparse
+import asyncio
+import json
+import sys
+from pathlib import Path
+
+from mockmate.evaluators.agreement import CORPUS_PATH, load_graded, render, report, score_all
+from mockmate.evaluators.heuristic import HeuristicEvaluator
+
+
+async def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--file", type=Path, default=CORPUS_PATH)
+    parser.add_argument("--json", action="store_true")
+    args = parser.parse_args()
+    scored = await score_all(HeuristicEvaluator(), load_graded(args.file))
+    out = {}
+    for split in ("dev", "holdout", "all"):
+        part = [s for s in scored if split == "all" or s.item.split == split]
+        if part:
+            out[split] = report(part)
+    if args.json:
+        print(json.dumps({k: v.model_dump() for k, v in out.items()}, indent=2))
+    else:
+        print("\n\n".join(render(rep, f"== {split} ==") for split, rep in out.items()))
+    total = out["all"]
+    ok = total.spearman >= 0.9 and total.pairwise >= 0.95 and not total.trap_violations
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(asyncio.run(main()))
