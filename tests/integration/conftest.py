@@ -8,6 +8,9 @@ from collections.abc import AsyncIterator
 
 import pytest
 
+from mockmate.config import Settings
+from tests.support.marketplace import Market, market_on
+
 REPORT_AFTER_S = 100.0  # pytest-timeout (pyproject) stops a test at 120 s
 
 
@@ -24,3 +27,11 @@ async def report_stuck_tasks() -> AsyncIterator[None]:
     handle = asyncio.get_running_loop().call_later(REPORT_AFTER_S, _print_tasks)
     yield
     handle.cancel()
+
+
+@pytest.fixture
+async def market(server_url: str, settings: Settings) -> AsyncIterator[Market]:
+    """Users of the in-process server's deployment (`tests.support.marketplace.Market`);
+    a module sets the deployment's settings by overriding `settings`."""
+    async with market_on(server_url, settings) as m:
+        yield m

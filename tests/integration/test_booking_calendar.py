@@ -1,26 +1,19 @@
 """Calendar files on a real server: a booking's `.ics` for each party (nobody else), and a
 private feed URL that works without a token, follows cancellations and stops on rotation."""
 
-from collections.abc import AsyncIterator
 from datetime import datetime
 
 import pytest
 from icalendar import Calendar
 
 from mockmate.config import Settings
-from tests.support.marketplace import HOUR, Market, booking_body, first_slot, market_on
+from tests.support.marketplace import HOUR, Market, booking_body, first_slot
 from tests.support.server import settings_from
 
 
 @pytest.fixture
 def settings(deployment_env: dict[str, str]) -> Settings:
     return settings_from(deployment_env, MOCKMATE_BOOKING_MIN_NOTICE_MINUTES="0")
-
-
-@pytest.fixture
-async def market(server_url: str, settings: Settings) -> AsyncIterator[Market]:
-    async with market_on(server_url, settings) as m:
-        yield m
 
 
 def vevents(data: bytes) -> list[tuple[str, datetime, str, str]]:

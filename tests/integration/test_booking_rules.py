@@ -4,7 +4,6 @@ many candidates book at once, and a late payment that finds its day's seat taken
 
 import asyncio
 import time
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -13,27 +12,19 @@ import pytest
 from mockmate.config import Settings
 from tests.support.marketplace import (
     ALL_WEEK,
+    FAST,
     HOUR,
     Api,
     Market,
     booking_body,
-    market_on,
     next_weekday,
 )
 from tests.support.server import settings_from
-
-FAST = {"MOCKMATE_BOOKING_MIN_NOTICE_MINUTES": "0", "MOCKMATE_BOOKING_SWEEP_S": "0.2"}
 
 
 @pytest.fixture
 def settings(deployment_env: dict[str, str]) -> Settings:
     return settings_from(deployment_env, **FAST)
-
-
-@pytest.fixture
-async def market(server_url: str, settings: Settings) -> AsyncIterator[Market]:
-    async with market_on(server_url, settings) as m:
-        yield m
 
 
 def monday() -> datetime:

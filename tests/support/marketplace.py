@@ -20,6 +20,8 @@ from tests.support.client import register
 PDF = b"%PDF-1.7\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 HOUR = timedelta(hours=1)
+# Bookings allowed at once, and lapsed holds swept quickly.
+FAST = {"MOCKMATE_BOOKING_MIN_NOTICE_MINUTES": "0", "MOCKMATE_BOOKING_SWEEP_S": "0.2"}
 ALL_WEEK = [{"weekday": d, "start": "00:00", "end": "23:45"} for d in range(7)]
 
 
