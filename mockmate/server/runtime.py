@@ -17,8 +17,9 @@ from pymongo import AsyncMongoClient
 from pymongo.asynchronous.database import AsyncDatabase
 from redis.asyncio import Redis
 
-from mockmate.auth.accounts import Accounts
+from mockmate.auth.accounts import Accounts, HashingPool
 from mockmate.auth.login_guard import LoginGuard
+from mockmate.auth.throttle import CredentialThrottle
 from mockmate.auth.tokens import TokenIssuer
 from mockmate.bookings.wiring import Marketplace, open_marketplace
 from mockmate.candidates.account import AccountData
@@ -100,6 +101,7 @@ class Services:
     marketplace: Marketplace
     account: AccountData
     login_guard: LoginGuard
+    credential_throttle: CredentialThrottle
 
 
 def open_redis(settings: Settings) -> Redis:
@@ -271,6 +273,8 @@ async def open_services(
         queue.register(TRANSCRIBE_ANSWER, answer_service.transcribe_answer)
         queue.register(EVALUATE_ANSWER, pipeline.evaluate_answer)
         queue.register(FINALIZE_INTERVIEW, pipeline.finalize_interview)
+        hashing = HashingPool(settings.password_hash_threads, settings.password_hash_queue)
+        stack.callback(hashing.close)
         candidate_service = CandidateService(
             profiles=profiles, progress=progress, leaderboard=leaderboard
         )
@@ -281,7 +285,8 @@ async def open_services(
         services = Services(
             settings=settings, redis=redis, mongo=mongo, db=db, users=users,
             interviews=interviews, answers=answers, sessions=sessions, queue=queue,
-            hooks=hooks, pipeline=pipeline, accounts=Accounts(users, tokens), tokens=tokens,
+            hooks=hooks, pipeline=pipeline, accounts=Accounts(users, tokens, hashing),
+            tokens=tokens,
             interview_service=InterviewService(
                 settings=settings, flow=flow, interviews=interviews, answers=answers,
                 buffer=buffer, bank=load_bank(), generator=generator, budget=budget,
@@ -300,6 +305,10 @@ async def open_services(
             login_guard=LoginGuard(
                 redis, prefix=settings.redis_prefix, max_failures=settings.login_max_failures,
                 window_s=settings.login_lockout_s,
+            ),
+            credential_throttle=CredentialThrottle(
+                redis, prefix=settings.redis_prefix, per_ip=settings.auth_per_ip,
+                per_address=settings.auth_per_address, window_s=settings.auth_window_s,
             ),
         )
         if isinstance(tts, PiperTextToSpeech):
