@@ -43,6 +43,13 @@ def stop(proc: subprocess.Popen[bytes], timeout_s: float = 10) -> None:
             proc.wait()
 
 
+def real_clock_env() -> dict[str, str]:
+    """This environment without libfaketime: redis-server does not run under it (it never
+    listens), and a separate service keeps its own, real clock anyway."""
+    return {k: v for k, v in os.environ.items()
+            if k != "LD_PRELOAD" and not k.startswith("FAKETIME")}
+
+
 @contextmanager
 def redis_server() -> Iterator[str]:
     binary = shutil.which("redis-server")
@@ -51,7 +58,7 @@ def redis_server() -> Iterator[str]:
     port = free_port()
     proc = subprocess.Popen(
         [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
-        stdout=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL, env=real_clock_env(),
     )
     try:
         wait_listening(port, proc)
