@@ -20,6 +20,20 @@ class Settings(BaseSettings):
     # runs) can share one Redis.
     redis_prefix: str = Field("mm", validation_alias="MOCKMATE_REDIS_PREFIX")
     data_dir: Path = Field(Path(".mockmate"), validation_alias="MOCKMATE_DATA_DIR")
+    # Connection pools: at most this many connections each; a request waits this long for a
+    # free one (or for a reachable MongoDB server) before it answers `unavailable` (retryable).
+    redis_max_connections: int = Field(
+        512, ge=8, validation_alias="MOCKMATE_REDIS_MAX_CONNECTIONS"
+    )
+    redis_pool_timeout_s: float = Field(2.0, gt=0, validation_alias="MOCKMATE_REDIS_POOL_TIMEOUT_S")
+    redis_connect_timeout_s: float = Field(
+        2.0, gt=0, validation_alias="MOCKMATE_REDIS_CONNECT_TIMEOUT_S"
+    )
+    mongo_max_pool: int = Field(100, ge=1, validation_alias="MOCKMATE_MONGO_MAX_POOL")
+    mongo_pool_timeout_s: float = Field(2.0, gt=0, validation_alias="MOCKMATE_MONGO_POOL_TIMEOUT_S")
+    mongo_select_timeout_s: float = Field(
+        2.0, gt=0, validation_alias="MOCKMATE_MONGO_SELECT_TIMEOUT_S"
+    )
 
     # Auth.
     jwt_secret: str = Field("", validation_alias="MOCKMATE_JWT_SECRET")

@@ -15,7 +15,7 @@ from typing import Any, Protocol
 
 from pymongo import AsyncMongoClient
 from pymongo.asynchronous.database import AsyncDatabase
-from redis.asyncio import Redis
+from redis.asyncio import BlockingConnectionPool, Redis
 
 from mockmate.auth.accounts import Accounts, HashingPool
 from mockmate.auth.login_guard import LoginGuard
@@ -106,7 +106,14 @@ class Services:
 
 def open_redis(settings: Settings) -> Redis:
     if settings.redis_url:
-        return Redis.from_url(settings.redis_url)
+        # A pool that waits (bounded) for a free connection instead of raising at once when
+        # every connection is busy; past the wait the request answers `unavailable`.
+        pool = BlockingConnectionPool.from_url(
+            settings.redis_url, max_connections=settings.redis_max_connections,
+            timeout=settings.redis_pool_timeout_s,
+            socket_connect_timeout=settings.redis_connect_timeout_s,
+        )
+        return Redis(connection_pool=pool)
     import fakeredis  # embedded default only
 
     log.warning(
@@ -169,7 +176,10 @@ async def open_services(
 ) -> AsyncIterator[Services]:
     async with AsyncExitStack() as stack:
         mongo_url = await open_mongo_url(settings, stack)
-        mongo = connect(mongo_url)
+        mongo = connect(
+            mongo_url, max_pool=settings.mongo_max_pool, wait_s=settings.mongo_pool_timeout_s,
+            select_s=settings.mongo_select_timeout_s,
+        )
         stack.push_async_callback(mongo.close)
         db = mongo[settings.mongodb_db]
         await ensure_indexes(db)
@@ -359,4 +369,5 @@ async def health(services: Services) -> dict[str, Any]:
         redis_ok = bool(await services.redis.ping())
     except Exception:
         redis_ok = False
-    return {"redis": redis_ok, "mongo": await ping(services.db)}
+    return {"redis": redis_ok, "mongo": await ping(services.db),
+            "jobs": not services.settings.workers or services.queue.consuming}

@@ -202,7 +202,8 @@ async def test_health_and_metrics(candidates: CandidateFactory, server_url: str)
     await client.call("interview:start", {"role": ""})
     async with aiohttp.ClientSession() as http:
         async with http.get(f"{server_url}/health") as r:
-            assert await r.json() == {"status": "ok", "protocol": 1, "redis": "ok", "mongo": "ok"}
+            assert await r.json() == {"status": "ok", "protocol": 1, "redis": "ok", "mongo": "ok",
+                                      "jobs": "ok"}
         async with http.get(f"{server_url}/metrics") as r:
             text = await r.text()
     assert 'mockmate_events_total{event="interview:start"} 1.0' in text

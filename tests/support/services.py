@@ -51,11 +51,12 @@ def real_clock_env() -> dict[str, str]:
 
 
 @contextmanager
-def redis_server() -> Iterator[str]:
+def redis_server(port: int | None = None) -> Iterator[str]:
+    """A redis-server without persistence (on `port`, to restart one empty on its address)."""
     binary = shutil.which("redis-server")
     if binary is None:
         raise RuntimeError("redis-server is not installed: run the README's test command")
-    port = free_port()
+    port = port or free_port()
     proc = subprocess.Popen(
         [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
         stdout=subprocess.DEVNULL, env=real_clock_env(),
@@ -70,12 +71,13 @@ def redis_server() -> Iterator[str]:
 
 
 @contextmanager
-def mongo_server(data_dir: Path) -> Iterator[str]:
-    """An nx-27017 server (the MongoDB stand-in), unless MONGODB_URL names a real one."""
-    if os.environ.get("MONGODB_URL"):
+def mongo_server(data_dir: Path, port: int | None = None) -> Iterator[str]:
+    """An nx-27017 server (the MongoDB stand-in), unless MONGODB_URL names a real one (and
+    no `port` asks for one of our own, to stop and start again on its address)."""
+    if os.environ.get("MONGODB_URL") and port is None:
         yield os.environ["MONGODB_URL"]
         return
-    port = free_port()
+    port = port or free_port()
     data_dir.mkdir(parents=True, exist_ok=True)
     proc = subprocess.Popen(
         [sys.executable, "-m", "mockmate.storage.nx_runner", "--host", "127.0.0.1",
