@@ -11,6 +11,7 @@ import socket
 from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any, Protocol
 
 from pymongo import AsyncMongoClient
@@ -352,6 +353,9 @@ async def _sweep_forever(services: Services) -> None:
         swept = await services.interview_service.sweep_expired()
         if swept:
             log.info("marked %d expired interview(s) abandoned", swept)
+        lost = await services.interview_service.sweep_lost(datetime.now(UTC))
+        if lost:
+            log.warning("Redis lost its data: marked %d interview(s) abandoned", lost)
         if loop.time() >= next_audio_sweep:
             next_audio_sweep = loop.time() + AUDIO_SWEEP_EVERY_S
             expired = await services.audio.expire(services.settings.audio_retention_days)

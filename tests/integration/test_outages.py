@@ -141,7 +141,11 @@ async def test_redis_restarted_empty_answers_unavailable_then_rebuilds_its_queue
                 # The session went with Redis; its stored answer did not.
                 ack = await client.call("interview:resume", {"session_id": sid})
                 assert ack["error"]["code"] == "not_found", ack
-                status, body = await get(http, f"{url}/api/interviews/{sid}", token)
+                async def abandoned() -> dict[str, Any]:
+                    _, body = await get(http, f"{url}/api/interviews/{sid}", token)
+                    return body if body["interview"]["status"] == "abandoned" else {}
+
+                body = await eventually(abandoned)  # not left in progress forever
                 assert texts(body) == ["First one"]
                 # Work goes on without a restart: a new interview's answer is transcribed by
                 # the job queue, whose consumer group was recreated.
