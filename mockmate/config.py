@@ -20,6 +20,20 @@ class Settings(BaseSettings):
     # runs) can share one Redis.
     redis_prefix: str = Field("mm", validation_alias="MOCKMATE_REDIS_PREFIX")
     data_dir: Path = Field(Path(".mockmate"), validation_alias="MOCKMATE_DATA_DIR")
+    # Connection pools: at most this many connections each; a request waits this long for a
+    # free one (or for a reachable MongoDB server) before it answers `unavailable` (retryable).
+    redis_max_connections: int = Field(
+        512, ge=8, validation_alias="MOCKMATE_REDIS_MAX_CONNECTIONS"
+    )
+    redis_pool_timeout_s: float = Field(2.0, gt=0, validation_alias="MOCKMATE_REDIS_POOL_TIMEOUT_S")
+    redis_connect_timeout_s: float = Field(
+        2.0, gt=0, validation_alias="MOCKMATE_REDIS_CONNECT_TIMEOUT_S"
+    )
+    mongo_max_pool: int = Field(100, ge=1, validation_alias="MOCKMATE_MONGO_MAX_POOL")
+    mongo_pool_timeout_s: float = Field(2.0, gt=0, validation_alias="MOCKMATE_MONGO_POOL_TIMEOUT_S")
+    mongo_select_timeout_s: float = Field(
+        2.0, gt=0, validation_alias="MOCKMATE_MONGO_SELECT_TIMEOUT_S"
+    )
 
     # Auth.
     jwt_secret: str = Field("", validation_alias="MOCKMATE_JWT_SECRET")
@@ -50,6 +64,17 @@ class Settings(BaseSettings):
     # Failed logins for one email before its logins are refused for the window.
     login_max_failures: int = Field(10, gt=0, validation_alias="MOCKMATE_LOGIN_MAX_FAILURES")
     login_lockout_s: int = Field(900, gt=0, validation_alias="MOCKMATE_LOGIN_LOCKOUT_S")
+    # Register and login requests (each costs an argon2 hash) per client address and per
+    # account address in a window; past them, `rate_limited` with `retry_after_s`.
+    auth_per_ip: int = Field(60, gt=0, validation_alias="MOCKMATE_AUTH_PER_IP")
+    auth_per_address: int = Field(10, gt=0, validation_alias="MOCKMATE_AUTH_PER_ADDRESS")
+    auth_window_s: int = Field(60, gt=0, validation_alias="MOCKMATE_AUTH_WINDOW_S")
+    # Behind a reverse proxy: take the client address from the last X-Forwarded-For entry.
+    trust_forwarded_for: bool = Field(False, validation_alias="MOCKMATE_TRUST_FORWARDED_FOR")
+    # Threads hashing passwords at once, and requests allowed to wait for one (beyond that,
+    # `unavailable`): a sign-in flood takes this many cores and no more.
+    password_hash_threads: int = Field(1, ge=1, validation_alias="MOCKMATE_PASSWORD_HASH_THREADS")
+    password_hash_queue: int = Field(32, ge=0, validation_alias="MOCKMATE_PASSWORD_HASH_QUEUE")
 
     # Background jobs (evaluation and post-answer hooks).
     # Job consumers per process. Jobs mostly wait on I/O; CPU-heavy steps (speech) are

@@ -26,6 +26,10 @@ class Metrics:
             "mockmate_jobs", "Background jobs finished", ["kind", "outcome"],
             registry=self.registry,
         )
+        self.malformed_frames = Counter(
+            "mockmate_malformed_frames", "Socket.IO frames refused: undecodable or reserved names",
+            ["kind"], registry=self.registry,
+        )
         self.http_requests = Counter(
             "mockmate_http_requests", "REST requests", ["route", "status"],
             registry=self.registry,

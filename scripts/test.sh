@@ -5,11 +5,15 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-if ! command -v redis-server >/dev/null 2>&1; then
+MISSING=""
+command -v redis-server >/dev/null 2>&1 || MISSING="$MISSING redis-server"
+command -v faketime >/dev/null 2>&1 || MISSING="$MISSING faketime"
+if [ -n "$MISSING" ]; then
   SUDO=""
   [ "$(id -u)" -eq 0 ] || SUDO="sudo"
   $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq redis-server >/dev/null
+  # shellcheck disable=SC2086
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq $MISSING >/dev/null
 fi
 
 python3 -m pip install --quiet --disable-pip-version-check -e '.[test]'
@@ -17,3 +21,28 @@ python3 -m pip install --quiet --disable-pip-version-check -e '.[test]'
 python3 -m ruff check .
 python3 -m mypy
 python3 -m pytest "$@"
+
+# The rules that read the date (booking slots, holds and notice, streaks, challenges, goals)
+# again, under libfaketime at the instants where a date-dependent test would break: just
+# before midnight UTC on 29 February, mid-afternoon UTC (the next day in Asia), and the two
+# days New York changes its clocks. The fake clock is an offset from the real one, so it runs
+# on, and every process started under it (nx-27017 here) agrees on the time; redis-server runs
+# outside it (tests/support/services.py). Tests that spawn `mockmate serve` processes are left
+# out: under libfaketime those did not always start in time. The unit tests of those rules
+# take their dates as arguments; these are the tests where a server reads today's date.
+# Only when no arguments narrowed the run.
+if [ "$#" -eq 0 ]; then
+  DATE_SENSITIVE=(
+    "tests/integration/test_progress.py::test_a_completed_challenge_is_claimed_once"
+    "tests/integration/test_progress.py::test_goals_are_validated_per_field_and_advance_with_practice"
+    "tests/integration/test_bookings.py::test_a_paid_booking_is_confirmed_with_a_ledger_entry"
+    "tests/integration/test_marketplace.py::test_slots_are_the_same_instants_in_any_time_zone"
+  )
+  for at in "2028-02-29 23:59:00" "2026-07-01 15:00:00" "2026-03-08 06:59:00" \
+            "2026-11-01 05:59:00"; do
+    offset=$(( $(date -u -d "$at" +%s) - $(date -u +%s) ))
+    [ "$offset" -lt 0 ] || offset="+$offset"
+    echo "== date-sensitive tests at $at UTC"
+    TZ=UTC faketime -f "${offset}s" python3 -m pytest -q -p no:cacheprovider "${DATE_SENSITIVE[@]}"
+  done
+fi

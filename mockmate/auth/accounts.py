@@ -1,6 +1,9 @@
 """Registering and logging in users; shared by the REST endpoints and `mockmate token`."""
 
 import asyncio
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from typing import TypeVar
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -9,6 +12,35 @@ from pydantic import BaseModel, EmailStr, Field
 from mockmate.auth.tokens import TokenIssuer
 from mockmate.errors import ErrorCode, MockMateError
 from mockmate.storage.users import User, UserRepository
+
+T = TypeVar("T")
+
+
+class HashingPool:
+    """argon2 work in a pool of its own: at most `threads` hashes run at once and at most
+    `queue` wait, so a flood of sign-ups or logins takes that many cores and no more (the
+    rest of the server, interviews included, keeps the others). Past the queue the request
+    answers `unavailable` (retryable) at once instead of waiting behind the flood."""
+
+    def __init__(self, threads: int = 1, queue: int = 32) -> None:
+        self._executor = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="argon2")
+        self._capacity = threads + queue
+        self._pending = 0
+
+    async def run(self, work: Callable[[], T]) -> T:
+        if self._pending >= self._capacity:
+            raise MockMateError(
+                ErrorCode.UNAVAILABLE, "the server is busy signing people in; try again",
+                retryable=True, retry_after_s=1,
+            )
+        self._pending += 1
+        try:
+            return await asyncio.get_running_loop().run_in_executor(self._executor, work)
+        finally:
+            self._pending -= 1
+
+    def close(self) -> None:
+        self._executor.shutdown(wait=False, cancel_futures=True)
 
 
 class RegisterRequest(BaseModel):
@@ -23,14 +55,18 @@ class LoginRequest(BaseModel):
 
 
 class Accounts:
-    def __init__(self, users: UserRepository, tokens: TokenIssuer):
+    def __init__(
+        self, users: UserRepository, tokens: TokenIssuer, hashing: HashingPool | None = None
+    ):
         self._users = users
         self._tokens = tokens
         self._hasher = PasswordHasher()
+        self._hashing = hashing or HashingPool()
 
     async def register(self, request: RegisterRequest) -> tuple[User, str]:
-        # argon2 is deliberately slow: keep it off the event loop.
-        password_hash = await asyncio.to_thread(self._hasher.hash, request.password)
+        # argon2 is deliberately slow: keep it off the event loop, in its bounded pool.
+        password = request.password
+        password_hash = await self._hashing.run(lambda: self._hasher.hash(password))
         user = await self._users.create(
             str(request.email), password_hash, request.display_name.strip()
         )
@@ -64,6 +100,7 @@ class Accounts:
         if not user.password_hash:
             return False
         try:
-            return await asyncio.to_thread(self._hasher.verify, user.password_hash, password)
+            stored = user.password_hash
+            return await self._hashing.run(lambda: self._hasher.verify(stored, password))
         except (VerificationError, InvalidHashError):
             return False

@@ -26,8 +26,6 @@ from mockmate.bookings.payments import (
     event_from_dict,
 )
 
-TEST_WEBHOOK_SECRET = "whsec_mockmate_test_mode"
-
 
 class TestModePayments:
     """`PaymentProvider` without Stripe (no STRIPE_SECRET_KEY): deterministic, stateless ids,
@@ -37,8 +35,12 @@ class TestModePayments:
     __test__ = False  # not a pytest test class
     name = "test"
 
-    def __init__(self, webhook_secret: str = "") -> None:
-        self.webhook_secret = webhook_secret or TEST_WEBHOOK_SECRET
+    def __init__(self, webhook_secret: str) -> None:
+        # Per installation (STRIPE_WEBHOOK_SECRET or one generated in the data dir): a secret
+        # anyone can read would let them sign a `payment_failed` and cancel any booking.
+        if not webhook_secret:
+            raise ValueError("test-mode payments need a webhook signing secret")
+        self.webhook_secret = webhook_secret
 
     async def create_intent(
         self,

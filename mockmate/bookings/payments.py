@@ -140,9 +140,11 @@ def event_from_dict(data: Mapping[str, Any]) -> PaymentEvent:
 def payments_from_settings(
     settings: "Settings", metrics: "ProviderMetrics | None" = None
 ) -> PaymentProvider:
-    """Stripe when STRIPE_SECRET_KEY is set, else test mode (signing with the webhook secret)."""
+    """Stripe when STRIPE_SECRET_KEY is set, else test mode, signing with STRIPE_WEBHOOK_SECRET
+    or, unset, with a secret generated for this installation and kept in the data dir."""
     from mockmate.bookings.local_payments import TestModePayments
     from mockmate.bookings.stripe_payments import StripePayments, make_stripe_guard
+    from mockmate.server.embedded import webhook_test_secret
 
     if settings.stripe_secret_key:
         return StripePayments(
@@ -151,4 +153,6 @@ def payments_from_settings(
             api_base=settings.stripe_api_base,
             guard=make_stripe_guard(metrics),
         )
-    return TestModePayments(settings.stripe_webhook_secret)
+    return TestModePayments(
+        settings.stripe_webhook_secret or webhook_test_secret(settings.data_dir)
+    )

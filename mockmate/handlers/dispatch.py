@@ -16,6 +16,7 @@ from pydantic import BaseModel, ValidationError
 from mockmate.errors import ErrorCode, MockMateError, invalid_payload
 from mockmate.handlers.connections import Connection, ConnectionRegistry
 from mockmate.metrics import Metrics
+from mockmate.outages import OUTAGES, unavailable_from
 
 log = logging.getLogger(__name__)
 
@@ -80,6 +81,12 @@ class Dispatcher:
         except MockMateError as exc:
             self._metrics.errors.labels(event, exc.code.value).inc()
             return error_ack(exc)
+        except OUTAGES as exc:
+            outage = unavailable_from(exc)
+            assert outage is not None
+            log.warning("event %s from %s: %s (%s)", event, sid, outage.message, exc)
+            self._metrics.errors.labels(event, outage.code.value).inc()
+            return error_ack(outage)
         except Exception:
             log.exception("event %s from %s failed", event, sid)
             self._metrics.errors.labels(event, ErrorCode.INTERNAL.value).inc()

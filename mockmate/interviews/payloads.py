@@ -79,5 +79,5 @@ class SubmitAnswer(_Payload):
 class AnswerChunk(_Payload):
     session_id: SessionId
     index: int = Field(ge=0, le=1000)
-    seq: int = Field(ge=0)
+    seq: int = Field(ge=0, le=1_000_000)
     data: bytes

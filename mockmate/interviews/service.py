@@ -156,6 +156,28 @@ class InterviewService:
         ops.ensure_owner(session, user_id)
         return session
 
+    async def sweep_lost(self, now: datetime) -> int:
+        """After Redis came back empty, mark the interviews whose sessions went with it
+        `abandoned` (their stored answers stay); returns how many. A session is written to
+        Redis before its interview document, so an interview without one is lost, not new."""
+        if not await self._sessions.redis_was_emptied():
+            return 0
+        count = 0
+        for interview_id in await self._interviews.in_progress_started_before(now):
+            if await self._sessions.exists(interview_id):
+                continue
+            doc = await self._interviews.finish(
+                interview_id, status=interview_status.ABANDONED,
+                answered=len(await self._answers.for_interview(interview_id)), skipped=[],
+            )
+            if doc is not None:
+                count += 1
+                await self._flow.emit(
+                    doc["user_id"], "interview:state",
+                    {"session_id": interview_id, "state": State.ABANDONED.value},
+                )
+        return count
+
     async def sweep_expired(self) -> int:
         """Mark interviews whose session timed out as abandoned; returns how many."""
         count = 0

@@ -20,6 +20,7 @@ from typing import Any
 from redis.asyncio import Redis
 from redis.exceptions import ResponseError
 
+from mockmate.outages import OUTAGES
 from mockmate.tasks import raise_if_cancelling
 
 log = logging.getLogger(__name__)
@@ -56,6 +57,8 @@ class JobQueue:
         self._stop_grace_s = stop_grace_s
         self._observe = observe or (lambda kind, outcome: None)
         self._stopping = False
+        # False from a failed read until a read succeeds: `/health` reports it (degraded).
+        self.consuming = True
 
     def register(self, kind: str, handler: JobHandler) -> None:
         self._handlers[kind] = handler
@@ -111,15 +114,28 @@ class JobQueue:
                     for message in await self._reclaim(consumer):
                         await self._process(consumer, *message)
                 block_ms = int(min(claim_every, 1.0) * 1000)
-                for message in await self._read(consumer, block_ms):
+                messages = await self._read(consumer, block_ms)
+                self.consuming = True
+                for message in messages:
                     await self._process(consumer, *message)
             except asyncio.CancelledError:
                 raise
-            except Exception:
+            except Exception as exc:
                 raise_if_cancelling()
                 if self._stopping:
                     return  # a read interrupted by shutdown
-                log.exception("job consumer %s failed; retrying", consumer)
+                self.consuming = False
+                if isinstance(exc, ResponseError) and "NOGROUP" in str(exc):
+                    # Redis came back empty: rebuild the stream's group and go on.
+                    log.warning("job queue: consumer group lost (Redis emptied); recreating")
+                    with contextlib.suppress(Exception):
+                        await self.ensure_group()
+                    continue
+                if isinstance(exc, OUTAGES):
+                    log.warning("job consumer %s: Redis unavailable (%s); retrying",
+                                consumer, exc)
+                else:
+                    log.exception("job consumer %s failed; retrying", consumer)
                 await asyncio.sleep(1.0)
 
     async def _read(self, consumer: str, block_ms: int) -> list[tuple[str, dict[bytes, bytes]]]:

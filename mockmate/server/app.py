@@ -12,6 +12,7 @@ from mockmate.handlers import connection as connection_handlers
 from mockmate.handlers import interview as interview_handlers
 from mockmate.handlers.connections import ConnectionRegistry, user_room
 from mockmate.handlers.dispatch import Dispatcher
+from mockmate.handlers.guarded_server import GuardedServer
 from mockmate.metrics import Metrics
 from mockmate.server import (
     rest_auth,
@@ -37,13 +38,14 @@ class SocketEmitter:
         await self._sio.emit(event, data, room=user_room(user_id))
 
 
-def create_sio(settings: Settings) -> socketio.AsyncServer:
+def create_sio(settings: Settings, metrics: Metrics) -> socketio.AsyncServer:
     manager = None
     if settings.redis_url:
         manager = socketio.AsyncRedisManager(
             settings.redis_url, channel=f"{settings.redis_prefix}:socketio"
         )
-    return socketio.AsyncServer(
+    return GuardedServer(
+        on_malformed=lambda kind: metrics.malformed_frames.labels(kind).inc(),
         async_mode="aiohttp",
         client_manager=manager,
         cors_allowed_origins="*",
@@ -55,9 +57,9 @@ def create_sio(settings: Settings) -> socketio.AsyncServer:
 
 def create_app(settings: Settings) -> web.Application:
     app = web.Application(middlewares=[errors_middleware], client_max_size=1024 * 1024)
-    sio = create_sio(settings)
-    sio.attach(app)
     metrics = Metrics()
+    sio = create_sio(settings, metrics)
+    sio.attach(app)
     app[SIO] = sio
     app[METRICS] = metrics
     connections = ConnectionRegistry(settings.rate_limit_per_s, settings.rate_limit_burst)

@@ -2,7 +2,9 @@
 
 MongoDB is an nx-27017 child process on a free loopback port with its data in the data dir;
 its address is recorded in `embedded.json` so that `mockmate token` can reach the same
-users while the server runs. The development JWT secret is generated once and kept there too.
+users while the server runs. Secrets a development or test-mode installation needs (the JWT
+secret, the test-mode webhook signing secret) are generated once per installation and kept
+there too, owner-only, so that no secret is written in the code.
 """
 
 import contextlib
@@ -22,6 +24,7 @@ log = logging.getLogger(__name__)
 
 EMBEDDED_FILE = "embedded.json"
 SECRET_FILE = "jwt_secret"
+WEBHOOK_SECRET_FILE = "webhook_secret"
 
 
 def free_port() -> int:
@@ -30,15 +33,26 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def dev_jwt_secret(data_dir: Path) -> str:
-    """The data dir's development secret, created (owner-only) on first use."""
+def installation_secret(data_dir: Path, name: str, prefix: str = "") -> str:
+    """The data dir's secret called `name`, created (owner-only) on first use; every process
+    sharing the data dir reads the same one."""
     data_dir.mkdir(parents=True, exist_ok=True)
-    path = data_dir / SECRET_FILE
+    path = data_dir / name
     with contextlib.suppress(FileExistsError):
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(fd, "w") as f:
-            f.write(secrets.token_urlsafe(48))
+            f.write(prefix + secrets.token_urlsafe(48))
     return path.read_text().strip()
+
+
+def dev_jwt_secret(data_dir: Path) -> str:
+    """The data dir's development JWT secret."""
+    return installation_secret(data_dir, SECRET_FILE)
+
+
+def webhook_test_secret(data_dir: Path) -> str:
+    """The data dir's test-mode webhook signing secret (Stripe's `whsec_` form)."""
+    return installation_secret(data_dir, WEBHOOK_SECRET_FILE, prefix="whsec_")
 
 
 def _die_with_parent() -> None:

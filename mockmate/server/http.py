@@ -8,6 +8,7 @@ from aiohttp import web
 from pydantic import BaseModel, ValidationError
 
 from mockmate.errors import HTTP_STATUS, ErrorCode, MockMateError, invalid_payload
+from mockmate.outages import OUTAGES, unavailable_from
 from mockmate.server.keys import METRICS, SERVICES
 from mockmate.storage.users import User
 
@@ -37,6 +38,18 @@ async def errors_middleware(request: web.Request, handler: Handler) -> web.Strea
             raise
         code = _HTTP_CODES.get(exc.status, ErrorCode.INTERNAL)
         response = error_response(MockMateError(code, exc.reason))
+    except (OverflowError, RecursionError) as exc:
+        # A date near year 1 or 9999 moved past the calendar, a number too large to convert,
+        # JSON nested too deep: the input's fault, whichever rule met it.
+        log.warning("%s %s: input out of range (%s)", request.method, request.path,
+                    type(exc).__name__)
+        response = error_response(MockMateError(ErrorCode.INVALID_PAYLOAD,
+                                                "a value in the request is out of range"))
+    except OUTAGES as exc:
+        outage = unavailable_from(exc)
+        assert outage is not None
+        log.warning("%s %s: %s (%s)", request.method, request.path, outage.message, exc)
+        response = error_response(outage)
     except Exception:
         log.exception("%s %s failed", request.method, request.path)
         response = error_response(MockMateError(ErrorCode.INTERNAL, "something went wrong"))
@@ -63,6 +76,8 @@ async def read_json_object(request: web.Request) -> dict[str, Any]:
         body: Any = await request.json()
     except ValueError:
         raise MockMateError(ErrorCode.INVALID_PAYLOAD, "the body must be JSON") from None
+    except RecursionError:
+        raise MockMateError(ErrorCode.INVALID_PAYLOAD, "the JSON is nested too deep") from None
     if not isinstance(body, dict):
         raise MockMateError(ErrorCode.INVALID_PAYLOAD, "the body must be a JSON object")
     return body

@@ -19,6 +19,8 @@ async def health(request: web.Request) -> web.Response:
             "protocol": PROTOCOL_VERSION,
             "redis": "ok" if checks["redis"] else "unreachable",
             "mongo": "ok" if checks["mongo"] else "unreachable",
+            # Added: whether this process's job consumers can read the queue.
+            "jobs": "ok" if checks["jobs"] else "stalled",
         },
         status=200 if healthy else 503,
     )

@@ -11,14 +11,16 @@ import socket
 from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any, Protocol
 
 from pymongo import AsyncMongoClient
 from pymongo.asynchronous.database import AsyncDatabase
-from redis.asyncio import Redis
+from redis.asyncio import BlockingConnectionPool, Redis
 
-from mockmate.auth.accounts import Accounts
+from mockmate.auth.accounts import Accounts, HashingPool
 from mockmate.auth.login_guard import LoginGuard
+from mockmate.auth.throttle import CredentialThrottle
 from mockmate.auth.tokens import TokenIssuer
 from mockmate.bookings.wiring import Marketplace, open_marketplace
 from mockmate.candidates.account import AccountData
@@ -104,11 +106,19 @@ class Services:
     login_guard: LoginGuard
     benchmarks: BenchmarkService
     learning_paths: LearningPaths
+    credential_throttle: CredentialThrottle
 
 
 def open_redis(settings: Settings) -> Redis:
     if settings.redis_url:
-        return Redis.from_url(settings.redis_url)
+        # A pool that waits (bounded) for a free connection instead of raising at once when
+        # every connection is busy; past the wait the request answers `unavailable`.
+        pool = BlockingConnectionPool.from_url(
+            settings.redis_url, max_connections=settings.redis_max_connections,
+            timeout=settings.redis_pool_timeout_s,
+            socket_connect_timeout=settings.redis_connect_timeout_s,
+        )
+        return Redis(connection_pool=pool)
     import fakeredis  # embedded default only
 
     log.warning(
@@ -171,7 +181,10 @@ async def open_services(
 ) -> AsyncIterator[Services]:
     async with AsyncExitStack() as stack:
         mongo_url = await open_mongo_url(settings, stack)
-        mongo = connect(mongo_url)
+        mongo = connect(
+            mongo_url, max_pool=settings.mongo_max_pool, wait_s=settings.mongo_pool_timeout_s,
+            select_s=settings.mongo_select_timeout_s,
+        )
         stack.push_async_callback(mongo.close)
         db = mongo[settings.mongodb_db]
         await ensure_indexes(db)
@@ -276,6 +289,8 @@ async def open_services(
         queue.register(EVALUATE_ANSWER, pipeline.evaluate_answer)
         queue.register(FINALIZE_INTERVIEW, pipeline.finalize_interview)
         learning_paths = LearningPaths(db)
+        hashing = HashingPool(settings.password_hash_threads, settings.password_hash_queue)
+        stack.callback(hashing.close)
         candidate_service = CandidateService(
             profiles=profiles, progress=progress, leaderboard=leaderboard
         )
@@ -286,7 +301,8 @@ async def open_services(
         services = Services(
             settings=settings, redis=redis, mongo=mongo, db=db, users=users,
             interviews=interviews, answers=answers, sessions=sessions, queue=queue,
-            hooks=hooks, pipeline=pipeline, accounts=Accounts(users, tokens), tokens=tokens,
+            hooks=hooks, pipeline=pipeline, accounts=Accounts(users, tokens, hashing),
+            tokens=tokens,
             interview_service=InterviewService(
                 settings=settings, flow=flow, interviews=interviews, answers=answers,
                 buffer=buffer, bank=load_bank(), generator=generator, budget=budget,
@@ -310,6 +326,10 @@ async def open_services(
             benchmarks=BenchmarkService(db, min_group=settings.benchmark_min_group,
                                         refresh_s=settings.benchmark_refresh_s),
             learning_paths=learning_paths,
+            credential_throttle=CredentialThrottle(
+                redis, prefix=settings.redis_prefix, per_ip=settings.auth_per_ip,
+                per_address=settings.auth_per_address, window_s=settings.auth_window_s,
+            ),
         )
         if isinstance(tts, PiperTextToSpeech):
             tasks.spawn(tts.warm_up(), name="tts-warm-up")
@@ -342,6 +362,9 @@ async def _sweep_forever(services: Services) -> None:
         swept = await services.interview_service.sweep_expired()
         if swept:
             log.info("marked %d expired interview(s) abandoned", swept)
+        lost = await services.interview_service.sweep_lost(datetime.now(UTC))
+        if lost:
+            log.warning("Redis lost its data: marked %d interview(s) abandoned", lost)
         if loop.time() >= next_audio_sweep:
             next_audio_sweep = loop.time() + AUDIO_SWEEP_EVERY_S
             expired = await services.audio.expire(services.settings.audio_retention_days)
@@ -359,4 +382,5 @@ async def health(services: Services) -> dict[str, Any]:
         redis_ok = bool(await services.redis.ping())
     except Exception:
         redis_ok = False
-    return {"redis": redis_ok, "mongo": await ping(services.db)}
+    return {"redis": redis_ok, "mongo": await ping(services.db),
+            "jobs": not services.settings.workers or services.queue.consuming}

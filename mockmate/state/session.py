@@ -83,8 +83,9 @@ class InterviewSession(BaseModel):
 
 
 def ensure_owner(session: InterviewSession, user_id: str) -> None:
+    # Exactly the answer an unknown id gets: nobody can learn which ids exist.
     if session.user_id != user_id:
-        raise MockMateError(ErrorCode.FORBIDDEN, "this interview belongs to another user")
+        raise MockMateError(ErrorCode.NOT_FOUND, "no such interview session")
 
 
 def _ensure_index(session: InterviewSession, index: int) -> None:

@@ -179,5 +179,10 @@ class SessionStore:
         await self._redis.zrem(self._active_key(user_id), session_id)
         await self._redis.zrem(self.expiry_key, session_id)
 
+    async def redis_was_emptied(self) -> bool:
+        """True once after Redis lost its data (a restart without persistence), and on the
+        first call against a new Redis: a marker key that only a wipe removes is missing."""
+        return bool(await self._redis.set(f"{self._prefix}:sessions-marker", "1", nx=True))
+
     async def exists(self, session_id: str) -> bool:
         return bool(await self._redis.exists(self._key(session_id)))

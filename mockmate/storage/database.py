@@ -9,10 +9,15 @@ from pymongo.asynchronous.database import AsyncDatabase
 Document = dict[str, Any]
 
 
-def connect(url: str) -> AsyncMongoClient[Document]:
-    # Short timeouts: a missing database should fail a request quickly, not hang it.
+def connect(
+    url: str, *, max_pool: int = 100, wait_s: float = 2.0, select_s: float = 2.0
+) -> AsyncMongoClient[Document]:
+    """A client whose pool holds at most `max_pool` connections; a request waits at most
+    `wait_s` for one and `select_s` for a reachable server, so a saturated pool or a missing
+    database fails it quickly (`unavailable`, see mockmate/outages.py), not after a hang."""
     return AsyncMongoClient(
-        url, serverSelectionTimeoutMS=5000, connectTimeoutMS=5000, tz_aware=True
+        url, tz_aware=True, maxPoolSize=max_pool, waitQueueTimeoutMS=int(wait_s * 1000),
+        serverSelectionTimeoutMS=int(select_s * 1000), connectTimeoutMS=int(select_s * 1000),
     )
 
 

@@ -96,6 +96,13 @@ class InterviewRepository:
         )
         return result.modified_count
 
+    async def in_progress_started_before(self, cutoff: datetime) -> list[str]:
+        """The ids of unfinished interviews started before `cutoff`."""
+        cursor = self._interviews.find(
+            {"status": IN_PROGRESS, "started_at": {"$lt": cutoff}}, {"_id": 1}
+        )
+        return [str(doc["_id"]) async for doc in cursor]
+
     async def mark_completion_sent(
         self, interview_id: str, *, overall_score: float | None, category_scores: dict[str, float]
     ) -> Document | None:

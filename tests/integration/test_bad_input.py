@@ -59,9 +59,9 @@ async def test_bad_session_events_get_their_codes(candidates: CandidateFactory) 
         (owner, "interview:next", {"session_id": "does-not-exist"}, "not_found"),
         (owner, "interview:next", {"session_id": 12}, "invalid_payload"),
         (owner, "interview:next", {}, "invalid_payload"),
-        (intruder, "interview:end", {"session_id": sid}, "forbidden"),
-        (intruder, "interview:resume", {"session_id": sid}, "forbidden"),
-        (intruder, "answer:submit", {"session_id": sid, "index": 0, "text": "hi"}, "forbidden"),
+        (intruder, "interview:end", {"session_id": sid}, "not_found"),
+        (intruder, "interview:resume", {"session_id": sid}, "not_found"),
+        (intruder, "answer:submit", {"session_id": sid, "index": 0, "text": "hi"}, "not_found"),
         (owner, "answer:submit", {"session_id": sid, "index": 5, "text": "hi"}, "invalid_state"),
         (owner, "answer:submit", {"session_id": sid, "index": "0", "text": "hi"},
          "invalid_payload"),
@@ -77,6 +77,13 @@ async def test_bad_session_events_get_their_codes(candidates: CandidateFactory) 
         ack = await client.call(event, payload)
         assert ack["ok"] is False, (event, payload)
         assert ack["error"]["code"] == code, (event, payload, ack)
+    # Another user's session answers exactly like one that does not exist.
+    for event, extra in [("interview:end", {}), ("interview:resume", {}), ("interview:next", {}),
+                         ("answer:submit", {"index": 0, "text": "hi"}),
+                         ("answer:chunk", {"index": 0, "seq": 0, "data": b"\0\0"})]:
+        theirs = await intruder.call(event, {"session_id": sid, **extra})
+        unknown = await intruder.call(event, {"session_id": "no-such-session", **extra})
+        assert theirs == unknown and theirs["error"]["code"] == "not_found", (event, theirs)
 
     # Nothing above changed the interview: the owner answers and finishes normally.
     ack = await owner.call("answer:submit", {"session_id": sid, "index": 0, "text": "An answer"})
@@ -195,7 +202,8 @@ async def test_health_and_metrics(candidates: CandidateFactory, server_url: str)
     await client.call("interview:start", {"role": ""})
     async with aiohttp.ClientSession() as http:
         async with http.get(f"{server_url}/health") as r:
-            assert await r.json() == {"status": "ok", "protocol": 1, "redis": "ok", "mongo": "ok"}
+            assert await r.json() == {"status": "ok", "protocol": 1, "redis": "ok", "mongo": "ok",
+                                      "jobs": "ok"}
         async with http.get(f"{server_url}/metrics") as r:
             text = await r.text()
     assert 'mockmate_events_total{event="interview:start"} 1.0' in text

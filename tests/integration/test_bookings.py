@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from mockmate.config import Settings
+from tests.fakes.stripe import event_payload, sign_webhook
 from tests.support.marketplace import HOUR, Api, Market, booking_body, first_slot, market_on
 from tests.support.server import ServerProcess, settings_from
 from tests.support.waiting import eventually
@@ -94,6 +95,32 @@ async def test_a_failed_payment_cancels_and_frees_the_time(market: Market) -> No
     assert await market.db.booking_slots.count_documents({"booking_id": booking_id}) == 0
     status, body = await me.post("/api/bookings", booking_body(expert_id, start))
     assert status == 201, body
+
+
+async def test_a_webhook_forged_with_a_guessable_secret_is_refused(
+    market: Market, settings: Settings
+) -> None:
+    """Test mode signs with a secret generated for the installation: an event signed with
+    any secret an outsider could know cannot cancel someone's booking."""
+    _, expert_id = await market.expert()
+    me = await market.user()
+    start = await first_slot(me, expert_id, 30 * HOUR)
+    _, body = await me.post("/api/bookings", booking_body(expert_id, start))
+    booking_id = body["booking"]["id"]
+    intent_id = body["payment"]["client_secret"].split("_secret_")[0]
+    intent = {"id": intent_id, "object": "payment_intent", "amount": 12_000, "currency": "usd",
+              "status": "requires_payment_method", "metadata": {"booking_id": booking_id},
+              "last_payment_error": {"message": "card declined"}}
+    payload = event_payload("payment_intent.payment_failed", intent)
+    for guess in ("whsec_mockmate_test_mode", "", "whsec_test"):
+        status, answer = await market.anonymous().request(
+            "POST", "/api/payments/webhook", data=payload,
+            headers={"Stripe-Signature": sign_webhook(payload, guess),
+                     "Content-Type": "application/json"})
+        assert (status, answer["error"]["code"]) == (400, "invalid_payload")
+    assert (await market.booking(booking_id))["status"] == "pending_payment"
+    secret = (settings.data_dir / "webhook_secret").read_text()
+    assert secret.startswith("whsec_") and len(secret) > 40
 
 
 async def test_fifty_concurrent_overlapping_requests_book_once(market: Market) -> None:

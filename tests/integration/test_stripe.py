@@ -5,6 +5,7 @@ a rejected key, and signed webhooks; and test mode going through the same lifecy
 import json
 import time
 from collections.abc import AsyncIterator
+from pathlib import Path
 
 import pytest
 
@@ -249,7 +250,7 @@ async def test_test_mode_ids_agree_across_processes() -> None:
 
 
 async def test_test_mode_events_round_trip_through_webhook_parsing() -> None:
-    one, two = TestModePayments(), TestModePayments()
+    one, two = TestModePayments("whsec_shared"), TestModePayments("whsec_shared")
     paid = one.test_event("pi_test_abc", "b1", 5000, succeed=True)
     assert paid == PaymentEvent(id=paid.id, type=PAYMENT_SUCCEEDED, intent_id="pi_test_abc",
                                 booking_id="b1", amount_cents=5000, livemode=False)
@@ -271,9 +272,24 @@ async def test_test_mode_events_round_trip_through_webhook_parsing() -> None:
         one.parse_webhook(b"{}", sign_webhook(b"{}", one.webhook_secret))
 
 
-async def test_provider_follows_the_settings() -> None:
-    test_mode = payments_from_settings(Settings(_env_file=None, STRIPE_SECRET_KEY=""))
+async def test_provider_follows_the_settings(tmp_path: Path) -> None:
+    test_mode = payments_from_settings(Settings(
+        _env_file=None, STRIPE_SECRET_KEY="", MOCKMATE_DATA_DIR=str(tmp_path)))
     assert test_mode.name == "test"
+    # Test mode signs with a secret of this installation's, never one written in the code.
+    assert isinstance(test_mode, TestModePayments)
+    secret_file = tmp_path / "webhook_secret"
+    assert test_mode.webhook_secret == secret_file.read_text()
+    assert test_mode.webhook_secret.startswith("whsec_") and len(test_mode.webhook_secret) > 40
+    assert secret_file.stat().st_mode & 0o077 == 0  # owner-only
+    again = payments_from_settings(Settings(
+        _env_file=None, STRIPE_SECRET_KEY="", MOCKMATE_DATA_DIR=str(tmp_path)))
+    assert isinstance(again, TestModePayments)
+    assert again.webhook_secret == test_mode.webhook_secret  # every process shares it
+    elsewhere = payments_from_settings(Settings(
+        _env_file=None, STRIPE_SECRET_KEY="", MOCKMATE_DATA_DIR=str(tmp_path / "other")))
+    assert isinstance(elsewhere, TestModePayments)
+    assert elsewhere.webhook_secret != test_mode.webhook_secret
     stripe_mode = payments_from_settings(Settings(
         _env_file=None, STRIPE_SECRET_KEY="sk_test_x", STRIPE_WEBHOOK_SECRET=WHSEC))
     try:

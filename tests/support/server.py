@@ -33,6 +33,8 @@ def test_env(redis_url: str, mongo_url: str, name: str, data_dir: Path) -> dict[
         "MOCKMATE_TTS_LEAD_S": "3600",
         # Test servers start often; prewarming the whole bank would load the machine.
         "MOCKMATE_TTS_PREWARM": "false",
+        # Every test client signs in from 127.0.0.1; tests of the limit set their own.
+        "MOCKMATE_AUTH_PER_IP": "100000",
     }
 
 

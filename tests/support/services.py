@@ -43,15 +43,23 @@ def stop(proc: subprocess.Popen[bytes], timeout_s: float = 10) -> None:
             proc.wait()
 
 
+def real_clock_env() -> dict[str, str]:
+    """This environment without libfaketime: redis-server does not run under it (it never
+    listens), and a separate service keeps its own, real clock anyway."""
+    return {k: v for k, v in os.environ.items()
+            if k != "LD_PRELOAD" and not k.startswith("FAKETIME")}
+
+
 @contextmanager
-def redis_server() -> Iterator[str]:
+def redis_server(port: int | None = None) -> Iterator[str]:
+    """A redis-server without persistence (on `port`, to restart one empty on its address)."""
     binary = shutil.which("redis-server")
     if binary is None:
         raise RuntimeError("redis-server is not installed: run the README's test command")
-    port = free_port()
+    port = port or free_port()
     proc = subprocess.Popen(
         [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
-        stdout=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL, env=real_clock_env(),
     )
     try:
         wait_listening(port, proc)
@@ -63,12 +71,13 @@ def redis_server() -> Iterator[str]:
 
 
 @contextmanager
-def mongo_server(data_dir: Path) -> Iterator[str]:
-    """An nx-27017 server (the MongoDB stand-in), unless MONGODB_URL names a real one."""
-    if os.environ.get("MONGODB_URL"):
+def mongo_server(data_dir: Path, port: int | None = None) -> Iterator[str]:
+    """An nx-27017 server (the MongoDB stand-in), unless MONGODB_URL names a real one (and
+    no `port` asks for one of our own, to stop and start again on its address)."""
+    if os.environ.get("MONGODB_URL") and port is None:
         yield os.environ["MONGODB_URL"]
         return
-    port = free_port()
+    port = port or free_port()
     data_dir.mkdir(parents=True, exist_ok=True)
     proc = subprocess.Popen(
         [sys.executable, "-m", "mockmate.storage.nx_runner", "--host", "127.0.0.1",

@@ -85,7 +85,7 @@ def test_failed_transcription_lets_the_candidate_answer_again() -> None:
 def test_only_the_owner_may_act() -> None:
     with pytest.raises(MockMateError) as other:
         ops.ensure_owner(make(), "u2")
-    assert other.value.code is ErrorCode.FORBIDDEN
+    assert other.value.code is ErrorCode.NOT_FOUND
 
 
 def test_refused_operations_leave_the_session_unchanged() -> None:
