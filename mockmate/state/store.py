@@ -12,6 +12,7 @@ import asyncio
 import random
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any, cast
 
 from redis.asyncio import Redis
@@ -62,6 +63,22 @@ redis.call('ZADD', KEYS[2], 'XX', deadline, ARGV[3])
 redis.call('ZADD', KEYS[3], 'XX', deadline, ARGV[3])
 return 1
 """
+
+
+@dataclass(frozen=True)
+class SessionGuard:
+    """A session as checked at `version`: a script given it acts only while the session is
+    still at that version (it changed otherwise), and keeps the session alive.
+
+    `keys` are the session's hash, its user's active set and the expiry index
+    (`SessionStore.guard`); `ttl_s` the session's time-to-live.
+    """
+
+    session_id: str
+    version: int
+    keys: tuple[str, str, str]
+    ttl_s: int
+
 
 Mutation = Callable[[InterviewSession], InterviewSession]
 
@@ -149,6 +166,11 @@ class SessionStore:
             if result == -1:
                 raise MockMateError(ErrorCode.NOT_FOUND, "no such interview session")
         raise MockMateError(ErrorCode.CONFLICT, "the interview is busy; try again")
+
+    def guard(self, session_id: str, user_id: str, version: int) -> SessionGuard:
+        """What a script needs to act only while the session is at `version`."""
+        keys = (self._key(session_id), self._active_key(user_id), self.expiry_key)
+        return SessionGuard(session_id, version, keys, self._ttl_s)
 
     async def touch(self, session: InterviewSession) -> None:
         """Refresh the session's time-to-live on activity that changes nothing."""
