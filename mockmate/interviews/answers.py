@@ -184,7 +184,8 @@ class AnswerService:
         transcript = answer.get("transcript")
         if transcript is None:
             try:
-                transcript = await self._transcribe(answer)
+                async with self._flow.sessions.leases.renewing(answer["interview_id"]):
+                    transcript = await self._transcribe(answer)
             except (SpeechError, MockMateError) as exc:
                 # A recording that no longer decodes is as final as a failed transcription:
                 # retrying the job would leave the candidate waiting in `transcribing`.

@@ -16,9 +16,9 @@ from redis.asyncio import Redis
 from mockmate.errors import ErrorCode, MockMateError
 from mockmate.state.store import SessionGuard
 
-# KEYS: meta hash, data list, session hash, user's active zset, expiry zset.
+# KEYS: meta hash, data list, session hash, user's active zset, expiry zset, lease zset.
 # ARGV: seq, chunk, max bytes, buffer ttl, expected session version, session ttl, now,
-# session id.
+# session id, lease deadline.
 # Returns {status, bytes held, next seq}; status 0 stored, 1 repeated, 2 gap, 3 too large,
 # 4 the session changed since `version` was checked (or is gone): nothing was stored.
 # One round trip per chunk: the version check, the append and the session's keep-alive
@@ -30,6 +30,7 @@ redis.call('EXPIRE', KEYS[3], ARGV[6])
 local deadline = tonumber(ARGV[7]) + tonumber(ARGV[6])
 redis.call('ZADD', KEYS[4], 'XX', deadline, ARGV[8])
 redis.call('ZADD', KEYS[5], 'XX', deadline, ARGV[8])
+redis.call('ZADD', KEYS[6], 'XX', ARGV[9], ARGV[8])
 local nxt = tonumber(redis.call('HGET', KEYS[1], 'next_seq') or '0')
 local size = tonumber(redis.call('HGET', KEYS[1], 'bytes') or '0')
 local seq = tonumber(ARGV[1])
@@ -68,11 +69,14 @@ class AnswerBuffer:
     async def append(
         self, guard: SessionGuard, index: int, seq: int, chunk: bytes
     ) -> ChunkReceipt | None:
-        """Store chunk `seq` of answer `index`; None when the session moved past `guard`."""
+        """Store chunk `seq` of answer `index`; None when the session moved past `guard`.
+
+        A stored chunk also renews the session's `receiving_answer` lease."""
+        now = time.time()
         status, size, next_seq = await self._append(
             keys=[*self._keys(guard.session_id, index), *guard.keys],
             args=[seq, chunk, self._max_bytes, self._ttl_s, guard.version, guard.ttl_s,
-                  time.time(), guard.session_id],
+                  now, guard.session_id, now + guard.lease_s],
         )
         if status == 4:
             return None
