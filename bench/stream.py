@@ -202,18 +202,59 @@ def serve_echo(port: int) -> None:
     web.run_app(app, host="127.0.0.1", port=port, print=None, handle_signals=True)
 
 
-async def measure(args: argparse.Namespace, secret: str, echo_port: int) -> dict[str, Any]:
+def client_process(args: argparse.Namespace, tokens: list[str], echo_url: str,
+                   barrier: Any, out: Any) -> None:
+    """One of `--procs` client processes: its share of candidates, echo first, then MockMate."""
+
+    async def both() -> tuple[Results, Results]:
+        await asyncio.to_thread(barrier.wait)
+        echo = await run_target(echo_url, tokens, args, mockmate=False)
+        print(f"echo done in one client: {summary('echo', echo)['p99_ms']} ms p99",
+              file=sys.stderr, flush=True)
+        await asyncio.to_thread(barrier.wait)
+        return echo, await run_target(args.url, tokens, args, mockmate=True)
+
+    out.put(asyncio.run(both()))
+
+
+def merge(parts: list[Results]) -> Results:
+    total = Results()
+    for r in parts:
+        total.acks_ms += r.acks_ms
+        total.lag_ms += r.lag_ms
+        total.errors.update(r.errors)
+        total.sent += r.sent
+        total.acked += r.acked
+        total.lost += r.lost
+        total.candidates_failed += r.candidates_failed
+    return total
+
+
+def measure(args: argparse.Namespace, secret: str, echo_port: int) -> dict[str, Any]:
+    import multiprocessing
+
     user_ids = [uuid.uuid4().hex for _ in range(args.candidates)]
-    await insert_users(args, user_ids)
+    asyncio.run(insert_users(args, user_ids))
     tokens = [mint(secret, uid) for uid in user_ids]
     for _ in range(100):  # wait for the echo to listen
         with socket.socket() as s:
             if s.connect_ex(("127.0.0.1", echo_port)) == 0:
                 break
-        await asyncio.sleep(0.1)
+        time.sleep(0.1)
     echo_url = f"http://127.0.0.1:{echo_port}"
-    rows = [summary("echo", await run_target(echo_url, tokens, args, mockmate=False)),
-            summary("mockmate", await run_target(args.url, tokens, args, mockmate=True))]
+    # The client side is spread over `--procs` processes, so that it is not what saturates.
+    ctx = multiprocessing.get_context("spawn")
+    barrier, out = ctx.Barrier(args.procs), ctx.Queue()
+    procs = [ctx.Process(target=client_process,
+                         args=(args, tokens[i::args.procs], echo_url, barrier, out))
+             for i in range(args.procs)]
+    for proc in procs:
+        proc.start()
+    parts = [out.get() for _ in procs]
+    for proc in procs:
+        proc.join()
+    rows = [summary("echo", merge([e for e, _ in parts])),
+            summary("mockmate", merge([m for _, m in parts]))]
     ratio = rows[1]["p99_ms"] / rows[0]["p99_ms"] if rows[0]["p99_ms"] else float("nan")
     report = {"candidates": args.candidates, "duration_s": args.duration_s,
               "ramp_s": args.ramp_s, "rows": rows, "p99_ratio": round(ratio, 2)}
@@ -228,13 +269,13 @@ def main(args: argparse.Namespace) -> int:
     port = free_port()
     echo = subprocess.Popen([sys.executable, __file__, "--serve-echo", str(port)])
     try:
-        report = asyncio.run(measure(args, secret, port))
+        report = measure(args, secret, port)
     finally:
         echo.terminate()
         echo.wait(10)
     rows = report["rows"]
     print(f"{args.candidates} candidates x {args.duration_s:.0f} s of 100 ms chunks (ramp "
-          f"{args.ramp_s:.0f} s)")
+          f"{args.ramp_s:.0f} s, {args.procs} client processes)")
     print(f"{'target':<9} {'acks':>6} {'p50':>8} {'p95':>8} {'p99':>8} {'max':>8} "
           f"{'lost':>5} {'late':>5}  errors")
     for r in rows:
@@ -258,9 +299,12 @@ def parse_args() -> argparse.Namespace:
     p.add_argument("--jwt-secret", default="")
     p.add_argument("--mongodb-url", default="mongodb://127.0.0.1:27017/?directConnection=true")
     p.add_argument("--mongodb-db", default="mockmate")
+    p.add_argument("--procs", type=int, default=2, help="client processes")
     p.add_argument("--json", default="")
     p.add_argument("--serve-echo", type=int, default=0, help=argparse.SUPPRESS)
     args = p.parse_args()
+    if not 1 <= args.procs <= 32:
+        p.error("--procs must be 1..32")
     if not 1 <= args.candidates <= 5000:
         p.error("--candidates must be 1..5000")
     if "127.0.0.1" not in args.url and "localhost" not in args.url:

@@ -3,12 +3,16 @@
 Every process runs `Takeover.sweep` every few seconds. A session whose lease lapsed
 (`state.leases`) is taken over by exactly one process, which finishes the state's work:
 `asking` asks the current question again; `transcribing` queues the answer's transcription
-again (the job is idempotent; usually the queue has already handed the dead worker's job to
-another); `receiving_answer` waits on its candidate, whose chunks are safe in Redis, so the
-lease is dropped and the session stays for the client to resume (or for its expiry).
+again, once per answer (the job is idempotent, and the queue itself hands a dead worker's job
+to another: a second copy only covers a job that was lost; more copies would only pile up
+behind a backlog of jobs); `receiving_answer` waits on its candidate, whose chunks are safe
+in Redis, so the lease is dropped and the session stays for the client to resume (or for its
+expiry).
 """
 
 import logging
+
+from redis.asyncio import Redis
 
 from mockmate.errors import ErrorCode, MockMateError
 from mockmate.interviews.flow import TRANSCRIBE_ANSWER, SessionFlow
@@ -17,12 +21,17 @@ from mockmate.state.machine import State
 
 log = logging.getLogger(__name__)
 
+# How long an answer is remembered as re-queued (longer than any transcription takes).
+REQUEUED_TTL_S = 3600
+
 
 class Takeover:
-    def __init__(self, *, flow: SessionFlow, queue: JobQueue):
+    def __init__(self, *, flow: SessionFlow, queue: JobQueue, redis: Redis, prefix: str):
         self._flow = flow
         self._queue = queue
         self._leases = flow.sessions.leases
+        self._redis = redis
+        self._prefix = prefix
 
     async def sweep(self) -> int:
         """Take over every lapsed lease this process wins; returns how many."""
@@ -45,8 +54,11 @@ class Takeover:
         if session.state is State.ASKING:
             self._flow.ask_again(session)
         elif session.state is State.TRANSCRIBING and session.index in session.answers:
-            await self._queue.enqueue(
-                TRANSCRIBE_ANSWER, {"answer_id": session.answers[session.index]}
+            answer_id = session.answers[session.index]
+            first = await self._redis.set(
+                f"{self._prefix}:requeued:{answer_id}", 1, nx=True, ex=REQUEUED_TTL_S
             )
+            if first:
+                await self._queue.enqueue(TRANSCRIBE_ANSWER, {"answer_id": answer_id})
         else:
             await self._leases.release(session_id)

@@ -313,7 +313,7 @@ async def open_services(
         if settings.workers:
             tasks.spawn(queue.run(settings.workers), name="job-workers")
         tasks.spawn(_sweep_forever(services), name="expiry-sweeper")
-        takeover = Takeover(flow=flow, queue=queue)
+        takeover = Takeover(flow=flow, queue=queue, redis=redis, prefix=settings.redis_prefix)
         tasks.spawn(repeat_every(settings.takeover_s / 4, takeover.sweep, what="takeover"),
                     name="takeover")
         yield services
