@@ -43,6 +43,9 @@ class Settings(BaseSettings):
     session_ttl_s: int = Field(2 * 3600, gt=0, validation_alias="MOCKMATE_SESSION_TTL_S")
     max_active_sessions: int = Field(1, ge=1, validation_alias="MOCKMATE_MAX_ACTIVE_SESSIONS")
     expiry_sweep_s: float = Field(30.0, gt=0, validation_alias="MOCKMATE_EXPIRY_SWEEP_S")
+    # A session left in `asking`, `receiving_answer` or `transcribing` by a process that died
+    # is taken over by another within this long (the lease of the state; `state.leases`).
+    takeover_s: float = Field(10.0, gt=0, validation_alias="MOCKMATE_TAKEOVER_S")
 
     # Input limits.
     max_answer_chars: int = Field(20_000, gt=0, validation_alias="MOCKMATE_MAX_ANSWER_CHARS")
@@ -80,7 +83,11 @@ class Settings(BaseSettings):
     # Job consumers per process. Jobs mostly wait on I/O; CPU-heavy steps (speech) are
     # bounded by their own thread pools, so several consumers keep short jobs moving.
     workers: int = Field(8, ge=0, validation_alias="MOCKMATE_WORKERS")
-    job_claim_idle_s: float = Field(30.0, gt=0, validation_alias="MOCKMATE_JOB_CLAIM_IDLE_S")
+    # A running job's claim is renewed every third of this; a dead worker's job is reclaimed
+    # once it has been idle this long. Short is safe: live jobs are never idle that long.
+    job_claim_idle_s: float = Field(5.0, gt=0, validation_alias="MOCKMATE_JOB_CLAIM_IDLE_S")
+    # The lease of a running post-answer hook (renewed while it runs); a twin waits for it.
+    hook_lease_s: float = Field(10.0, gt=0, validation_alias="MOCKMATE_HOOK_LEASE_S")
     job_max_attempts: int = Field(5, ge=1, validation_alias="MOCKMATE_JOB_MAX_ATTEMPTS")
 
     # Question audio: how far ahead of real time it is sent (the rest is paced, so that a

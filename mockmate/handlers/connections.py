@@ -11,6 +11,9 @@ class Connection:
     user_id: str
     roles: tuple[str, ...]
     bucket: TokenBucket = field(repr=False)
+    # (session id, question index) -> session version at which this socket's `answer:chunk`
+    # was last checked (owner, state, index): trusted until the session changes.
+    chunk_grants: dict[tuple[str, int], int] = field(default_factory=dict, repr=False)
 
 
 def user_room(user_id: str) -> str:

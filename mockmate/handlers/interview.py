@@ -20,7 +20,7 @@ def register(dispatch: Dispatcher, interviews: InterviewService, answers: Answer
         return await answers.submit(conn.user_id, p)
 
     async def chunk(conn: Connection, p: AnswerChunk) -> Ack:
-        return await answers.chunk(conn.user_id, p)
+        return await answers.chunk(conn.user_id, p, conn.chunk_grants)
 
     dispatch.on("interview:start", StartInterview, start)
     dispatch.on("interview:resume", SessionRef, resume)

@@ -9,6 +9,7 @@ measures delivery, sends `answer:transcript`, moves the session on, and queues e
 import asyncio
 import logging
 import uuid
+from collections.abc import MutableMapping
 from typing import Any
 
 from mockmate.config import Settings
@@ -31,6 +32,9 @@ log = logging.getLogger(__name__)
 TRANSCRIPTION_FAILED_MESSAGE = (
     "we could not transcribe that answer; please answer again or type it"
 )
+
+# A chunk that keeps meeting a session changed under it is refused `conflict` (retryable).
+MAX_CHUNK_CHECKS = 3
 
 
 def check_text_limit(field: str, value: str | None, limit: int) -> None:
@@ -65,15 +69,38 @@ class AnswerService:
         ops.ensure_owner(session, user_id)
         return session
 
-    async def chunk(self, user_id: str, p: AnswerChunk) -> dict[str, Any]:
+    async def chunk(
+        self, user_id: str, p: AnswerChunk, grants: MutableMapping[tuple[str, int], int]
+    ) -> dict[str, Any]:
+        """Store one chunk of a spoken answer: one Redis round trip while nothing changes.
+
+        `grants` (kept per socket) remembers the session version at which this answer's
+        chunks were last checked; the append succeeds only while the session is still at
+        it, so a submit, skip or pause in between sends the chunk down the checking path.
+        """
+        key = (p.session_id, p.index)
+        for _ in range(MAX_CHUNK_CHECKS):
+            version = grants.get(key)
+            if version is None:
+                version = await self._grant_chunks(user_id, p)
+                grants.clear()  # one answer streams at a time: keep the cache to one entry
+                grants[key] = version
+            guard = self._flow.sessions.guard(p.session_id, user_id, version)
+            receipt = await self._buffer.append(guard, p.index, p.seq, p.data)
+            if receipt is not None:
+                return {"received_bytes": receipt.received_bytes, "next_seq": receipt.next_seq}
+            grants.pop(key, None)  # the session changed: check again
+        raise MockMateError(ErrorCode.CONFLICT, "the interview is busy; try again")
+
+    async def _grant_chunks(self, user_id: str, p: AnswerChunk) -> int:
+        """Check that chunks of answer `p.index` are welcome now; the version checked."""
         session = await self.owned(p.session_id, user_id)
         ops.receive_chunk(session, p.index)  # refuse before storing anything
-        receipt = await self._buffer.append(session.id, p.index, p.seq, p.data)
         if session.state is not State.RECEIVING_ANSWER:
-            await self._flow.change(session.id, user_id, lambda s: ops.receive_chunk(s, p.index))
-        else:
-            await self._flow.sessions.touch(session)
-        return {"received_bytes": receipt.received_bytes, "next_seq": receipt.next_seq}
+            session = await self._flow.change(
+                session.id, user_id, lambda s: ops.receive_chunk(s, p.index)
+            )
+        return session.version
 
     async def submit(self, user_id: str, p: SubmitAnswer) -> dict[str, Any]:
         session = await self.owned(p.session_id, user_id)
@@ -157,7 +184,8 @@ class AnswerService:
         transcript = answer.get("transcript")
         if transcript is None:
             try:
-                transcript = await self._transcribe(answer)
+                async with self._flow.sessions.leases.renewing(answer["interview_id"]):
+                    transcript = await self._transcribe(answer)
             except (SpeechError, MockMateError) as exc:
                 # A recording that no longer decodes is as final as a failed transcription:
                 # retrying the job would leave the candidate waiting in `transcribing`.

@@ -91,6 +91,10 @@ class SessionFlow:
     async def emit(self, user_id: str, event: str, data: dict[str, Any]) -> None:
         await self._emit.to_user(user_id, event, data)
 
+    def ask_again(self, session: InterviewSession) -> None:
+        """Deliver the current question again (its first delivery died with its process)."""
+        self._tasks.spawn(self._deliver_question(session), name=f"ask-again:{session.id}")
+
     async def _deliver_question(self, session: InterviewSession) -> None:
         question = session.current_question
         if question is None:
@@ -101,9 +105,10 @@ class SessionFlow:
         }
         if question.follow_up_to is not None:
             payload["follow_up_to"] = question.follow_up_to
-        await self._emit.to_user(session.user_id, "interview:question", payload)
-        if session.speak:
-            await self._speaker.speak(session)
+        async with self.sessions.leases.renewing(session.id):
+            await self._emit.to_user(session.user_id, "interview:question", payload)
+            if session.speak:
+                await self._speaker.speak(session)
         await self.try_change(
             session.id, session.user_id, lambda s: ops.question_delivered(s, session.asks)
         )

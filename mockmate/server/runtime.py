@@ -44,6 +44,7 @@ from mockmate.interviews.flow import (
 from mockmate.interviews.follow_ups import FollowUpPlanner
 from mockmate.interviews.question_audio import QuestionVoice
 from mockmate.interviews.service import InterviewService
+from mockmate.interviews.takeover import Takeover
 from mockmate.jobs.queue import JobQueue
 from mockmate.metrics import Metrics
 from mockmate.providers.budget import LlmBudget, RedisEvaluationCache
@@ -204,6 +205,8 @@ async def open_services(
         sessions = SessionStore(
             redis, prefix=settings.redis_prefix, ttl_s=settings.session_ttl_s,
             max_active=settings.max_active_sessions,
+            # Lapsed after 3/4 of it, found within the last 1/4 by the sweep below.
+            lease_s=settings.takeover_s * 0.75,
         )
         queue = JobQueue(
             redis, prefix=settings.redis_prefix,
@@ -213,7 +216,7 @@ async def open_services(
             observe=lambda kind, outcome: metrics.jobs.labels(kind, outcome).inc(),
         )
         await queue.ensure_group()
-        hook_runs = HookRunRepository(db)
+        hook_runs = HookRunRepository(db, lease_s=settings.hook_lease_s)
         hooks = HookRegistry(hook_runs)
         provider_metrics = PrometheusProviderMetrics(metrics.registry)
         offline = HeuristicEvaluator()
@@ -339,6 +342,9 @@ async def open_services(
         if settings.workers:
             tasks.spawn(queue.run(settings.workers), name="job-workers")
         tasks.spawn(_sweep_forever(services), name="expiry-sweeper")
+        takeover = Takeover(flow=flow, queue=queue, redis=redis, prefix=settings.redis_prefix)
+        tasks.spawn(repeat_every(settings.takeover_s / 4, takeover.sweep, what="takeover"),
+                    name="takeover")
         yield services
 
 

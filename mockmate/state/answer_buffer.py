@@ -1,20 +1,36 @@
 """Spoken answers arriving in chunks, buffered in Redis so any process can finish them.
 
-Chunks are appended by a Lua script that enforces the order: a repeated `seq` is acknowledged
+Chunks are appended by a Lua script that first checks the session is still at the version
+the caller validated (so the chunk path can trust its per-connection check until the
+session changes), then enforces the order: a repeated `seq` is acknowledged
 again without being stored twice, a gap is refused with the expected `seq`, and the total
 size is capped. The buffer lives as long as its session and is cleared when the answer is
 submitted or the question skipped.
 """
 
+import time
 from dataclasses import dataclass
 
 from redis.asyncio import Redis
 
 from mockmate.errors import ErrorCode, MockMateError
+from mockmate.state.store import SessionGuard
 
-# KEYS: meta hash, data list. ARGV: seq, chunk, max bytes, ttl seconds.
-# Returns {status, bytes held, next seq}; status 0 stored, 1 repeated, 2 gap, 3 too large.
+# KEYS: meta hash, data list, session hash, user's active zset, expiry zset, lease zset.
+# ARGV: seq, chunk, max bytes, buffer ttl, expected session version, session ttl, now,
+# session id, lease deadline.
+# Returns {status, bytes held, next seq}; status 0 stored, 1 repeated, 2 gap, 3 too large,
+# 4 the session changed since `version` was checked (or is gone): nothing was stored.
+# One round trip per chunk: the version check, the append and the session's keep-alive
+# (what `SessionStore.touch` does) happen together, atomically.
 _APPEND = """
+local v = redis.call('HGET', KEYS[3], 'v')
+if v ~= ARGV[5] then return {4, 0, 0} end
+redis.call('EXPIRE', KEYS[3], ARGV[6])
+local deadline = tonumber(ARGV[7]) + tonumber(ARGV[6])
+redis.call('ZADD', KEYS[4], 'XX', deadline, ARGV[8])
+redis.call('ZADD', KEYS[5], 'XX', deadline, ARGV[8])
+redis.call('ZADD', KEYS[6], 'XX', ARGV[9], ARGV[8])
 local nxt = tonumber(redis.call('HGET', KEYS[1], 'next_seq') or '0')
 local size = tonumber(redis.call('HGET', KEYS[1], 'bytes') or '0')
 local seq = tonumber(ARGV[1])
@@ -37,6 +53,7 @@ class ChunkReceipt:
     stored: bool  # False for a repeated seq
 
 
+
 class AnswerBuffer:
     def __init__(self, redis: Redis, *, prefix: str, ttl_s: int, max_bytes: int):
         self._redis = redis
@@ -49,11 +66,20 @@ class AnswerBuffer:
         base = f"{self._prefix}:answer:{session_id}:{index}"
         return f"{base}:meta", f"{base}:data"
 
-    async def append(self, session_id: str, index: int, seq: int, chunk: bytes) -> ChunkReceipt:
+    async def append(
+        self, guard: SessionGuard, index: int, seq: int, chunk: bytes
+    ) -> ChunkReceipt | None:
+        """Store chunk `seq` of answer `index`; None when the session moved past `guard`.
+
+        A stored chunk also renews the session's `receiving_answer` lease."""
+        now = time.time()
         status, size, next_seq = await self._append(
-            keys=list(self._keys(session_id, index)),
-            args=[seq, chunk, self._max_bytes, self._ttl_s],
+            keys=[*self._keys(guard.session_id, index), *guard.keys],
+            args=[seq, chunk, self._max_bytes, self._ttl_s, guard.version, guard.ttl_s,
+                  now, guard.session_id, now + guard.lease_s],
         )
+        if status == 4:
+            return None
         if status == 2:
             raise MockMateError(
                 ErrorCode.INVALID_PAYLOAD, f"chunk {seq} arrived out of order; send {next_seq}",

@@ -3,7 +3,8 @@
 Several server processes (and several events of one client) may act on the same session at
 once. Every change reads the session, applies a pure operation from `state.session`, and
 writes it back with a Lua script that succeeds only if the version is still the one read;
-on a lost race the change is recomputed on the fresh session. The scripts also keep, per
+on a lost race the change is recomputed on the fresh session. A change into a transient state
+also takes that state's lease (`state.leases`) in the same script. The scripts also keep, per
 user, the set of active sessions (to enforce the active-interview limit atomically) and a
 global expiry index that the sweeper uses to mark timed-out interviews abandoned.
 """
@@ -12,11 +13,13 @@ import asyncio
 import random
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any, cast
 
 from redis.asyncio import Redis
 
 from mockmate.errors import ErrorCode, MockMateError
+from mockmate.state.leases import TRANSIENT_STATES, SessionLeases
 from mockmate.state.session import InterviewSession
 
 # KEYS: active zset, session hash, expiry zset.
@@ -34,8 +37,9 @@ redis.call('ZADD', KEYS[3], deadline, ARGV[1])
 return 1
 """
 
-# KEYS: session hash, active zset, expiry zset.
-# ARGV: expected version, data, ttl seconds, now, session id, terminal (0/1).
+# KEYS: session hash, active zset, expiry zset, lease zset.
+# ARGV: expected version, data, ttl seconds, now, session id, terminal (0/1),
+# lease deadline ('' when the new state is not transient: nobody need hold it).
 # Returns 1 on success, 0 on a version mismatch, -1 when the session is gone.
 _UPDATE = """
 local v = redis.call('HGET', KEYS[1], 'v')
@@ -51,6 +55,11 @@ else
   redis.call('ZADD', KEYS[2], deadline, ARGV[5])
   redis.call('ZADD', KEYS[3], deadline, ARGV[5])
 end
+if ARGV[7] == '' then
+  redis.call('ZREM', KEYS[4], ARGV[5])
+else
+  redis.call('ZADD', KEYS[4], ARGV[7], ARGV[5])
+end
 return 1
 """
 
@@ -63,6 +72,23 @@ redis.call('ZADD', KEYS[3], 'XX', deadline, ARGV[3])
 return 1
 """
 
+
+@dataclass(frozen=True)
+class SessionGuard:
+    """A session as checked at `version`: a script given it acts only while the session is
+    still at that version (it changed otherwise), and keeps the session alive.
+
+    `keys` are the session's hash, its user's active set, the expiry index and the leases
+    (`SessionStore.guard`); `ttl_s` the session's time-to-live, `lease_s` its lease's.
+    """
+
+    session_id: str
+    version: int
+    keys: tuple[str, str, str, str]
+    ttl_s: int
+    lease_s: float
+
+
 Mutation = Callable[[InterviewSession], InterviewSession]
 
 # How long a finished session stays readable (for a late `interview:resume`).
@@ -73,11 +99,15 @@ MAX_CAS_ATTEMPTS = 50
 class SessionStore:
     """Create, read and atomically change interview sessions in Redis."""
 
-    def __init__(self, redis: Redis, *, prefix: str, ttl_s: int, max_active: int):
+    def __init__(
+        self, redis: Redis, *, prefix: str, ttl_s: int, max_active: int,
+        lease_s: float = 7.5,
+    ):
         self._redis = redis
         self._prefix = prefix
         self._ttl_s = ttl_s
         self._max_active = max_active
+        self.leases = SessionLeases(redis, key=f"{prefix}:sessions:leases", ttl_s=lease_s)
         self._create = redis.register_script(_CREATE)
         self._update = redis.register_script(_UPDATE)
         self._touch = redis.register_script(_TOUCH)
@@ -133,15 +163,21 @@ class SessionStore:
             after = after.model_copy(update={"updated_at": time.time()})
             terminal = after.finished
             ttl = FINISHED_TTL_S if terminal else self._ttl_s
+            now = time.time()
+            # Entering (or staying in) a transient state takes a fresh lease in the same
+            # step, so a crash right after the change still leaves a lease to lapse.
+            lease = self.leases.deadline(now) if after.state in TRANSIENT_STATES else ""
             result = await self._update(
-                keys=[self._key(session_id), self._active_key(after.user_id), self.expiry_key],
+                keys=[self._key(session_id), self._active_key(after.user_id), self.expiry_key,
+                      self.leases.key],
                 args=[
                     before.version,
                     after.model_dump_json(),
                     ttl,
-                    time.time(),
+                    now,
                     session_id,
                     1 if terminal else 0,
+                    lease,
                 ],
             )
             if result == 1:
@@ -149,6 +185,12 @@ class SessionStore:
             if result == -1:
                 raise MockMateError(ErrorCode.NOT_FOUND, "no such interview session")
         raise MockMateError(ErrorCode.CONFLICT, "the interview is busy; try again")
+
+    def guard(self, session_id: str, user_id: str, version: int) -> SessionGuard:
+        """What a script needs to act only while the session is at `version`."""
+        keys = (self._key(session_id), self._active_key(user_id), self.expiry_key,
+                self.leases.key)
+        return SessionGuard(session_id, version, keys, self._ttl_s, self.leases.ttl_s)
 
     async def touch(self, session: InterviewSession) -> None:
         """Refresh the session's time-to-live on activity that changes nothing."""
@@ -178,6 +220,7 @@ class SessionStore:
         await self._redis.delete(self._key(session_id))
         await self._redis.zrem(self._active_key(user_id), session_id)
         await self._redis.zrem(self.expiry_key, session_id)
+        await self.leases.release(session_id)
 
     async def redis_was_emptied(self) -> bool:
         """True once after Redis lost its data (a restart without persistence), and on the

@@ -1,8 +1,9 @@
 """Claims and markers for post-answer hooks, so that each hook runs once per cause.
 
 A run first claims `(cause, hook)` by inserting its document (a unique `_id`), with a lease.
-Another worker that finds the claim skips a finished hook, waits for a live one (the job is
-retried later), and takes over a claim whose lease ran out (its worker died). Leases are
+Another worker that finds the claim skips a finished hook, waits for a live one, and takes
+over a claim whose lease ran out (its worker died). A running hook renews its lease, so the
+lease can be short and a dead worker's claim is taken over in seconds. Leases are
 epoch seconds, not dates: the MongoDB stand-in stores dates written by `$set` as strings.
 """
 
@@ -19,9 +20,9 @@ BUSY = "busy"
 
 
 class HookRunRepository:
-    def __init__(self, db: AsyncDatabase[Document], lease_s: float = 60.0):
+    def __init__(self, db: AsyncDatabase[Document], lease_s: float = 10.0):
         self._runs = db.hook_runs
-        self._lease_s = lease_s
+        self.lease_s = lease_s
 
     async def claim(self, cause_id: str, hook: str) -> str:
         """CLAIMED: run the hook now; DONE: it already ran; BUSY: another worker runs it."""
@@ -30,19 +31,26 @@ class HookRunRepository:
         try:
             await self._runs.insert_one({
                 "_id": key, "cause_id": cause_id, "hook": hook, "done": False,
-                "lease_until": now + self._lease_s,
+                "lease_until": now + self.lease_s,
             })
             return CLAIMED
         except DuplicateKeyError:
             pass
         taken_over = await self._runs.update_one(
             {"_id": key, "done": False, "lease_until": {"$lt": now}},
-            {"$set": {"lease_until": now + self._lease_s}},
+            {"$set": {"lease_until": now + self.lease_s}},
         )
         if taken_over.modified_count == 1:
             return CLAIMED
         existing = await self._runs.find_one({"_id": key})
         return DONE if existing and existing.get("done") else BUSY
+
+    async def renew(self, cause_id: str, hook: str) -> None:
+        """Extend a running claim's lease (its worker is alive)."""
+        await self._runs.update_one(
+            {"_id": f"{cause_id}:{hook}", "done": False},
+            {"$set": {"lease_until": time.time() + self.lease_s}},
+        )
 
     async def mark_done(self, cause_id: str, hook: str) -> None:
         await self._runs.update_one(

@@ -12,7 +12,6 @@ from pymongo.asynchronous.database import AsyncDatabase
 from mockmate.evaluators.heuristic import HeuristicEvaluator
 from mockmate.evaluators.hooks import (
     AnswerEvaluated,
-    HookBusyError,
     HookRegistry,
     InterviewCompleted,
 )
@@ -127,14 +126,13 @@ async def test_completion_is_announced_once_after_the_last_evaluation(
     assert emitter.events("interview:complete") == []  # two answers still unevaluated
 
     # The last two evaluations and several finalize jobs race; one announcement wins. A job
-    # that finds the completion hook running elsewhere fails (HookBusyError) and would be
-    # retried by the queue.
+    # that finds the completion hook running elsewhere waits for it instead of failing.
     outcomes = await asyncio.gather(
         *(pipeline.evaluate_answer({"answer_id": a}) for a in answer_ids[1:]),
         *(pipeline.finalize_interview({"interview_id": interview_id}) for _ in range(5)),
         return_exceptions=True,
     )
-    assert all(o is None or isinstance(o, HookBusyError) for o in outcomes), outcomes
+    assert all(o is None for o in outcomes), outcomes
     await pipeline.finalize_interview({"interview_id": interview_id})  # a retry: no-op
     announced = emitter.events("interview:complete")
     assert len(announced) == 1
@@ -142,3 +140,38 @@ async def test_completion_is_announced_once_after_the_last_evaluation(
     stored = await interviews.get(interview_id)
     assert stored is not None and stored["overall_score"] == announced[0]["overall_score"]
     assert [c.interview_id for c in completed] == [interview_id]  # the hook ran once
+
+
+async def test_a_hook_that_meets_a_running_twin_waits_and_a_dead_ones_claim_is_taken_over(
+    db: AsyncDatabase[Document],
+) -> None:
+    runs = HookRunRepository(db, lease_s=0.3)
+    ran: list[str] = []
+    release = asyncio.Event()
+    started = asyncio.Event()
+
+    async def slow(event: InterviewCompleted) -> None:
+        ran.append(event.interview_id)
+        started.set()
+        await release.wait()
+
+    hooks = HookRegistry(runs)
+    hooks.on_interview_completed("slow", slow)
+    event = InterviewCompleted(user_id="u", interview_id=uuid.uuid4().hex, overall_score=5.0,
+                               category_scores={}, answered=1, skipped=0, duration_s=1.0)
+    first = asyncio.create_task(hooks.interview_completed(event))
+    await started.wait()
+    twin = asyncio.create_task(hooks.interview_completed(event))
+    # The twin waits while the first runs well past its lease (it is renewed), then skips.
+    done, _ = await asyncio.wait({twin}, timeout=1.0)
+    assert not done and ran == [event.interview_id]
+    release.set()
+    await asyncio.wait_for(asyncio.gather(first, twin), timeout=5)
+    assert ran == [event.interview_id]
+
+    # A worker claimed a hook and died: its claim is taken over once the lease lapses.
+    dead = InterviewCompleted(user_id="u", interview_id=uuid.uuid4().hex, overall_score=5.0,
+                              category_scores={}, answered=1, skipped=0, duration_s=1.0)
+    assert await runs.claim(f"interview:{dead.interview_id}", "slow") == "claimed"
+    await asyncio.wait_for(hooks.interview_completed(dead), timeout=5)
+    assert ran[-1] == dead.interview_id

@@ -13,6 +13,7 @@ from mockmate.questions.models import Question
 from mockmate.state import session as ops
 from mockmate.state.session import InterviewSession
 from mockmate.state.store import SessionStore
+from tests.support.waiting import eventually
 
 
 @pytest.fixture
@@ -113,3 +114,26 @@ async def test_unknown_session_is_not_found(redis: Redis) -> None:
     with pytest.raises(MockMateError) as missing:
         await store_for(redis).get("nope")
     assert missing.value.code is ErrorCode.NOT_FOUND
+
+
+async def test_transient_states_hold_a_lease_that_one_process_takes_over(redis: Redis) -> None:
+    store = SessionStore(redis, prefix=f"t:{uuid.uuid4().hex}", ttl_s=60, max_active=1,
+                         lease_s=0.2)
+    session = new_session()
+    await store.create(session)
+    assert await store.leases.held(session.id) is None  # `created` waits on nobody
+    await store.mutate(session.id, ops.start)  # asking: a lease, taken in the same step
+    deadline = await store.leases.held(session.id)
+    assert deadline is not None
+    assert await store.leases.lapsed() == []
+    assert not await store.leases.take(session.id)  # alive: nobody may take it
+    # Its owner stops renewing: the lease lapses, and of many takers exactly one wins.
+    async def lapsed() -> bool:
+        return session.id in await store.leases.lapsed()
+
+    await eventually(lapsed, timeout_s=5)
+    won = await asyncio.gather(*(store.leases.take(session.id) for _ in range(10)))
+    assert won.count(True) == 1
+    # Leaving the transient state drops the lease.
+    await store.mutate(session.id, lambda s: ops.question_delivered(s, s.asks))
+    assert await store.leases.held(session.id) is None

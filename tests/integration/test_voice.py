@@ -145,6 +145,31 @@ async def test_chunked_answer_with_repeats_and_gaps(voice_server: str) -> None:
     await client.close()
 
 
+async def test_a_streaming_socket_notices_a_change_made_elsewhere(voice_server: str) -> None:
+    """The chunk path trusts its first check only until the session changes."""
+    client = await new_candidate(voice_server)
+    sid = (await client.call("interview:start", START))["session_id"]
+    await client.expect("interview:question", session_id=sid, index=0)
+    chunk = {"session_id": sid, "index": 0, "data": b"\0" * 3200}
+    assert (await client.call("answer:chunk", {**chunk, "seq": 0}))["next_seq"] == 1
+    assert (await client.call("answer:chunk", {**chunk, "seq": 1}))["next_seq"] == 2
+    # The same candidate pauses from a second tab: the first tab's next chunk is refused.
+    other_tab = await Candidate(voice_server, client.token).connect()
+    assert (await other_tab.call("interview:pause", {"session_id": sid}))["ok"]
+    refused = await client.call("answer:chunk", {**chunk, "seq": 2})
+    assert refused["ok"] is False and refused["error"]["code"] == "invalid_state"
+    snapshot = (await client.call("interview:resume", {"session_id": sid}))["snapshot"]
+    assert snapshot["received_bytes"] == 6400  # the refused chunk was not stored
+    # Another user streaming into this session is refused and stores nothing either.
+    stranger = await new_candidate(voice_server)
+    foreign = await stranger.call("answer:chunk", {**chunk, "seq": 2})
+    assert foreign["ok"] is False and foreign["error"]["code"] in ("forbidden", "not_found")
+    snapshot = (await client.call("interview:resume", {"session_id": sid}))["snapshot"]
+    assert snapshot["received_bytes"] == 6400
+    for c in (client, other_tab, stranger):
+        await c.close()
+
+
 async def test_bad_audio_gets_its_code_and_the_interview_goes_on(voice_server: str) -> None:
     client = await new_candidate(voice_server)
     sid = (await client.call("interview:start", START))["session_id"]

@@ -1,0 +1,320 @@
+"""Load benchmark: N candidates stream spoken answers in real time through `answer:chunk`.
+
+Against a MockMate server that is **already running** (with real Redis), and, in the same
+run, against a bare python-socketio echo server that this script starts as a child process
+(`--serve-echo`), which acks `answer:chunk` with the same shape and does nothing else. The
+echo is the baseline: what Socket.IO itself costs on this machine, with this client.
+
+Each candidate connects over WebSocket, (MockMate only) starts a text-less interview
+(`speak: false`, one question) and then sends 100 ms `pcm_16000` chunks (3200 bytes) in real
+time: chunk k is due at start + k x 100 ms on a monotonic clock; each awaits its ack before
+the next is sent (a late ack delays the next chunk, it is never sent out of order). After
+`--duration-s` it checks, with `interview:resume`, that the server holds exactly the bytes
+it acknowledged, and ends the interview.
+
+Tokens are minted with the server's JWT secret (`--jwt-secret`, or MOCKMATE_JWT_SECRET),
+and the candidates' user documents are written straight into the server's database
+(`--mongodb-url`, `--mongodb-db`), so no argon2 hash is computed. Reports, per target, ack
+latency p50/p95/p99/max, errors by code (an error or a timeout is resent with the same seq),
+lost chunks (acknowledged but not held by the server),
+send lag behind the schedule, and the ratio of MockMate's p99 to the echo's. Example:
+
+    python bench/stream.py --url http://127.0.0.1:8300 --candidates 200 --duration-s 20 \\
+        --mongodb-url 'mongodb://127.0.0.1:27117/?directConnection=true' --mongodb-db bench
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import time
+import uuid
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+import jwt
+import socketio
+
+CHUNK_S = 0.1
+CHUNK = b"\x01\x00" * int(16000 * CHUNK_S)  # 100 ms of 16 kHz s16le mono: 3200 bytes
+START = {"role": "Backend Engineer", "interview_type": "behavioral", "difficulty": "mid",
+         "question_count": 1, "speak": False, "adaptive": False, "auto_advance": False}
+
+
+@dataclass
+class Results:
+    acks_ms: list[float] = field(default_factory=list)
+    lag_ms: list[float] = field(default_factory=list)
+    errors: Counter[str] = field(default_factory=Counter)
+    sent: int = 0
+    acked: int = 0
+    lost: int = 0
+    candidates_failed: int = 0
+
+
+def percentile(values: list[float], q: float) -> float:
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+
+
+async def candidate(n: int, url: str, token: str, args: argparse.Namespace, res: Results,
+                    start_at: float, mockmate: bool) -> None:
+    sio = socketio.AsyncClient(reconnection=False)
+    loop = asyncio.get_running_loop()
+    await asyncio.sleep(max(0.0, start_at - loop.time()))
+    try:
+        await sio.connect(url, auth={"token": token}, transports=["websocket"],
+                          wait_timeout=args.timeout_s)
+        sid = f"echo-{n}"
+        if mockmate:
+            ack = await sio.call("interview:start", START, timeout=args.timeout_s)
+            if not ack.get("ok"):
+                res.errors[f"start:{ack['error']['code']}"] += 1
+                res.candidates_failed += 1
+                return
+            sid = ack["session_id"]
+        began = loop.time()
+        chunks = int(args.duration_s / CHUNK_S)
+        held = 0
+        seq = 0
+        for k in range(chunks):
+            due = began + k * CHUNK_S
+            now = loop.time()
+            if due > now:
+                await asyncio.sleep(due - now)
+            else:
+                res.lag_ms.append((now - due) * 1000)
+            payload = {"session_id": sid, "index": 0, "seq": seq, "data": CHUNK}
+            res.sent += 1
+            sent_at = time.perf_counter()
+            try:
+                ack = await sio.call("answer:chunk", payload, timeout=args.timeout_s)
+            except socketio.exceptions.TimeoutError:
+                res.errors["ack_timeout"] += 1
+                continue
+            res.acks_ms.append((time.perf_counter() - sent_at) * 1000)
+            if not isinstance(ack, dict) or not ack.get("ok"):
+                code = ack.get("error", {}).get("code", "?") if isinstance(ack, dict) else "?"
+                res.errors[str(code)] += 1
+                continue
+            res.acked += 1
+            seq += 1
+            held = int(ack["received_bytes"])
+        if mockmate:
+            snap = await sio.call("interview:resume", {"session_id": sid},
+                                  timeout=args.timeout_s)
+            stored = int(snap.get("snapshot", {}).get("received_bytes", -1))
+            if stored != held or stored != seq * len(CHUNK):
+                res.errors["stored_mismatch"] += 1
+                res.lost += abs(seq * len(CHUNK) - stored) // len(CHUNK)
+            await sio.call("interview:end", {"session_id": sid}, timeout=args.timeout_s)
+    except Exception as exc:  # counted, not fatal: one candidate must not end the run
+        res.errors[type(exc).__name__] += 1
+        res.candidates_failed += 1
+    finally:
+        if sio.connected:
+            await sio.disconnect()
+
+
+async def run_target(url: str, tokens: list[str], args: argparse.Namespace,
+                     mockmate: bool) -> Results:
+    res = Results()
+    loop = asyncio.get_running_loop()
+    t0 = loop.time() + 0.5
+    step = args.ramp_s / max(1, len(tokens))
+    await asyncio.gather(*(
+        candidate(n, url, tok, args, res, t0 + n * step, mockmate)
+        for n, tok in enumerate(tokens)
+    ))
+    return res
+
+
+def summary(name: str, res: Results) -> dict[str, Any]:
+    return {
+        "target": name, "acks": len(res.acks_ms), "sent": res.sent, "acked_ok": res.acked,
+        "p50_ms": round(percentile(res.acks_ms, 0.50), 2),
+        "p95_ms": round(percentile(res.acks_ms, 0.95), 2),
+        "p99_ms": round(percentile(res.acks_ms, 0.99), 2),
+        "max_ms": round(max(res.acks_ms, default=float("nan")), 2),
+        "mean_ms": round(statistics.fmean(res.acks_ms), 2) if res.acks_ms else None,
+        "late_sends": len(res.lag_ms),
+        "lag_p99_ms": round(percentile(res.lag_ms, 0.99), 2) if res.lag_ms else 0.0,
+        "errors": dict(res.errors), "lost_chunks": res.lost,
+        "candidates_failed": res.candidates_failed,
+    }
+
+
+async def insert_users(args: argparse.Namespace, user_ids: list[str]) -> None:
+    from datetime import UTC, datetime
+
+    from pymongo import AsyncMongoClient
+
+    client: AsyncMongoClient[dict[str, Any]] = AsyncMongoClient(args.mongodb_url)
+    try:
+        await client[args.mongodb_db].users.insert_many([
+            {"_id": uid, "email": f"stream-{uid}@example.com", "display_name": "bench",
+             "password_hash": "!bench-no-login", "roles": ["user"],
+             "created_at": datetime.now(UTC)}
+            for uid in user_ids
+        ])
+    finally:
+        await client.close()
+
+
+def mint(secret: str, user_id: str) -> str:
+    now = int(time.time())
+    return jwt.encode({"sub": user_id, "roles": ["user"], "iat": now, "exp": now + 3600,
+                       "iss": "mockmate"}, secret, algorithm="HS256")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def serve_echo(port: int) -> None:
+    """The baseline: python-socketio on aiohttp, acking `answer:chunk` like MockMate does."""
+    from aiohttp import web
+
+    sio = socketio.AsyncServer(async_mode="aiohttp", max_http_buffer_size=16 * 1024 * 1024)
+    app = web.Application()
+    sio.attach(app)
+
+    @sio.event
+    async def connect(sid: str, environ: dict[str, Any], auth: Any) -> bool:
+        return isinstance(auth, dict) and bool(auth.get("token"))
+
+    @sio.on("answer:chunk")
+    async def chunk(sid: str, data: dict[str, Any]) -> dict[str, Any]:
+        return {"ok": True, "received_bytes": (data["seq"] + 1) * len(data["data"]),
+                "next_seq": data["seq"] + 1}
+
+    web.run_app(app, host="127.0.0.1", port=port, print=None, handle_signals=True)
+
+
+def client_process(args: argparse.Namespace, tokens: list[str], echo_url: str,
+                   barrier: Any, out: Any) -> None:
+    """One of `--procs` client processes: its share of candidates, echo first, then MockMate."""
+
+    async def both() -> tuple[Results, Results]:
+        await asyncio.to_thread(barrier.wait)
+        echo = await run_target(echo_url, tokens, args, mockmate=False)
+        print(f"echo done in one client: {summary('echo', echo)['p99_ms']} ms p99",
+              file=sys.stderr, flush=True)
+        await asyncio.to_thread(barrier.wait)
+        return echo, await run_target(args.url, tokens, args, mockmate=True)
+
+    out.put(asyncio.run(both()))
+
+
+def merge(parts: list[Results]) -> Results:
+    total = Results()
+    for r in parts:
+        total.acks_ms += r.acks_ms
+        total.lag_ms += r.lag_ms
+        total.errors.update(r.errors)
+        total.sent += r.sent
+        total.acked += r.acked
+        total.lost += r.lost
+        total.candidates_failed += r.candidates_failed
+    return total
+
+
+def measure(args: argparse.Namespace, secret: str, echo_port: int) -> dict[str, Any]:
+    import multiprocessing
+
+    user_ids = [uuid.uuid4().hex for _ in range(args.candidates)]
+    asyncio.run(insert_users(args, user_ids))
+    tokens = [mint(secret, uid) for uid in user_ids]
+    for _ in range(100):  # wait for the echo to listen
+        with socket.socket() as s:
+            if s.connect_ex(("127.0.0.1", echo_port)) == 0:
+                break
+        time.sleep(0.1)
+    echo_url = f"http://127.0.0.1:{echo_port}"
+    # The client side is spread over `--procs` processes, so that it is not what saturates.
+    ctx = multiprocessing.get_context("spawn")
+    barrier, out = ctx.Barrier(args.procs), ctx.Queue()
+    procs = [ctx.Process(target=client_process,
+                         args=(args, tokens[i::args.procs], echo_url, barrier, out))
+             for i in range(args.procs)]
+    for proc in procs:
+        proc.start()
+    parts = [out.get() for _ in procs]
+    for proc in procs:
+        proc.join()
+    rows = [summary("echo", merge([e for e, _ in parts])),
+            summary("mockmate", merge([m for _, m in parts]))]
+    ratio = rows[1]["p99_ms"] / rows[0]["p99_ms"] if rows[0]["p99_ms"] else float("nan")
+    report = {"candidates": args.candidates, "duration_s": args.duration_s,
+              "ramp_s": args.ramp_s, "rows": rows, "p99_ratio": round(ratio, 2)}
+    return report
+
+
+def main(args: argparse.Namespace) -> int:
+    secret = args.jwt_secret or os.environ.get("MOCKMATE_JWT_SECRET", "")
+    if len(secret) < 32:
+        print("--jwt-secret (or MOCKMATE_JWT_SECRET) of the server is required", file=sys.stderr)
+        return 2
+    port = free_port()
+    echo = subprocess.Popen([sys.executable, __file__, "--serve-echo", str(port)])
+    try:
+        report = measure(args, secret, port)
+    finally:
+        echo.terminate()
+        echo.wait(10)
+    rows = report["rows"]
+    print(f"{args.candidates} candidates x {args.duration_s:.0f} s of 100 ms chunks (ramp "
+          f"{args.ramp_s:.0f} s, {args.procs} client processes)")
+    print(f"{'target':<9} {'acks':>6} {'p50':>8} {'p95':>8} {'p99':>8} {'max':>8} "
+          f"{'lost':>5} {'late':>5}  errors")
+    for r in rows:
+        print(f"{r['target']:<9} {r['acks']:>6} {r['p50_ms']:>8} {r['p95_ms']:>8} "
+              f"{r['p99_ms']:>8} {r['max_ms']:>8} {r['lost_chunks']:>5} {r['late_sends']:>5}  "
+              f"{r['errors'] or 'none'}")
+    print(f"p99 ratio mockmate/echo: {report['p99_ratio']}")
+    if args.json:
+        with open(args.json, "w") as f:
+            json.dump(report, f, indent=2)
+    return 0
+
+
+def parse_args() -> argparse.Namespace:
+    p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    p.add_argument("--url", default="http://127.0.0.1:8080")
+    p.add_argument("--candidates", type=int, default=100)
+    p.add_argument("--duration-s", type=float, default=20.0)
+    p.add_argument("--ramp-s", type=float, default=5.0)
+    p.add_argument("--timeout-s", type=float, default=30.0)
+    p.add_argument("--jwt-secret", default="")
+    p.add_argument("--mongodb-url", default="mongodb://127.0.0.1:27017/?directConnection=true")
+    p.add_argument("--mongodb-db", default="mockmate")
+    p.add_argument("--procs", type=int, default=2, help="client processes")
+    p.add_argument("--json", default="")
+    p.add_argument("--serve-echo", type=int, default=0, help=argparse.SUPPRESS)
+    args = p.parse_args()
+    if not 1 <= args.procs <= 32:
+        p.error("--procs must be 1..32")
+    if not 1 <= args.candidates <= 5000:
+        p.error("--candidates must be 1..5000")
+    if "127.0.0.1" not in args.url and "localhost" not in args.url:
+        p.error("loopback URLs only")
+    return args
+
+
+if __name__ == "__main__":
+    arguments = parse_args()
+    if arguments.serve_echo:
+        serve_echo(arguments.serve_echo)
+        sys.exit(0)
+    sys.exit(main(arguments))

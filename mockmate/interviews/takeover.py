@@ -1,0 +1,64 @@
+"""Taking over the sessions whose process died in a transient state.
+
+Every process runs `Takeover.sweep` every few seconds. A session whose lease lapsed
+(`state.leases`) is taken over by exactly one process, which finishes the state's work:
+`asking` asks the current question again; `transcribing` queues the answer's transcription
+again, once per answer (the job is idempotent, and the queue itself hands a dead worker's job
+to another: a second copy only covers a job that was lost; more copies would only pile up
+behind a backlog of jobs); `receiving_answer` waits on its candidate, whose chunks are safe
+in Redis, so the lease is dropped and the session stays for the client to resume (or for its
+expiry).
+"""
+
+import logging
+
+from redis.asyncio import Redis
+
+from mockmate.errors import ErrorCode, MockMateError
+from mockmate.interviews.flow import TRANSCRIBE_ANSWER, SessionFlow
+from mockmate.jobs.queue import JobQueue
+from mockmate.state.machine import State
+
+log = logging.getLogger(__name__)
+
+# How long an answer is remembered as re-queued (longer than any transcription takes).
+REQUEUED_TTL_S = 3600
+
+
+class Takeover:
+    def __init__(self, *, flow: SessionFlow, queue: JobQueue, redis: Redis, prefix: str):
+        self._flow = flow
+        self._queue = queue
+        self._leases = flow.sessions.leases
+        self._redis = redis
+        self._prefix = prefix
+
+    async def sweep(self) -> int:
+        """Take over every lapsed lease this process wins; returns how many."""
+        taken = 0
+        for session_id in await self._leases.lapsed():
+            if await self._leases.take(session_id):
+                taken += 1
+                await self._take_over(session_id)
+        return taken
+
+    async def _take_over(self, session_id: str) -> None:
+        try:
+            session = await self._flow.sessions.get(session_id)
+        except MockMateError as exc:
+            if exc.code is not ErrorCode.NOT_FOUND:
+                raise
+            await self._leases.release(session_id)
+            return
+        log.info("taking over session %s, left %s", session_id, session.state.value)
+        if session.state is State.ASKING:
+            self._flow.ask_again(session)
+        elif session.state is State.TRANSCRIBING and session.index in session.answers:
+            answer_id = session.answers[session.index]
+            first = await self._redis.set(
+                f"{self._prefix}:requeued:{answer_id}", 1, nx=True, ex=REQUEUED_TTL_S
+            )
+            if first:
+                await self._queue.enqueue(TRANSCRIBE_ANSWER, {"answer_id": answer_id})
+        else:
+            await self._leases.release(session_id)
