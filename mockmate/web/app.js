@@ -81,7 +81,7 @@ function Shell({ user, onSignOut }) {
   let body;
   if (page === "history" && id) body = html`<${InterviewResultsPage} id=${id} />`;
   else if (page === "history") body = html`<${HistoryPage} />`;
-  else if (page === "progress") body = html`<${ProgressPage} />`;
+  else if (page === "progress") body = html`<${ProgressPage} connection=${connection} />`;
   else if (page === "experts" && id) body = html`<${ExpertPage} id=${id} />`;
   else if (page === "experts") body = html`<${ExpertsPage} />`;
   else if (page === "bookings") body = html`<${BookingsPage} />`;

@@ -102,6 +102,9 @@ export function ExpertPage({ id }) {
       ${slots && slots.length === 0 && html`<p class="muted">No free times in the next week.</p>`}
       <div class="slots">${(slots || []).map((s) => html`
         <button type="button" class="slot" aria-pressed=${chosen?.start === s.start} onClick=${() => setChosen(s)}>${slotText(s)}</button>`)}</div>
+    </section>
+    <section class="card" aria-label="Your booking">
+      ${!chosen && !booking && html`<p class="muted">Choose a time above, then book it.</p>`}
       ${chosen && html`<p>Selected: <strong>${slotText(chosen)}</strong> · ${fmtMoney(chosen.price_cents, chosen.currency)}</p>`}
       ${!booking && html`<button type="button" class="primary" disabled=${!chosen} onClick=${book}>Book</button>`}
       ${error && html`<p class="error" role="alert">${error}</p>`}

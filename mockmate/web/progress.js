@@ -41,7 +41,7 @@ function Goals({ goals, onChange }) {
   </section>`;
 }
 
-export function ProgressPage() {
+export function ProgressPage({ connection }) {
   const [g, setG] = useState(null);
   const [stats, setStats] = useState(null);
   const [goals, setGoals] = useState([]);
@@ -50,7 +50,13 @@ export function ProgressPage() {
   const load = () => Promise.all([get("/api/me/gamification"), get("/api/me/statistics"), get("/api/me/goals")])
     .then(([gam, st, gl]) => { setG(gam); setStats(st.statistics); setGoals(gl.goals); })
     .catch((e) => setError(describe(e)));
-  useEffect(() => { load(); }, []);
+  useEffect(() => {
+    load();
+    // XP, badges and challenges move as answers are scored: follow them live.
+    const onUpdate = () => load();
+    connection?.socket.on("gamification:update", onUpdate);
+    return () => connection?.socket.off("gamification:update", onUpdate);
+  }, []);
   async function claim(id) {
     try {
       const r = await post(`/api/me/challenges/${id}/claim`);
@@ -107,7 +113,7 @@ export function ProgressPage() {
       <ul class="badges">${catalog.map((b) => {
         const earned = b.earned ?? Boolean(b.earned_at);
         return html`<li class=${earned ? "earned" : "locked"}>
-          <span class="badge-icon" aria-hidden="true">${earned ? "★" : "☆"}</span>
+          <span class="badge-icon" aria-hidden="true">${b.icon || "★"}</span>
           <strong>${b.title}</strong>
           <span class="small">${earned ? "Earned" : "Locked"}${!earned && typeof b.progress === "number" ? ` · ${Math.round(b.progress * 100)}%` : ""}</span>
           <span class="muted small">${b.description}</span></li>`;
