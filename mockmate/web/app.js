@@ -110,4 +110,6 @@ function App() {
     : html`<${AccountForms} onSignedIn=${setUser} />`;
 }
 
-render(html`<${App} />`, document.getElementById("app"));
+const root = document.getElementById("app");
+root.textContent = ""; // the "Loading" note: Preact renders beside existing nodes
+render(html`<${App} />`, root);

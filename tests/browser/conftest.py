@@ -4,14 +4,13 @@ Chromium's fake microphone plays a WAV file that the session synthesises with Pi
 spoken answer is real speech all the way to the server's speech-to-text. Every page records
 console errors and uncaught exceptions; a test fails if any appear (`page_errors`)."""
 
-import io
-import wave
 from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
 from playwright.async_api import Browser, BrowserContext, Page, async_playwright
 
+from mockmate.speech.groq_stt import pcm_to_wav
 from tests.support.audio import speech_16k
 
 CHROMIUM = "/usr/bin/chromium"
@@ -22,22 +21,12 @@ DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 375, "height": 812}
 
 
-def _wav(pcm: bytes, rate: int) -> bytes:
-    out = io.BytesIO()
-    with wave.open(out, "wb") as w:
-        w.setnchannels(1)
-        w.setsampwidth(2)
-        w.setframerate(rate)
-        w.writeframes(pcm)
-    return out.getvalue()
-
-
 @pytest.fixture(scope="session")
 def answer_wav(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The fake microphone's recording: a short pause, the answer, then silence (it loops)."""
     audio = speech_16k(0.4, ANSWER_TEXT, 2.0)
     path = tmp_path_factory.mktemp("mic") / "answer.wav"
-    path.write_bytes(_wav(audio.data, audio.sample_rate))
+    path.write_bytes(pcm_to_wav(audio))
     return path
 
 

@@ -102,3 +102,11 @@ async def test_sign_up_and_a_text_interview_at_phone_width(open_tab) -> None:
     assert width <= PHONE["width"], f"the page scrolls sideways at 375 px ({width} px)"
     await expect(page.get_by_role("region", name="Feedback")).to_have_count(0, timeout=LONG)
     assert tab.errors == []
+
+
+async def test_serve_prints_the_address_to_open_and_serves_the_page(spawn, tmp_path) -> None:
+    server = await spawn("web").ready()
+    async with aiohttp.ClientSession() as http, http.get(server.url + "/") as r:
+        assert r.status == 200
+        assert "MockMate" in await r.text()
+    assert f"open {server.url}/ in a browser" in (tmp_path / "web.log").read_text()
