@@ -71,8 +71,9 @@ async def verified_expert(url: str, env: dict[str, str]) -> None:
 
 
 async def shoot(page: Page, name: str, size: str) -> None:
+    await page.evaluate("window.scrollTo(0, 0)")  # the sticky bar belongs at the top
     await page.wait_for_timeout(400)  # let charts and transitions settle before the picture
-    await page.screenshot(path=str(OUT / f"{name}-{size}.png"), full_page=size == "desktop")
+    await page.screenshot(path=str(OUT / f"{name}-{size}.png"), full_page=True)
     print("wrote", OUT / f"{name}-{size}.png")
 
 
@@ -98,7 +99,7 @@ async def tour(browser: Any, url: str, size: str) -> None:
     await expect(page.get_by_role("status")).to_have_text("Listening")
     await expect(page.get_by_text("Answer time 0:04")).to_be_visible()
     await shoot(page, "voice-answer", size)
-    await expect(page.get_by_text("Answer time 0:09")).to_be_visible()
+    await expect(page.get_by_text("Answer time 0:17")).to_be_visible()
     await page.get_by_role("button", name="Done answering").click()
     await expect(page.get_by_role("heading", name="Question 2 of 2")).to_be_visible()
     await expect(page.get_by_role("region", name="Feedback")).to_contain_text("/10")

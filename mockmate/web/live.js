@@ -46,6 +46,7 @@ export class LiveInterview {
   resetAnswer() {
     this.chunks = []; // ArrayBuffers of the current spoken answer, index = seq
     this.sentUpTo = 0; // chunks before this were emitted on the current connection
+    this.acked = 0; // next_seq of the latest chunk ack: the server holds chunks before it
     this.capturing = false;
     this.pending = null; // an answer to submit once connected: {text} or {audio: true}
     this.loudRun = 0;
@@ -119,6 +120,7 @@ export class LiveInterview {
   async resume() {
     if (!this.sessionId || ["idle", "completed", "ended"].includes(this.phase)) return;
     this.sentUpTo = 0;
+    this.resuming = true; // chunks wait for the snapshot, which says where to go on from
     this.update();
     let snapshot;
     try {
@@ -126,6 +128,8 @@ export class LiveInterview {
     } catch (err) {
       if (err.code === "not_found" || err.code === "forbidden") this.finish("ended");
       return;
+    } finally {
+      this.resuming = false;
     }
     this.total = snapshot.total;
     for (const answer of snapshot.answers || []) {
@@ -152,6 +156,7 @@ export class LiveInterview {
         seq += 1;
       }
       this.sentUpTo = seq;
+      this.acked = seq;
       this.flush();
     }
     if (snapshot.state === "paused") this.phase = "paused";
@@ -239,13 +244,19 @@ export class LiveInterview {
 
   // Sends every chunk not yet sent on this connection, then a pending submit once all are in.
   flush() {
-    if (!this.connection.connected || !this.sessionId) return;
-    while (this.sentUpTo < this.chunks.length) {
+    if (!this.connection.connected || !this.sessionId || this.resuming) return;
+    const chunks = this.chunks; // acks for an earlier answer must not count for this one
+    while (this.sentUpTo < chunks.length) {
       const seq = this.sentUpTo;
       this.sentUpTo += 1;
-      emitAck(this.socket, "answer:chunk", { session_id: this.sessionId, index: this.index, seq, data: this.chunks[seq] })
-        .then((ack) => { this.acked = Math.max(this.acked || 0, ack.next_seq); this.submitIfReady(); })
+      emitAck(this.socket, "answer:chunk", { session_id: this.sessionId, index: this.index, seq, data: chunks[seq] })
+        .then((ack) => {
+          if (chunks !== this.chunks) return;
+          this.acked = Math.max(this.acked, ack.next_seq);
+          this.submitIfReady();
+        })
         .catch((err) => {
+          if (chunks !== this.chunks) return;
           if (err.body && Number.isInteger(err.body.expected_seq) && err.body.expected_seq < this.sentUpTo) {
             this.sentUpTo = err.body.expected_seq;
             this.flush();
@@ -258,7 +269,6 @@ export class LiveInterview {
   done() {
     if (this.phase !== "listening") return;
     this.capturing = false;
-    this.acked = this.acked || 0;
     this.pending = { audio: true, count: this.chunks.length };
     this.phase = "transcribing";
     this.flush();
@@ -276,7 +286,7 @@ export class LiveInterview {
   async submitIfReady() {
     const pending = this.pending;
     if (!pending || pending.sending || !this.connection.connected) return;
-    if (pending.audio && (this.acked || 0) < pending.count) return;
+    if (pending.audio && this.acked < pending.count) return;
     pending.sending = true;
     const payload = { session_id: this.sessionId, index: this.index };
     if (pending.text !== undefined) payload.text = pending.text;
@@ -372,10 +382,7 @@ export class LiveInterview {
   }
 
   async command(event) {
-    if (event === "interview:repeat" || event === "interview:skip") {
-      this.capturing = false;
-      this.chunks = [];
-    }
+    if (event === "interview:repeat" || event === "interview:skip") this.resetAnswer();
     const ack = await emitAck(this.socket, event, { session_id: this.sessionId });
     if (ack.state === "paused") this.phase = "paused";
     this.update();

@@ -113,7 +113,7 @@ export function ProgressPage({ connection }) {
       <ul class="badges">${catalog.map((b) => {
         const earned = b.earned ?? Boolean(b.earned_at);
         return html`<li class=${earned ? "earned" : "locked"}>
-          <span class="badge-icon" aria-hidden="true">${b.icon || "★"}</span>
+          <span class="badge-icon" aria-hidden="true">${earned ? "★" : "☆"}</span>
           <strong>${b.title}</strong>
           <span class="small">${earned ? "Earned" : "Locked"}${!earned && typeof b.progress === "number" ? ` · ${Math.round(b.progress * 100)}%` : ""}</span>
           <span class="muted small">${b.description}</span></li>`;
