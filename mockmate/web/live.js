@@ -260,6 +260,10 @@ export class LiveInterview {
           if (err.body && Number.isInteger(err.body.expected_seq) && err.body.expected_seq < this.sentUpTo) {
             this.sentUpTo = err.body.expected_seq;
             this.flush();
+          } else if (err.code === "unavailable" && this.connection.connected) {
+            // No ack in time: send it (and what follows) again; a repeated seq is stored once.
+            this.sentUpTo = Math.min(this.sentUpTo, seq);
+            this.flush();
           }
         });
     }
