@@ -50,8 +50,16 @@ def _serve(settings: Settings, host: str, port: int) -> int:
     )
     from mockmate.server.app import create_app
 
+    shown = "127.0.0.1" if host in ("0.0.0.0", "::", "") else host
+
+    def announce(_: object) -> None:
+        # aiohttp calls this once the port is listening.
+        print(f"MockMate is running: open http://{shown}:{port}/ in a browser "
+              "(Ctrl-C stops it)", flush=True)
+
     # A short shutdown timeout: long-polling requests would otherwise hold a stop for ~25 s.
-    web.run_app(create_app(settings), host=host, port=port, print=None, shutdown_timeout=5.0)
+    web.run_app(create_app(settings), host=host, port=port, print=announce,
+                shutdown_timeout=5.0)
     return 0
 
 

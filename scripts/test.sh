@@ -1,19 +1,22 @@
 #!/usr/bin/env bash
-# Installs what the test suite needs (redis-server from Debian, the package with its test
-# extras from PyPI), checks style and types, then runs the whole suite against a real
+# Installs what the test suite needs (redis-server, faketime and chromium from Debian, the package with
+# its test extras from PyPI), checks style and types, then runs the whole suite against a real
 # redis-server and a real nx-27017 that the tests start on free ports.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-MISSING=""
-command -v redis-server >/dev/null 2>&1 || MISSING="$MISSING redis-server"
-command -v faketime >/dev/null 2>&1 || MISSING="$MISSING faketime"
-if [ -n "$MISSING" ]; then
+# Debian packages: redis-server for the tests' Redis, faketime for the date-sensitive runs
+# below, chromium for the browser tests (driven by Playwright from PyPI, which then needs no
+# browser download of its own).
+MISSING=()
+command -v redis-server >/dev/null 2>&1 || MISSING+=(redis-server)
+command -v faketime >/dev/null 2>&1 || MISSING+=(faketime)
+[ -x /usr/bin/chromium ] || MISSING+=(chromium)
+if [ "${#MISSING[@]}" -gt 0 ]; then
   SUDO=""
   [ "$(id -u)" -eq 0 ] || SUDO="sudo"
   $SUDO apt-get update -qq
-  # shellcheck disable=SC2086
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq $MISSING >/dev/null
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${MISSING[@]}" >/dev/null
 fi
 
 python3 -m pip install --quiet --disable-pip-version-check -e '.[test]'

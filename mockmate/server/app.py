@@ -21,6 +21,9 @@ from mockmate.server import (
     rest_marketplace,
     rest_me,
 )
+from mockmate.server import (
+    web as web_client,
+)
 from mockmate.server.http import errors_middleware
 from mockmate.server.keys import METRICS, SERVICES, SIO
 from mockmate.server.runtime import open_services
@@ -94,4 +97,5 @@ def create_app(settings: Settings) -> web.Application:
     app.add_routes(rest_interviews.routes)
     app.add_routes(rest_marketplace.routes)
     app.add_routes(rest_me.routes)
+    web_client.register(app)
     return app
