@@ -23,7 +23,24 @@ class Settings(BaseSettings):
 
     # Auth.
     jwt_secret: str = Field("", validation_alias="MOCKMATE_JWT_SECRET")
+    # Lifetime of tokens printed by `mockmate token` (scripts, load tests).
     jwt_ttl_s: int = Field(7 * 24 * 3600, gt=0, validation_alias="MOCKMATE_JWT_TTL_S")
+    # Signed-in devices: short-lived access tokens renewed with rotating refresh tokens
+    # (docs/candidate.md); a refresh token unused this long expires.
+    access_token_ttl_s: int = Field(900, gt=0, validation_alias="MOCKMATE_ACCESS_TOKEN_TTL_S")
+    refresh_token_ttl_s: int = Field(
+        30 * 24 * 3600, gt=0, validation_alias="MOCKMATE_REFRESH_TOKEN_TTL_S"
+    )
+    password_reset_ttl_s: int = Field(
+        3600, gt=0, validation_alias="MOCKMATE_PASSWORD_RESET_TTL_S"
+    )
+    # Outgoing mail: `smtp://user:password@host:port` (or smtps://); empty writes it to
+    # `outbox.jsonl` in the data dir. Links in mails point at the public URL.
+    smtp_url: str = Field("", validation_alias="MOCKMATE_SMTP_URL")
+    mail_from: str = Field(
+        "MockMate <no-reply@mockmate.local>", validation_alias="MOCKMATE_MAIL_FROM"
+    )
+    public_url: str = Field("http://127.0.0.1:8080", validation_alias="MOCKMATE_PUBLIC_URL")
 
     # Sessions.
     session_ttl_s: int = Field(2 * 3600, gt=0, validation_alias="MOCKMATE_SESSION_TTL_S")

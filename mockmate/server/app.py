@@ -15,6 +15,7 @@ from mockmate.handlers.dispatch import Dispatcher
 from mockmate.metrics import Metrics
 from mockmate.server import (
     rest_auth,
+    rest_auth_security,
     rest_health,
     rest_interviews,
     rest_marketplace,
@@ -68,7 +69,7 @@ def create_app(settings: Settings) -> web.Application:
         async with open_services(settings, SocketEmitter(sio), metrics) as services:
             app[SERVICES] = services
             connection_handlers.register(
-                sio, tokens=services.tokens, users=services.users, connections=connections,
+                sio, authenticator=services.security.authenticator, connections=connections,
                 metrics=metrics,
             )
             interview_handlers.register(
@@ -89,6 +90,7 @@ def create_app(settings: Settings) -> web.Application:
     app.cleanup_ctx.append(lifecycle)
     app.add_routes(rest_health.routes)
     app.add_routes(rest_auth.routes)
+    app.add_routes(rest_auth_security.routes)
     app.add_routes(rest_interviews.routes)
     app.add_routes(rest_marketplace.routes)
     app.add_routes(rest_me.routes)

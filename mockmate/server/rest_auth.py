@@ -1,4 +1,5 @@
-"""POST /api/auth/register and /api/auth/login."""
+"""POST /api/auth/register and /api/auth/login: each opens a signed-in device and answers
+`{token, user}` (the contract) with `refresh_token` and `expires_in` added."""
 
 from aiohttp import web
 
@@ -6,6 +7,7 @@ from mockmate.auth.accounts import LoginRequest, RegisterRequest
 from mockmate.errors import ErrorCode, MockMateError
 from mockmate.server.http import read_json
 from mockmate.server.keys import SERVICES
+from mockmate.server.rest_auth_security import device_of
 
 routes = web.RouteTableDef()
 
@@ -13,8 +15,10 @@ routes = web.RouteTableDef()
 @routes.post("/api/auth/register")
 async def register(request: web.Request) -> web.Response:
     body = await read_json(request, RegisterRequest)
-    user, token = await request.app[SERVICES].accounts.register(body)
-    return web.json_response({"token": token, "user": user.public()}, status=201)
+    services = request.app[SERVICES]
+    user, _ = await services.accounts.register(body)
+    pair = await services.security.sign_ins.open(user, device_of(request))
+    return web.json_response({**pair.model_dump(), "user": user.public()}, status=201)
 
 
 @routes.post("/api/auth/login")
@@ -23,10 +27,11 @@ async def login(request: web.Request) -> web.Response:
     services = request.app[SERVICES]
     await services.login_guard.check(body.email)
     try:
-        user, token = await services.accounts.login(body)
+        user, _ = await services.accounts.login(body)
     except MockMateError as exc:
         if exc.code is ErrorCode.UNAUTHORIZED:
             await services.login_guard.failed(body.email)
         raise
     await services.login_guard.succeeded(body.email)
-    return web.json_response({"token": token, "user": user.public()})
+    pair = await services.security.sign_ins.open(user, device_of(request))
+    return web.json_response({**pair.model_dump(), "user": user.public()})

@@ -20,6 +20,7 @@ from redis.asyncio import Redis
 from mockmate.auth.accounts import Accounts
 from mockmate.auth.login_guard import LoginGuard
 from mockmate.auth.tokens import TokenIssuer
+from mockmate.auth.wiring import AccountSecurity, open_account_security
 from mockmate.bookings.wiring import Marketplace, open_marketplace
 from mockmate.candidates.account import AccountData
 from mockmate.candidates.progress_hooks import ProgressHooks
@@ -100,6 +101,7 @@ class Services:
     marketplace: Marketplace
     account: AccountData
     login_guard: LoginGuard
+    security: AccountSecurity
 
 
 def open_redis(settings: Settings) -> Redis:
@@ -183,7 +185,9 @@ async def open_services(
         users = UserRepository(db)
         interviews = InterviewRepository(db)
         answers = AnswerRepository(db)
-        tokens = TokenIssuer(jwt_secret(settings), settings.jwt_ttl_s)
+        secret = jwt_secret(settings)
+        tokens = TokenIssuer(secret, settings.jwt_ttl_s)
+        accounts = Accounts(users, tokens)
         sessions = SessionStore(
             redis, prefix=settings.redis_prefix, ttl_s=settings.session_ttl_s,
             max_active=settings.max_active_sessions,
@@ -271,6 +275,10 @@ async def open_services(
         queue.register(TRANSCRIBE_ANSWER, answer_service.transcribe_answer)
         queue.register(EVALUATE_ANSWER, pipeline.evaluate_answer)
         queue.register(FINALIZE_INTERVIEW, pipeline.finalize_interview)
+        security = await open_account_security(
+            settings, db=db, redis=redis, users=users, accounts=accounts, tokens=tokens,
+            queue=queue, secret=secret,
+        )
         candidate_service = CandidateService(
             profiles=profiles, progress=progress, leaderboard=leaderboard
         )
@@ -281,7 +289,7 @@ async def open_services(
         services = Services(
             settings=settings, redis=redis, mongo=mongo, db=db, users=users,
             interviews=interviews, answers=answers, sessions=sessions, queue=queue,
-            hooks=hooks, pipeline=pipeline, accounts=Accounts(users, tokens), tokens=tokens,
+            hooks=hooks, pipeline=pipeline, accounts=accounts, tokens=tokens,
             interview_service=InterviewService(
                 settings=settings, flow=flow, interviews=interviews, answers=answers,
                 buffer=buffer, bank=load_bank(), generator=generator, budget=budget,
@@ -296,11 +304,13 @@ async def open_services(
                 interviews=interviews, answers=answers, audio=audio, sessions=sessions,
                 buffer=buffer, hook_runs=hook_runs, profiles=profiles, progress=progress,
                 leaderboard=leaderboard, candidates=candidate_service, marketplace=marketplace,
+                others={"security": security},
             ),
             login_guard=LoginGuard(
                 redis, prefix=settings.redis_prefix, max_failures=settings.login_max_failures,
                 window_s=settings.login_lockout_s,
             ),
+            security=security,
         )
         if isinstance(tts, PiperTextToSpeech):
             tasks.spawn(tts.warm_up(), name="tts-warm-up")
