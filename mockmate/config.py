@@ -111,6 +111,11 @@ class Settings(BaseSettings):
     max_document_bytes: int = Field(
         10 * 1024 * 1024, gt=0, validation_alias="MOCKMATE_MAX_DOCUMENT_BYTES"
     )
+    # Resumes (docs/candidate.md): file size, and how many one candidate may keep.
+    max_resume_bytes: int = Field(
+        10 * 1024 * 1024, gt=0, validation_alias="MOCKMATE_MAX_RESUME_BYTES"
+    )
+    max_resumes_per_user: int = Field(20, gt=0, validation_alias="MOCKMATE_MAX_RESUMES_PER_USER")
     meeting_url_base: str = Field(
         "https://meet.mockmate.app", validation_alias="MOCKMATE_MEETING_URL_BASE"
     )

@@ -18,8 +18,10 @@ from mockmate.server import (
     rest_auth_security,
     rest_health,
     rest_interviews,
+    rest_job_descriptions,
     rest_marketplace,
     rest_me,
+    rest_resumes,
 )
 from mockmate.server.http import errors_middleware
 from mockmate.server.keys import METRICS, SERVICES, SIO
@@ -94,4 +96,6 @@ def create_app(settings: Settings) -> web.Application:
     app.add_routes(rest_interviews.routes)
     app.add_routes(rest_marketplace.routes)
     app.add_routes(rest_me.routes)
+    app.add_routes(rest_resumes.routes)
+    app.add_routes(rest_job_descriptions.routes)
     return app

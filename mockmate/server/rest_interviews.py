@@ -81,11 +81,13 @@ async def get_interview(request: web.Request) -> web.Response:
         **_summary(doc),
         "job_description": doc.get("job_description", ""),
         "template": doc.get("template"),
+        "resume_id": doc.get("resume_id"),
+        "job_analysis": doc.get("job_analysis"),
         "skipped": doc.get("skipped", []),
         "started_at": _iso(doc.get("started_at")),
         "questions": [
             {**{k: q[k] for k in ("id", "text", "category", "difficulty", "skills")},
-             "follow_up_to": q.get("follow_up_to")}
+             "follow_up_to": q.get("follow_up_to"), "why": q.get("why", "")}
             for q in questions
         ],
         "answers": [

@@ -52,6 +52,7 @@ from mockmate.providers.resilience import PrometheusProviderMetrics
 from mockmate.questions.bank import load_bank
 from mockmate.questions.follow_ups import FollowUpWriter, TemplateFollowUps, offline_texts
 from mockmate.questions.models import QuestionGenerator
+from mockmate.resumes.service import Resumes
 from mockmate.server.embedded import EmbeddedMongo, dev_jwt_secret
 from mockmate.speech.base import SpeechToText, TextToSpeech
 from mockmate.speech.elevenlabs_tts import make_elevenlabs_tts
@@ -102,6 +103,7 @@ class Services:
     account: AccountData
     login_guard: LoginGuard
     security: AccountSecurity
+    resumes: Resumes
 
 
 def open_redis(settings: Settings) -> Redis:
@@ -279,6 +281,9 @@ async def open_services(
             settings, db=db, redis=redis, users=users, accounts=accounts, tokens=tokens,
             queue=queue, secret=secret,
         )
+        resumes = Resumes(db, max_bytes=settings.max_resume_bytes,
+                          max_per_user=settings.max_resumes_per_user)
+        await resumes.ensure_indexes()
         candidate_service = CandidateService(
             profiles=profiles, progress=progress, leaderboard=leaderboard
         )
@@ -293,7 +298,7 @@ async def open_services(
             interview_service=InterviewService(
                 settings=settings, flow=flow, interviews=interviews, answers=answers,
                 buffer=buffer, bank=load_bank(), generator=generator, budget=budget,
-                on_started=progress_hooks.interview_started, users=users,
+                on_started=progress_hooks.interview_started, users=users, resumes=resumes,
             ),
             answer_service=answer_service, audio=audio, tasks=tasks,
             profiles=profiles, progress=progress, leaderboard=leaderboard,
@@ -304,13 +309,13 @@ async def open_services(
                 interviews=interviews, answers=answers, audio=audio, sessions=sessions,
                 buffer=buffer, hook_runs=hook_runs, profiles=profiles, progress=progress,
                 leaderboard=leaderboard, candidates=candidate_service, marketplace=marketplace,
-                others={"security": security},
+                others={"security": security, "resumes": resumes},
             ),
             login_guard=LoginGuard(
                 redis, prefix=settings.redis_prefix, max_failures=settings.login_max_failures,
                 window_s=settings.login_lockout_s,
             ),
-            security=security,
+            security=security, resumes=resumes,
         )
         if isinstance(tts, PiperTextToSpeech):
             tasks.spawn(tts.warm_up(), name="tts-warm-up")
