@@ -120,6 +120,10 @@ class Settings(BaseSettings):
         "https://meet.mockmate.app", validation_alias="MOCKMATE_MEETING_URL_BASE"
     )
 
+    # Origins whose pages may call REST and Socket.IO, comma-separated ("*" for any); the
+    # server's own origin is always allowed (docs/candidate.md).
+    cors_origins: str = Field("", validation_alias="MOCKMATE_CORS_ORIGINS")
+
     log_level: str = Field("INFO", validation_alias="MOCKMATE_LOG_LEVEL")
 
     @property

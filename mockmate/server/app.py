@@ -22,7 +22,9 @@ from mockmate.server import (
     rest_marketplace,
     rest_me,
     rest_resumes,
+    rest_share,
 )
+from mockmate.server.cors import OriginPolicy, parse_origins
 from mockmate.server.http import errors_middleware
 from mockmate.server.keys import METRICS, SERVICES, SIO
 from mockmate.server.runtime import open_services
@@ -49,7 +51,7 @@ def create_sio(settings: Settings) -> socketio.AsyncServer:
     return socketio.AsyncServer(
         async_mode="aiohttp",
         client_manager=manager,
-        cors_allowed_origins="*",
+        cors_allowed_origins=OriginPolicy(parse_origins(settings.cors_origins)).for_socketio(),
         max_http_buffer_size=settings.max_message_bytes,
         logger=False,
         engineio_logger=False,
@@ -57,7 +59,8 @@ def create_sio(settings: Settings) -> socketio.AsyncServer:
 
 
 def create_app(settings: Settings) -> web.Application:
-    app = web.Application(middlewares=[errors_middleware], client_max_size=1024 * 1024)
+    cors = OriginPolicy(parse_origins(settings.cors_origins)).middleware()
+    app = web.Application(middlewares=[cors, errors_middleware], client_max_size=1024 * 1024)
     sio = create_sio(settings)
     sio.attach(app)
     metrics = Metrics()
@@ -98,4 +101,5 @@ def create_app(settings: Settings) -> web.Application:
     app.add_routes(rest_me.routes)
     app.add_routes(rest_resumes.routes)
     app.add_routes(rest_job_descriptions.routes)
+    app.add_routes(rest_share.routes)
     return app

@@ -54,6 +54,7 @@ from mockmate.questions.follow_ups import FollowUpWriter, TemplateFollowUps, off
 from mockmate.questions.models import QuestionGenerator
 from mockmate.resumes.service import Resumes
 from mockmate.server.embedded import EmbeddedMongo, dev_jwt_secret
+from mockmate.sharing.links import ShareLinks
 from mockmate.speech.base import SpeechToText, TextToSpeech
 from mockmate.speech.elevenlabs_tts import make_elevenlabs_tts
 from mockmate.speech.groq_stt import make_groq_stt
@@ -104,6 +105,7 @@ class Services:
     login_guard: LoginGuard
     security: AccountSecurity
     resumes: Resumes
+    shares: ShareLinks
 
 
 def open_redis(settings: Settings) -> Redis:
@@ -284,6 +286,8 @@ async def open_services(
         resumes = Resumes(db, max_bytes=settings.max_resume_bytes,
                           max_per_user=settings.max_resumes_per_user)
         await resumes.ensure_indexes()
+        shares = ShareLinks(db, public_url=settings.public_url)
+        await shares.ensure_indexes()
         candidate_service = CandidateService(
             profiles=profiles, progress=progress, leaderboard=leaderboard
         )
@@ -309,13 +313,13 @@ async def open_services(
                 interviews=interviews, answers=answers, audio=audio, sessions=sessions,
                 buffer=buffer, hook_runs=hook_runs, profiles=profiles, progress=progress,
                 leaderboard=leaderboard, candidates=candidate_service, marketplace=marketplace,
-                others={"security": security, "resumes": resumes},
+                others={"security": security, "resumes": resumes, "sharing": shares},
             ),
             login_guard=LoginGuard(
                 redis, prefix=settings.redis_prefix, max_failures=settings.login_max_failures,
                 window_s=settings.login_lockout_s,
             ),
-            security=security, resumes=resumes,
+            security=security, resumes=resumes, shares=shares,
         )
         if isinstance(tts, PiperTextToSpeech):
             tasks.spawn(tts.warm_up(), name="tts-warm-up")
