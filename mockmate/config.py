@@ -37,7 +37,24 @@ class Settings(BaseSettings):
 
     # Auth.
     jwt_secret: str = Field("", validation_alias="MOCKMATE_JWT_SECRET")
+    # Lifetime of tokens printed by `mockmate token` (scripts, load tests).
     jwt_ttl_s: int = Field(7 * 24 * 3600, gt=0, validation_alias="MOCKMATE_JWT_TTL_S")
+    # Signed-in devices: short-lived access tokens renewed with rotating refresh tokens
+    # (docs/candidate.md); a refresh token unused this long expires.
+    access_token_ttl_s: int = Field(900, gt=0, validation_alias="MOCKMATE_ACCESS_TOKEN_TTL_S")
+    refresh_token_ttl_s: int = Field(
+        30 * 24 * 3600, gt=0, validation_alias="MOCKMATE_REFRESH_TOKEN_TTL_S"
+    )
+    password_reset_ttl_s: int = Field(
+        3600, gt=0, validation_alias="MOCKMATE_PASSWORD_RESET_TTL_S"
+    )
+    # Outgoing mail: `smtp://user:password@host:port` (or smtps://); empty writes it to
+    # `outbox.jsonl` in the data dir. Links in mails point at the public URL.
+    smtp_url: str = Field("", validation_alias="MOCKMATE_SMTP_URL")
+    mail_from: str = Field(
+        "MockMate <no-reply@mockmate.local>", validation_alias="MOCKMATE_MAIL_FROM"
+    )
+    public_url: str = Field("http://127.0.0.1:8080", validation_alias="MOCKMATE_PUBLIC_URL")
 
     # Sessions.
     session_ttl_s: int = Field(2 * 3600, gt=0, validation_alias="MOCKMATE_SESSION_TTL_S")
@@ -126,6 +143,11 @@ class Settings(BaseSettings):
     max_document_bytes: int = Field(
         10 * 1024 * 1024, gt=0, validation_alias="MOCKMATE_MAX_DOCUMENT_BYTES"
     )
+    # Resumes (docs/candidate.md): file size, and how many one candidate may keep.
+    max_resume_bytes: int = Field(
+        10 * 1024 * 1024, gt=0, validation_alias="MOCKMATE_MAX_RESUME_BYTES"
+    )
+    max_resumes_per_user: int = Field(20, gt=0, validation_alias="MOCKMATE_MAX_RESUMES_PER_USER")
     meeting_url_base: str = Field(
         "https://meet.mockmate.app", validation_alias="MOCKMATE_MEETING_URL_BASE"
     )
@@ -134,6 +156,10 @@ class Settings(BaseSettings):
                                      validation_alias="MOCKMATE_BENCHMARK_MIN_GROUP")
     benchmark_refresh_s: float = Field(600.0, ge=0,
                                        validation_alias="MOCKMATE_BENCHMARK_REFRESH_S")
+    # Origins whose pages may call REST and Socket.IO, comma-separated ("*" for any); the
+    # server's own origin is always allowed (docs/candidate.md).
+    cors_origins: str = Field("", validation_alias="MOCKMATE_CORS_ORIGINS")
+
     log_level: str = Field("INFO", validation_alias="MOCKMATE_LOG_LEVEL")
 
     @property

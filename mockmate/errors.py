@@ -15,6 +15,8 @@ class ErrorCode(StrEnum):
     CONFLICT = "conflict"
     TOO_LARGE = "too_large"
     UNSUPPORTED_AUDIO = "unsupported_audio"
+    # An uploaded document (resume) that is not a PDF/DOCX/text, or a PDF with no text layer.
+    UNSUPPORTED_DOCUMENT = "unsupported_document"
     RATE_LIMITED = "rate_limited"
     LIMIT_REACHED = "limit_reached"
     UNAVAILABLE = "unavailable"
@@ -31,6 +33,7 @@ HTTP_STATUS: dict[ErrorCode, int] = {
     ErrorCode.CONFLICT: 409,
     ErrorCode.TOO_LARGE: 413,
     ErrorCode.UNSUPPORTED_AUDIO: 415,
+    ErrorCode.UNSUPPORTED_DOCUMENT: 415,
     ErrorCode.RATE_LIMITED: 429,
     ErrorCode.LIMIT_REACHED: 429,
     ErrorCode.UNAVAILABLE: 503,

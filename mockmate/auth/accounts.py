@@ -64,9 +64,7 @@ class Accounts:
         self._hashing = hashing or HashingPool()
 
     async def register(self, request: RegisterRequest) -> tuple[User, str]:
-        # argon2 is deliberately slow: keep it off the event loop, in its bounded pool.
-        password = request.password
-        password_hash = await self._hashing.run(lambda: self._hasher.hash(password))
+        password_hash = await self.hash_password(request.password)
         user = await self._users.create(
             str(request.email), password_hash, request.display_name.strip()
         )
@@ -74,7 +72,7 @@ class Accounts:
 
     async def login(self, request: LoginRequest) -> tuple[User, str]:
         user = await self._users.by_email(request.email)
-        if user is None or not await self._password_matches(user, request.password):
+        if user is None or not await self.password_matches(user, request.password):
             raise MockMateError(ErrorCode.UNAUTHORIZED, "wrong email or password")
         return user, self.token_for(user)
 
@@ -96,7 +94,11 @@ class Accounts:
     def token_for(self, user: User) -> str:
         return self._tokens.issue(user.id, user.roles)
 
-    async def _password_matches(self, user: User, password: str) -> bool:
+    async def hash_password(self, password: str) -> str:
+        # argon2 is deliberately slow: keep it off the event loop, in its bounded pool.
+        return await self._hashing.run(lambda: self._hasher.hash(password))
+
+    async def password_matches(self, user: User, password: str) -> bool:
         if not user.password_hash:
             return False
         try:

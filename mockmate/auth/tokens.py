@@ -15,6 +15,11 @@ ISSUER = "mockmate"
 class Claims:
     user_id: str
     roles: tuple[str, ...]
+    # A signed-in device's refresh-token family and its rotation count when this token was
+    # issued (empty for `mockmate token`), and the user's token epoch (see auth/revocation.py).
+    family: str = ""
+    generation: int = 0
+    epoch: int = 0
 
 
 class TokenIssuer:
@@ -24,10 +29,17 @@ class TokenIssuer:
         self._secret = secret
         self._ttl_s = ttl_s
 
-    def issue(self, user_id: str, roles: tuple[str, ...]) -> str:
+    def issue(
+        self, user_id: str, roles: tuple[str, ...], *, family: str = "", generation: int = 0,
+        epoch: int = 0, ttl_s: int | None = None,
+    ) -> str:
         now = int(time.time())
-        claims = {"sub": user_id, "roles": list(roles), "iat": now, "exp": now + self._ttl_s,
-                  "iss": ISSUER}
+        claims: dict[str, object] = {
+            "sub": user_id, "roles": list(roles), "iat": now,
+            "exp": now + (ttl_s or self._ttl_s), "iss": ISSUER, "ep": epoch,
+        }
+        if family:
+            claims |= {"fam": family, "gen": generation}
         return jwt.encode(claims, self._secret, algorithm=ALGORITHM)
 
     def verify(self, token: object) -> Claims:
@@ -43,6 +55,11 @@ class TokenIssuer:
         except jwt.PyJWTError:
             raise MockMateError(ErrorCode.UNAUTHORIZED, "the token is not valid") from None
         roles = claims.get("roles", [])
-        if not isinstance(claims["sub"], str) or not isinstance(roles, list):
+        family, generation, epoch = claims.get("fam", ""), claims.get("gen", 0), \
+            claims.get("ep", 0)
+        if not isinstance(claims["sub"], str) or not isinstance(roles, list) \
+                or not isinstance(family, str) or not isinstance(generation, int) \
+                or not isinstance(epoch, int):
             raise MockMateError(ErrorCode.UNAUTHORIZED, "the token is not valid")
-        return Claims(user_id=claims["sub"], roles=tuple(str(r) for r in roles))
+        return Claims(user_id=claims["sub"], roles=tuple(str(r) for r in roles),
+                      family=family, generation=generation, epoch=epoch)

@@ -39,6 +39,14 @@ class MarketplaceData(Protocol):
     async def erase_user(self, user_id: str) -> None: ...
 
 
+class UserDataOwner(Protocol):
+    """A feature's store of user data, exported and erased with the account."""
+
+    async def export_user(self, user_id: str) -> dict[str, Any]: ...
+
+    async def erase_user(self, user_id: str) -> None: ...
+
+
 class AccountData:
     def __init__(
         self, *, redis: Redis, redis_prefix: str, users: UserRepository,
@@ -47,6 +55,7 @@ class AccountData:
         profiles: ProfileRepository, progress: ProgressRepository, leaderboard: Leaderboard,
         candidates: CandidateService, marketplace: MarketplaceData,
         learning_paths: LearningPaths,
+        others: dict[str, UserDataOwner] | None = None,
     ) -> None:
         self._redis = redis
         self._prefix = redis_prefix
@@ -63,6 +72,7 @@ class AccountData:
         self._candidates = candidates
         self._marketplace = marketplace
         self._learning_paths = learning_paths
+        self._others = others or {}
 
     async def export(self, user: User) -> dict[str, Any]:
         """Everything stored about `user`, as one JSON-ready document."""
@@ -88,6 +98,7 @@ class AccountData:
                 **await self._progress.ledger(user.id),
             },
             "marketplace": await self._marketplace.export_user(user.id),
+            **{name: await owner.export_user(user.id) for name, owner in self._others.items()},
         })
         return data
 
@@ -106,6 +117,8 @@ class AccountData:
         await self._answers.delete_for_user(user_id)
         await self._interviews.delete_for_user(user_id)
         await self._marketplace.erase_user(user_id)
+        for owner in self._others.values():
+            await owner.erase_user(user_id)
         await self._progress.delete_for_user(user_id)
         await self._learning_paths.forget(user_id)
         await self._profiles.delete(user_id)

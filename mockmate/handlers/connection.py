@@ -5,11 +5,10 @@ from typing import Any
 
 import socketio
 
-from mockmate.auth.tokens import TokenIssuer
+from mockmate.auth.revocation import Authenticator
 from mockmate.errors import MockMateError
 from mockmate.handlers.connections import ConnectionRegistry, user_room
 from mockmate.metrics import Metrics
-from mockmate.storage.users import UserRepository
 
 log = logging.getLogger(__name__)
 
@@ -17,20 +16,16 @@ log = logging.getLogger(__name__)
 def register(
     sio: socketio.AsyncServer,
     *,
-    tokens: TokenIssuer,
-    users: UserRepository,
+    authenticator: Authenticator,
     connections: ConnectionRegistry,
     metrics: Metrics,
 ) -> None:
     async def connect(sid: str, environ: dict[str, Any], auth: Any = None) -> None:
         token = auth.get("token") if isinstance(auth, dict) else None
         try:
-            claims = tokens.verify(token)
+            user = (await authenticator.authenticate(token)).user
         except MockMateError:
             raise socketio.exceptions.ConnectionRefusedError("unauthorized") from None
-        user = await users.by_id(claims.user_id)
-        if user is None:
-            raise socketio.exceptions.ConnectionRefusedError("unauthorized")
         connections.add(sid, user.id, user.roles)
         await sio.enter_room(sid, user_room(user.id))
         metrics.connections.inc()

@@ -31,6 +31,8 @@ class StartInterview(_Payload):
     role: str = Field(min_length=1, max_length=200)
     job_description: str | None = Field(None, max_length=_HUGE)
     resume_text: str | None = Field(None, max_length=_HUGE)
+    # A stored resume (`POST /api/resumes`): its text, and offline questions about it.
+    resume_id: str | None = Field(None, min_length=1, max_length=64)
     interview_type: InterviewType
     difficulty: Difficulty
     question_count: int | None = Field(None, ge=1, le=20)

@@ -11,7 +11,7 @@ import time
 import uuid
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Protocol
 
 from mockmate.config import Settings
 from mockmate.errors import ErrorCode, MockMateError
@@ -19,9 +19,12 @@ from mockmate.evaluators.pipeline import Budget
 from mockmate.interviews.answers import check_text_limit
 from mockmate.interviews.flow import Operation, SessionFlow
 from mockmate.interviews.payloads import StartInterview
+from mockmate.jobdesc.analysis import analyze_job_description
 from mockmate.questions.models import Question, QuestionGenerator
 from mockmate.questions.selection import select_questions
 from mockmate.questions.templates import Template, get_template
+from mockmate.resumes.models import ParsedResume
+from mockmate.resumes.questions import interleave, personal_questions, personal_share
 from mockmate.state import session as ops
 from mockmate.state.answer_buffer import AnswerBuffer
 from mockmate.state.machine import State
@@ -32,6 +35,10 @@ from mockmate.storage.interviews import InterviewRepository
 from mockmate.storage.users import UserRepository
 
 log = logging.getLogger(__name__)
+
+
+class ResumeSource(Protocol):
+    async def parsed(self, user_id: str, resume_id: str) -> tuple[ParsedResume, str]: ...
 
 
 class InterviewService:
@@ -48,8 +55,10 @@ class InterviewService:
         budget: Budget | None = None,
         on_started: Callable[[str, str], Awaitable[None]] | None = None,
         users: UserRepository | None = None,
+        resumes: ResumeSource | None = None,
     ):
         self._settings = settings
+        self._resumes = resumes
         self._on_started = on_started
         self._users = users
         self._flow = flow
@@ -67,7 +76,13 @@ class InterviewService:
             raise MockMateError(ErrorCode.UNAUTHORIZED, "this account no longer exists")
         for field in ("job_description", "resume_text"):
             check_text_limit(field, getattr(p, field), self._settings.max_text_field_chars)
-        questions = await self._choose_questions(user_id, p)
+        resume: ParsedResume | None = None
+        if p.resume_id and self._resumes is not None:
+            resume, text = await self._resumes.parsed(user_id, p.resume_id)
+            if not p.resume_text:
+                limit = self._settings.max_text_field_chars
+                p = p.model_copy(update={"resume_text": text[:limit]})
+        questions = await self._choose_questions(user_id, p, resume)
         now = time.time()
         session = InterviewSession(
             id=uuid.uuid4().hex, user_id=user_id, questions=questions,
@@ -81,6 +96,9 @@ class InterviewService:
                 "_id": session.id, "user_id": user_id, "role": p.role,
                 "interview_type": p.interview_type, "difficulty": p.difficulty,
                 "job_description": p.job_description or "", "resume_text": p.resume_text or "",
+                "resume_id": p.resume_id,
+                "job_analysis": analyze_job_description(p.job_description).model_dump()
+                if p.job_description else None,
                 "template": p.template, "question_count": len(questions),
                 "auto_advance": p.auto_advance, "adaptive": p.adaptive, "speak": p.speak,
                 "voice": p.voice,
@@ -214,7 +232,9 @@ class InterviewService:
         session = await self._flow.change(session_id, user_id, op)
         return {"state": session.state.value}
 
-    async def _choose_questions(self, user_id: str, p: StartInterview) -> list[Question]:
+    async def _choose_questions(
+        self, user_id: str, p: StartInterview, resume: ParsedResume | None = None
+    ) -> list[Question]:
         template: Template | None = None
         if p.template:
             try:
@@ -240,9 +260,14 @@ class InterviewService:
                 p.role, p.job_description or "", p.resume_text or "", p.interview_type,
                 p.difficulty, missing, template,
             )
-        return own + select_questions(
+        rng = random.Random()
+        personal = personal_questions(
+            resume, interview_type=p.interview_type, difficulty=p.difficulty,
+            count=personal_share(missing), rng=rng,
+        ) if resume is not None else []
+        return own + interleave(personal, select_questions(
             self._bank, role=p.role, interview_type=p.interview_type,
-            difficulty=p.difficulty, count=missing, job_description=p.job_description or "",
-            resume_text=p.resume_text or "", template=template,
-            rng=random.Random(),
-        )
+            difficulty=p.difficulty, count=missing - len(personal),
+            job_description=p.job_description or "", resume_text=p.resume_text or "",
+            template=template, rng=rng,
+        ))

@@ -16,14 +16,19 @@ from mockmate.handlers.guarded_server import GuardedServer
 from mockmate.metrics import Metrics
 from mockmate.server import (
     rest_auth,
+    rest_auth_security,
     rest_health,
     rest_interviews,
+    rest_job_descriptions,
     rest_marketplace,
     rest_me,
+    rest_resumes,
+    rest_share,
 )
 from mockmate.server import (
     web as web_client,
 )
+from mockmate.server.cors import OriginPolicy, parse_origins
 from mockmate.server.http import errors_middleware
 from mockmate.server.keys import METRICS, SERVICES, SIO
 from mockmate.server.runtime import open_services
@@ -51,7 +56,7 @@ def create_sio(settings: Settings, metrics: Metrics) -> socketio.AsyncServer:
         on_malformed=lambda kind: metrics.malformed_frames.labels(kind).inc(),
         async_mode="aiohttp",
         client_manager=manager,
-        cors_allowed_origins="*",
+        cors_allowed_origins=OriginPolicy(parse_origins(settings.cors_origins)).for_socketio(),
         max_http_buffer_size=settings.max_message_bytes,
         logger=False,
         engineio_logger=False,
@@ -59,7 +64,8 @@ def create_sio(settings: Settings, metrics: Metrics) -> socketio.AsyncServer:
 
 
 def create_app(settings: Settings) -> web.Application:
-    app = web.Application(middlewares=[errors_middleware], client_max_size=1024 * 1024)
+    cors = OriginPolicy(parse_origins(settings.cors_origins)).middleware()
+    app = web.Application(middlewares=[cors, errors_middleware], client_max_size=1024 * 1024)
     metrics = Metrics()
     sio = create_sio(settings, metrics)
     sio.attach(app)
@@ -73,7 +79,7 @@ def create_app(settings: Settings) -> web.Application:
         async with open_services(settings, SocketEmitter(sio), metrics) as services:
             app[SERVICES] = services
             connection_handlers.register(
-                sio, tokens=services.tokens, users=services.users, connections=connections,
+                sio, authenticator=services.security.authenticator, connections=connections,
                 metrics=metrics,
             )
             interview_handlers.register(
@@ -94,8 +100,12 @@ def create_app(settings: Settings) -> web.Application:
     app.cleanup_ctx.append(lifecycle)
     app.add_routes(rest_health.routes)
     app.add_routes(rest_auth.routes)
+    app.add_routes(rest_auth_security.routes)
     app.add_routes(rest_interviews.routes)
     app.add_routes(rest_marketplace.routes)
     app.add_routes(rest_me.routes)
+    app.add_routes(rest_resumes.routes)
+    app.add_routes(rest_job_descriptions.routes)
+    app.add_routes(rest_share.routes)
     web_client.register(app)
     return app

@@ -7,6 +7,7 @@ from typing import Any, TypeVar
 from aiohttp import web
 from pydantic import BaseModel, ValidationError
 
+from mockmate.auth.revocation import Authenticated
 from mockmate.errors import HTTP_STATUS, ErrorCode, MockMateError, invalid_payload
 from mockmate.outages import OUTAGES, unavailable_from
 from mockmate.server.keys import METRICS, SERVICES
@@ -57,17 +58,17 @@ async def errors_middleware(request: web.Request, handler: Handler) -> web.Strea
     return response
 
 
-async def current_user(request: web.Request) -> User:
+async def authenticate(request: web.Request) -> Authenticated:
+    """The bearer token's user and claims; revoked and replaced tokens are refused."""
     header = request.headers.get("Authorization", "")
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token:
         raise MockMateError(ErrorCode.UNAUTHORIZED, "send 'Authorization: Bearer <token>'")
-    services = request.app[SERVICES]
-    claims = services.tokens.verify(token.strip())
-    user = await services.users.by_id(claims.user_id)
-    if user is None:
-        raise MockMateError(ErrorCode.UNAUTHORIZED, "this account no longer exists")
-    return user
+    return await request.app[SERVICES].security.authenticator.authenticate(token.strip())
+
+
+async def current_user(request: web.Request) -> User:
+    return (await authenticate(request)).user
 
 
 async def read_json_object(request: web.Request) -> dict[str, Any]:

@@ -14,10 +14,9 @@ from mockmate.bookings.views import expert_view
 from mockmate.errors import ErrorCode, MockMateError
 from mockmate.server.http import current_user, read_json
 from mockmate.server.rest_market_common import marketplace, read_query
+from mockmate.server.uploads import MULTIPART_OVERHEAD, read_part
 
 routes = web.RouteTableDef()
-CHUNK_BYTES = 64 * 1024
-MULTIPART_OVERHEAD = 64 * 1024  # headers and the `type` field around the file
 MAX_TYPE_BYTES = 100
 
 
@@ -67,17 +66,6 @@ async def slots(request: web.Request) -> web.Response:
     return web.json_response(await market.search.slots(user, expert, query))
 
 
-async def _read_part(part: BodyPartReader, limit: int, what: str) -> bytes:
-    """The part's bytes, refusing as soon as they pass `limit` (never buffering more)."""
-    data = bytearray()
-    while chunk := await part.read_chunk(CHUNK_BYTES):
-        data += chunk
-        if len(data) > limit:
-            raise MockMateError(ErrorCode.TOO_LARGE, f"{what} is larger than {limit} bytes",
-                                max_bytes=limit)
-    return bytes(data)
-
-
 @routes.post("/api/experts/{expert_id}/documents")
 async def upload_document(request: web.Request) -> web.Response:
     user = await current_user(request)
@@ -99,11 +87,11 @@ async def upload_document(request: web.Request) -> web.Response:
             if not isinstance(part, BodyPartReader):
                 raise MockMateError(ErrorCode.INVALID_PAYLOAD, "nested multipart is not accepted")
             if part.name == "type":
-                raw = await _read_part(part, MAX_TYPE_BYTES, "the `type` field")
+                raw = await read_part(part, MAX_TYPE_BYTES, "the `type` field")
                 doc_type = raw.decode("utf-8", errors="replace").strip()
             elif part.name == "file":
                 filename = part.filename or ""
-                data = await _read_part(part, limit, "the file")
+                data = await read_part(part, limit, "the file")
             else:
                 await part.release()
     except ValueError as exc:

@@ -1,6 +1,6 @@
 """The interview history: list, read in full, delete."""
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
 
@@ -9,6 +9,9 @@ from mockmate.server.http import current_user
 from mockmate.server.keys import SERVICES
 from mockmate.storage import interviews as interview_status
 from mockmate.storage.database import Document, as_datetime
+
+if TYPE_CHECKING:
+    from mockmate.server.runtime import Services
 
 routes = web.RouteTableDef()
 PER_PAGE = 20
@@ -75,17 +78,24 @@ async def list_interviews(request: web.Request) -> web.Response:
 @routes.get("/api/interviews/{interview_id}")
 async def get_interview(request: web.Request) -> web.Response:
     _, doc = await _owned(request)
-    answers = await request.app[SERVICES].answers.for_interview(doc["_id"])
+    return web.json_response({"interview": await interview_body(request.app[SERVICES], doc)})
+
+
+async def interview_body(services: "Services", doc: Document) -> dict[str, Any]:
+    """An interview in full: questions, answers, transcripts, evaluations, delivery."""
+    answers = await services.answers.for_interview(doc["_id"])
     questions = doc.get("questions", [])
-    body = {
+    return {
         **_summary(doc),
         "job_description": doc.get("job_description", ""),
         "template": doc.get("template"),
+        "resume_id": doc.get("resume_id"),
+        "job_analysis": doc.get("job_analysis"),
         "skipped": doc.get("skipped", []),
         "started_at": _iso(doc.get("started_at")),
         "questions": [
             {**{k: q[k] for k in ("id", "text", "category", "difficulty", "skills")},
-             "follow_up_to": q.get("follow_up_to")}
+             "follow_up_to": q.get("follow_up_to"), "why": q.get("why", "")}
             for q in questions
         ],
         "answers": [
@@ -108,7 +118,7 @@ async def get_interview(request: web.Request) -> web.Response:
             for a in answers
         ],
     }
-    return web.json_response({"interview": body})
+
 
 
 def _asked(answer: dict[str, Any], questions: list[dict[str, Any]]) -> str | None:

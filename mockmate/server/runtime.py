@@ -22,6 +22,7 @@ from mockmate.auth.accounts import Accounts, HashingPool
 from mockmate.auth.login_guard import LoginGuard
 from mockmate.auth.throttle import CredentialThrottle
 from mockmate.auth.tokens import TokenIssuer
+from mockmate.auth.wiring import AccountSecurity, open_account_security
 from mockmate.bookings.wiring import Marketplace, open_marketplace
 from mockmate.candidates.account import AccountData
 from mockmate.candidates.benchmark_service import BenchmarkService
@@ -56,7 +57,9 @@ from mockmate.providers.resilience import PrometheusProviderMetrics
 from mockmate.questions.bank import load_bank
 from mockmate.questions.follow_ups import FollowUpWriter, TemplateFollowUps, offline_texts
 from mockmate.questions.models import QuestionGenerator
+from mockmate.resumes.service import Resumes
 from mockmate.server.embedded import EmbeddedMongo, dev_jwt_secret
+from mockmate.sharing.links import ShareLinks
 from mockmate.speech.base import SpeechToText, TextToSpeech
 from mockmate.speech.elevenlabs_tts import make_elevenlabs_tts
 from mockmate.speech.groq_stt import make_groq_stt
@@ -108,6 +111,9 @@ class Services:
     benchmarks: BenchmarkService
     learning_paths: LearningPaths
     credential_throttle: CredentialThrottle
+    security: AccountSecurity
+    resumes: Resumes
+    shares: ShareLinks
 
 
 def open_redis(settings: Settings) -> Redis:
@@ -201,7 +207,11 @@ async def open_services(
         users = UserRepository(db)
         interviews = InterviewRepository(db)
         answers = AnswerRepository(db)
-        tokens = TokenIssuer(jwt_secret(settings), settings.jwt_ttl_s)
+        secret = jwt_secret(settings)
+        tokens = TokenIssuer(secret, settings.jwt_ttl_s)
+        hashing = HashingPool(settings.password_hash_threads, settings.password_hash_queue)
+        stack.callback(hashing.close)
+        accounts = Accounts(users, tokens, hashing)
         sessions = SessionStore(
             redis, prefix=settings.redis_prefix, ttl_s=settings.session_ttl_s,
             max_active=settings.max_active_sessions,
@@ -292,8 +302,15 @@ async def open_services(
         queue.register(EVALUATE_ANSWER, pipeline.evaluate_answer)
         queue.register(FINALIZE_INTERVIEW, pipeline.finalize_interview)
         learning_paths = LearningPaths(db)
-        hashing = HashingPool(settings.password_hash_threads, settings.password_hash_queue)
-        stack.callback(hashing.close)
+        security = await open_account_security(
+            settings, db=db, redis=redis, users=users, accounts=accounts, tokens=tokens,
+            queue=queue, secret=secret,
+        )
+        resumes = Resumes(db, max_bytes=settings.max_resume_bytes,
+                          max_per_user=settings.max_resumes_per_user)
+        await resumes.ensure_indexes()
+        shares = ShareLinks(db, public_url=settings.public_url)
+        await shares.ensure_indexes()
         candidate_service = CandidateService(
             profiles=profiles, progress=progress, leaderboard=leaderboard
         )
@@ -304,12 +321,11 @@ async def open_services(
         services = Services(
             settings=settings, redis=redis, mongo=mongo, db=db, users=users,
             interviews=interviews, answers=answers, sessions=sessions, queue=queue,
-            hooks=hooks, pipeline=pipeline, accounts=Accounts(users, tokens, hashing),
-            tokens=tokens,
+            hooks=hooks, pipeline=pipeline, accounts=accounts, tokens=tokens,
             interview_service=InterviewService(
                 settings=settings, flow=flow, interviews=interviews, answers=answers,
                 buffer=buffer, bank=load_bank(), generator=generator, budget=budget,
-                on_started=progress_hooks.interview_started, users=users,
+                on_started=progress_hooks.interview_started, users=users, resumes=resumes,
             ),
             answer_service=answer_service, audio=audio, tasks=tasks,
             profiles=profiles, progress=progress, leaderboard=leaderboard,
@@ -321,6 +337,7 @@ async def open_services(
                 buffer=buffer, hook_runs=hook_runs, profiles=profiles, progress=progress,
                 leaderboard=leaderboard, candidates=candidate_service, marketplace=marketplace,
                 learning_paths=learning_paths,
+                others={"security": security, "resumes": resumes, "sharing": shares},
             ),
             login_guard=LoginGuard(
                 redis, prefix=settings.redis_prefix, max_failures=settings.login_max_failures,
@@ -333,6 +350,7 @@ async def open_services(
                 redis, prefix=settings.redis_prefix, per_ip=settings.auth_per_ip,
                 per_address=settings.auth_per_address, window_s=settings.auth_window_s,
             ),
+            security=security, resumes=resumes, shares=shares,
         )
         if isinstance(tts, PiperTextToSpeech):
             tasks.spawn(tts.warm_up(), name="tts-warm-up")

@@ -19,6 +19,9 @@ class User:
     display_name: str
     password_hash: str
     roles: tuple[str, ...]
+    # Raised by logout-all, a password change or reset: every access token issued before
+    # carries a lower epoch and is refused (auth/revocation.py).
+    token_epoch: int = 0
 
     @property
     def is_admin(self) -> bool:
@@ -35,6 +38,7 @@ def _user(doc: Document) -> User:
         display_name=doc.get("display_name", ""),
         password_hash=doc.get("password_hash", ""),
         roles=tuple(doc.get("roles", ["user"])),
+        token_epoch=int(doc.get("token_epoch", 0)),
     )
 
 
@@ -94,6 +98,13 @@ class UserRepository:
 
     async def delete(self, user_id: str) -> None:
         await self._users.delete_one({"_id": user_id})
+
+    async def set_password(self, user_id: str, password_hash: str) -> None:
+        await self._users.update_one({"_id": user_id}, {"$set": {"password_hash": password_hash}})
+
+    async def bump_token_epoch(self, user_id: str) -> None:
+        """Every access token issued to this user so far stops working."""
+        await self._users.update_one({"_id": user_id}, {"$inc": {"token_epoch": 1}})
 
     async def add_role(self, user_id: str, role: str) -> None:
         await self._users.update_one({"_id": user_id}, {"$addToSet": {"roles": role}})

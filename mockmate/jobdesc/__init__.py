@@ -1,0 +1,1 @@
+"""Job descriptions: what a posting asks for, read offline."""

@@ -1,0 +1,1 @@
+"""Read-only links to one interview's results, for a mentor without an account."""
