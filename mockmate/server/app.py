@@ -17,6 +17,7 @@ from mockmate.server import (
     rest_auth,
     rest_health,
     rest_interviews,
+    rest_loadtest,
     rest_marketplace,
     rest_me,
 )
@@ -92,4 +93,5 @@ def create_app(settings: Settings) -> web.Application:
     app.add_routes(rest_interviews.routes)
     app.add_routes(rest_marketplace.routes)
     app.add_routes(rest_me.routes)
+    app.add_routes(rest_loadtest.routes)
     return app

@@ -8,6 +8,7 @@ from aiohttp import web
 from pydantic import BaseModel, ValidationError
 
 from mockmate.errors import HTTP_STATUS, ErrorCode, MockMateError, invalid_payload
+from mockmate.observability import bind, user_id
 from mockmate.server.keys import METRICS, SERVICES
 from mockmate.storage.users import User
 
@@ -28,6 +29,9 @@ def error_response(error: MockMateError) -> web.Response:
 async def errors_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
     route = request.match_info.route.resource.canonical if request.match_info.route.resource \
         else "unmatched"
+    # The ids of this request for every log line it causes (the user once authenticated).
+    bind(event=request.headers.get("X-Request-Id", "")[:64] or None,
+         session=request.match_info.get("interview_id"))
     try:
         response = await handler(request)
     except MockMateError as exc:
@@ -51,6 +55,7 @@ async def current_user(request: web.Request) -> User:
         raise MockMateError(ErrorCode.UNAUTHORIZED, "send 'Authorization: Bearer <token>'")
     services = request.app[SERVICES]
     claims = services.tokens.verify(token.strip())
+    user_id.set(claims.user_id)
     user = await services.users.by_id(claims.user_id)
     if user is None:
         raise MockMateError(ErrorCode.UNAUTHORIZED, "this account no longer exists")
