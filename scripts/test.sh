@@ -5,11 +5,21 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-if ! command -v redis-server >/dev/null 2>&1; then
+# Debian packages the tests run for real: redis-server, redis-sentinel (Sentinel failover) and
+# nginx (the reverse-proxy recipe). The tests start their own on loopback ports; a service the
+# package starts by itself (nginx on port 80, the default sentinel) is stopped again.
+missing=()
+command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
+command -v redis-sentinel >/dev/null 2>&1 || missing+=(redis-sentinel)
+[ -x /usr/sbin/nginx ] || command -v nginx >/dev/null 2>&1 || missing+=(nginx)
+if [ ${#missing[@]} -gt 0 ]; then
   SUDO=""
   [ "$(id -u)" -eq 0 ] || SUDO="sudo"
   $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq redis-server >/dev/null
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null
+  for service in nginx redis-sentinel; do
+    $SUDO service "$service" stop >/dev/null 2>&1 || true
+  done
 fi
 
 python3 -m pip install --quiet --disable-pip-version-check -e '.[test]'

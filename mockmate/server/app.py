@@ -23,6 +23,7 @@ from mockmate.server import (
 )
 from mockmate.server.http import errors_middleware
 from mockmate.server.keys import METRICS, SERVICES, SIO
+from mockmate.server.redis_url import socketio_url
 from mockmate.server.runtime import open_services
 
 log = logging.getLogger(__name__)
@@ -42,7 +43,7 @@ def create_sio(settings: Settings) -> socketio.AsyncServer:
     manager = None
     if settings.redis_url:
         manager = socketio.AsyncRedisManager(
-            settings.redis_url, channel=f"{settings.redis_prefix}:socketio"
+            socketio_url(settings.redis_url), channel=f"{settings.redis_prefix}:socketio"
         )
     return socketio.AsyncServer(
         async_mode="aiohttp",

@@ -52,6 +52,7 @@ from mockmate.questions.bank import load_bank
 from mockmate.questions.follow_ups import FollowUpWriter, TemplateFollowUps, offline_texts
 from mockmate.questions.models import QuestionGenerator
 from mockmate.server.embedded import EmbeddedMongo, dev_jwt_secret
+from mockmate.server.redis_url import redis_from_url
 from mockmate.speech.base import SpeechToText, TextToSpeech
 from mockmate.speech.elevenlabs_tts import make_elevenlabs_tts
 from mockmate.speech.groq_stt import make_groq_stt
@@ -104,7 +105,7 @@ class Services:
 
 def open_redis(settings: Settings) -> Redis:
     if settings.redis_url:
-        return Redis.from_url(settings.redis_url)
+        return redis_from_url(settings.redis_url)  # a Sentinel URL too
     import fakeredis  # embedded default only
 
     log.warning(
