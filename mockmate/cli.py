@@ -1,5 +1,6 @@
 """The `mockmate` command: `serve` runs a server process, `token` prints a JWT for a user,
-`eval-report` measures the configured evaluator against graded answers."""
+`eval-report` measures the configured evaluator against graded answers, `loadtest` drives
+scripted candidates against running servers."""
 
 import argparse
 import asyncio
@@ -13,10 +14,15 @@ from aiohttp import web
 from mockmate.auth.accounts import Accounts
 from mockmate.auth.tokens import TokenIssuer
 from mockmate.config import Settings
+from mockmate.loadtest import command as loadtest
+from mockmate.observability import configure_logging, init_sentry
 from mockmate.server.embedded import EmbeddedMongo, running_embedded_mongo
 from mockmate.server.runtime import jwt_secret
 from mockmate.storage.database import connect, ensure_indexes
 from mockmate.storage.users import UserRepository
+
+# The admin `mockmate loadtest` mints its users with, when not given `--admin-token`.
+LOADTEST_ADMIN = "loadtest-admin@example.com"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -33,21 +39,24 @@ def main(argv: list[str] | None = None) -> int:
     )
     report.add_argument("file", nargs="?", type=Path, help="graded answers, JSON Lines")
     report.add_argument("--json", action="store_true", help="print JSON instead of text")
+    loadtest.add_parser(commands)
     args = parser.parse_args(argv)
     settings = Settings()
     if args.command == "serve":
         return _serve(settings, args.host, args.port)
     if args.command == "eval-report":
         return _eval_report(settings, args.file, args.json)
+    if args.command == "loadtest":
+        return loadtest.main(args, lambda: asyncio.run(
+            _token(settings, LOADTEST_ADMIN, admin=True)))
     print(asyncio.run(_token(settings, args.email, args.admin)))
     return 0
 
 
 def _serve(settings: Settings, host: str, port: int) -> int:
-    logging.basicConfig(
-        level=settings.log_level.upper(),
-        format="%(asctime)s %(levelname)s %(name)s [%(process)d] %(message)s",
-    )
+    configure_logging(settings)
+    if init_sentry(settings):
+        logging.getLogger(__name__).info("errors are reported to Sentry")
     from mockmate.server.app import create_app
 
     shown = "127.0.0.1" if host in ("0.0.0.0", "::", "") else host

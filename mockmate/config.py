@@ -4,6 +4,7 @@ Every limit the server enforces is a setting here, so operators can see and tune
 """
 
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -159,8 +160,15 @@ class Settings(BaseSettings):
     # Origins whose pages may call REST and Socket.IO, comma-separated ("*" for any); the
     # server's own origin is always allowed (docs/candidate.md).
     cors_origins: str = Field("", validation_alias="MOCKMATE_CORS_ORIGINS")
+    # Synthetic users one `POST /api/admin/loadtest/users` call may create (docs/loadtest.md).
+    loadtest_max_users: int = Field(1000, ge=1, validation_alias="MOCKMATE_LOADTEST_MAX_USERS")
 
     log_level: str = Field("INFO", validation_alias="MOCKMATE_LOG_LEVEL")
+    # `json`: one JSON object per line with the user, session and event ids (docs/deploy.md).
+    log_format: Literal["text", "json"] = Field("text", validation_alias="MOCKMATE_LOG_FORMAT")
+    # Errors are reported to Sentry when set.
+    sentry_dsn: str = Field("", validation_alias="SENTRY_DSN")
+    sentry_environment: str = Field("", validation_alias="SENTRY_ENVIRONMENT")
 
     @property
     def embedded_redis(self) -> bool:

@@ -1,15 +1,19 @@
 #!/usr/bin/env bash
-# Installs what the test suite needs (redis-server, faketime and chromium from Debian, the package with
-# its test extras from PyPI), checks style and types, then runs the whole suite against a real
-# redis-server and a real nx-27017 that the tests start on free ports.
+# Installs what the test suite needs (Debian packages below, the package with its test extras
+# from PyPI), checks style and types, then runs the whole suite against a real redis-server and
+# a real nx-27017 that the tests start on free ports.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# Debian packages: redis-server for the tests' Redis, faketime for the date-sensitive runs
-# below, chromium for the browser tests (driven by Playwright from PyPI, which then needs no
-# browser download of its own).
+# Debian packages the tests run for real: redis-server, redis-sentinel (Sentinel failover),
+# nginx (the reverse-proxy recipe), faketime (the date-sensitive runs below) and chromium (the
+# browser tests, driven by Playwright from PyPI, which then needs no browser download of its
+# own). The tests start their own servers on loopback ports; a service a package starts by
+# itself (nginx on port 80, the default sentinel) is stopped again.
 MISSING=()
 command -v redis-server >/dev/null 2>&1 || MISSING+=(redis-server)
+command -v redis-sentinel >/dev/null 2>&1 || MISSING+=(redis-sentinel)
+[ -x /usr/sbin/nginx ] || command -v nginx >/dev/null 2>&1 || MISSING+=(nginx)
 command -v faketime >/dev/null 2>&1 || MISSING+=(faketime)
 [ -x /usr/bin/chromium ] || MISSING+=(chromium)
 if [ "${#MISSING[@]}" -gt 0 ]; then
@@ -17,6 +21,9 @@ if [ "${#MISSING[@]}" -gt 0 ]; then
   [ "$(id -u)" -eq 0 ] || SUDO="sudo"
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${MISSING[@]}" >/dev/null
+  for service in nginx redis-sentinel; do
+    $SUDO service "$service" stop >/dev/null 2>&1 || true
+  done
 fi
 
 python3 -m pip install --quiet --disable-pip-version-check -e '.[test]'

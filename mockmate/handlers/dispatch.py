@@ -16,6 +16,7 @@ from pydantic import BaseModel, ValidationError
 from mockmate.errors import ErrorCode, MockMateError, invalid_payload
 from mockmate.handlers.connections import Connection, ConnectionRegistry
 from mockmate.metrics import Metrics
+from mockmate.observability import bind, user_id
 from mockmate.outages import OUTAGES, unavailable_from
 
 log = logging.getLogger(__name__)
@@ -37,6 +38,12 @@ def parse(model: type[M], args: tuple[Any, ...]) -> M:
         raise invalid_payload(exc) from None
 
 
+def _session_of(args: tuple[Any, ...]) -> str | None:
+    """The `session_id` a client event names, for the logs (unvalidated, so bounded)."""
+    value = args[0].get("session_id") if len(args) == 1 and isinstance(args[0], dict) else None
+    return value[:64] if isinstance(value, str) else None
+
+
 class Dispatcher:
     def __init__(
         self, sio: socketio.AsyncServer, connections: ConnectionRegistry, metrics: Metrics
@@ -49,6 +56,7 @@ class Dispatcher:
         self, event: str, model: type[M], handler: Callable[[Connection, M], Awaitable[Ack]]
     ) -> None:
         async def handle(sid: str, *args: Any) -> Ack:
+            bind(session=_session_of(args))
             return await self._run(event, sid, lambda conn: self._call(handler, model, conn, args))
 
         self._sio.on(event, handle)
@@ -57,6 +65,7 @@ class Dispatcher:
         async def reject(conn: Connection) -> Ack:
             raise MockMateError(ErrorCode.INVALID_PAYLOAD, f"unknown event '{event}'")
 
+        bind()
         return await self._run("unknown", sid, reject)
 
     @staticmethod
@@ -75,11 +84,16 @@ class Dispatcher:
             conn = self._connections.get(sid)
             if conn is None:
                 raise MockMateError(ErrorCode.UNAUTHORIZED, "reconnect with a valid token")
+            user_id.set(conn.user_id)
             if not conn.bucket.allow():
                 raise MockMateError(ErrorCode.RATE_LIMITED, "too many events; slow down")
             return {"ok": True, **await work(conn)}
         except MockMateError as exc:
             self._metrics.errors.labels(event, exc.code.value).inc()
+            # One line per refused event, for operators; a flood of rate-limited ones only
+            # at DEBUG (the metric counts them).
+            log.log(logging.DEBUG if exc.code is ErrorCode.RATE_LIMITED else logging.INFO,
+                    "event %s refused: %s", event, exc.code.value)
             return error_ack(exc)
         except OUTAGES as exc:
             outage = unavailable_from(exc)

@@ -20,6 +20,7 @@ from typing import Any
 from redis.asyncio import Redis
 from redis.exceptions import ResponseError
 
+from mockmate.observability import bind
 from mockmate.outages import OUTAGES
 from mockmate.tasks import raise_if_cancelling
 
@@ -197,6 +198,7 @@ class JobQueue:
                 await asyncio.gather(work, return_exceptions=True)
 
     async def _process(self, consumer: str, message_id: str, fields: dict[bytes, bytes]) -> None:
+        bind(event=f"job-{message_id}")  # the ids on this job's log lines and error reports
         kind = fields.get(b"kind", b"").decode()
         handler = self._handlers.get(kind)
         if handler is None:

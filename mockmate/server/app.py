@@ -20,6 +20,7 @@ from mockmate.server import (
     rest_health,
     rest_interviews,
     rest_job_descriptions,
+    rest_loadtest,
     rest_marketplace,
     rest_me,
     rest_resumes,
@@ -31,6 +32,7 @@ from mockmate.server import (
 from mockmate.server.cors import OriginPolicy, parse_origins
 from mockmate.server.http import errors_middleware
 from mockmate.server.keys import METRICS, SERVICES, SIO
+from mockmate.server.redis_url import socketio_url
 from mockmate.server.runtime import open_services
 
 log = logging.getLogger(__name__)
@@ -50,7 +52,7 @@ def create_sio(settings: Settings, metrics: Metrics) -> socketio.AsyncServer:
     manager = None
     if settings.redis_url:
         manager = socketio.AsyncRedisManager(
-            settings.redis_url, channel=f"{settings.redis_prefix}:socketio"
+            socketio_url(settings.redis_url), channel=f"{settings.redis_prefix}:socketio"
         )
     return GuardedServer(
         on_malformed=lambda kind: metrics.malformed_frames.labels(kind).inc(),
@@ -104,6 +106,7 @@ def create_app(settings: Settings) -> web.Application:
     app.add_routes(rest_interviews.routes)
     app.add_routes(rest_marketplace.routes)
     app.add_routes(rest_me.routes)
+    app.add_routes(rest_loadtest.routes)
     app.add_routes(rest_resumes.routes)
     app.add_routes(rest_job_descriptions.routes)
     app.add_routes(rest_share.routes)

@@ -9,6 +9,7 @@ from pydantic import BaseModel, ValidationError
 
 from mockmate.auth.revocation import Authenticated
 from mockmate.errors import HTTP_STATUS, ErrorCode, MockMateError, invalid_payload
+from mockmate.observability import bind, user_id
 from mockmate.outages import OUTAGES, unavailable_from
 from mockmate.server.keys import METRICS, SERVICES
 from mockmate.storage.users import User
@@ -30,6 +31,9 @@ def error_response(error: MockMateError) -> web.Response:
 async def errors_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
     route = request.match_info.route.resource.canonical if request.match_info.route.resource \
         else "unmatched"
+    # The ids of this request for every log line it causes (the user once authenticated).
+    bind(event=request.headers.get("X-Request-Id", "")[:64] or None,
+         session=request.match_info.get("interview_id"))
     try:
         response = await handler(request)
     except MockMateError as exc:
@@ -64,7 +68,9 @@ async def authenticate(request: web.Request) -> Authenticated:
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token:
         raise MockMateError(ErrorCode.UNAUTHORIZED, "send 'Authorization: Bearer <token>'")
-    return await request.app[SERVICES].security.authenticator.authenticate(token.strip())
+    auth = await request.app[SERVICES].security.authenticator.authenticate(token.strip())
+    user_id.set(auth.user.id)
+    return auth
 
 
 async def current_user(request: web.Request) -> User:

@@ -59,6 +59,7 @@ from mockmate.questions.follow_ups import FollowUpWriter, TemplateFollowUps, off
 from mockmate.questions.models import QuestionGenerator
 from mockmate.resumes.service import Resumes
 from mockmate.server.embedded import EmbeddedMongo, dev_jwt_secret
+from mockmate.server.redis_url import parse_sentinel, redis_from_url
 from mockmate.sharing.links import ShareLinks
 from mockmate.speech.base import SpeechToText, TextToSpeech
 from mockmate.speech.elevenlabs_tts import make_elevenlabs_tts
@@ -118,6 +119,10 @@ class Services:
 
 def open_redis(settings: Settings) -> Redis:
     if settings.redis_url:
+        if parse_sentinel(settings.redis_url) is not None:
+            # Through the Sentinels, following the master across failovers.
+            return redis_from_url(settings.redis_url,
+                                  socket_connect_timeout=settings.redis_connect_timeout_s)
         # A pool that waits (bounded) for a free connection instead of raising at once when
         # every connection is busy; past the wait the request answers `unavailable`.
         pool = BlockingConnectionPool.from_url(

@@ -19,10 +19,14 @@ SERVER_EVENTS = (
 class Candidate:
     """One connected client. `events(name)` is a queue of that event's payloads."""
 
-    def __init__(self, url: str, token: str):
+    def __init__(self, url: str, token: str, source: str | None = None):
+        """`source`: the local address to connect from (e.g. 127.0.0.2, to look like another
+        client to a balancer that hashes on it)."""
         self.url = url
         self.token = token
-        self.sio = socketio.AsyncClient(reconnection=False)
+        self._http = (aiohttp.ClientSession(connector=aiohttp.TCPConnector(
+            local_addr=(source, 0))) if source else None)
+        self.sio = socketio.AsyncClient(reconnection=False, http_session=self._http)
         self._queues: dict[str, asyncio.Queue[Any]] = defaultdict(asyncio.Queue)
         for name in SERVER_EVENTS:
             self.sio.on(name, self._recorder(name))
@@ -62,13 +66,17 @@ class Candidate:
         return items
 
     async def close(self) -> None:
-        if not self.sio.connected:
-            return
-        if self.sio.transport() == "polling":
-            # python-engineio's client otherwise waits out its pending long-poll (~25 s).
-            await self.sio.eio.disconnect(abort=True)
-            return
-        await self.sio.disconnect()
+        try:
+            if not self.sio.connected:
+                return
+            if self.sio.transport() == "polling":
+                # python-engineio's client otherwise waits out its pending long-poll (~25 s).
+                await self.sio.eio.disconnect(abort=True)
+                return
+            await self.sio.disconnect()
+        finally:
+            if self._http is not None:
+                await self._http.close()
 
 
 async def register(http_url: str, email: str, password: str = "correct horse battery") -> str:

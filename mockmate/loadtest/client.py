@@ -1,0 +1,122 @@
+"""One scripted candidate's Socket.IO client: calls that record their ack latency, server
+events recorded on arrival and awaited with a timeout, failures counted by contract code."""
+
+import asyncio
+import random
+import time
+from collections import defaultdict
+from typing import Any
+
+import socketio
+
+from mockmate.loadtest.stats import Results
+
+SERVER_EVENTS = ("interview:question", "interview:audio", "answer:transcript",
+                 "answer:evaluation", "interview:complete", "gamification:update", "error")
+
+OPENERS = ["In my last role as a backend engineer, our checkout service kept timing out "
+           "during peak sales.", "At my previous company I led a small team that owned the "
+           "billing pipeline.", "A good example is a project where two teams disagreed on the "
+           "design of a shared API."]
+MIDDLES = ["I was responsible for finding the root cause and proposing a fix within two weeks.",
+           "First I gathered metrics and traced the slowest requests to a single database query.",
+           "I set up a short meeting with both leads so that everyone could explain constraints.",
+           "Then I wrote a design document comparing caching, batching and an index change.",
+           "We agreed to ship the smallest change first and measure it behind a feature flag.",
+           "I paired with a junior engineer so the knowledge would not stay with me alone.",
+           "Along the way I kept stakeholders updated with a short written summary every day.",
+           "When the first attempt failed in staging, I rolled it back and tried the next one."]
+CLOSERS = ["As a result, p95 latency dropped by about sixty percent and incidents stopped.",
+           "In the end we cut costs by roughly thirty percent and shipped a week early.",
+           "What I learned is to measure before optimizing and to over-communicate tradeoffs."]
+
+
+def answer_text(rng: random.Random) -> str:
+    """A STAR-shaped typed answer of 60-120 words (opener, 3-6 middle sentences, closer)."""
+    parts, target = [rng.choice(OPENERS), rng.choice(CLOSERS)], rng.randint(60, 120)
+    for i in sorted(rng.sample(range(len(MIDDLES)), rng.randint(3, len(MIDDLES)))):
+        sentence, words = MIDDLES[i], sum(len(x.split()) for x in parts)
+        if words >= target or words + len(sentence.split()) > 120:
+            break
+        parts.insert(-1, sentence)
+    return " ".join(parts)
+
+
+class Failure(Exception):
+    """A candidate's run stopped: where (`stage`) and why (a contract code or `timeout`)."""
+
+    def __init__(self, stage: str, code: str):
+        super().__init__(f"{stage}: {code}")
+        self.stage, self.code = stage, code
+
+
+class SocketClient:
+    """A connected candidate. `arrived[event][answer_id]` is when that event first came."""
+
+    def __init__(self, url: str, token: str, res: Results, *, timeout_s: float,
+                 transport: str = "websocket"):
+        self.url, self.token, self.res = url, token, res
+        self.timeout_s, self.transport = timeout_s, transport
+        self.queues: dict[str, asyncio.Queue[tuple[float, dict[str, Any]]]] = defaultdict(
+            asyncio.Queue)
+        self.arrived: dict[str, dict[str, float]] = defaultdict(dict)
+        self.sio = socketio.AsyncClient(reconnection=False)
+        for name in SERVER_EVENTS:
+            self.sio.on(name, self._recorder(name))
+
+    def _recorder(self, name: str) -> Any:
+        async def record(data: Any) -> None:
+            now = time.perf_counter()
+            if not isinstance(data, dict):
+                return
+            if "answer_id" in data:  # the first arrival counts (a retried job may repeat it)
+                self.arrived[name].setdefault(str(data["answer_id"]), now)
+            if name == "error":
+                self.res.errors[f"event:{data.get('code', '?')}"] += 1
+            self.queues[name].put_nowait((now, data))
+        return record
+
+    async def connect(self) -> None:
+        started = time.perf_counter()
+        self.res.ops += 1
+        try:
+            await self.sio.connect(self.url, auth={"token": self.token},
+                                   transports=[self.transport], wait_timeout=self.timeout_s)
+        except socketio.exceptions.ConnectionError as exc:
+            raise Failure("connect", str(exc) or "connect_error") from None
+        self.res.setup["connect"].append((time.perf_counter() - started) * 1000)
+
+    async def call(self, event: str, data: dict[str, Any]) -> dict[str, Any]:
+        """The ack of `event`; a Failure for an error ack or none within the timeout."""
+        started = time.perf_counter()
+        self.res.ops += 1
+        try:
+            ack = await self.sio.call(event, data, timeout=self.timeout_s)
+        except socketio.exceptions.TimeoutError:
+            raise Failure(event, "ack_timeout") from None
+        self.res.acks[event].append((time.perf_counter() - started) * 1000)
+        if not isinstance(ack, dict) or not ack.get("ok"):
+            error = ack.get("error") if isinstance(ack, dict) else None
+            raise Failure(event, str(error.get("code", "?")) if isinstance(error, dict) else "?")
+        return ack
+
+    async def expect(self, event: str, **match: Any) -> tuple[float, dict[str, Any]]:
+        """The next `event` whose fields equal `match`, and when it arrived."""
+        self.res.ops += 1
+        try:
+            async with asyncio.timeout(self.timeout_s):
+                while True:
+                    at, data = await self.queues[event].get()
+                    if all(data.get(k) == v for k, v in match.items()):
+                        return at, data
+        except TimeoutError:
+            raise Failure(event, "timeout") from None
+
+    async def close(self) -> None:
+        if not self.sio.connected:
+            return
+        if self.sio.transport() == "polling":
+            # python-engineio's client otherwise waits out its pending long-poll (~25 s).
+            await self.sio.eio.disconnect(abort=True)
+            return
+        await asyncio.wait_for(self.sio.disconnect(), 5)

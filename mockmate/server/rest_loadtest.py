@@ -1,0 +1,53 @@
+"""POST /api/admin/loadtest/users: tokens for many synthetic users in one call.
+
+Load tests need hundreds of signed-in candidates. Registering each one costs an argon2 hash
+(~0.25 CPU-s), which would load the server under test more than the test itself; these users
+get no password at all (they can never log in), only a token, like `mockmate token`. Admins
+only; the count per call is bounded by `MOCKMATE_LOADTEST_MAX_USERS`.
+"""
+
+import asyncio
+
+from aiohttp import web
+from pydantic import BaseModel, Field
+
+from mockmate.errors import ErrorCode, MockMateError
+from mockmate.server.http import current_user, read_json
+from mockmate.server.keys import SERVICES
+
+routes = web.RouteTableDef()
+
+# Users created at once: enough to keep the database busy without flooding its pool.
+_CONCURRENCY = 16
+
+
+class LoadTestUsers(BaseModel):
+    count: int = Field(ge=1)
+    # Emails are `<prefix>-<n>@loadtest.example.com`: the same prefix gives the same users.
+    prefix: str = Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.-]+$")
+    first: int = Field(0, ge=0, le=10_000_000)
+
+
+@routes.post("/api/admin/loadtest/users")
+async def loadtest_users(request: web.Request) -> web.Response:
+    admin = await current_user(request)
+    if not admin.is_admin:
+        raise MockMateError(ErrorCode.FORBIDDEN, "only admins create load-test users")
+    body = await read_json(request, LoadTestUsers)
+    services = request.app[SERVICES]
+    limit = services.settings.loadtest_max_users
+    if body.count > limit:
+        raise MockMateError(
+            ErrorCode.INVALID_PAYLOAD, f"at most {limit} users per call", max_count=limit
+        )
+    gate = asyncio.Semaphore(_CONCURRENCY)
+
+    async def one(n: int) -> dict[str, str]:
+        async with gate:
+            user = await services.accounts.ensure_user(
+                f"{body.prefix}-{n}@loadtest.example.com"
+            )
+        return {"user_id": user.id, "email": user.email, "token": services.accounts.token_for(user)}
+
+    users = await asyncio.gather(*(one(body.first + i) for i in range(body.count)))
+    return web.json_response({"users": users}, status=201)

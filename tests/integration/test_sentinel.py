@@ -1,0 +1,80 @@
+"""REDIS_URL naming a Redis Sentinel: two `mockmate serve` processes on a master watched by
+Debian's `redis-sentinel`, failed over to the replica (SENTINEL FAILOVER) in the middle of an
+interview, which completes with every answer evaluated."""
+
+import uuid
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from redis.asyncio import Redis
+
+from tests.support.client import Candidate, register
+from tests.support.sentinel import SERVICE, sentinel_deployment
+from tests.support.server import ServerProcess
+from tests.support.waiting import eventually
+
+Spawn = Callable[..., ServerProcess]
+START = {"role": "Backend Engineer", "interview_type": "behavioral", "difficulty": "mid",
+         "question_count": 3, "speak": False, "adaptive": False}
+ANSWER = ("When our payments queue backed up I was asked to fix it. I measured the consumers, "
+          "found one slow query, added an index and batching, and as a result the backlog "
+          "cleared in an hour and never came back.")
+
+
+async def answer(client: Candidate, sid: str, index: int) -> str:
+    await client.expect("interview:question", session_id=sid, index=index, timeout=60)
+    ack: dict[str, Any] = await client.call(
+        "answer:submit", {"session_id": sid, "index": index, "text": ANSWER})
+    assert ack["ok"], ack
+    return str(ack["answer_id"])
+
+
+@pytest.mark.timeout(300)
+async def test_an_interview_completes_across_a_sentinel_failover(
+    spawn: Spawn, tmp_path: Path
+) -> None:
+    with sentinel_deployment(tmp_path / "redis") as redis:
+        sentinel = Redis(port=redis.sentinel, decode_responses=True)
+        replica = Redis(port=redis.replica, decode_responses=True)
+        try:
+            # The sentinel knows a replica in sync, so it can fail over to it.
+            async def replica_ready() -> bool:
+                known = await sentinel.execute_command("SENTINEL", "REPLICAS", SERVICE)
+                link = (await replica.info("replication")).get("master_link_status")
+                return bool(known) and link == "up"
+
+            await eventually(replica_ready, timeout_s=60)
+            a = spawn("a", REDIS_URL=redis.url)
+            b = spawn("b", REDIS_URL=redis.url)
+            await a.ready()
+            await b.ready()
+            token = await register(a.url, f"{uuid.uuid4().hex[:8]}@example.com")
+            client = await Candidate(a.url, token).connect()
+            watcher = await Candidate(b.url, token).connect()  # events relayed across
+            sid = (await client.call("interview:start", START))["session_id"]
+            first = await answer(client, sid, 0)
+            await client.expect("answer:evaluation", answer_id=first, timeout=60)
+
+            assert await sentinel.execute_command("SENTINEL", "FAILOVER", SERVICE)
+
+            async def promoted() -> bool:
+                _, port = await sentinel.execute_command(
+                    "SENTINEL", "GET-MASTER-ADDR-BY-NAME", SERVICE)
+                role = (await replica.info("replication"))["role"]
+                return int(port) == redis.replica and role == "master"
+
+            await eventually(promoted, timeout_s=60)
+            later = [await answer(client, sid, index) for index in (1, 2)]
+            complete = await client.expect("interview:complete", session_id=sid, timeout=90)
+            assert complete["answered"] == 3
+            seen = {e["answer_id"] for e in client.pending("answer:evaluation")}
+            assert set(later) <= seen
+            # The other process's socket heard the end too, through the new master.
+            await watcher.expect("interview:complete", session_id=sid, timeout=60)
+            await client.close()
+            await watcher.close()
+        finally:
+            await sentinel.aclose()
+            await replica.aclose()
