@@ -6,7 +6,7 @@ round-robin, connects spread over `--ramp-s`) and starts an interview with
 `interview:audio` up to the `final` chunk, then answers out loud: a ~6 s Piper recording made
 once at start-up is streamed as 250 ms `answer:chunk`s (8000 bytes of raw 16 kHz PCM) in real
 time, one every 250 ms against a monotonic clock, each awaiting its ack; then
-`answer:submit {format: "pcm_16000"}` and its `answer:transcript` (pocketsphinx, server side).
+`answer:submit {format: "pcm_16000"}` and its `answer:transcript` (Whisper, server side).
 Finally it waits for `interview:complete`.
 
 Prints ack latency per event (p50/p95/p99/max), question -> first / final audio chunk, audio

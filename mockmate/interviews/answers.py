@@ -16,6 +16,7 @@ from mockmate.errors import ErrorCode, MockMateError
 from mockmate.evaluators.delivery import analyse_delivery, pace_flag
 from mockmate.interviews.flow import EVALUATE_ANSWER, TRANSCRIBE_ANSWER, SessionFlow
 from mockmate.interviews.payloads import AnswerChunk, SubmitAnswer
+from mockmate.interviews.turns import TurnDetector
 from mockmate.jobs.queue import JobQueue
 from mockmate.speech.base import SpeechError, SpeechToText
 from mockmate.speech.codec import decode_to_pcm16k, sniff_format
@@ -51,6 +52,7 @@ class AnswerService:
         buffer: AnswerBuffer,
         queue: JobQueue,
         stt: SpeechToText,
+        turns: TurnDetector | None = None,
     ):
         self._settings = settings
         self._flow = flow
@@ -59,6 +61,7 @@ class AnswerService:
         self._buffer = buffer
         self._queue = queue
         self._stt = stt
+        self._turns = turns
 
     async def owned(self, session_id: str, user_id: str) -> InterviewSession:
         session = await self._flow.sessions.get(session_id)
@@ -73,7 +76,25 @@ class AnswerService:
             await self._flow.change(session.id, user_id, lambda s: ops.receive_chunk(s, p.index))
         else:
             await self._flow.sessions.touch(session)
+        if self._turns is not None and session.turn_detection == "auto" and receipt.stored:
+            await self._listen(user_id, session, p, receipt.received_bytes)
         return {"received_bytes": receipt.received_bytes, "next_seq": receipt.next_seq}
+
+    async def _listen(self, user_id: str, session: InterviewSession, p: AnswerChunk,
+                      received_bytes: int) -> None:
+        """Hands-free turns (`interviews.turns`): after a long silence, submit for them."""
+        assert self._turns is not None
+        if not await self._turns.heard(session.id, p.index, p.data, received_bytes,
+                                       session.end_of_turn_silence_s):
+            return
+        try:
+            await self.submit(user_id, SubmitAnswer(session_id=session.id, index=p.index,
+                                                    format="pcm_16000"))
+        except MockMateError as exc:  # submitted by hand meanwhile: that answer stands
+            log.info("turn of %s/%d ended by hand first: %s", session.id, p.index, exc)
+            return
+        await self._flow.emit(user_id, "answer:turn_ended", {
+            "session_id": session.id, "index": p.index, "reason": "silence"})
 
     async def submit(self, user_id: str, p: SubmitAnswer) -> dict[str, Any]:
         session = await self.owned(p.session_id, user_id)
@@ -185,7 +206,9 @@ class AnswerService:
             max_seconds=self._settings.max_answer_seconds,
         )
         result = await self._stt.transcribe(pcm)
-        delivery = analyse_delivery(result.text, pcm)
+        delivery = analyse_delivery(
+            result.text, pcm, result.words, pause_s=self._settings.pause_s
+        )
         return {
             "text": result.text, "confidence": round(result.confidence, 3),
             "duration_s": round(pcm.duration_s, 2),
