@@ -15,8 +15,9 @@ to a manual submit. `advance` is the pure rule; `TurnDetector` the I/O around it
 import asyncio
 import logging
 import re
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from redis.asyncio import Redis
@@ -46,6 +47,7 @@ class TurnState:
     last_speech_s: float = 0.0  # where the latest speech ended
     checked_pause_at: float = -1.0  # the pause (by its start) checked for "let me think"
     doubled_pause_at: float = -1.0  # the pause whose allowance is doubled
+    checking_pause_at: float = -1.0  # the pause whose check is still running
 
 
 def advance(state: TurnState, speech: list[tuple[float, float]], heard_s: float,
@@ -57,10 +59,13 @@ def advance(state: TurnState, speech: list[tuple[float, float]], heard_s: float,
     last = max([state.last_speech_s, *(end for _, end in speech)])
     new = TurnState(heard_s=heard_s, started=started, last_speech_s=last,
                     checked_pause_at=state.checked_pause_at,
-                    doubled_pause_at=state.doubled_pause_at)
+                    doubled_pause_at=state.doubled_pause_at,
+                    checking_pause_at=state.checking_pause_at)
     if not started:
         return new, False
-    limit = allowance_s * (2 if new.doubled_pause_at == last else 1)
+    # While the check of this pause runs, it may still turn out doubled: wait for that.
+    doubled = last in (new.doubled_pause_at, new.checking_pause_at)
+    limit = allowance_s * (2 if doubled else 1)
     return new, heard_s - last >= limit
 
 
@@ -90,12 +95,14 @@ class TurnDetector:
     whether this call did (a manual submit may have won the race)."""
 
     def __init__(self, redis: Redis, *, prefix: str, ttl_s: int, stt: SpeechToText,
-                 read_answer: Callable[[str, int], Awaitable[bytes]]) -> None:
+                 read_answer: Callable[[str, int], Awaitable[bytes]],
+                 spawn: Callable[[Coroutine[Any, Any, None]], object]) -> None:
         self._redis = redis
         self._prefix = prefix
         self._ttl_s = ttl_s
         self._stt = stt
         self._read = read_answer
+        self._spawn = spawn
 
     def _key(self, session_id: str, index: int) -> str:
         return f"{self._prefix}:turn:{session_id}:{index}"
@@ -123,6 +130,7 @@ class TurnDetector:
             last_speech_s=float(fields.get("last", 0.0)),
             checked_pause_at=float(fields.get("checked", -1.0)),
             doubled_pause_at=float(fields.get("doubled", -1.0)),
+            checking_pause_at=float(fields.get("checking", -1.0)),
         )
         tail: bytes = fields.get("tail", b"")
         heard_s = received_bytes / BYTES_PER_S
@@ -132,32 +140,52 @@ class TurnDetector:
         spans = await asyncio.to_thread(speech_spans, samples) if samples.size else []
         speech = [(start_s + a, start_s + b) for a, b in spans]
         state, ended = advance(state, speech, heard_s, allowance_s)
-        if not ended and needs_thinking_check(state):
-            state = await self._check_thinking(session_id, index, state)
+        pause = state.last_speech_s
+        if not ended and state.checking_pause_at == pause and heard_s - pause >= allowance_s:
+            # The plain allowance is up and the background check has not answered (audio
+            # arriving faster than real time): settle it now.
+            doubled = await self._thinking(session_id, index, pause)
+            await self._redis.hset(key, mapping={"checking": -1.0, **(
+                {"doubled": pause} if doubled else {})})
+            state = TurnState(heard_s=state.heard_s, started=True, last_speech_s=pause,
+                              checked_pause_at=pause,
+                              doubled_pause_at=pause if doubled else state.doubled_pause_at)
             state, ended = advance(state, [], heard_s, allowance_s)
         keep = int(CONTEXT_S * BYTES_PER_S)
-        await self._redis.hset(key, mapping={
+        update: dict[str, float | bytes] = {
             "heard": state.heard_s, "started": int(state.started), "last": state.last_speech_s,
-            "checked": state.checked_pause_at, "doubled": state.doubled_pause_at,
             "tail": window[-keep:],
-        })
+        }
+        check = not ended and needs_thinking_check(state)
+        if check:
+            # "checking" holds the turn open until the check (in the background: the chunk's
+            # ack never waits for a transcription) says whether the allowance doubles; only
+            # the check writes "doubled" and clears "checking".
+            update.update(checked=state.last_speech_s, checking=state.last_speech_s)
+        await self._redis.hset(key, mapping=update)  # type: ignore[arg-type]
         await self._redis.expire(key, self._ttl_s)
+        if check:
+            self._spawn(self._check_thinking(key, session_id, index, state.last_speech_s))
         if not ended:
             return False
         return bool(await self._redis.hsetnx(key, "ended", b"1"))
 
-    async def _check_thinking(self, session_id: str, index: int, state: TurnState) -> TurnState:
+    async def _check_thinking(self, key: str, session_id: str, index: int,
+                              pause_at: float) -> None:
+        """Record whether the speech before the pause at `pause_at` asked for time
+        ("doubled") and that the check is over ("checking" cleared)."""
+        if await self._thinking(session_id, index, pause_at):
+            await self._redis.hset(key, "doubled", pause_at)
+        await self._redis.hset(key, "checking", -1.0)
+
+    async def _thinking(self, session_id: str, index: int, pause_at: float) -> bool:
+        """Whether the last seconds of speech before `pause_at` ask for time."""
         audio = await self._read(session_id, index)
-        end = int(state.last_speech_s * BYTES_PER_S) // 2 * 2
+        end = int(pause_at * BYTES_PER_S) // 2 * 2
         begin = max(0, end - int(THINKING_WINDOW_S * BYTES_PER_S)) // 2 * 2
-        doubled = state.doubled_pause_at
         try:
             said = (await self._stt.transcribe(PcmAudio(audio[begin:end], RATE))).text
         except (SpeechError, ValueError) as exc:
             log.warning("could not check a pause for a thinking phrase: %s", exc)
-            said = ""
-        if says_thinking(said):
-            doubled = state.last_speech_s
-        return TurnState(heard_s=state.heard_s, started=state.started,
-                         last_speech_s=state.last_speech_s,
-                         checked_pause_at=state.last_speech_s, doubled_pause_at=doubled)
+            return False
+        return says_thinking(said)

@@ -262,7 +262,7 @@ async def open_services(
         )
         turns = TurnDetector(
             redis, prefix=settings.redis_prefix, ttl_s=settings.session_ttl_s, stt=stt,
-            read_answer=buffer.read,
+            read_answer=buffer.read, spawn=lambda work: tasks.spawn(work, name="turn-check"),
         )
         answer_service = AnswerService(
             settings=settings, flow=flow, answers=answers, audio=audio, buffer=buffer,

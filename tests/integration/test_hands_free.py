@@ -64,9 +64,11 @@ async def stream(client: Candidate, sid: str, pcm: PcmAudio, first_seq: int = 0)
     how many it took."""
     taken = 0
     for n, start in enumerate(range(0, len(pcm.data), CHUNK)):
+        # A generous ack timeout: the chunk that ends a turn may wait for a transcription.
         ack = await client.call("answer:chunk", {"session_id": sid, "index": 0,
                                                  "seq": first_seq + n,
-                                                 "data": pcm.data[start:start + CHUNK]})
+                                                 "data": pcm.data[start:start + CHUNK]},
+                                timeout=120)
         if not ack["ok"]:
             assert ack["error"]["code"] in ("conflict", "invalid_state"), ack
             break
@@ -125,8 +127,9 @@ async def test_a_manual_submit_racing_the_automatic_one_gives_one_answer(server:
         assert ack["ok"], ack
     last = {"session_id": sid, "index": 0, "seq": len(chunks), "data": bytes(CHUNK * 2)}
     chunk_ack, submit_ack = await asyncio.gather(
-        client.call("answer:chunk", last),
-        client.call("answer:submit", {"session_id": sid, "index": 0, "format": "pcm_16000"}),
+        client.call("answer:chunk", last, timeout=120),
+        client.call("answer:submit", {"session_id": sid, "index": 0, "format": "pcm_16000"},
+                    timeout=120),
     )
     transcript = await client.expect("answer:transcript", session_id=sid, index=0, timeout=120)
     if submit_ack["ok"]:
@@ -155,6 +158,10 @@ def test_the_turn_rule() -> None:
     doubled = TurnState(heard_s=9.5, started=True, last_speech_s=7.0, checked_pause_at=7.0,
                         doubled_pause_at=7.0)
     assert not advance(doubled, [], 11.9, 2.5)[1] and advance(doubled, [], 12.0, 2.5)[1]
+    # While the "let me think" check of this pause runs, the turn waits as if doubled.
+    checking = TurnState(heard_s=9.5, started=True, last_speech_s=7.0, checked_pause_at=7.0,
+                         checking_pause_at=7.0)
+    assert not advance(checking, [], 11.9, 2.5)[1]
 
 
 @pytest.mark.parametrize(("text", "thinking"), [
