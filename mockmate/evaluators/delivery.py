@@ -1,4 +1,5 @@
-"""How an answer was spoken — pace, filler words, pauses — measured from its audio and text.
+"""How an answer was spoken — pace, filler words, pauses, loudness, pitch — measured from its
+audio, its text and (when the engine gives them) its word timings.
 
 Interview coaching cares about delivery as much as content, and these numbers feed the
 contract's `answer:transcript.delivery`. Everything here is pure computation on PCM and a
@@ -10,15 +11,35 @@ hiss do not change the result.
 """
 
 import itertools
-import re
-from dataclasses import dataclass
+from collections.abc import Sequence
 from typing import Literal
 
 import numpy as np
 import numpy.typing as npt
 
+from mockmate.evaluators.fillers import count_fillers, count_words, find_fillers
 from mockmate.evaluators.models import Delivery
-from mockmate.speech.base import PcmAudio
+from mockmate.evaluators.voice_features import voice_features
+from mockmate.evaluators.word_timing import (
+    PACE_GOOD,
+    findings,
+    pace_segments,
+    pauses_between,
+    runs_between_pauses,
+    timed_fillers,
+)
+from mockmate.speech.base import PcmAudio, Word
+
+__all__ = [
+    "MIN_PAUSE_S",
+    "analyse_delivery",
+    "count_fillers",
+    "count_words",
+    "find_fillers",
+    "find_pauses",
+    "pace_flag",
+    "speaking_time_s",
+]
 
 FRAME_S = 0.03
 MIN_PAUSE_S = 1.5  # a gap this long counts as a pause
@@ -35,35 +56,67 @@ _MIN_SPEECH_FRAMES = 3  # blips under 90 ms are not speech
 PaceFlag = Literal["slow", "good", "fast", "ok"]
 
 
-def analyse_delivery(text: str, pcm: PcmAudio) -> Delivery:
-    """Delivery of one spoken answer: `text` is its transcript, `pcm` its audio.
+def analyse_delivery(
+    text: str, pcm: PcmAudio, words: Sequence[Word] = (), *, pause_s: float = MIN_PAUSE_S
+) -> Delivery:
+    """Delivery of one spoken answer: `text` is its transcript, `pcm` its audio, `words` the
+    transcript's words with their times (empty when the engine gives none).
 
     Words per minute are counted over speaking time (see `speaking_time_s`), falling back to
-    the whole duration when no speech is detected; pauses are silent gaps of 1.5 s or more.
+    the whole duration when no speech is detected; pauses are silent gaps of `pause_s` or
+    more between stretches of speech. With word timings each pause knows the word before it,
+    each filler its moment, and the pace is given per stretch (`word_timing`).
     """
-    segments = _speech_segments(pcm)
-    words = count_words(text)
-    speaking = _speaking_time(segments) or (pcm.duration_s if pcm.sample_rate > 0 else 0.0)
-    wpm = round(words * 60.0 / speaking, 1) if words and speaking > 0 else 0.0
-    pauses = _gaps(segments, MIN_PAUSE_S)
-    longest = max((end - start for start, end in pauses), default=0.0)
+    db = _frame_db(pcm) if pcm.sample_rate > 0 else np.zeros(0)
+    segments = _segments_from_db(db)
+    count = count_words(text)
+    speaking = _speaking_time(segments) or _words_speaking_time(words)
+    if not speaking and pcm.sample_rate > 0:
+        speaking = pcm.duration_s
+    wpm = round(count * 60.0 / speaking, 1) if count and speaking > 0 else 0.0
+    runs = runs_between_pauses(segments, words, pause_s)
+    pauses = pauses_between(runs, words)
+    fillers = timed_fillers(words)
+    filler_counts = count_fillers(text)
+    filler_total = sum(filler_counts.values())
+    features = voice_features(pcm, segments, db, FRAME_S)
+    paced = pace_segments(runs, words)
     return Delivery(
         words_per_minute=wpm,
-        filler_words=count_fillers(text),
+        filler_words=filler_counts,
         pause_count=len(pauses),
-        longest_pause_s=round(longest, 1),
+        longest_pause_s=round(max((p.length_s for p in pauses), default=0.0), 1),
+        talk_time_s=round(speaking, 2),
+        filler_rate_pct=round(100.0 * filler_total / count, 1) if count else 0.0,
+        pauses=pauses,
+        fillers=fillers,
+        pace_segments=paced,
+        loudness_dbfs=features.loudness_dbfs,
+        loudness_variation_db=features.loudness_variation_db,
+        pitch_median_hz=features.pitch_median_hz,
+        pitch_range_semitones=features.pitch_range_semitones,
+        monotone=features.monotone,
+        findings=findings(
+            segments=paced, fillers=fillers, words=count, pauses=pauses,
+            monotone=features.monotone, pitch_range=features.pitch_range_semitones,
+        ),
     )
 
 
 def pace_flag(wpm: float) -> PaceFlag:
-    """Under 110 wpm is slow, over 170 fast, 130-160 good, anything else ok."""
-    if wpm < 110:
+    """Judged against 130-175 words a minute: under is slow, over is fast, within is good
+    ("ok" is no longer given; answers stored before may still carry it)."""
+    if wpm < PACE_GOOD[0]:
         return "slow"
-    if wpm > 170:
+    if wpm > PACE_GOOD[1]:
         return "fast"
-    if 130 <= wpm <= 160:
-        return "good"
-    return "ok"
+    return "good"
+
+
+def _words_speaking_time(words: Sequence[Word]) -> float:
+    """Speaking time from word timings alone (no speech found in the audio's levels)."""
+    spans = runs_between_pauses([], words, SPEAKING_GAP_S)
+    return sum(end - start for start, end in spans)
 
 
 # --- pauses -----------------------------------------------------------------------------------
@@ -110,7 +163,10 @@ def _speech_segments(pcm: PcmAudio) -> list[tuple[float, float]]:
     """(start_s, end_s) of each stretch of speech, in order."""
     if pcm.sample_rate <= 0:
         return []
-    db = _frame_db(pcm)
+    return _segments_from_db(_frame_db(pcm))
+
+
+def _segments_from_db(db: npt.NDArray[np.float64]) -> list[tuple[float, float]]:
     if db.size == 0:
         return []
     floor = float(np.percentile(db, 5))
@@ -145,151 +201,3 @@ def _merge_close(runs: list[tuple[int, int]], max_gap: int) -> list[tuple[int, i
         else:
             merged.append((start, end))
     return merged
-
-
-# --- words and fillers ------------------------------------------------------------------------
-
-
-def _words(text: str) -> frozenset[str]:
-    return frozenset(text.split())
-
-
-_TOKEN = re.compile(r"[^\W_]+(?:'[^\W_]+)*|[^\w\s]")
-_CLAUSE_MARKS = frozenset({",", ";", ":", "-", "(", ")", '"', "\u2013", "\u2014", "\u2026"})
-_SINGLE = (
-    (re.compile(r"u+h*m+"), "um"),
-    (re.compile(r"u+h+"), "uh"),
-    (re.compile(r"e+r+m+"), "erm"),
-    (re.compile(r"h+m+"), "hmm"),
-)
-_ALWAYS = frozenset({"basically", "actually", "literally"})
-_PRONOUNS = _words("i you we they he she it")
-_SUBJECTS = _words("i you we they he she i'm we're they're you're i've we've there")
-_LITERAL_YOU_KNOW_BEFORE = _words(
-    "do did does don't didn't doesn't if as whether would could will can should might may "
-    "what how who than"
-)
-_KNOW_OBJECTS = _words(
-    "how what that about why where when who whether if it him her them me us this these those "
-    "the a an my your his their our everything nothing something anything someone anyone"
-)
-_LITERAL_I_MEAN_BEFORE = _words("what that if which")
-_I_MEAN_OBJECTS = _words("it to that what this the a an by")
-_KIND_FILLER_BEFORE = _PRONOUNS | _words(
-    "it's that's i'm we're they're you're he's she's was is are were be been am just really "
-    "also still all and but so or then actually basically like um uh"
-)
-_LIKE_LITERAL_BEFORE = _PRONOUNS - {"it"} | _words(
-    "i'd we'd you'd they'd he'd she'd who people would wouldn't do don't does doesn't did "
-    "didn't to really also might may will won't i'll we'll they'll can could should must not "
-    "never always truly definitely especially look looks looked looking feel feels felt "
-    "feeling sound sounds sounded seem seems seemed smell smells taste tastes act acts acted "
-    "behave behaves behaved something anything nothing everything just exactly much more less "
-    "very lot things stuff ones someone somebody anyone anybody nobody"
-)
-_DETERMINERS = _words(
-    "a an the this that these those my your his her its our their me us him them it to"
-)
-_BE = _words("is was were are am be been it's that's i'm we're they're you're he's she's")
-_HEDGES = _words(
-    "really totally super very so just literally basically actually honestly um uh umm erm hmm "
-    "kind sort maybe probably almost about around over completely half zero one two three four "
-    "five six seven eight nine ten eleven twelve fifteen twenty thirty forty fifty hundred "
-    "thousand"
-)
-_REPORTING = _words("said mentioned say told explained noted discussed")
-
-
-@dataclass(frozen=True)
-class _Tok:
-    low: str
-    raw: str
-    word: bool
-
-
-def _tokens(text: str) -> list[_Tok]:
-    text = text.replace("\u2019", "'")
-    return [
-        _Tok(m.group().lower(), m.group(), m.group()[0].isalnum()) for m in _TOKEN.finditer(text)
-    ]
-
-
-def count_words(text: str) -> int:
-    """Number of words in `text` (fillers included: they take speaking time too)."""
-    return sum(1 for tok in _tokens(text) if tok.word)
-
-
-def count_fillers(text: str) -> dict[str, int]:
-    """Filler words and phrases in `text`, lower-case keys, only those that occur.
-
-    Counts um/uh/erm/hmm (stretched spellings like "umm", "uhh", "hmmm" folded in), "you
-    know", "i mean", "kind of", "sort of", basically, actually, literally, and "like" only
-    where it is a filler ("it was, like, huge", "and like we") rather than a verb or
-    comparison ("I would like to", "looks like", "something like that", "like a charm").
-    """
-    toks = _tokens(text)
-    counts: dict[str, int] = {}
-
-    def at(i: int) -> _Tok | None:
-        return toks[i] if 0 <= i < len(toks) else None
-
-    def word(i: int) -> str | None:
-        tok = at(i)
-        return tok.low if tok is not None and tok.word else None
-
-    for i, tok in enumerate(toks):
-        if not tok.word:
-            continue
-        found = next((name for rx, name in _SINGLE if rx.fullmatch(tok.low)), None)
-        if found == "uh" and at(i + 1) is not None and word(i + 2) == "huh":
-            found = None  # "uh-huh" is agreement
-        if found is None and tok.low in _ALWAYS:
-            found = tok.low
-        pair = (tok.low, word(i + 1))
-        if pair == ("you", "know") and _is_filler_you_know(word(i - 1), at(i + 2)):
-            found = "you know"
-        elif pair == ("i", "mean") and _is_filler_i_mean(word(i - 1), at(i + 2)):
-            found = "i mean"
-        elif pair[1] == "of" and tok.low in ("kind", "sort"):
-            if word(i - 1) is None or word(i - 1) in _KIND_FILLER_BEFORE:
-                found = f"{tok.low} of"
-        elif tok.low == "like" and _is_filler_like(at(i - 1), at(i + 1), at(i + 2)):
-            found = "like"
-        if found is not None:
-            counts[found] = counts.get(found, 0) + 1
-    return counts
-
-
-def _is_filler_you_know(before: str | None, after: _Tok | None) -> bool:
-    if before in _LITERAL_YOU_KNOW_BEFORE:
-        return False
-    return after is None or not after.word or after.low not in _KNOW_OBJECTS
-
-
-def _is_filler_i_mean(before: str | None, after: _Tok | None) -> bool:
-    if before in _LITERAL_I_MEAN_BEFORE:
-        return False
-    return after is None or not after.word or after.low not in _I_MEAN_OBJECTS
-
-
-def _is_filler_like(prev: _Tok | None, nxt: _Tok | None, after: _Tok | None) -> bool:
-    """Whether the "like" between `prev` and `nxt` (then `after`) is a filler."""
-    prev_word = prev.low if prev is not None and prev.word else None
-    if nxt is None or not nxt.word:
-        if nxt is None or nxt.low not in _CLAUSE_MARKS:
-            return False  # "...something I like." ends a sentence
-        # "like," — a filler unless it closes a verb or comparison ("things I like, and")
-        return prev_word is None or prev_word not in _LIKE_LITERAL_BEFORE
-    if prev_word in _LIKE_LITERAL_BEFORE or nxt.low == "to":
-        return False
-    if nxt.raw[0].isupper() and nxt.low not in _SUBJECTS:
-        return False  # "tools like Docker"
-    if nxt.low in _SUBJECTS:
-        after_word = after.low if after is not None and after.word else None
-        return after_word not in _REPORTING  # "and like we did" but not "like I said"
-    if nxt.low in _HEDGES or nxt.low.isdigit():
-        return True  # "like really nervous", "like 5 minutes"
-    if prev_word in _BE:
-        # "it was like huge", but "it's like a puzzle", "it's like riding a bike"
-        return nxt.low not in _DETERMINERS and not nxt.low.endswith("ing")
-    return False

@@ -16,13 +16,58 @@ RUBRIC_WEIGHTS: dict[str, float] = {
 }
 
 
+class Pause(BaseModel):
+    """A silence of at least `MOCKMATE_PAUSE_S` between words: where it began, how long."""
+
+    at_s: float
+    length_s: float
+    after: str | None = None  # the word spoken just before it, when word timings are known
+
+
+class TimedFiller(BaseModel):
+    word: str  # as `filler_words` names it ("um", "you know", "like")
+    at_s: float
+
+
+class PaceSegment(BaseModel):
+    """A stretch of speech between pauses (long stretches cut about every 15 s)."""
+
+    start_s: float
+    end_s: float
+    words: int
+    words_per_minute: float
+
+
+class DeliveryFinding(BaseModel):
+    """One observation for the candidate, naming the moment it happened (`at_s`; None when
+    it is about the whole answer)."""
+
+    kind: Literal["pace_slow", "pace_fast", "fillers", "pause", "monotone", "quiet"]
+    at_s: float | None
+    message: str
+
+
 class Delivery(BaseModel):
-    """Delivery analytics measured from an audio answer (None for typed answers)."""
+    """Delivery analytics measured from an audio answer (None for typed answers).
+
+    The first four fields are the contract's; the rest are additions (docs/voice.md), with
+    defaults so that answers stored before them still read."""
 
     words_per_minute: float
     filler_words: dict[str, int] = Field(default_factory=dict)
     pause_count: int = 0
     longest_pause_s: float = 0.0
+    talk_time_s: float = 0.0
+    filler_rate_pct: float = 0.0
+    pauses: list[Pause] = Field(default_factory=list)
+    fillers: list[TimedFiller] = Field(default_factory=list)
+    pace_segments: list[PaceSegment] = Field(default_factory=list)
+    loudness_dbfs: float | None = None  # mean level of the speech
+    loudness_variation_db: float | None = None  # standard deviation of its 30 ms levels
+    pitch_median_hz: float | None = None
+    pitch_range_semitones: float | None = None  # 10th to 90th percentile of voiced frames
+    monotone: bool | None = None
+    findings: list[DeliveryFinding] = Field(default_factory=list)
 
 
 class EvaluationContext(BaseModel):

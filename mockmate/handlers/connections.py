@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass, field
 
+from mockmate.interviews.answers import ChunkGrant
 from mockmate.ratelimit import TokenBucket
 
 
@@ -13,7 +14,7 @@ class Connection:
     bucket: TokenBucket = field(repr=False)
     # (session id, question index) -> session version at which this socket's `answer:chunk`
     # was last checked (owner, state, index): trusted until the session changes.
-    chunk_grants: dict[tuple[str, int], int] = field(default_factory=dict, repr=False)
+    chunk_grants: dict[tuple[str, int], ChunkGrant] = field(default_factory=dict, repr=False)
 
 
 def user_room(user_id: str) -> str:

@@ -10,6 +10,7 @@ import asyncio
 import logging
 import uuid
 from collections.abc import MutableMapping
+from dataclasses import dataclass
 from typing import Any
 
 from mockmate.config import Settings
@@ -17,6 +18,7 @@ from mockmate.errors import ErrorCode, MockMateError
 from mockmate.evaluators.delivery import analyse_delivery, pace_flag
 from mockmate.interviews.flow import EVALUATE_ANSWER, TRANSCRIBE_ANSWER, SessionFlow
 from mockmate.interviews.payloads import AnswerChunk, SubmitAnswer
+from mockmate.interviews.turns import TurnDetector
 from mockmate.jobs.queue import JobQueue
 from mockmate.speech.base import SpeechError, SpeechToText
 from mockmate.speech.codec import decode_to_pcm16k, sniff_format
@@ -44,6 +46,15 @@ def check_text_limit(field: str, value: str | None, limit: int) -> None:
         )
 
 
+@dataclass(frozen=True)
+class ChunkGrant:
+    """What a socket may assume about an answer's chunks until the session changes: the
+    version they were checked at, and the silence that ends the turn (None: manual turns)."""
+
+    version: int
+    listen_silence_s: float | None
+
+
 class AnswerService:
     def __init__(
         self,
@@ -55,6 +66,7 @@ class AnswerService:
         buffer: AnswerBuffer,
         queue: JobQueue,
         stt: SpeechToText,
+        turns: TurnDetector | None = None,
     ):
         self._settings = settings
         self._flow = flow
@@ -63,6 +75,7 @@ class AnswerService:
         self._buffer = buffer
         self._queue = queue
         self._stt = stt
+        self._turns = turns
 
     async def owned(self, session_id: str, user_id: str) -> InterviewSession:
         session = await self._flow.sessions.get(session_id)
@@ -70,7 +83,7 @@ class AnswerService:
         return session
 
     async def chunk(
-        self, user_id: str, p: AnswerChunk, grants: MutableMapping[tuple[str, int], int]
+        self, user_id: str, p: AnswerChunk, grants: MutableMapping[tuple[str, int], ChunkGrant]
     ) -> dict[str, Any]:
         """Store one chunk of a spoken answer: one Redis round trip while nothing changes.
 
@@ -80,27 +93,48 @@ class AnswerService:
         """
         key = (p.session_id, p.index)
         for _ in range(MAX_CHUNK_CHECKS):
-            version = grants.get(key)
-            if version is None:
-                version = await self._grant_chunks(user_id, p)
+            grant = grants.get(key)
+            if grant is None:
+                grant = await self._grant_chunks(user_id, p)
                 grants.clear()  # one answer streams at a time: keep the cache to one entry
-                grants[key] = version
-            guard = self._flow.sessions.guard(p.session_id, user_id, version)
+                grants[key] = grant
+            guard = self._flow.sessions.guard(p.session_id, user_id, grant.version)
             receipt = await self._buffer.append(guard, p.index, p.seq, p.data)
             if receipt is not None:
+                if grant.listen_silence_s is not None and receipt.stored:
+                    await self._listen(user_id, p, receipt.received_bytes,
+                                       grant.listen_silence_s)
                 return {"received_bytes": receipt.received_bytes, "next_seq": receipt.next_seq}
             grants.pop(key, None)  # the session changed: check again
         raise MockMateError(ErrorCode.CONFLICT, "the interview is busy; try again")
 
-    async def _grant_chunks(self, user_id: str, p: AnswerChunk) -> int:
-        """Check that chunks of answer `p.index` are welcome now; the version checked."""
+    async def _grant_chunks(self, user_id: str, p: AnswerChunk) -> ChunkGrant:
+        """Check that chunks of answer `p.index` are welcome now; the version checked, and
+        the silence that ends the turn when the interview listens for it."""
         session = await self.owned(p.session_id, user_id)
         ops.receive_chunk(session, p.index)  # refuse before storing anything
         if session.state is not State.RECEIVING_ANSWER:
             session = await self._flow.change(
                 session.id, user_id, lambda s: ops.receive_chunk(s, p.index)
             )
-        return session.version
+        auto = self._turns is not None and session.turn_detection == "auto"
+        return ChunkGrant(session.version, session.end_of_turn_silence_s if auto else None)
+
+    async def _listen(self, user_id: str, p: AnswerChunk, received_bytes: int,
+                      silence_s: float) -> None:
+        """Hands-free turns (`interviews.turns`): after a long silence, submit for them."""
+        assert self._turns is not None
+        if not await self._turns.heard(p.session_id, p.index, p.data, received_bytes,
+                                       silence_s):
+            return
+        try:
+            await self.submit(user_id, SubmitAnswer(session_id=p.session_id, index=p.index,
+                                                    format="pcm_16000"))
+        except MockMateError as exc:  # submitted by hand meanwhile: that answer stands
+            log.info("turn of %s/%d ended by hand first: %s", p.session_id, p.index, exc)
+            return
+        await self._flow.emit(user_id, "answer:turn_ended", {
+            "session_id": p.session_id, "index": p.index, "reason": "silence"})
 
     async def submit(self, user_id: str, p: SubmitAnswer) -> dict[str, Any]:
         session = await self.owned(p.session_id, user_id)
@@ -213,7 +247,9 @@ class AnswerService:
             max_seconds=self._settings.max_answer_seconds,
         )
         result = await self._stt.transcribe(pcm)
-        delivery = analyse_delivery(result.text, pcm)
+        delivery = analyse_delivery(
+            result.text, pcm, result.words, pause_s=self._settings.pause_s
+        )
         return {
             "text": result.text, "confidence": round(result.confidence, 3),
             "duration_s": round(pcm.duration_s, 2),

@@ -4,7 +4,7 @@ Strict models: a wrong type is an `invalid_payload`, never silently coerced. Unk
 are ignored so that newer clients keep working against this server.
 """
 
-from typing import Annotated, Self
+from typing import Annotated, Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -44,6 +44,10 @@ class StartInterview(_Payload):
     adaptive: bool = True
     # False: questions come as text only (no `interview:audio`, no synthesis on the server).
     speak: bool = True
+    # "auto": the server ends a streamed (pcm_16000) answer after this much silence once the
+    # candidate has spoken (docs/voice.md); "manual": the client submits.
+    turn_detection: Literal["manual", "auto"] = "manual"
+    end_of_turn_silence_s: float = Field(2.5, ge=0.5, le=30.0)
     questions: list[OwnQuestion] | None = Field(None, min_length=1, max_length=20)
 
     @model_validator(mode="after")

@@ -88,6 +88,7 @@ class InterviewService:
             id=uuid.uuid4().hex, user_id=user_id, questions=questions,
             auto_advance=p.auto_advance, voice=p.voice, audio_format=p.audio_format,
             adaptive=p.adaptive, pinned=len(p.questions or ()), speak=p.speak,
+            turn_detection=p.turn_detection, end_of_turn_silence_s=p.end_of_turn_silence_s,
             created_at=now, updated_at=now,
         )
         await self._sessions.create(session)
@@ -101,6 +102,7 @@ class InterviewService:
                 if p.job_description else None,
                 "template": p.template, "question_count": len(questions),
                 "auto_advance": p.auto_advance, "adaptive": p.adaptive, "speak": p.speak,
+                "turn_detection": p.turn_detection,
                 "voice": p.voice,
                 "audio_format": p.audio_format,
                 "questions": [q.model_dump(mode="json") for q in questions],

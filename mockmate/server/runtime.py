@@ -46,6 +46,7 @@ from mockmate.interviews.follow_ups import FollowUpPlanner
 from mockmate.interviews.question_audio import QuestionVoice
 from mockmate.interviews.service import InterviewService
 from mockmate.interviews.takeover import Takeover
+from mockmate.interviews.turns import TurnDetector
 from mockmate.jobs.queue import JobQueue
 from mockmate.metrics import Metrics
 from mockmate.providers.budget import LlmBudget, RedisEvaluationCache
@@ -66,7 +67,7 @@ from mockmate.speech.elevenlabs_tts import make_elevenlabs_tts
 from mockmate.speech.groq_stt import make_groq_stt
 from mockmate.speech.piper_tts import PiperTextToSpeech
 from mockmate.speech.sentence_cache import SentenceCachedSpeech
-from mockmate.speech.sphinx_stt import SphinxSpeechToText
+from mockmate.speech.whisper_stt import WhisperSpeechToText
 from mockmate.state.answer_buffer import AnswerBuffer
 from mockmate.state.store import SessionStore
 from mockmate.storage.answers import AnswerRepository
@@ -183,7 +184,10 @@ def open_speech(
         stt = make_groq_stt(settings.groq_api_key, settings.groq_base_url, provider_metrics)
         log.info("Groq Whisper transcribes the answers")
     else:
-        stt = SphinxSpeechToText(max_concurrency=settings.speech_threads)
+        stt = WhisperSpeechToText(
+            settings.stt_model, sha256=settings.stt_model_sha256,
+            max_concurrency=settings.stt_workers, cpu_threads=settings.stt_cpu_threads,
+        )
     return tts, stt
 
 
@@ -266,6 +270,10 @@ async def open_services(
         tts, stt = open_speech(settings, provider_metrics)
         stack.push_async_callback(tts.aclose)
         stack.push_async_callback(stt.aclose)
+        if isinstance(stt, WhisperSpeechToText):
+            # Refuse to start with weights that are not the pinned ones (hashed once, on the
+            # low-priority thread); the model itself loads in the background below.
+            await stt.verify()
         buffer = AnswerBuffer(
             redis, prefix=settings.redis_prefix, ttl_s=settings.session_ttl_s,
             max_bytes=settings.max_answer_bytes,
@@ -275,7 +283,7 @@ async def open_services(
         if isinstance(tts, PiperTextToSpeech):
             speech = sentences = SentenceCachedSpeech(
                 tts, redis, prefix=settings.redis_prefix, ttl_s=settings.tts_cache_ttl_s,
-                resolve_voice=tts.resolve_voice,
+                resolve_voice=tts.resolve_voice, background=tts.synthesize_in_background,
             )
         speaker = QuestionVoice(
             tts=speech, redis=redis, sessions=sessions, emitter=emitter,
@@ -287,9 +295,13 @@ async def open_services(
             sessions=sessions, interviews=interviews, queue=queue, emitter=emitter,
             speaker=speaker, tasks=tasks,
         )
+        turns = TurnDetector(
+            redis, prefix=settings.redis_prefix, ttl_s=settings.session_ttl_s, stt=stt,
+            read_answer=buffer.read, spawn=lambda work: tasks.spawn(work, name="turn-check"),
+        )
         answer_service = AnswerService(
             settings=settings, flow=flow, answers=answers, audio=audio, buffer=buffer,
-            queue=queue, stt=stt,
+            queue=queue, stt=stt, turns=turns,
         )
         # First of the hooks: the sooner a follow-up is planned, the likelier it is asked next.
         hooks.on_answer_evaluated("follow_ups", FollowUpPlanner(
@@ -362,6 +374,8 @@ async def open_services(
             if settings.tts_prewarm:
                 tasks.spawn(_prewarm_forever(sentences, settings.tts_cache_ttl_s),
                             name="tts-prewarm")
+        if isinstance(stt, WhisperSpeechToText):
+            tasks.spawn(stt.warm_up(), name="stt-warm-up")
         if settings.workers:
             tasks.spawn(queue.run(settings.workers), name="job-workers")
         tasks.spawn(_sweep_forever(services), name="expiry-sweeper")

@@ -12,9 +12,8 @@ whether resending the answer may help (a rejected API key will not).
 """
 
 import io
-import math
 import wave
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from typing import Any
 
 import groq
@@ -32,6 +31,7 @@ from mockmate.providers.resilience import (
     make_guard,
 )
 from mockmate.speech.base import PcmAudio, SpeechError, Transcript, Word
+from mockmate.speech.transcripts import FILLER_PROMPT, as_dicts, number, segment_confidence
 
 __all__ = [
     "DEFAULT_MODEL",
@@ -49,8 +49,6 @@ __all__ = [
 
 PROVIDER = "groq"
 DEFAULT_MODEL = "whisper-large-v3-turbo"
-# Whisper continues the prompt's style: showing fillers keeps them in the transcript.
-FILLER_PROMPT = "Umm, let me think like, hmm... Okay, here's what I'm, like, thinking."
 # Groq transcribes a minute of audio in well under a second; the deadline bounds all attempts
 # and waits together so the candidate is told quickly that they may resend or type instead.
 DEFAULT_POLICY = RetryPolicy(attempts=3, timeout_s=15.0, deadline_s=30.0)
@@ -179,50 +177,15 @@ def transcript_from_response(response: Transcription, duration_s: float) -> Tran
     extra: Mapping[str, Any] = response.model_extra or {}
     words = tuple(_words(extra.get("words")))
     text = response.text.strip()
-    confidence = _confidence(_dicts(extra.get("segments"))) if text else 0.0
+    confidence = segment_confidence(as_dicts(extra.get("segments"))) if text else 0.0
     return Transcript(text=text, confidence=confidence, duration_s=duration_s, words=words)
-
-
-def _dicts(value: Any) -> list[Mapping[str, Any]]:
-    if not isinstance(value, Sequence) or isinstance(value, str):
-        return []
-    return [item for item in value if isinstance(item, Mapping)]
-
-
-def _number(value: Any) -> float | None:
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        return None
-    number = float(value)
-    return number if math.isfinite(number) else None
 
 
 def _words(value: Any) -> list[Word]:
     words: list[Word] = []
-    for item in _dicts(value):
+    for item in as_dicts(value):
         text = str(item.get("word", "")).strip()
-        start, end = _number(item.get("start")), _number(item.get("end"))
+        start, end = number(item.get("start")), number(item.get("end"))
         if text and start is not None and end is not None:
             words.append(Word(text=text, start_s=start, end_s=max(start, end)))
     return words
-
-
-def _confidence(segments: list[Mapping[str, Any]]) -> float:
-    """Mean of exp(avg_logprob) over segments, weighted by their length; a segment without
-    avg_logprob counts as 1 - no_speech_prob. 1.0 when Groq gives neither (text was heard)."""
-    total = weight_sum = 0.0
-    for segment in segments:
-        logprob = _number(segment.get("avg_logprob"))
-        no_speech = _number(segment.get("no_speech_prob"))
-        if logprob is not None:
-            value = math.exp(min(0.0, logprob))
-        elif no_speech is not None:
-            value = 1.0 - no_speech
-        else:
-            continue
-        start, end = _number(segment.get("start")), _number(segment.get("end"))
-        weight = end - start if start is not None and end is not None and end > start else 1.0
-        total += value * weight
-        weight_sum += weight
-    if weight_sum == 0.0:
-        return 1.0
-    return min(1.0, max(0.0, total / weight_sum))

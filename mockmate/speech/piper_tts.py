@@ -24,6 +24,7 @@ import onnxruntime  # type: ignore[import-untyped]
 from piper import PiperConfig, PiperVoice
 
 from mockmate.speech.base import PcmAudio, SpeechError
+from mockmate.speech.priority import run_in_background
 
 __all__ = ["DEFAULT_VOICE", "PiperTextToSpeech", "PiperVoiceFiles", "split_sentences"]
 
@@ -125,8 +126,21 @@ class PiperTextToSpeech:
         return voice if voice is not None and voice in self._voices else self._default_voice
 
     async def warm_up(self, voice: str | None = None) -> None:
-        """Load a voice now (e.g. at start-up) rather than on the first question."""
+        """Load a voice now (e.g. at start-up) rather than on the first question. At normal
+        priority: a first question waits for this load, so it must not be starved."""
         await self._voice(voice)
+
+    async def synthesize_in_background(self, sentence: str, voice: str | None = None
+                                       ) -> list[PcmAudio]:
+        """Speak one sentence on the process's low-priority thread (for cache warming): it
+        takes no slot from live questions and yields the CPU to them."""
+        piper_voice = await self._voice(voice)
+        if self._closed:
+            raise SpeechError("the Piper engine is closed", retryable=False)
+        return await _speech_result(
+            asyncio.ensure_future(run_in_background(_synthesize, piper_voice, sentence)),
+            "Piper synthesis failed",
+        )
 
     async def stream(self, text: str, voice: str | None = None) -> AsyncIterator[PcmAudio]:
         """Speak `text` sentence by sentence; each piece is yielded as soon as it and all the

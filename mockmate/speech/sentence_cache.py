@@ -10,13 +10,17 @@ claiming each sentence in Redis so that processes starting together share the wo
 
 Only for the offline engine: a cloud voice shapes a whole text at once, and its audio is not
 ours to keep beyond the question cache.
+
+Warming never competes with a candidate: it makes one sentence at a time through
+`background` (the engine's low-priority path, `speech.priority`) when there is one, yields
+between sentences, and waits while any live sentence is being synthesized in this process.
 """
 
 import asyncio
 import hashlib
 import logging
 from collections import deque
-from collections.abc import AsyncIterator, Callable, Iterable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 
 from redis.asyncio import Redis
 
@@ -32,19 +36,28 @@ class SentenceCachedSpeech:
 
     One sentence is made ahead while the previous one is consumed, as Piper does on its own.
     `resolve_voice` maps a requested voice to the one that will speak, so that aliases share
-    entries. `syntheses` counts sentences handed to `inner` (tests read it).
+    entries. `background(sentence, voice)` makes a sentence for `warm` at low priority (None:
+    `inner` makes it). `syntheses` counts sentences made (tests read it); `live` is how many
+    sentences are being made for listeners right now.
     """
 
     def __init__(
         self, inner: TextToSpeech, redis: Redis, *, prefix: str, ttl_s: int,
         resolve_voice: Callable[[str | None], str] = lambda voice: voice or "",
+        background: Callable[[str, str | None], Awaitable[list[PcmAudio]]] | None = None,
     ) -> None:
         self._inner = inner
         self._redis = redis
         self._prefix = prefix
         self._ttl_s = ttl_s
         self._resolve = resolve_voice
+        self._background = background
+        self._idle = asyncio.Event()
+        self._idle.set()
+        self.live = 0
         self.syntheses = 0
+        # Set the first time `warm` waited for live synthesis to finish (tests and logs).
+        self.paused_for_live = asyncio.Event()
 
     def _key(self, voice: str | None, sentence: str) -> str:
         digest = hashlib.sha256(f"{self._resolve(voice)}\x00{sentence}".encode()).hexdigest()
@@ -90,12 +103,20 @@ class SentenceCachedSpeech:
         it; True when this call synthesized it."""
         key = self._key(voice, sentence)
         claim = f"{key}:warming"
+        await asyncio.sleep(0)  # yield between sentences
+        if not self._idle.is_set():  # a candidate's sentence goes first
+            self.paused_for_live.set()
+            await self._idle.wait()
         if await self._redis.exists(key):
             return False
         if not await self._redis.set(claim, b"1", nx=True, ex=WARM_CLAIM_S):
             return False
         try:
-            await self._synthesize(key, sentence, voice)
+            if self._background is None:
+                await self._synthesize(key, sentence, voice)
+            else:
+                self.syntheses += 1
+                await self._store(key, await self._background(sentence, voice))
         finally:
             await self._redis.delete(claim)
         return True
@@ -105,11 +126,21 @@ class SentenceCachedSpeech:
         cached = await self._redis.get(key)
         if isinstance(cached, bytes):
             return _decode(cached)
-        return await self._synthesize(key, sentence, voice)
+        self.live += 1
+        self._idle.clear()
+        try:
+            return await self._synthesize(key, sentence, voice)
+        finally:
+            self.live -= 1
+            if not self.live:
+                self._idle.set()
 
     async def _synthesize(self, key: str, sentence: str, voice: str | None) -> PcmAudio | None:
         self.syntheses += 1
         pieces = [piece async for piece in self._inner.stream(sentence, voice)]
+        return await self._store(key, pieces)
+
+    async def _store(self, key: str, pieces: list[PcmAudio]) -> PcmAudio | None:
         if not pieces:
             return None
         # One voice speaks at one rate, so a sentence's pieces join into one.

@@ -27,6 +27,8 @@ class InterviewSession(BaseModel):
     voice: str | None = None
     audio_format: AudioFormat = "pcm_16000"
     speak: bool = True  # False: questions are not spoken
+    turn_detection: Literal["manual", "auto"] = "manual"
+    end_of_turn_silence_s: float = 2.5
     # question index -> answer id, for every question answered so far
     answers: dict[int, str] = Field(default_factory=dict)
     skipped: list[int] = Field(default_factory=list)

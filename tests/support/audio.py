@@ -85,3 +85,19 @@ def encode(pcm: PcmAudio, fmt: str) -> bytes:
         for packet in stream.encode(None):
             out.mux(packet)
     return buffer.getvalue()
+
+
+def espeak_16k(text: str, *, voice: str = "en-us", words_per_minute: int = 160) -> PcmAudio:
+    """`text` spoken by espeak-ng (Debian's formant synthesiser, a voice unlike Piper's), as
+    16 kHz PCM. Needs the `espeak-ng` program (scripts/test.sh installs it)."""
+    import subprocess
+    import wave
+
+    wav = subprocess.run(
+        ["espeak-ng", "-v", voice, "-s", str(words_per_minute), "--stdout", text],
+        check=True, capture_output=True, timeout=60,
+    ).stdout
+    with wave.open(io.BytesIO(wav)) as reader:
+        rate = reader.getframerate()
+        samples = np.frombuffer(reader.readframes(reader.getnframes()), dtype="<i2")
+    return PcmAudio(resample(samples.astype(np.int16), rate, 16000).tobytes(), 16000)

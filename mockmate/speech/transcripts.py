@@ -1,0 +1,48 @@
+"""What every Whisper engine (Groq's in the cloud, faster-whisper offline) shares: the prompt
+that keeps filler words in the transcript, and a confidence from Whisper's segment scores."""
+
+import math
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+__all__ = ["FILLER_PROMPT", "as_dicts", "number", "segment_confidence"]
+
+# Whisper continues the prompt's style: showing fillers keeps them in the transcript.
+# Measured on Piper answers with fillers (tests/unit/test_whisper_stt.py): without a prompt
+# tiny.en wrote none of "um", "uh"; with this one it kept them.
+FILLER_PROMPT = "Umm, let me think like, hmm... Okay, here's what I'm, like, thinking."
+
+
+def as_dicts(value: Any) -> list[Mapping[str, Any]]:
+    if not isinstance(value, Sequence) or isinstance(value, str):
+        return []
+    return [item for item in value if isinstance(item, Mapping)]
+
+
+def number(value: Any) -> float | None:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    result = float(value)
+    return result if math.isfinite(result) else None
+
+
+def segment_confidence(segments: Sequence[Mapping[str, Any]]) -> float:
+    """Mean of exp(avg_logprob) over segments, weighted by their length; a segment without
+    avg_logprob counts as 1 - no_speech_prob. 1.0 when there is neither (text was heard)."""
+    total = weight_sum = 0.0
+    for segment in segments:
+        logprob = number(segment.get("avg_logprob"))
+        no_speech = number(segment.get("no_speech_prob"))
+        if logprob is not None:
+            value = math.exp(min(0.0, logprob))
+        elif no_speech is not None:
+            value = 1.0 - no_speech
+        else:
+            continue
+        start, end = number(segment.get("start")), number(segment.get("end"))
+        weight = end - start if start is not None and end is not None and end > start else 1.0
+        total += value * weight
+        weight_sum += weight
+    if weight_sum == 0.0:
+        return 1.0
+    return min(1.0, max(0.0, total / weight_sum))
