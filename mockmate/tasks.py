@@ -12,6 +12,8 @@ import logging
 from collections.abc import Awaitable, Callable, Coroutine
 from typing import Any
 
+from mockmate.outages import OUTAGES
+
 log = logging.getLogger(__name__)
 
 RECANCEL_EVERY_S = 0.5
@@ -31,6 +33,9 @@ async def repeat_every(interval_s: float, step: Callable[[], Awaitable[object]],
         await asyncio.sleep(interval_s)
         try:
             await step()
+        except OUTAGES as exc:
+            raise_if_cancelling()
+            log.warning("%s skipped: a backing service is unavailable (%s)", what, exc)
         except Exception:
             raise_if_cancelling()
             log.exception("%s failed", what)
