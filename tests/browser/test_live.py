@@ -11,7 +11,7 @@ from tests.browser.conftest import ANSWER_WORDS, PHONE
 from tests.browser.flows import LONG, answer_by_text, expect_results, sign_up, start_interview
 
 # Speech synthesis, recognition and evaluation on a shared CI core: more than the default 120 s.
-pytestmark = pytest.mark.timeout(300)
+pytestmark = pytest.mark.timeout(600)
 
 # The fake microphone loops a ~6.5 s recording: answering for longer than that holds it whole.
 LONGER_THAN_THE_RECORDING = re.compile(r"Answer time 0:(0[89]|[1-5]\d)")
