@@ -29,6 +29,27 @@ class Settings(BaseSettings):
     session_ttl_s: int = Field(2 * 3600, gt=0, validation_alias="MOCKMATE_SESSION_TTL_S")
     max_active_sessions: int = Field(1, ge=1, validation_alias="MOCKMATE_MAX_ACTIVE_SESSIONS")
     expiry_sweep_s: float = Field(30.0, gt=0, validation_alias="MOCKMATE_EXPIRY_SWEEP_S")
+    # How long a finished session (and its event log) stays readable for a late resume.
+    finished_session_ttl_s: int = Field(
+        600, gt=0, validation_alias="MOCKMATE_FINISHED_SESSION_TTL_S"
+    )
+
+    # Server events (docs/protocol.md, "Event numbers and replay"). A session's event log keeps
+    # at most this many events (question audio included); a resume from further back gets
+    # `replayed: false` and relies on the snapshot.
+    event_log_max_events: int = Field(
+        5000, ge=10, validation_alias="MOCKMATE_EVENT_LOG_MAX_EVENTS"
+    )
+    # Events of a session that no longer exists (an expired one's `abandoned`) stay this long.
+    event_log_grace_s: int = Field(600, gt=0, validation_alias="MOCKMATE_EVENT_LOG_GRACE_S")
+    # A process counts as holding its users' sockets while its heartbeat is this fresh; a
+    # crashed process's sockets stop counting as present after it.
+    presence_ttl_s: float = Field(10.0, gt=0, validation_alias="MOCKMATE_PRESENCE_TTL_S")
+    # A process asking a question renews its lease this often (x3); a crashed one's question
+    # is finished by another process within about this long.
+    ask_lease_s: float = Field(3.0, gt=0, validation_alias="MOCKMATE_ASK_LEASE_S")
+    # A new socket holds live events this long for an `interview:resume` to replay first.
+    resume_hold_s: float = Field(1.0, ge=0, validation_alias="MOCKMATE_RESUME_HOLD_S")
 
     # Input limits.
     max_answer_chars: int = Field(20_000, gt=0, validation_alias="MOCKMATE_MAX_ANSWER_CHARS")

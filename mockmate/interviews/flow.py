@@ -10,15 +10,17 @@ from collections.abc import Callable
 from typing import Any, Protocol
 
 from mockmate.errors import MockMateError
+from mockmate.interviews.asking import AskLeases, Progress, progress
 from mockmate.interviews.emitter import Emitter
 from mockmate.jobs.queue import JobQueue
 from mockmate.state import session as ops
+from mockmate.state.event_log import EventLog
 from mockmate.state.machine import State
 from mockmate.state.session import InterviewSession
 from mockmate.state.store import SessionStore
 from mockmate.storage import interviews as interview_status
 from mockmate.storage.interviews import InterviewRepository
-from mockmate.tasks import BackgroundTasks
+from mockmate.tasks import BackgroundTasks, repeat_every
 
 log = logging.getLogger(__name__)
 
@@ -30,8 +32,9 @@ Operation = Callable[[InterviewSession], InterviewSession]
 
 
 class QuestionSpeaker(Protocol):
-    async def speak(self, session: InterviewSession) -> None:
-        """Stream the current question's audio; returns when done, stopped or failed."""
+    async def speak(self, session: InterviewSession, skip: int = 0) -> None:
+        """Stream the current question's audio from chunk `skip`; returns when done, stopped
+        or failed."""
         ...
 
 
@@ -45,6 +48,8 @@ class SessionFlow:
         emitter: Emitter,
         speaker: QuestionSpeaker,
         tasks: BackgroundTasks,
+        leases: AskLeases | None = None,
+        events: EventLog | None = None,
     ):
         self.sessions = sessions
         self._interviews = interviews
@@ -52,6 +57,8 @@ class SessionFlow:
         self._emit = emitter
         self._speaker = speaker
         self._tasks = tasks
+        self._leases = leases
+        self._events = events
 
     async def change(self, session_id: str, user_id: str, op: Operation) -> InterviewSession:
         """Apply `op` atomically, then announce and follow up on what changed."""
@@ -83,27 +90,78 @@ class SessionFlow:
         return True
 
     async def emit_state(self, session: InterviewSession) -> None:
-        await self._emit.to_user(
-            session.user_id, "interview:state",
+        await self._emit.to_session(
+            session.user_id, session.id, "interview:state",
             {"session_id": session.id, "state": session.state.value},
         )
 
     async def emit(self, user_id: str, event: str, data: dict[str, Any]) -> None:
-        await self._emit.to_user(user_id, event, data)
+        """An event about the interview named by `data["session_id"]` (numbered and logged),
+        or, without one, about none."""
+        session_id = data.get("session_id")
+        if session_id:
+            await self._emit.to_session(user_id, str(session_id), event, data)
+        else:
+            await self._emit.to_user(user_id, event, data)
 
-    async def _deliver_question(self, session: InterviewSession) -> None:
+    async def _deliver_question(
+        self, session: InterviewSession, done: Progress | None = None
+    ) -> None:
         question = session.current_question
         if question is None:
             return
-        payload: dict[str, Any] = {
-            "session_id": session.id, "index": session.index, "total": session.total,
-            "question": question.wire(), "follow_up": question.follow_up_to is not None,
-        }
-        if question.follow_up_to is not None:
-            payload["follow_up_to"] = question.follow_up_to
-        await self._emit.to_user(session.user_id, "interview:question", payload)
-        if session.speak:
-            await self._speaker.speak(session)
-        await self.try_change(
-            session.id, session.user_id, lambda s: ops.question_delivered(s, session.asks)
-        )
+        lease = f"{session.id}:{session.asks}"
+        renewal = None
+        if self._leases is not None:
+            leases = self._leases
+            await leases.hold(lease)
+            renewal = self._tasks.spawn(
+                repeat_every(leases.lease_s / 3, lambda: leases.hold(lease), what="ask lease"),
+                name=f"lease:{lease}",
+            )
+        try:
+            if done is None or not done.question_sent:
+                payload: dict[str, Any] = {
+                    "session_id": session.id, "index": session.index, "total": session.total,
+                    "question": question.wire(), "follow_up": question.follow_up_to is not None,
+                }
+                if question.follow_up_to is not None:
+                    payload["follow_up_to"] = question.follow_up_to
+                await self._emit.to_session(
+                    session.user_id, session.id, "interview:question", payload
+                )
+            if session.speak and not (done is not None and done.audio_final):
+                await self._speaker.speak(session, skip=done.chunks_sent if done else 0)
+            await self.try_change(
+                session.id, session.user_id, lambda s: ops.question_delivered(s, session.asks)
+            )
+        finally:
+            if renewal is not None:
+                renewal.cancel()
+            if self._leases is not None:
+                await self._leases.release(lease)
+
+    async def take_over_questions(self) -> int:
+        """Finish the asking of questions whose process died (its lease lapsed)."""
+        if self._leases is None or self._events is None:
+            return 0
+        taken = 0
+        for lease in await self._leases.lapsed():
+            if not await self._leases.claim_lapsed(lease):
+                continue  # another process took it
+            session_id, _, asks = lease.rpartition(":")
+            try:
+                session = await self.sessions.get(session_id)
+            except MockMateError:
+                session = None
+            if session is None or session.state is not State.ASKING or str(session.asks) != asks:
+                await self._leases.release(lease)  # moved on meanwhile: nothing to finish
+                continue
+            replay = await self._events.after(session_id, 0)
+            log.info("taking over the asking of question %d of %s", session.index, session_id)
+            self._tasks.spawn(
+                self._deliver_question(session, progress(replay.events, session.index)),
+                name=f"ask:{session_id}",
+            )
+            taken += 1
+        return taken

@@ -62,6 +62,12 @@ class SessionRef(_Payload):
     session_id: SessionId
 
 
+class ResumeInterview(_Payload):
+    session_id: SessionId
+    # The highest `event_seq` the client holds for this session: the server replays the rest.
+    last_event_seq: int | None = Field(None, ge=0)
+
+
 class SubmitAnswer(_Payload):
     session_id: SessionId
     index: int = Field(ge=0, le=1000)

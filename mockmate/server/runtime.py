@@ -13,6 +13,7 @@ from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+import socketio
 from pymongo import AsyncMongoClient
 from pymongo.asynchronous.database import AsyncDatabase
 from redis.asyncio import Redis
@@ -30,6 +31,7 @@ from mockmate.evaluators.heuristic import HeuristicEvaluator
 from mockmate.evaluators.hooks import HookRegistry
 from mockmate.evaluators.pipeline import EvaluationPipeline
 from mockmate.interviews.answers import AnswerService
+from mockmate.interviews.asking import AskLeases
 from mockmate.interviews.emitter import Emitter
 from mockmate.interviews.flow import (
     EVALUATE_ANSWER,
@@ -52,6 +54,7 @@ from mockmate.questions.bank import load_bank
 from mockmate.questions.follow_ups import FollowUpWriter, TemplateFollowUps, offline_texts
 from mockmate.questions.models import QuestionGenerator
 from mockmate.server.embedded import EmbeddedMongo, dev_jwt_secret
+from mockmate.server.fanout import Fanout, new_process_id
 from mockmate.speech.base import SpeechToText, TextToSpeech
 from mockmate.speech.elevenlabs_tts import make_elevenlabs_tts
 from mockmate.speech.groq_stt import make_groq_stt
@@ -59,6 +62,7 @@ from mockmate.speech.piper_tts import PiperTextToSpeech
 from mockmate.speech.sentence_cache import SentenceCachedSpeech
 from mockmate.speech.sphinx_stt import SphinxSpeechToText
 from mockmate.state.answer_buffer import AnswerBuffer
+from mockmate.state.event_log import EventLog
 from mockmate.state.store import SessionStore
 from mockmate.storage.answers import AnswerRepository
 from mockmate.storage.audio import AudioStore
@@ -100,6 +104,7 @@ class Services:
     marketplace: Marketplace
     account: AccountData
     login_guard: LoginGuard
+    fanout: Fanout
 
 
 def open_redis(settings: Settings) -> Redis:
@@ -163,7 +168,7 @@ def open_speech(
 
 @asynccontextmanager
 async def open_services(
-    settings: Settings, emitter: Emitter, metrics: Metrics
+    settings: Settings, sio: socketio.AsyncServer, metrics: Metrics
 ) -> AsyncIterator[Services]:
     async with AsyncExitStack() as stack:
         mongo_url = await open_mongo_url(settings, stack)
@@ -174,6 +179,16 @@ async def open_services(
 
         redis = open_redis(settings)
         stack.push_async_callback(redis.aclose)
+        fanout = Fanout(
+            sio, redis, EventLog(
+                redis, prefix=settings.redis_prefix, process_id=new_process_id(),
+                max_events=settings.event_log_max_events, grace_s=settings.event_log_grace_s,
+            ),
+            presence_ttl_s=settings.presence_ttl_s, hold_s=settings.resume_hold_s,
+        )
+        await fanout.start()
+        stack.push_async_callback(fanout.close)
+        emitter: Emitter = fanout
         if settings.embedded_redis:
             # In-process sessions died with the previous run: close their interviews.
             lost = await InterviewRepository(db).abandon_in_progress()
@@ -187,6 +202,7 @@ async def open_services(
         sessions = SessionStore(
             redis, prefix=settings.redis_prefix, ttl_s=settings.session_ttl_s,
             max_active=settings.max_active_sessions,
+            finished_ttl_s=settings.finished_session_ttl_s,
         )
         queue = JobQueue(
             redis, prefix=settings.redis_prefix,
@@ -250,7 +266,8 @@ async def open_services(
         stack.push_async_callback(speaker.aclose)
         flow = SessionFlow(
             sessions=sessions, interviews=interviews, queue=queue, emitter=emitter,
-            speaker=speaker, tasks=tasks,
+            speaker=speaker, tasks=tasks, events=fanout.events,
+            leases=AskLeases(redis, prefix=settings.redis_prefix, lease_s=settings.ask_lease_s),
         )
         answer_service = AnswerService(
             settings=settings, flow=flow, answers=answers, audio=audio, buffer=buffer,
@@ -301,6 +318,7 @@ async def open_services(
                 redis, prefix=settings.redis_prefix, max_failures=settings.login_max_failures,
                 window_s=settings.login_lockout_s,
             ),
+            fanout=fanout,
         )
         if isinstance(tts, PiperTextToSpeech):
             tasks.spawn(tts.warm_up(), name="tts-warm-up")
@@ -310,6 +328,8 @@ async def open_services(
         if settings.workers:
             tasks.spawn(queue.run(settings.workers), name="job-workers")
         tasks.spawn(_sweep_forever(services), name="expiry-sweeper")
+        tasks.spawn(repeat_every(settings.ask_lease_s / 2, flow.take_over_questions,
+                                 what="question takeover"), name="question-takeover")
         yield services
 
 

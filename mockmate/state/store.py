@@ -17,6 +17,7 @@ from typing import Any, cast
 from redis.asyncio import Redis
 
 from mockmate.errors import ErrorCode, MockMateError
+from mockmate.state.event_log import session_keys
 from mockmate.state.session import InterviewSession
 
 # KEYS: active zset, session hash, expiry zset.
@@ -34,8 +35,8 @@ redis.call('ZADD', KEYS[3], deadline, ARGV[1])
 return 1
 """
 
-# KEYS: session hash, active zset, expiry zset.
-# ARGV: expected version, data, ttl seconds, now, session id, terminal (0/1).
+# KEYS: session hash, active zset, expiry zset, then the session's event-log keys (they
+# expire with it). ARGV: expected version, data, ttl seconds, now, session id, terminal (0/1).
 # Returns 1 on success, 0 on a version mismatch, -1 when the session is gone.
 _UPDATE = """
 local v = redis.call('HGET', KEYS[1], 'v')
@@ -43,6 +44,7 @@ if not v then return -1 end
 if v ~= ARGV[1] then return 0 end
 redis.call('HSET', KEYS[1], 'v', tonumber(ARGV[1]) + 1, 'data', ARGV[2])
 redis.call('EXPIRE', KEYS[1], ARGV[3])
+for i = 4, #KEYS do redis.call('EXPIRE', KEYS[i], ARGV[3]) end
 if ARGV[6] == '1' then
   redis.call('ZREM', KEYS[2], ARGV[5])
   redis.call('ZREM', KEYS[3], ARGV[5])
@@ -54,9 +56,10 @@ end
 return 1
 """
 
-# KEYS: session hash, active zset, expiry zset. ARGV: ttl, now, session id.
+# KEYS: session hash, active zset, expiry zset, event-log keys. ARGV: ttl, now, session id.
 _TOUCH = """
 if redis.call('EXPIRE', KEYS[1], ARGV[1]) == 0 then return 0 end
+for i = 4, #KEYS do redis.call('EXPIRE', KEYS[i], ARGV[1]) end
 local deadline = tonumber(ARGV[2]) + tonumber(ARGV[1])
 redis.call('ZADD', KEYS[2], 'XX', deadline, ARGV[3])
 redis.call('ZADD', KEYS[3], 'XX', deadline, ARGV[3])
@@ -73,17 +76,25 @@ MAX_CAS_ATTEMPTS = 50
 class SessionStore:
     """Create, read and atomically change interview sessions in Redis."""
 
-    def __init__(self, redis: Redis, *, prefix: str, ttl_s: int, max_active: int):
+    def __init__(
+        self, redis: Redis, *, prefix: str, ttl_s: int, max_active: int,
+        finished_ttl_s: int = FINISHED_TTL_S,
+    ):
         self._redis = redis
         self._prefix = prefix
         self._ttl_s = ttl_s
+        self._finished_ttl_s = finished_ttl_s
         self._max_active = max_active
         self._create = redis.register_script(_CREATE)
         self._update = redis.register_script(_UPDATE)
         self._touch = redis.register_script(_TOUCH)
 
     def _key(self, session_id: str) -> str:
-        return f"{self._prefix}:session:{session_id}"
+        return session_keys(self._prefix, session_id).session
+
+    def _companions(self, session_id: str) -> list[str]:
+        keys = session_keys(self._prefix, session_id)
+        return [keys.seq, keys.log, keys.missed]
 
     def _active_key(self, user_id: str) -> str:
         return f"{self._prefix}:user:{user_id}:active"
@@ -132,9 +143,10 @@ class SessionStore:
             after = change(before)
             after = after.model_copy(update={"updated_at": time.time()})
             terminal = after.finished
-            ttl = FINISHED_TTL_S if terminal else self._ttl_s
+            ttl = self._finished_ttl_s if terminal else self._ttl_s
             result = await self._update(
-                keys=[self._key(session_id), self._active_key(after.user_id), self.expiry_key],
+                keys=[self._key(session_id), self._active_key(after.user_id), self.expiry_key,
+                      *self._companions(session_id)],
                 args=[
                     before.version,
                     after.model_dump_json(),
@@ -155,7 +167,8 @@ class SessionStore:
         if session.finished:
             return
         await self._touch(
-            keys=[self._key(session.id), self._active_key(session.user_id), self.expiry_key],
+            keys=[self._key(session.id), self._active_key(session.user_id), self.expiry_key,
+                  *self._companions(session.id)],
             args=[self._ttl_s, time.time(), session.id],
         )
 
@@ -175,7 +188,7 @@ class SessionStore:
 
     async def discard(self, session_id: str, user_id: str) -> None:
         """Remove a session outright (its interview was deleted or never stored)."""
-        await self._redis.delete(self._key(session_id))
+        await self._redis.delete(self._key(session_id), *self._companions(session_id))
         await self._redis.zrem(self._active_key(user_id), session_id)
         await self._redis.zrem(self.expiry_key, session_id)
 

@@ -32,6 +32,11 @@ class Recorder(Emitter):
     def __init__(self) -> None:
         self.sent: list[tuple[str, dict[str, object]]] = []
 
+    async def to_session(
+        self, user_id: str, session_id: str, event: str, data: dict[str, object]
+    ) -> None:
+        await self.to_user(user_id, event, data)
+
     async def to_user(self, user_id: str, event: str, data: dict[str, object]) -> None:
         self.sent.append((event, data))
 

@@ -29,6 +29,11 @@ class RecordingEmitter:
     def __init__(self) -> None:
         self.sent: list[tuple[str, dict[str, Any]]] = []
 
+    async def to_session(
+        self, user_id: str, session_id: str, event: str, data: dict[str, Any]
+    ) -> None:
+        await self.to_user(user_id, event, data)
+
     async def to_user(self, user_id: str, event: str, data: dict[str, Any]) -> None:
         self.sent.append((event, data))
 
