@@ -62,9 +62,13 @@ def _serve(settings: Settings, host: str, port: int) -> int:
     shown = "127.0.0.1" if host in ("0.0.0.0", "::", "") else host
 
     def announce(_: object) -> None:
-        # aiohttp calls this once the port is listening.
-        print(f"MockMate is running: open http://{shown}:{port}/ in a browser "
-              "(Ctrl-C stops it)", flush=True)
+        # aiohttp calls this once the port is listening. With JSON logs every line of output
+        # must be JSON, so the address is logged there instead of printed.
+        message = f"MockMate is running: open http://{shown}:{port}/ in a browser"
+        if settings.log_format == "json":
+            logging.getLogger(__name__).info(message)
+        else:
+            print(f"{message} (Ctrl-C stops it)", flush=True)
 
     # A short shutdown timeout: long-polling requests would otherwise hold a stop for ~25 s.
     web.run_app(create_app(settings), host=host, port=port, print=announce,

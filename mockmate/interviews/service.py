@@ -196,6 +196,7 @@ class InterviewService:
                     doc["user_id"], "interview:state",
                     {"session_id": interview_id, "state": State.ABANDONED.value},
                 )
+        await self._sessions.mark_intact()
         return count
 
     async def sweep_expired(self) -> int:

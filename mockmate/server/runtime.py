@@ -17,6 +17,8 @@ from typing import Any, Protocol
 from pymongo import AsyncMongoClient
 from pymongo.asynchronous.database import AsyncDatabase
 from redis.asyncio import BlockingConnectionPool, Redis
+from redis.asyncio.retry import Retry
+from redis.backoff import NoBackoff
 
 from mockmate.auth.accounts import Accounts, HashingPool
 from mockmate.auth.login_guard import LoginGuard
@@ -126,10 +128,13 @@ def open_redis(settings: Settings) -> Redis:
                                   socket_connect_timeout=settings.redis_connect_timeout_s)
         # A pool that waits (bounded) for a free connection instead of raising at once when
         # every connection is busy; past the wait the request answers `unavailable`.
+        # One retry on a fresh connection: after a Redis restart every pooled connection is
+        # dead, and a pool made this way retries nothing by default (redis-py 8).
         pool = BlockingConnectionPool.from_url(
             settings.redis_url, max_connections=settings.redis_max_connections,
             timeout=settings.redis_pool_timeout_s,
             socket_connect_timeout=settings.redis_connect_timeout_s,
+            retry=Retry(NoBackoff(), 1),
         )
         return Redis(connection_pool=pool)
     import fakeredis  # embedded default only

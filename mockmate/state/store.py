@@ -223,9 +223,18 @@ class SessionStore:
         await self.leases.release(session_id)
 
     async def redis_was_emptied(self) -> bool:
-        """True once after Redis lost its data (a restart without persistence), and on the
-        first call against a new Redis: a marker key that only a wipe removes is missing."""
-        return bool(await self._redis.set(f"{self._prefix}:sessions-marker", "1", nx=True))
+        """True after Redis lost its data (a restart without persistence), and against a new
+        Redis, until `mark_intact`: a marker key that only a wipe removes is missing."""
+        return not await self._redis.exists(self._marker_key)
+
+    async def mark_intact(self) -> None:
+        """Set the marker once what a wipe lost has been dealt with (so a sweep interrupted
+        half way, by the same outage say, is done again by the next one)."""
+        await self._redis.set(self._marker_key, "1")
+
+    @property
+    def _marker_key(self) -> str:
+        return f"{self._prefix}:sessions-marker"
 
     async def exists(self, session_id: str) -> bool:
         return bool(await self._redis.exists(self._key(session_id)))

@@ -68,48 +68,6 @@ def unavailable(ack: dict[str, Any]) -> bool:
             and ack["error"]["retryable"] is True)
 
 
-async def test_mongodb_away_answers_unavailable_and_the_interview_resumes(
-    redis_url: str, tmp_path: Path
-) -> None:
-    port, data = free_port(), tmp_path / "mongo"
-    for service in restartable(lambda: mongo_server(data, port)):
-        mongo_url = service.start()
-        env = test_server.test_env(redis_url, mongo_url, uuid.uuid4().hex[:12], tmp_path / "data")
-        async with running_app(settings_from(env, **QUICK)) as url, \
-                aiohttp.ClientSession() as http:
-            token = await register(url, "outage@example.com")
-            client = await Candidate(url, token).connect()
-            try:
-                sid = (await client.call("interview:start", START))["session_id"]
-                await client.expect("interview:question", session_id=sid, index=0)
-
-                service.stop()
-                ack = await client.call("answer:submit",
-                                        {"session_id": sid, "index": 0, "text": "Kept answer"})
-                assert unavailable(ack), ack  # not acked, so the client sends it again
-                status, body = await get(http, f"{url}/api/interviews", token)
-                assert (status, body["error"]["code"]) == (503, "unavailable")
-                assert body["error"]["retryable"] is True
-                status, body = await get(http, f"{url}/health")
-                assert status == 503
-                assert (body["status"], body["mongo"], body["redis"]) == (
-                    "degraded", "unreachable", "ok")
-                assert client.sio.connected
-
-                service.start()
-                await eventually(lambda: health_is(http, url, "ok"))
-                ack = await client.call("answer:submit",
-                                        {"session_id": sid, "index": 0, "text": "Kept answer"})
-                assert ack["ok"], ack
-                await client.expect("answer:transcript", answer_id=ack["answer_id"])
-                await client.expect("interview:question", session_id=sid, index=1)
-                status, body = await get(http, f"{url}/api/interviews/{sid}", token)
-                assert status == 200, body
-                assert texts(body) == ["Kept answer"]
-            finally:
-                await client.close()
-
-
 async def test_redis_restarted_empty_answers_unavailable_then_rebuilds_its_queue(
     mongo_url: str, tmp_path: Path
 ) -> None:
@@ -156,5 +114,47 @@ async def test_redis_restarted_empty_answers_unavailable_then_rebuilds_its_queue
                 assert ack["ok"], ack
                 await client.expect("answer:transcript", answer_id=ack["answer_id"])
                 await client.expect("interview:question", session_id=new, index=1)
+            finally:
+                await client.close()
+
+
+async def test_mongodb_away_answers_unavailable_and_the_interview_resumes(
+    redis_url: str, tmp_path: Path
+) -> None:
+    port, data = free_port(), tmp_path / "mongo"
+    for service in restartable(lambda: mongo_server(data, port)):
+        mongo_url = service.start()
+        env = test_server.test_env(redis_url, mongo_url, uuid.uuid4().hex[:12], tmp_path / "data")
+        async with running_app(settings_from(env, **QUICK)) as url, \
+                aiohttp.ClientSession() as http:
+            token = await register(url, "outage@example.com")
+            client = await Candidate(url, token).connect()
+            try:
+                sid = (await client.call("interview:start", START))["session_id"]
+                await client.expect("interview:question", session_id=sid, index=0)
+
+                service.stop()
+                ack = await client.call("answer:submit",
+                                        {"session_id": sid, "index": 0, "text": "Kept answer"})
+                assert unavailable(ack), ack  # not acked, so the client sends it again
+                status, body = await get(http, f"{url}/api/interviews", token)
+                assert (status, body["error"]["code"]) == (503, "unavailable")
+                assert body["error"]["retryable"] is True
+                status, body = await get(http, f"{url}/health")
+                assert status == 503
+                assert (body["status"], body["mongo"], body["redis"]) == (
+                    "degraded", "unreachable", "ok")
+                assert client.sio.connected
+
+                service.start()
+                await eventually(lambda: health_is(http, url, "ok"))
+                ack = await client.call("answer:submit",
+                                        {"session_id": sid, "index": 0, "text": "Kept answer"})
+                assert ack["ok"], ack
+                await client.expect("answer:transcript", answer_id=ack["answer_id"])
+                await client.expect("interview:question", session_id=sid, index=1)
+                status, body = await get(http, f"{url}/api/interviews/{sid}", token)
+                assert status == 200, body
+                assert texts(body) == ["Kept answer"]
             finally:
                 await client.close()
