@@ -109,10 +109,11 @@ class InterviewService:
                 "follow_up_count": 0,
                 "started_at": datetime.now(UTC),
             })
-        except Exception as exc:
+        except Exception:
+            # Not stored, so not started: the session goes too, and the dispatcher answers
+            # `unavailable` for an outage (a busy pool included), `internal` for a bug.
             await self._sessions.discard(session.id, user_id)
-            log.exception("could not store interview %s", session.id)
-            raise MockMateError(ErrorCode.UNAVAILABLE, "storage is unavailable; try again") from exc
+            raise
         if self._on_started is not None:
             try:
                 await self._on_started(user_id, session.id)
