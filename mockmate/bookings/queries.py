@@ -48,6 +48,7 @@ class _Body(BaseModel):
 class SearchQuery(_Query):
     """`GET /api/experts`: filters, then relevance order, then the page."""
 
+    q: Text | None = None  # free text: every word must appear in the expert's public profile
     specialty: SpecialtyType | None = None
     industry: Text | None = None
     session_type: SessionType | None = None

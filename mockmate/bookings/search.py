@@ -47,9 +47,28 @@ def _folded(values: list[str]) -> set[str]:
     return {v.strip().casefold() for v in values}
 
 
+def searchable_text(expert: Document) -> str:
+    """What free-text search looks in: the expert's public profile, case-folded (never the
+    private documents or contact details)."""
+    parts = [expert.get(key) or "" for key in (
+        "first_name", "last_name", "bio", "current_role", "current_company")]
+    parts += list(expert.get("industries", [])) + list(expert.get("languages", []))
+    parts += [s["type"].replace("_", " ") for s in expert.get("specialties", [])]
+    return " ".join(str(p) for p in parts).casefold()
+
+
+def text_matches(expert: Document, text: str) -> bool:
+    """Every word of `text` occurs in the expert's public profile, in any order and case."""
+    haystack = searchable_text(expert)
+    return all(word in haystack for word in text.casefold().split())
+
+
 def matches(expert: Document, q: SearchQuery) -> bool:
     """Whether `expert` passes every filter of `q` (prices: some offered rate, or the rate of
-    `q.session_type`, lies in the range; ratings: the average of its reviews)."""
+    `q.session_type`, lies in the range; ratings: the average of its reviews; `q.q`: every
+    word in the public profile)."""
+    if q.q and not text_matches(expert, q.q):
+        return False
     if q.specialty and q.specialty not in {s["type"] for s in expert["specialties"]}:
         return False
     if q.session_type and q.session_type not in expert["pricing"]:
