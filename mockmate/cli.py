@@ -17,7 +17,7 @@ from mockmate.config import Settings
 from mockmate.loadtest import command as loadtest
 from mockmate.observability import configure_logging, init_sentry
 from mockmate.server.embedded import EmbeddedMongo, running_embedded_mongo
-from mockmate.server.runtime import jwt_secret
+from mockmate.server.wiring.core import jwt_secret
 from mockmate.storage.database import connect, ensure_indexes
 from mockmate.storage.users import UserRepository
 

@@ -27,10 +27,13 @@ def raise_if_cancelling() -> None:
 
 
 async def repeat_every(interval_s: float, step: Callable[[], Awaitable[object]], *,
-                       what: str) -> None:
-    """Run `step` every `interval_s` until cancelled; a failed step is logged and run again."""
+                       what: str, first_s: float | None = None) -> None:
+    """Run `step` every `interval_s` (the first time after `first_s`, if given) until
+    cancelled; a failed step is logged and run again."""
+    wait_s = interval_s if first_s is None else first_s
     while True:
-        await asyncio.sleep(interval_s)
+        await asyncio.sleep(wait_s)
+        wait_s = interval_s
         try:
             await step()
         except OUTAGES as exc:

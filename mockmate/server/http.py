@@ -1,5 +1,7 @@
-"""REST plumbing: JSON error bodies with contract codes, bearer-token auth, body parsing."""
+"""REST plumbing: JSON error bodies with contract codes, bearer-token auth (`signed_in`,
+`authenticated`), body parsing (`read_json`, `read_optional_json`, `read_query`)."""
 
+import functools
 import logging
 from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
@@ -11,11 +13,13 @@ from mockmate.auth.revocation import Authenticated
 from mockmate.errors import HTTP_STATUS, ErrorCode, MockMateError, invalid_payload
 from mockmate.observability import bind, user_id
 from mockmate.outages import OUTAGES, unavailable_from
-from mockmate.server.keys import METRICS, SERVICES
+from mockmate.server.keys import METRICS
+from mockmate.server.wiring.accounts import ACCOUNTS
 from mockmate.storage.users import User
 
 log = logging.getLogger(__name__)
 M = TypeVar("M", bound=BaseModel)
+R = TypeVar("R", bound=web.StreamResponse)
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 _HTTP_CODES = {400: ErrorCode.INVALID_PAYLOAD, 401: ErrorCode.UNAUTHORIZED,
@@ -68,13 +72,37 @@ async def authenticate(request: web.Request) -> Authenticated:
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token:
         raise MockMateError(ErrorCode.UNAUTHORIZED, "send 'Authorization: Bearer <token>'")
-    auth = await request.app[SERVICES].security.authenticator.authenticate(token.strip())
+    auth = await request.app[ACCOUNTS].security.authenticator.authenticate(token.strip())
     user_id.set(auth.user.id)
     return auth
 
 
 async def current_user(request: web.Request) -> User:
     return (await authenticate(request)).user
+
+
+def authenticated(
+    handler: Callable[[web.Request, Authenticated], Awaitable[R]],
+) -> Callable[[web.Request], Awaitable[R]]:
+    """A route for signed-in users only: the handler gets the token's user and claims."""
+
+    @functools.wraps(handler)
+    async def with_auth(request: web.Request) -> R:
+        return await handler(request, await authenticate(request))
+
+    return with_auth
+
+
+def signed_in(
+    handler: Callable[[web.Request, User], Awaitable[R]],
+) -> Callable[[web.Request], Awaitable[R]]:
+    """A route for signed-in users only: the handler gets the current user."""
+
+    @functools.wraps(handler)
+    async def with_user(request: web.Request) -> R:
+        return await handler(request, await current_user(request))
+
+    return with_user
 
 
 async def read_json_object(request: web.Request) -> dict[str, Any]:
@@ -94,5 +122,20 @@ async def read_json(request: web.Request, model: type[M]) -> M:
     body = await read_json_object(request)
     try:
         return model.model_validate(body)
+    except ValidationError as exc:
+        raise invalid_payload(exc) from None
+
+
+async def read_optional_json(request: web.Request, model: type[M]) -> M:
+    """The JSON body as `model`, or `model()` when the request has no body."""
+    if not request.body_exists:
+        return model()
+    return await read_json(request, model)
+
+
+def read_query(request: web.Request, model: type[M]) -> M:
+    """The query string as `model`; `invalid_payload` naming each bad parameter."""
+    try:
+        return model.model_validate(dict(request.query))
     except ValidationError as exc:
         raise invalid_payload(exc) from None

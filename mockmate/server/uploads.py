@@ -22,12 +22,13 @@ async def read_part(part: BodyPartReader, limit: int, what: str) -> bytes:
 
 
 async def read_upload(
-    request: web.Request, *, limit: int, fields: tuple[str, ...] = ()
+    request: web.Request, *, limit: int, fields: tuple[str, ...] = (),
+    field_bytes: int = MAX_FIELD_BYTES, hint: str = "send multipart/form-data with a `file` field",
 ) -> tuple[bytes, str, dict[str, str]]:
-    """(the `file` part's bytes, its file name, the named text fields that were sent)."""
+    """(the `file` part's bytes, its file name, the named text fields that were sent); `hint`
+    is the error for a body that is not multipart."""
     if request.content_type != "multipart/form-data":
-        raise MockMateError(ErrorCode.INVALID_PAYLOAD,
-                            "send multipart/form-data with a `file` field")
+        raise MockMateError(ErrorCode.INVALID_PAYLOAD, hint)
     if request.content_length is not None and request.content_length > limit + MULTIPART_OVERHEAD:
         raise MockMateError(ErrorCode.TOO_LARGE, f"the file is larger than {limit} bytes",
                             max_bytes=limit)
@@ -43,7 +44,7 @@ async def read_upload(
                 filename = (part.filename or "")[:200]
                 data = await read_part(part, limit, "the file")
             elif part.name in fields:
-                raw = await read_part(part, MAX_FIELD_BYTES, f"the `{part.name}` field")
+                raw = await read_part(part, field_bytes, f"the `{part.name}` field")
                 values[part.name] = raw.decode("utf-8", errors="replace").strip()
             else:
                 await part.release()
