@@ -77,7 +77,7 @@ def _serve(settings: Settings, host: str, port: int) -> int:
 
 
 def _eval_report(settings: Settings, path: Path | None, as_json: bool) -> int:
-    from mockmate.evaluators.eval_report import eval_report
+    from mockmate.eval_report import eval_report
 
     try:
         print(asyncio.run(eval_report(settings, path, as_json)))

@@ -17,7 +17,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from mockmate.bookings.holds import slot_keys
-from mockmate.bookings.payments import PaymentError, PaymentIntent, PaymentProvider
+from mockmate.bookings.payments.port import PaymentError, PaymentIntent, PaymentProvider
 from mockmate.bookings.pricing import quote
 from mockmate.bookings.queries import BookingListQuery
 from mockmate.bookings.refunds import Canceller

@@ -18,7 +18,7 @@ import time
 from collections.abc import Callable
 from typing import Any, Literal
 
-from mockmate.bookings.payments import (
+from mockmate.bookings.payments.port import (
     PaymentError,
     PaymentEvent,
     PaymentProvider,
@@ -28,7 +28,7 @@ from mockmate.bookings.pricing import Split, refund_split
 from mockmate.bookings.refunds import CancellationNotAllowed, Canceller, refund_for_cancellation
 from mockmate.bookings.views import LIVE_STATUSES, iso, to_dt
 from mockmate.errors import ErrorCode, MockMateError
-from mockmate.interviews.emitter import Emitter
+from mockmate.ports import Emitter
 from mockmate.storage.bookings import BookingRepository, SlotCells
 from mockmate.storage.database import Document
 from mockmate.storage.experts import ExpertRepository

@@ -14,8 +14,8 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from mockmate.bookings.local_payments import TestModePayments
-from mockmate.bookings.payments import (
+from mockmate.bookings.payments.local import TestModePayments
+from mockmate.bookings.payments.port import (
     PAYMENT_FAILED,
     PAYMENT_SUCCEEDED,
     PaymentEvent,

@@ -10,8 +10,8 @@ from collections.abc import Callable
 from typing import Any, Protocol
 
 from mockmate.errors import MockMateError
-from mockmate.interviews.emitter import Emitter
 from mockmate.jobs.queue import JobQueue
+from mockmate.ports import Emitter
 from mockmate.state import session as ops
 from mockmate.state.machine import State
 from mockmate.state.session import InterviewSession

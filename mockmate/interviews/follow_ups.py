@@ -12,9 +12,9 @@ hook finds the follow-up already planned and only repeats that last step.
 import logging
 
 from mockmate.errors import MockMateError
-from mockmate.evaluators.hooks import AnswerEvaluated
-from mockmate.interviews.emitter import Emitter
-from mockmate.questions.follow_ups import FollowUpRequest, FollowUpWriter, follow_up_reason
+from mockmate.follow_ups.rules import FollowUpRequest, FollowUpWriter, follow_up_reason
+from mockmate.interviews.hooks import AnswerEvaluated
+from mockmate.ports import Emitter
 from mockmate.state import session as ops
 from mockmate.state.session import InterviewSession
 from mockmate.state.store import SessionStore

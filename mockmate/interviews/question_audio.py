@@ -15,8 +15,8 @@ from collections.abc import AsyncIterator
 
 from redis.asyncio import Redis
 
-from mockmate.interviews.emitter import Emitter
 from mockmate.interviews.shared_synthesis import SharedStreams
+from mockmate.ports import Emitter
 from mockmate.speech.base import SpeechError, TextToSpeech
 from mockmate.speech.output import AudioChunker, OutChunk
 from mockmate.state.machine import State

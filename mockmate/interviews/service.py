@@ -15,11 +15,11 @@ from typing import Any, Protocol
 
 from mockmate.config import Settings
 from mockmate.errors import ErrorCode, MockMateError
-from mockmate.evaluators.pipeline import Budget
 from mockmate.interviews.answers import check_text_limit
 from mockmate.interviews.flow import Operation, SessionFlow
 from mockmate.interviews.payloads import StartInterview
 from mockmate.jobdesc.analysis import analyze_job_description
+from mockmate.ports import Budget
 from mockmate.questions.models import Question, QuestionGenerator
 from mockmate.questions.selection import select_questions
 from mockmate.questions.templates import Template, get_template

@@ -6,8 +6,8 @@ import socketio
 from aiohttp import web
 
 from mockmate.config import Settings
-from mockmate.interviews.emitter import Emitter
 from mockmate.metrics import Metrics
+from mockmate.ports import Emitter
 
 SETTINGS = web.AppKey("settings", Settings)
 METRICS = web.AppKey("metrics", Metrics)

@@ -9,13 +9,13 @@ from aiohttp import web
 
 from mockmate.evaluators.base import AnswerEvaluator
 from mockmate.evaluators.heuristic import HeuristicEvaluator
+from mockmate.follow_ups.rules import FollowUpWriter, TemplateFollowUps
 from mockmate.providers.budget import LlmBudget, RedisEvaluationCache
 from mockmate.providers.gemini import make_gemini_client, make_gemini_guard
 from mockmate.providers.gemini_evaluator import GeminiEvaluator
 from mockmate.providers.gemini_follow_ups import GeminiFollowUpWriter
 from mockmate.providers.gemini_questions import GeminiQuestionGenerator
 from mockmate.questions.bank import load_bank
-from mockmate.questions.follow_ups import FollowUpWriter, TemplateFollowUps
 from mockmate.questions.models import QuestionGenerator
 from mockmate.server.wiring.core import CORE
 

@@ -21,9 +21,9 @@ from redis.asyncio.retry import Retry
 from redis.backoff import NoBackoff
 
 from mockmate.config import Settings
-from mockmate.interviews.emitter import Emitter
 from mockmate.jobs.queue import JobQueue
 from mockmate.metrics import Metrics
+from mockmate.ports import Emitter
 from mockmate.providers.resilience import PrometheusProviderMetrics
 from mockmate.server.embedded import EmbeddedMongo, dev_jwt_secret
 from mockmate.server.keys import EMITTER, METRICS, SETTINGS

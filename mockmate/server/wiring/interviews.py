@@ -9,8 +9,6 @@ from datetime import UTC, datetime
 
 from aiohttp import web
 
-from mockmate.evaluators.hooks import HookRegistry
-from mockmate.evaluators.pipeline import EvaluationPipeline
 from mockmate.interviews.answers import AnswerService
 from mockmate.interviews.flow import (
     EVALUATE_ANSWER,
@@ -19,6 +17,8 @@ from mockmate.interviews.flow import (
     SessionFlow,
 )
 from mockmate.interviews.follow_ups import FollowUpPlanner
+from mockmate.interviews.hooks import HookRegistry
+from mockmate.interviews.pipeline import EvaluationPipeline
 from mockmate.interviews.question_audio import QuestionVoice
 from mockmate.interviews.service import InterviewService
 from mockmate.interviews.takeover import Takeover

@@ -9,13 +9,13 @@ from typing import Protocol
 from aiohttp import web
 
 from mockmate.config import Settings
+from mockmate.follow_ups.rules import offline_texts
+from mockmate.providers.elevenlabs_tts import make_elevenlabs_tts
+from mockmate.providers.groq_stt import make_groq_stt
 from mockmate.providers.resilience import PrometheusProviderMetrics
 from mockmate.questions.bank import load_bank
-from mockmate.questions.follow_ups import offline_texts
 from mockmate.server.wiring.core import CORE
 from mockmate.speech.base import SpeechToText, TextToSpeech
-from mockmate.speech.elevenlabs_tts import make_elevenlabs_tts
-from mockmate.speech.groq_stt import make_groq_stt
 from mockmate.speech.piper_tts import PiperTextToSpeech
 from mockmate.speech.sentence_cache import SentenceCachedSpeech
 from mockmate.speech.whisper_stt import WhisperSpeechToText

@@ -12,7 +12,7 @@ from typing import TypeVar
 import stripe
 from stripe.params import RefundCreateParams
 
-from mockmate.bookings.payments import (
+from mockmate.bookings.payments.port import (
     PROVIDER,
     WEBHOOK_TOLERANCE_S,
     PaymentDeclinedError,
