@@ -11,10 +11,11 @@ from mockmate.evaluators.base import AnswerEvaluator
 from mockmate.evaluators.heuristic import HeuristicEvaluator
 from mockmate.follow_ups.rules import FollowUpWriter, TemplateFollowUps
 from mockmate.providers.budget import LlmBudget, RedisEvaluationCache
-from mockmate.providers.gemini import make_gemini_client, make_gemini_guard
+from mockmate.providers.gemini import GEMINI, make_gemini_client
 from mockmate.providers.gemini_evaluator import GeminiEvaluator
 from mockmate.providers.gemini_follow_ups import GeminiFollowUpWriter
 from mockmate.providers.gemini_questions import GeminiQuestionGenerator
+from mockmate.providers.resilience import make_guard
 from mockmate.questions.bank import load_bank
 from mockmate.questions.models import QuestionGenerator
 from mockmate.server.wiring.core import CORE
@@ -48,7 +49,7 @@ async def ai_context(app: web.Application) -> AsyncIterator[None]:
                        daily_limit=settings.llm_daily_limit)
     gemini = make_gemini_client(settings.gemini_api_key, settings.gemini_base_url)
     try:
-        guard = make_gemini_guard(core.provider_metrics)
+        guard = make_guard(GEMINI, core.provider_metrics)
         app[AI] = AiProviders(
             evaluator=GeminiEvaluator(
                 gemini, guard, fallback=offline,

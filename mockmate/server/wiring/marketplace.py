@@ -10,8 +10,8 @@ from mockmate.bookings.payments.local import TestModePayments
 from mockmate.bookings.payments.port import PaymentProvider
 from mockmate.bookings.wiring import Marketplace, open_marketplace
 from mockmate.config import Settings
-from mockmate.providers.resilience import ProviderMetrics
-from mockmate.providers.stripe_payments import StripePayments, make_stripe_guard
+from mockmate.providers.resilience import ProviderMetrics, make_guard
+from mockmate.providers.stripe_payments import STRIPE, StripePayments
 from mockmate.server.embedded import webhook_test_secret
 from mockmate.server.wiring.core import CORE
 
@@ -28,7 +28,7 @@ def payments_from_settings(
             settings.stripe_secret_key,
             settings.stripe_webhook_secret,
             api_base=settings.stripe_api_base,
-            guard=make_stripe_guard(metrics),
+            guard=make_guard(STRIPE, metrics),
         )
     return TestModePayments(
         settings.stripe_webhook_secret or webhook_test_secret(settings.data_dir)
