@@ -9,7 +9,7 @@ import hashlib
 
 from redis.asyncio import Redis
 
-from mockmate.errors import ErrorCode, MockMateError
+from mockmate.errors import RateLimited
 
 
 class LoginGuard:
@@ -27,8 +27,7 @@ class LoginGuard:
     async def check(self, email: str) -> None:
         failures = int(await self._redis.get(self._key(email)) or 0)
         if failures >= self._max:
-            raise MockMateError(
-                ErrorCode.RATE_LIMITED,
+            raise RateLimited(
                 "too many failed logins for this account; try again later",
                 retry_after_s=int(await self._redis.ttl(self._key(email))),
             )

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from redis.asyncio import Redis
 
 from mockmate.auth.tokens import Claims, TokenIssuer
-from mockmate.errors import ErrorCode, MockMateError
+from mockmate.errors import Unauthorized
 from mockmate.storage.users import User, UserRepository
 
 REVOKED = b"revoked"
@@ -50,9 +50,9 @@ class Revocations:
         if state is None:
             return
         if state == REVOKED:
-            raise MockMateError(ErrorCode.UNAUTHORIZED, "this sign-in has been revoked")
+            raise Unauthorized("this sign-in has been revoked")
         if int(state) > claims.generation:
-            raise MockMateError(ErrorCode.UNAUTHORIZED, "this token has been replaced")
+            raise Unauthorized("this token has been replaced")
 
 
 @dataclass(frozen=True)
@@ -74,7 +74,7 @@ class Authenticator:
         await self._revocations.check(claims)
         user = await self._users.by_id(claims.user_id)
         if user is None:
-            raise MockMateError(ErrorCode.UNAUTHORIZED, "this account no longer exists")
+            raise Unauthorized("this account no longer exists")
         if claims.epoch < user.token_epoch:
-            raise MockMateError(ErrorCode.UNAUTHORIZED, "this token has been signed out")
+            raise Unauthorized("this token has been signed out")
         return Authenticated(user, claims)

@@ -11,7 +11,7 @@ import hashlib
 
 from redis.asyncio import Redis
 
-from mockmate.errors import ErrorCode, MockMateError
+from mockmate.errors import RateLimited
 
 
 def _digest(value: str) -> str:
@@ -45,8 +45,7 @@ class CredentialThrottle:
         for n, (_, limit, what) in enumerate(keys):
             count, ttl = int(replies[3 * n]), int(replies[3 * n + 2])
             if count > limit:
-                raise MockMateError(
-                    ErrorCode.RATE_LIMITED,
+                raise RateLimited(
                     f"too many sign-in requests for this {what}; try again later",
                     retry_after_s=max(1, ttl),
                 )

@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 from mockmate.bookings.calendar import CalendarEntry, calendar_bytes
 from mockmate.bookings.views import to_dt
-from mockmate.errors import ErrorCode, MockMateError
+from mockmate.errors import NotFound
 from mockmate.storage.bookings import BookingRepository
 from mockmate.storage.calendar_feeds import CalendarFeeds
 from mockmate.storage.database import Document
@@ -41,7 +41,7 @@ class BookingCalendars:
     async def feed_ics(self, token: str, *, domain: str) -> bytes:
         user_id = await self.feeds.user_of(token)
         if user_id is None:
-            raise MockMateError(ErrorCode.NOT_FOUND, "no such calendar feed")
+            raise NotFound("no such calendar feed")
         entries = [
             await self._entry(b, user_id) for b in await self.bookings.all_for_user(user_id)
             if b["status"] in FEED_STATUSES

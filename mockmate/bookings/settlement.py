@@ -27,7 +27,7 @@ from mockmate.bookings.payments.port import (
 from mockmate.bookings.pricing import Split, refund_split
 from mockmate.bookings.refunds import CancellationNotAllowed, Canceller, refund_for_cancellation
 from mockmate.bookings.views import LIVE_STATUSES, iso, to_dt
-from mockmate.errors import ErrorCode, MockMateError
+from mockmate.errors import Conflict, InvalidState, NotFound
 from mockmate.ports import Emitter
 from mockmate.storage.bookings import BookingRepository, SlotCells
 from mockmate.storage.database import Document
@@ -168,14 +168,14 @@ class Settlement:
         """Cancel under the refund policy and start the refund; the cancelled booking."""
         for _ in range(3):  # a payment or another cancel may move it while we decide
             if booking["status"] not in LIVE_STATUSES:
-                raise MockMateError(ErrorCode.INVALID_STATE,
+                raise InvalidState(
                                     f"a {booking['status']} booking cannot be cancelled")
             now = self._clock()
             paid = booking["price_cents"] if booking.get("payment_state") == "paid" else 0
             try:
                 refund = refund_for_cancellation(by, to_dt(booking["start_ts"]), to_dt(now), paid)
             except CancellationNotAllowed as exc:
-                raise MockMateError(ErrorCode.INVALID_STATE, str(exc)) from None
+                raise InvalidState(str(exc)) from None
             changes = cancelled_changes(by, actor_id, reason, now)
             changes.update(refund_cents=refund.refund_cents, refund_percent=refund.percent,
                            refund_policy=refund.reason,
@@ -190,10 +190,10 @@ class Settlement:
                 break
             fresh = await self.bookings.get(booking["_id"])
             if fresh is None:
-                raise MockMateError(ErrorCode.NOT_FOUND, "no such booking")
+                raise NotFound("no such booking")
             booking = fresh
         else:
-            raise MockMateError(ErrorCode.CONFLICT, "the booking keeps changing; try again")
+            raise Conflict("the booking keeps changing; try again")
         await self.release_cells(done)
         if paid and by != "system":  # an admin cancelling is neither party's record
             await self.experts.bump(done["expert_id"], {f"{by}_cancellations": 1})
@@ -216,10 +216,10 @@ class Settlement:
     async def no_show(self, booking: Document, *, absent: Party, marked_by: str) -> Document:
         now = self._clock()
         if booking["status"] != "confirmed":
-            raise MockMateError(ErrorCode.INVALID_STATE,
+            raise InvalidState(
                                 f"a {booking['status']} booking cannot be marked as a no-show")
         if now < booking["start_ts"]:
-            raise MockMateError(ErrorCode.INVALID_STATE, "the session has not started yet")
+            raise InvalidState("the session has not started yet")
         changes: dict[str, Any] = {
             "status": "no_show", "no_show_ts": now,
             "no_show": {"party": absent, "marked_by": marked_by, "at": iso(now)},
@@ -230,7 +230,7 @@ class Settlement:
                            refund_policy="The expert did not attend: full refund")
         done = await self.bookings.transition(booking["_id"], {"status": "confirmed"}, changes)
         if done is None:
-            raise MockMateError(ErrorCode.INVALID_STATE, "the booking changed meanwhile")
+            raise InvalidState("the booking changed meanwhile")
         await self.experts.bump(done["expert_id"], {f"{absent}_no_shows": 1})
         await self._notify(done)
         return await self.settle_refund(done)

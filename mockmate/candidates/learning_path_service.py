@@ -21,7 +21,7 @@ from mockmate.candidates.learning_path import (
     plan,
 )
 from mockmate.domain import QUESTION_CATEGORIES
-from mockmate.errors import ErrorCode, MockMateError
+from mockmate.errors import NotFound
 from mockmate.storage.database import Document, as_datetime
 
 PATHS = "learning_paths"
@@ -68,7 +68,7 @@ class LearningPaths:
     async def current(self, user_id: str) -> dict[str, Any]:
         doc = await self._paths.find_one({"_id": user_id})
         if doc is None:
-            raise MockMateError(ErrorCode.NOT_FOUND,
+            raise NotFound(
                                 "no learning path yet: POST /api/me/learning-path makes one")
         steps = [Step.model_validate(s) for s in doc["steps"]]
         activity = await self._activity(user_id, min(s.started_at for s in steps))

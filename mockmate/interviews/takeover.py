@@ -14,7 +14,7 @@ import logging
 
 from redis.asyncio import Redis
 
-from mockmate.errors import ErrorCode, MockMateError
+from mockmate.errors import NotFound
 from mockmate.interviews.flow import TRANSCRIBE_ANSWER, SessionFlow
 from mockmate.jobs.queue import JobQueue
 from mockmate.state.machine import State
@@ -45,9 +45,7 @@ class Takeover:
     async def _take_over(self, session_id: str) -> None:
         try:
             session = await self._flow.sessions.get(session_id)
-        except MockMateError as exc:
-            if exc.code is not ErrorCode.NOT_FOUND:
-                raise
+        except NotFound:
             await self._leases.release(session_id)
             return
         log.info("taking over session %s, left %s", session_id, session.state.value)

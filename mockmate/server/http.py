@@ -10,7 +10,16 @@ from aiohttp import web
 from pydantic import BaseModel, ValidationError
 
 from mockmate.auth.revocation import Authenticated
-from mockmate.errors import HTTP_STATUS, ErrorCode, MockMateError, invalid_payload
+from mockmate.errors import (
+    HTTP_STATUS,
+    ErrorCode,
+    Internal,
+    InvalidPayload,
+    MockMateError,
+    Unauthorized,
+    error_for,
+    invalid_payload,
+)
 from mockmate.observability import bind, user_id
 from mockmate.outages import OUTAGES, unavailable_from
 from mockmate.server.keys import METRICS
@@ -46,13 +55,13 @@ async def errors_middleware(request: web.Request, handler: Handler) -> web.Strea
         if exc.status < 400:
             raise
         code = _HTTP_CODES.get(exc.status, ErrorCode.INTERNAL)
-        response = error_response(MockMateError(code, exc.reason))
+        response = error_response(error_for(code, exc.reason))
     except (OverflowError, RecursionError) as exc:
         # A date near year 1 or 9999 moved past the calendar, a number too large to convert,
         # JSON nested too deep: the input's fault, whichever rule met it.
         log.warning("%s %s: input out of range (%s)", request.method, request.path,
                     type(exc).__name__)
-        response = error_response(MockMateError(ErrorCode.INVALID_PAYLOAD,
+        response = error_response(InvalidPayload(
                                                 "a value in the request is out of range"))
     except OUTAGES as exc:
         outage = unavailable_from(exc)
@@ -61,7 +70,7 @@ async def errors_middleware(request: web.Request, handler: Handler) -> web.Strea
         response = error_response(outage)
     except Exception:
         log.exception("%s %s failed", request.method, request.path)
-        response = error_response(MockMateError(ErrorCode.INTERNAL, "something went wrong"))
+        response = error_response(Internal("something went wrong"))
     request.app[METRICS].http_requests.labels(route, str(response.status)).inc()
     return response
 
@@ -71,7 +80,7 @@ async def authenticate(request: web.Request) -> Authenticated:
     header = request.headers.get("Authorization", "")
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token:
-        raise MockMateError(ErrorCode.UNAUTHORIZED, "send 'Authorization: Bearer <token>'")
+        raise Unauthorized("send 'Authorization: Bearer <token>'")
     auth = await request.app[ACCOUNTS].security.authenticator.authenticate(token.strip())
     user_id.set(auth.user.id)
     return auth
@@ -110,11 +119,11 @@ async def read_json_object(request: web.Request) -> dict[str, Any]:
     try:
         body: Any = await request.json()
     except ValueError:
-        raise MockMateError(ErrorCode.INVALID_PAYLOAD, "the body must be JSON") from None
+        raise InvalidPayload("the body must be JSON") from None
     except RecursionError:
-        raise MockMateError(ErrorCode.INVALID_PAYLOAD, "the JSON is nested too deep") from None
+        raise InvalidPayload("the JSON is nested too deep") from None
     if not isinstance(body, dict):
-        raise MockMateError(ErrorCode.INVALID_PAYLOAD, "the body must be a JSON object")
+        raise InvalidPayload("the body must be a JSON object")
     return body
 
 

@@ -5,7 +5,7 @@ each opens a signed-in device and answers `{token, user}` (the contract) with
 from aiohttp import web
 
 from mockmate.auth.accounts import LoginRequest, RegisterRequest
-from mockmate.errors import ErrorCode, MockMateError
+from mockmate.errors import Unauthorized
 from mockmate.server.http import read_json
 from mockmate.server.rest_auth_security import client_ip, device_of
 from mockmate.server.wiring.accounts import ACCOUNTS
@@ -31,9 +31,8 @@ async def login(request: web.Request) -> web.Response:
     await services.login_guard.check(body.email)
     try:
         user, _ = await services.accounts.login(body)
-    except MockMateError as exc:
-        if exc.code is ErrorCode.UNAUTHORIZED:
-            await services.login_guard.failed(body.email)
+    except Unauthorized:
+        await services.login_guard.failed(body.email)
         raise
     await services.login_guard.succeeded(body.email)
     pair = await services.security.sign_ins.open(user, device_of(request))

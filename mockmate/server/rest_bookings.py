@@ -8,7 +8,7 @@ from mockmate.bookings.booking_service import party_of
 from mockmate.bookings.queries import BookingListQuery, NoShowRequest, TestPayment
 from mockmate.bookings.schemas import BookingRequest, CancelRequest
 from mockmate.bookings.views import booking_view
-from mockmate.errors import ErrorCode, MockMateError
+from mockmate.errors import Forbidden
 from mockmate.server.http import (
     read_json,
     read_json_object,
@@ -72,7 +72,7 @@ async def test_payment(request: web.Request, user: User) -> web.Response:
     market = marketplace(request)
     booking = await market.bookings.for_party(user, request.match_info["booking_id"])
     if party_of(user, booking) == "expert":
-        raise MockMateError(ErrorCode.FORBIDDEN, "only the candidate pays for a booking")
+        raise Forbidden("only the candidate pays for a booking")
     outcome = await market.webhooks.test_payment(booking, body.succeed)
     fresh = await market.bookings.for_party(user, booking["_id"])
     return web.json_response({"booking": await market.bookings.view(user, fresh),

@@ -11,7 +11,7 @@ from mockmate.bookings.experts import is_private
 from mockmate.bookings.queries import ReviewQuery, SearchQuery, SlotsQuery
 from mockmate.bookings.schemas import ExpertApplication, ExpertUpdate, VerifyDocument
 from mockmate.bookings.views import expert_view
-from mockmate.errors import ErrorCode, MockMateError
+from mockmate.errors import Forbidden, InvalidPayload
 from mockmate.server.http import read_json, read_query, signed_in
 from mockmate.server.rest_market_common import marketplace
 from mockmate.server.uploads import read_upload
@@ -79,7 +79,7 @@ async def upload_document(request: web.Request, user: User) -> web.Response:
     )
     doc_type = fields.get("type")
     if doc_type is None:
-        raise MockMateError(ErrorCode.INVALID_PAYLOAD, "both `type` and `file` are required")
+        raise InvalidPayload("both `type` and `file` are required")
     document = await market.experts.store_document(expert, doc_type, data, filename)
     return web.json_response({"document": document}, status=201)
 
@@ -99,7 +99,7 @@ async def download_document(request: web.Request, user: User) -> web.Response:
 @signed_in
 async def verify(request: web.Request, user: User) -> web.Response:
     if not user.is_admin:
-        raise MockMateError(ErrorCode.FORBIDDEN, "only admins verify experts")
+        raise Forbidden("only admins verify experts")
     decision = await read_json(request, VerifyDocument)
     expert = await marketplace(request).experts.verify(
         user, request.match_info["expert_id"], decision

@@ -4,7 +4,7 @@ from typing import Any
 
 from aiohttp import web
 
-from mockmate.errors import ErrorCode, MockMateError
+from mockmate.errors import InvalidPayload, NotFound
 from mockmate.server.http import current_user, signed_in
 from mockmate.server.wiring.interviews import INTERVIEWS, Interviews
 from mockmate.storage import interviews as interview_status
@@ -40,9 +40,9 @@ def _page(request: web.Request) -> int:
     try:
         page = int(request.query.get("page", "1"))
     except ValueError:
-        raise MockMateError(ErrorCode.INVALID_PAYLOAD, "page must be a number") from None
+        raise InvalidPayload("page must be a number") from None
     if not 1 <= page <= 10_000:
-        raise MockMateError(ErrorCode.INVALID_PAYLOAD, "page must be between 1 and 10000")
+        raise InvalidPayload("page must be between 1 and 10000")
     return page
 
 
@@ -50,7 +50,7 @@ async def _owned(request: web.Request) -> tuple[str, Document]:
     user = await current_user(request)
     doc = await request.app[INTERVIEWS].interviews.get(request.match_info["interview_id"])
     if doc is None or doc["user_id"] != user.id:
-        raise MockMateError(ErrorCode.NOT_FOUND, "no such interview")
+        raise NotFound("no such interview")
     return user.id, doc
 
 
@@ -59,8 +59,7 @@ async def _owned(request: web.Request) -> tuple[str, Document]:
 async def list_interviews(request: web.Request, user: User) -> web.Response:
     status = request.query.get("status") or None
     if status is not None and status not in interview_status.STATUSES:
-        raise MockMateError(
-            ErrorCode.INVALID_PAYLOAD,
+        raise InvalidPayload(
             f"status must be one of {', '.join(interview_status.STATUSES)}",
         )
     page = _page(request)

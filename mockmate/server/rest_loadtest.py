@@ -11,7 +11,7 @@ import asyncio
 from aiohttp import web
 from pydantic import BaseModel, Field
 
-from mockmate.errors import ErrorCode, MockMateError
+from mockmate.errors import Forbidden, InvalidPayload
 from mockmate.server.http import read_json, signed_in
 from mockmate.server.keys import SETTINGS
 from mockmate.server.wiring.accounts import ACCOUNTS
@@ -34,13 +34,13 @@ class LoadTestUsers(BaseModel):
 @signed_in
 async def loadtest_users(request: web.Request, admin: User) -> web.Response:
     if not admin.is_admin:
-        raise MockMateError(ErrorCode.FORBIDDEN, "only admins create load-test users")
+        raise Forbidden("only admins create load-test users")
     body = await read_json(request, LoadTestUsers)
     accounts = request.app[ACCOUNTS].accounts
     limit = request.app[SETTINGS].loadtest_max_users
     if body.count > limit:
-        raise MockMateError(
-            ErrorCode.INVALID_PAYLOAD, f"at most {limit} users per call", max_count=limit
+        raise InvalidPayload(
+            f"at most {limit} users per call", max_count=limit
         )
     gate = asyncio.Semaphore(_CONCURRENCY)
 

@@ -7,7 +7,7 @@ from typing import Any
 
 from aiohttp import web
 
-from mockmate.errors import ErrorCode, MockMateError
+from mockmate.errors import MockMateError, NotFound
 from mockmate.server.http import read_json
 from mockmate.server.rest_interviews import _owned, interview_body
 from mockmate.server.wiring.documents import DOCUMENTS
@@ -48,7 +48,7 @@ async def _shared(request: web.Request) -> dict[str, Any]:
     share = await request.app[DOCUMENTS].shares.resolve(request.match_info["token"])
     doc = await interviews.interviews.get(share["interview_id"])
     if doc is None:
-        raise MockMateError(ErrorCode.NOT_FOUND, "this share link does not exist or has expired")
+        raise NotFound("this share link does not exist or has expired")
     body = await interview_body(interviews, doc)
     if not share.get("include_audio"):
         for answer in body["answers"]:

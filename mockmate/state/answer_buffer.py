@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from redis.asyncio import Redis
 
-from mockmate.errors import ErrorCode, MockMateError
+from mockmate.errors import InvalidPayload, TooLarge
 from mockmate.state.store import SessionGuard
 
 # KEYS: meta hash, data list, session hash, user's active zset, expiry zset, lease zset.
@@ -81,13 +81,13 @@ class AnswerBuffer:
         if status == 4:
             return None
         if status == 2:
-            raise MockMateError(
-                ErrorCode.INVALID_PAYLOAD, f"chunk {seq} arrived out of order; send {next_seq}",
+            raise InvalidPayload(
+                f"chunk {seq} arrived out of order; send {next_seq}",
                 expected_seq=int(next_seq), received_bytes=int(size),
             )
         if status == 3:
-            raise MockMateError(
-                ErrorCode.TOO_LARGE, f"an answer may hold at most {self._max_bytes} bytes",
+            raise TooLarge(
+                f"an answer may hold at most {self._max_bytes} bytes",
                 received_bytes=int(size), next_seq=int(next_seq),
             )
         return ChunkReceipt(int(size), int(next_seq), stored=status == 0)

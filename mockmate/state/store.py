@@ -18,7 +18,7 @@ from typing import Any, cast
 
 from redis.asyncio import Redis
 
-from mockmate.errors import ErrorCode, MockMateError
+from mockmate.errors import Conflict, LimitReached, NotFound
 from mockmate.state.leases import TRANSIENT_STATES, SessionLeases
 from mockmate.state.session import InterviewSession
 
@@ -136,8 +136,7 @@ class SessionStore:
         )
         if result != 1:
             active = [s.decode() if isinstance(s, bytes) else str(s) for s in result]
-            raise MockMateError(
-                ErrorCode.LIMIT_REACHED,
+            raise LimitReached(
                 "finish or end your active interview first",
                 session_id=active[0] if active else None,
                 active_session_ids=active,
@@ -146,7 +145,7 @@ class SessionStore:
     async def get(self, session_id: str) -> InterviewSession:
         raw = cast(dict[bytes, bytes], await self._redis.hgetall(self._key(session_id)))
         if not raw:
-            raise MockMateError(ErrorCode.NOT_FOUND, "no such interview session")
+            raise NotFound("no such interview session")
         session = InterviewSession.model_validate_json(raw[b"data"])
         return session.model_copy(update={"version": int(raw[b"v"])})
 
@@ -183,8 +182,8 @@ class SessionStore:
             if result == 1:
                 return before, after.model_copy(update={"version": before.version + 1})
             if result == -1:
-                raise MockMateError(ErrorCode.NOT_FOUND, "no such interview session")
-        raise MockMateError(ErrorCode.CONFLICT, "the interview is busy; try again")
+                raise NotFound("no such interview session")
+        raise Conflict("the interview is busy; try again")
 
     def guard(self, session_id: str, user_id: str, version: int) -> SessionGuard:
         """What a script needs to act only while the session is at `version`."""
