@@ -16,6 +16,7 @@ from redis.asyncio import Redis
 
 from mockmate.auth.tokens import Claims, TokenIssuer
 from mockmate.errors import Unauthorized
+from mockmate.redis_keys import RedisKeys
 from mockmate.storage.users import User, UserRepository
 
 REVOKED = b"revoked"
@@ -24,11 +25,11 @@ REVOKED = b"revoked"
 class Revocations:
     def __init__(self, redis: Redis, *, prefix: str, access_ttl_s: int):
         self._redis = redis
-        self._prefix = prefix
+        self._keys = RedisKeys(prefix)
         self._ttl_s = access_ttl_s
 
     def _key(self, family: str) -> str:
-        return f"{self._prefix}:auth:family:{family}"
+        return self._keys.auth_family(family)
 
     async def revoke_family(self, family: str) -> None:
         await self._redis.set(self._key(family), REVOKED, ex=self._ttl_s)

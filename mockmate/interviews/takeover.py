@@ -17,6 +17,7 @@ from redis.asyncio import Redis
 from mockmate.errors import NotFound
 from mockmate.interviews.flow import TRANSCRIBE_ANSWER, SessionFlow
 from mockmate.jobs.queue import JobQueue
+from mockmate.redis_keys import RedisKeys
 from mockmate.state.machine import State
 
 log = logging.getLogger(__name__)
@@ -31,7 +32,7 @@ class Takeover:
         self._queue = queue
         self._leases = flow.sessions.leases
         self._redis = redis
-        self._prefix = prefix
+        self._keys = RedisKeys(prefix)
 
     async def sweep(self) -> int:
         """Take over every lapsed lease this process wins; returns how many."""
@@ -54,7 +55,7 @@ class Takeover:
         elif session.state is State.TRANSCRIBING and session.index in session.answers:
             answer_id = session.answers[session.index]
             first = await self._redis.set(
-                f"{self._prefix}:requeued:{answer_id}", 1, nx=True, ex=REQUEUED_TTL_S
+                self._keys.requeued(answer_id), 1, nx=True, ex=REQUEUED_TTL_S
             )
             if first:
                 await self._queue.enqueue(TRANSCRIBE_ANSWER, {"answer_id": answer_id})

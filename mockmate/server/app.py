@@ -14,6 +14,7 @@ from mockmate.handlers.connections import ConnectionRegistry, user_room
 from mockmate.handlers.dispatch import Dispatcher
 from mockmate.handlers.guarded_server import GuardedServer
 from mockmate.metrics import Metrics
+from mockmate.redis_keys import RedisKeys
 from mockmate.server import (
     rest_auth,
     rest_auth_security,
@@ -54,7 +55,8 @@ def create_sio(settings: Settings, metrics: Metrics) -> socketio.AsyncServer:
     manager = None
     if settings.redis_url:
         manager = socketio.AsyncRedisManager(
-            socketio_url(settings.redis_url), channel=f"{settings.redis_prefix}:socketio"
+            socketio_url(settings.redis_url),
+            channel=RedisKeys(settings.redis_prefix).socketio_channel,
         )
     return GuardedServer(
         on_malformed=lambda kind: metrics.malformed_frames.labels(kind).inc(),

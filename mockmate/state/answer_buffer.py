@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from redis.asyncio import Redis
 
 from mockmate.errors import InvalidPayload, TooLarge
+from mockmate.redis_keys import RedisKeys
 from mockmate.state.store import SessionGuard
 
 # KEYS: meta hash, data list, session hash, user's active zset, expiry zset, lease zset.
@@ -57,14 +58,13 @@ class ChunkReceipt:
 class AnswerBuffer:
     def __init__(self, redis: Redis, *, prefix: str, ttl_s: int, max_bytes: int):
         self._redis = redis
-        self._prefix = prefix
+        self._keys_of = RedisKeys(prefix).answer_chunks
         self._ttl_s = ttl_s
         self._max_bytes = max_bytes
         self._append = redis.register_script(_APPEND)
 
     def _keys(self, session_id: str, index: int) -> tuple[str, str]:
-        base = f"{self._prefix}:answer:{session_id}:{index}"
-        return f"{base}:meta", f"{base}:data"
+        return self._keys_of(session_id, index)
 
     async def append(
         self, guard: SessionGuard, index: int, seq: int, chunk: bytes

@@ -19,6 +19,7 @@ from typing import Any, cast
 from redis.asyncio import Redis
 
 from mockmate.errors import Conflict, LimitReached, NotFound
+from mockmate.redis_keys import RedisKeys
 from mockmate.state.leases import TRANSIENT_STATES, SessionLeases
 from mockmate.state.session import InterviewSession
 
@@ -104,23 +105,27 @@ class SessionStore:
         lease_s: float = 7.5,
     ):
         self._redis = redis
-        self._prefix = prefix
+        self._keys = RedisKeys(prefix)
         self._ttl_s = ttl_s
         self._max_active = max_active
-        self.leases = SessionLeases(redis, key=f"{prefix}:sessions:leases", ttl_s=lease_s)
+        self.leases = SessionLeases(redis, key=self._keys.session_leases, ttl_s=lease_s)
         self._create = redis.register_script(_CREATE)
         self._update = redis.register_script(_UPDATE)
         self._touch = redis.register_script(_TOUCH)
 
     def _key(self, session_id: str) -> str:
-        return f"{self._prefix}:session:{session_id}"
+        return self._keys.session(session_id)
 
     def _active_key(self, user_id: str) -> str:
-        return f"{self._prefix}:user:{user_id}:active"
+        return self._keys.user_active_session(user_id)
+
+    async def delete_user_keys(self, user_id: str) -> None:
+        """Forget which session is the user's active one (account erasure)."""
+        await self._redis.delete(self._active_key(user_id))
 
     @property
     def expiry_key(self) -> str:
-        return f"{self._prefix}:sessions:expiry"
+        return self._keys.session_expiry
 
     async def create(self, session: InterviewSession) -> None:
         """Store a new session, or raise `limit_reached` naming the user's active one."""
@@ -233,7 +238,7 @@ class SessionStore:
 
     @property
     def _marker_key(self) -> str:
-        return f"{self._prefix}:sessions-marker"
+        return self._keys.sessions_marker
 
     async def exists(self, session_id: str) -> bool:
         return bool(await self._redis.exists(self._key(session_id)))

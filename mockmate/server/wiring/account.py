@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator
 from aiohttp import web
 
 from mockmate.candidates.account import AccountData
+from mockmate.providers.budget import LlmBudget
 from mockmate.server.wiring.accounts import ACCOUNTS
 from mockmate.server.wiring.core import CORE
 from mockmate.server.wiring.documents import DOCUMENTS
@@ -24,7 +25,11 @@ async def account_context(app: web.Application) -> AsyncIterator[None]:
     core, interviews, progress = app[CORE], app[INTERVIEWS], app[PROGRESS]
     documents = app[DOCUMENTS]
     account = app[ACCOUNT_DATA] = AccountData(
-        redis=core.redis, redis_prefix=core.settings.redis_prefix, users=app[ACCOUNTS].users,
+        # The stores that keep keys of a user's in Redis; the budget's may be left from a
+        # run with Gemini configured, so they are erased whatever this run uses.
+        user_keys=[interviews.sessions, LlmBudget(core.redis, prefix=core.settings.redis_prefix,
+                                                  daily_limit=core.settings.llm_daily_limit)],
+        users=app[ACCOUNTS].users,
         interviews=interviews.interviews, answers=interviews.answers, audio=interviews.audio,
         sessions=interviews.sessions, buffer=interviews.buffer,
         hook_runs=interviews.hook_runs, profiles=progress.profiles,
