@@ -30,6 +30,7 @@ from mockmate.bookings.schemas import (
 )
 from mockmate.bookings.settlement import Party, Settlement, cancelled_changes
 from mockmate.bookings.slots import is_offered
+from mockmate.bookings.status import BookingStatus, PaymentState
 from mockmate.bookings.views import booking_view, iso, to_dt
 from mockmate.errors import (
     Conflict,
@@ -132,7 +133,8 @@ class BookingService:
             "seats": [{"period": x.period, "capacity": x.capacity} for x in seats],
             "price_cents": split.gross_cents, "fee_cents": split.fee_cents,
             "net_cents": split.net_cents, "currency": split.currency,
-            "status": "pending_payment", "payment_state": "unpaid", "cells_state": "held",
+            "status": BookingStatus.PENDING_PAYMENT, "payment_state": PaymentState.UNPAID,
+            "cells_state": "held",
             "hold_expires_ts": expires, "refund_cents": 0, "refund_status": "none",
             "payment": {"provider": self.provider.name, "intent_id": None,
                         "client_secret": None},
@@ -152,7 +154,7 @@ class BookingService:
             )
         except PaymentError as exc:
             await self.bookings.transition(
-                booking_id, {"status": "pending_payment"},
+                booking_id, {"status": BookingStatus.PENDING_PAYMENT},
                 cancelled_changes("system", None, "the payment could not be started",
                                   self._clock()),
             )
@@ -208,7 +210,7 @@ class BookingService:
             parsed = model.model_validate(body)
         except ValidationError as exc:
             raise invalid_payload(exc) from None
-        if booking["status"] not in ("confirmed", "completed"):
+        if booking["status"] not in (BookingStatus.CONFIRMED, BookingStatus.COMPLETED):
             raise InvalidState(
                                 f"a {booking['status']} booking takes no feedback")
         now = self._clock()
@@ -229,7 +231,7 @@ class BookingService:
             await self.experts.add_rating(
                 booking["expert_id"], booking_id, rated.rating, rated.would_recommend
             )
-        if booking["status"] == "confirmed":
+        if booking["status"] == BookingStatus.CONFIRMED:
             await self.settlement.complete(booking)
         if not added:
             raise Conflict("you already left feedback for this session")

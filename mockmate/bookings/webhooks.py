@@ -23,6 +23,7 @@ from mockmate.bookings.payments.port import (
     WebhookSignatureError,
 )
 from mockmate.bookings.settlement import Settlement
+from mockmate.bookings.status import BookingStatus
 from mockmate.bookings.views import iso
 from mockmate.errors import InvalidPayload, InvalidState
 from mockmate.storage.bookings import BookingRepository
@@ -81,7 +82,7 @@ class PaymentWebhooks:
         if not isinstance(self.provider, TestModePayments):
             raise InvalidState(
                                 "test payments exist only in test mode (no STRIPE_SECRET_KEY)")
-        if booking["status"] != "pending_payment":
+        if booking["status"] != BookingStatus.PENDING_PAYMENT:
             raise InvalidState(
                                 f"a {booking['status']} booking is not awaiting payment")
         intent_id = booking.get("payment", {}).get("intent_id")

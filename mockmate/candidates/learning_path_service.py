@@ -20,7 +20,7 @@ from mockmate.candidates.learning_path import (
     measure,
     plan,
 )
-from mockmate.domain import QUESTION_CATEGORIES
+from mockmate.domain import QUESTION_CATEGORIES, BookingStatus, InterviewStatus
 from mockmate.errors import NotFound
 from mockmate.storage.database import Document, as_datetime
 
@@ -108,13 +108,13 @@ class LearningPaths:
         interviews = [
             (at, i.get("overall_score"))
             async for i in self._db.interviews.find(
-                {"user_id": user_id, "status": "completed", "completion_sent": True})
+                {"user_id": user_id, "status": InterviewStatus.COMPLETED, "completion_sent": True})
             if (at := as_datetime(i.get("ended_at"))) is not None and at >= since
         ]
         sessions = [
             datetime.fromtimestamp(float(b["end_ts"]), UTC)
             async for b in self._db.bookings.find(
-                {"candidate_id": user_id, "status": "completed"})
+                {"candidate_id": user_id, "status": BookingStatus.COMPLETED})
         ]
         return Activity(answers=answers, interviews=interviews, expert_sessions=sessions)
 
