@@ -17,7 +17,7 @@ from mockmate.config import Settings
 from mockmate.loadtest import command as loadtest
 from mockmate.observability import configure_logging, init_sentry
 from mockmate.server.embedded import EmbeddedMongo, running_embedded_mongo
-from mockmate.server.runtime import jwt_secret
+from mockmate.server.wiring.core import jwt_secret
 from mockmate.storage.database import connect, ensure_indexes
 from mockmate.storage.users import UserRepository
 
@@ -77,7 +77,7 @@ def _serve(settings: Settings, host: str, port: int) -> int:
 
 
 def _eval_report(settings: Settings, path: Path | None, as_json: bool) -> int:
-    from mockmate.evaluators.eval_report import eval_report
+    from mockmate.eval_report import eval_report
 
     try:
         print(asyncio.run(eval_report(settings, path, as_json)))

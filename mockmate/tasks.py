@@ -27,8 +27,10 @@ def raise_if_cancelling() -> None:
 
 
 async def repeat_every(interval_s: float, step: Callable[[], Awaitable[object]], *,
-                       what: str, step_timeout_s: float | None = None) -> None:
-    """Run `step` every `interval_s` until cancelled; a failed step is logged and run again.
+                       what: str, first_s: float | None = None,
+                       step_timeout_s: float | None = None) -> None:
+    """Run `step` every `interval_s` (the first time after `first_s`, if given) until
+    cancelled; a failed step is logged and run again.
 
     A step may not end the loop by any other way than the task's own cancellation: a stray
     `CancelledError` (one a library raised from a timeout of its own, while nobody cancelled
@@ -37,8 +39,10 @@ async def repeat_every(interval_s: float, step: Callable[[], Awaitable[object]],
     it hung. Otherwise one bad moment would silently stop a sweep for the life of the process.
     """
     limit_s = step_timeout_s if step_timeout_s is not None else max(30.0, 30 * interval_s)
+    wait_s = interval_s if first_s is None else first_s
     while True:
-        await asyncio.sleep(interval_s)
+        await asyncio.sleep(wait_s)
+        wait_s = interval_s
         deadline = asyncio.timeout(limit_s)
         try:
             async with deadline:

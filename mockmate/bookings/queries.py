@@ -27,8 +27,8 @@ from mockmate.bookings.schemas import (
     SpecialtyType,
     zone,
 )
+from mockmate.bookings.status import BookingStatus
 
-BookingStatus = Literal["pending_payment", "confirmed", "completed", "cancelled", "no_show"]
 MAX_PER_PAGE = 50
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from playwright.async_api import Browser, BrowserContext, Page, async_playwright, expect
 
-from mockmate.speech.groq_stt import pcm_to_wav
+from mockmate.providers.groq_stt import pcm_to_wav
 from tests.support.audio import speech_16k
 
 CHROMIUM = "/usr/bin/chromium"

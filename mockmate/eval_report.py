@@ -41,12 +41,13 @@ async def _configured(settings: Settings, stack: AsyncExitStack) -> tuple[Answer
     offline = HeuristicEvaluator()
     if not settings.gemini_api_key:
         return offline, "heuristic"
-    from mockmate.providers.gemini import make_gemini_client, make_gemini_guard
+    from mockmate.providers.gemini import GEMINI, make_gemini_client
     from mockmate.providers.gemini_evaluator import GeminiEvaluator
+    from mockmate.providers.resilience import make_guard
 
     client = make_gemini_client(settings.gemini_api_key, settings.gemini_base_url)
     stack.push_async_callback(client.aio.aclose)
     evaluator = GeminiEvaluator(
-        client, make_gemini_guard(), fallback=offline, model=settings.gemini_model
+        client, make_guard(GEMINI), fallback=offline, model=settings.gemini_model
     )
     return evaluator, f"gemini ({settings.gemini_model})"
