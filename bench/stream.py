@@ -271,8 +271,25 @@ def merge(parts: list[Results]) -> Results:
     return total
 
 
-def measure(args: argparse.Namespace, secret: str, echo_port: int) -> dict[str, Any]:
+def cpu_s(pid: int | None) -> float | None:
+    """User + system CPU seconds used so far by process `pid` (Linux), or None."""
+    if pid is None:
+        return None
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def measure(args: argparse.Namespace, secret: str, echo_port: int,
+            echo_pid: int | None = None) -> dict[str, Any]:
     import multiprocessing
+
+    # CPU seconds each server spends per acknowledged chunk: unlike latency, this does not
+    # depend on what else the machine is doing (both servers idle through the other's phase).
+    cpu_before = (cpu_s(echo_pid), cpu_s(args.server_pid))
 
     user_ids = [uuid.uuid4().hex for _ in range(args.candidates)]
     asyncio.run(insert_users(args, user_ids))
@@ -296,6 +313,10 @@ def measure(args: argparse.Namespace, secret: str, echo_port: int) -> dict[str, 
         proc.join()
     rows = [summary("echo", merge([e for e, _ in parts])),
             summary("mockmate", merge([m for _, m in parts]))]
+    for row, before, after in zip(rows, cpu_before, (cpu_s(echo_pid), cpu_s(args.server_pid)),
+                                  strict=True):
+        if before is not None and after is not None and row["acks"]:
+            row["server_cpu_us_per_ack"] = round((after - before) / row["acks"] * 1e6, 1)
     ratio = rows[1]["p99_ms"] / rows[0]["p99_ms"] if rows[0]["p99_ms"] else float("nan")
     report = {"candidates": args.candidates, "duration_s": args.duration_s,
               "ramp_s": args.ramp_s, "rows": rows, "p99_ratio": round(ratio, 2)}
@@ -310,7 +331,7 @@ def main(args: argparse.Namespace) -> int:
     port = free_port()
     echo = subprocess.Popen([sys.executable, __file__, "--serve-echo", str(port)])
     try:
-        report = measure(args, secret, port)
+        report = measure(args, secret, port, echo.pid)
     finally:
         echo.terminate()
         echo.wait(10)
@@ -324,6 +345,9 @@ def main(args: argparse.Namespace) -> int:
               f"{r['p99_ms']:>8} {r['max_ms']:>8} {r['lost_chunks']:>5} {r['late_sends']:>5}  "
               f"{r['errors'] or 'none'}; {r['retries'] or 'none'}")
     print(f"p99 ratio mockmate/echo: {report['p99_ratio']}")
+    cpu = [r.get("server_cpu_us_per_ack") for r in rows]
+    if all(c is not None for c in cpu):
+        print(f"server CPU per ack: echo {cpu[0]} us, mockmate {cpu[1]} us")
     if args.json:
         with open(args.json, "w") as f:
             json.dump(report, f, indent=2)
@@ -338,6 +362,8 @@ def parse_args() -> argparse.Namespace:
     p.add_argument("--ramp-s", type=float, default=5.0)
     p.add_argument("--timeout-s", type=float, default=30.0)
     p.add_argument("--jwt-secret", default="")
+    p.add_argument("--server-pid", type=int, default=None,
+                   help="the mockmate server's pid, to report its CPU time per chunk")
     p.add_argument("--mongodb-url", default="mongodb://127.0.0.1:27017/?directConnection=true")
     p.add_argument("--mongodb-db", default="mockmate")
     p.add_argument("--procs", type=int, default=2, help="client processes")
