@@ -69,6 +69,14 @@ ORDER = [
     ("event-loop/weak", "event-loop/keyword_stuffed"),
     ("mistake-at-work/strong", "mistake-at-work/rambling_with_substance"),
     ("url-shortener/weak", "url-shortener/long_but_empty"),
+    # The fresh split (written after tuning began, graded before it was scored).
+    ("found-vulnerability/average", "found-vulnerability/other_question"),
+    ("release-bug-tomorrow/average", "release-bug-tomorrow/other_question"),
+    ("research-changed-design/average", "research-changed-design/other_question"),
+    ("alert-noise/average", "alert-noise/confidently_wrong"),
+    ("flaky-network-app/average", "flaky-network-app/keyword_stuffed"),
+    ("tech-debt-vs-features/asr_slips", "tech-debt-vs-features/keyword_stuffed"),
+    ("model-worse-in-production/rambling_with_substance", "model-worse-in-production/weak"),
 ]
 
 
@@ -98,6 +106,21 @@ BANDS = [
 @pytest.mark.parametrize(("answer_id", "low", "high"), BANDS)
 def test_scores_fall_in_their_band(answer_id: str, low: float, high: float) -> None:
     assert low <= score(answer_id) <= high
+
+
+def test_the_whole_corpus_is_ordered_as_the_graders_ordered_it() -> None:
+    """Floors under the figures `bench/evaluator_agreement.py` publishes (docs/evaluation.md):
+    a change that loses agreement fails here, in the README's test command."""
+    items = list(corpus().values())
+    rep = report([Scored(item=i, score=score(i.id)) for i in items])
+    assert rep.pairwise >= 0.95
+    assert rep.spearman >= 0.88
+    # One tie remains (a long empty answer and a weak one both scored 1.9), none above.
+    assert len(rep.trap_violations) <= 1
+    assert all(v.split(" >= ")[0].split("(")[1] == v.split(" >= ")[1].split("(")[1]
+               for v in rep.trap_violations)
+    held_out = [i for i in items if i.split != "dev"]
+    assert report([Scored(item=i, score=score(i.id)) for i in held_out]).pairwise >= 0.95
 
 
 def test_length_never_buys_score() -> None:
