@@ -109,18 +109,22 @@ def test_scores_fall_in_their_band(answer_id: str, low: float, high: float) -> N
 
 
 def test_the_whole_corpus_is_ordered_as_the_graders_ordered_it() -> None:
-    """Floors under the figures `bench/evaluator_agreement.py` publishes (docs/evaluation.md):
-    a change that loses agreement fails here, in the README's test command."""
+    """Issue 16's targets on the whole corpus, as `bench/evaluator_agreement.py` measures them
+    (docs/evaluation.md): a change that loses agreement fails here, in the README's test
+    command. The held-out splits alone keep the pairwise floor and no trap violation."""
     items = list(corpus().values())
     rep = report([Scored(item=i, score=score(i.id)) for i in items])
+    assert rep.spearman >= 0.9
     assert rep.pairwise >= 0.95
-    assert rep.spearman >= 0.88
-    # One tie remains (a long empty answer and a weak one both scored 1.9), none above.
-    assert len(rep.trap_violations) <= 1
-    assert all(v.split(" >= ")[0].split("(")[1] == v.split(" >= ")[1].split("(")[1]
-               for v in rep.trap_violations)
-    held_out = [i for i in items if i.split != "dev"]
-    assert report([Scored(item=i, score=score(i.id)) for i in held_out]).pairwise >= 0.95
+    assert rep.trap_violations == []
+    held_out = report([Scored(item=i, score=score(i.id)) for i in items if i.split != "dev"])
+    assert held_out.pairwise >= 0.95
+    assert held_out.trap_violations == []
+
+
+def test_a_dense_short_answer_beats_a_longer_average_one() -> None:
+    for question in ("rate-limiter", "imbalanced-fraud", "mentored-someone"):
+        assert score(f"{question}/short_but_strong") > score(f"{question}/average") + 1, question
 
 
 def test_length_never_buys_score() -> None:

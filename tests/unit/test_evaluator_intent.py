@@ -8,6 +8,7 @@ from mockmate.evaluators.heuristic.features import analyse_answer
 from mockmate.evaluators.heuristic.intent import announced_frame, another_story, intents_of
 from mockmate.evaluators.heuristic.marks import relevance
 from mockmate.evaluators.heuristic.question import analyse_question
+from mockmate.evaluators.heuristic.substance import analyse_substance
 from mockmate.evaluators.models import EvaluationContext
 from mockmate.questions.models import Question
 
@@ -72,3 +73,32 @@ def test_a_genuine_answer_covers_the_question_in_its_own_words() -> None:
     raw, matched, _ = relevance(analyse_answer(answer), analyse_question(BAD_NEWS))
     assert {"delayed", "leadership"} <= set(matched)  # "miss", "director"
     assert raw > 0.5
+
+
+def test_a_phrasal_verb_is_not_its_verb() -> None:
+    asked = analyse_question(Question(
+        id="t:dec", text="How do you make a technical decision with your team?",
+        category="behavioral", difficulty="mid",
+    ))
+    chose = analyse_answer("I picked the option with the lowest risk and wrote down why.")
+    learned = analyse_answer("I pick up new tools very quickly in my free time.")
+    assert "decision" in asked.covered(chose.content_set, chose.stem_line)
+    assert "decision" not in asked.covered(learned.content_set, learned.stem_line)
+
+
+def test_terse_clauses_count_as_substance_but_sweeping_ones_do_not() -> None:
+    question = analyse_question(Question(
+        id="t:net", text="How would you make a mobile app work well on a slow network?",
+        category="technical", difficulty="mid", skills=("caching",),
+    ))
+    dense = analyse_answer(
+        "Offline-first: screens read a local database the network only syncs; "
+        "short timeouts, paginated and compressed responses."
+    )
+    sweeping = analyse_answer(
+        "Offline-first: screens always read every local database immediately; "
+        "all timeouts, any compressed responses."
+    )
+    assert analyse_substance(dense, question, True).points > analyse_substance(
+        sweeping, question, True
+    ).points

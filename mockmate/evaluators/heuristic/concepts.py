@@ -9,6 +9,7 @@ are generic (what a thesaurus of workplace English would hold), not lifted from 
 and deliberately narrow: a group that holds everything would make every answer relevant.
 """
 
+import re
 from typing import Final
 
 from mockmate.evaluators.heuristic.text import stem
@@ -16,7 +17,7 @@ from mockmate.evaluators.heuristic.text import stem
 _GROUPS_TEXT: Final = """
     delay delayed late slip slipped miss missed behind postpone overdue deadline
     leadership leader director vp executive exec ceo cto cfo boss management head
-    decision decide decided chose choose choice cut stop stopped cancel approve reallocate
+    decision decide decided chose choose choice pick picked select selected cut stop cancel approve
     business revenue budget cost profit sales marketing spend
     analysis analyse analyze analysed analyzed model insight segment cohort finding
     change changed switch shift pivot replace redesign reduce reduced increase
@@ -63,3 +64,14 @@ def _groups() -> dict[str, frozenset[str]]:
 
 # Keyword stem -> stems that cover it too.
 SIBLINGS: Final[dict[str, frozenset[str]]] = _groups()
+
+# A sibling followed by this particle means something else ("pick up a tool" is not a choice).
+_PHRASAL: Final[dict[str, str]] = {stem("pick"): "up", stem("cut"): "corners"}
+
+
+def uses(stem_line: str, sibling: str) -> bool:
+    """Whether the answer (its " s1 s2 ... " stem line) uses `sibling` in the group's sense."""
+    particle = _PHRASAL.get(sibling)
+    if particle is None:
+        return f" {sibling} " in stem_line
+    return re.search(rf" {re.escape(sibling)} (?!{particle} )", stem_line) is not None

@@ -136,7 +136,7 @@ def relevance(
     if not feats.content:
         return 0.0, (), 0
     answer = feats.content_set
-    matched = question.covered(answer)
+    matched = question.covered(answer, feats.stem_line)
     coverage = len(matched) / len(question.keywords) if question.keywords else 0.5
     topic_hits = sum(1 for t in question.topic_terms if feats.has(t))
     topical = len(matched) + topic_hits

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from mockmate.evaluators.heuristic.concepts import SIBLINGS
+from mockmate.evaluators.heuristic.concepts import SIBLINGS, uses
 from mockmate.evaluators.heuristic.intent import intents_of
 from mockmate.evaluators.heuristic.text import (
     Term,
@@ -48,12 +48,14 @@ class QuestionProfile:
     # Keyword stem -> other stems that cover it (`concepts`), for keywords that have them.
     siblings: dict[str, frozenset[str]] = field(default_factory=dict)
 
-    def covered(self, answer: frozenset[str]) -> tuple[str, ...]:
-        """The question's keywords (as written) that the answer's stems cover."""
+    def covered(self, answer: frozenset[str], stem_line: str) -> tuple[str, ...]:
+        """The question's keywords (as written) that the answer covers: its content stems
+        hold the keyword, or its stem line uses a sibling of it in the same sense."""
         return tuple(
             word
             for s, word in self.keywords.items()
-            if s in answer or not self.siblings.get(s, frozenset()).isdisjoint(answer)
+            if s in answer
+            or any(uses(stem_line, o) for o in self.siblings.get(s, frozenset()) & answer)
         )
 
     @property
