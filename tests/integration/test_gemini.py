@@ -210,6 +210,10 @@ async def test_evaluator_success(h: Harness) -> None:
     assert evaluation.ideal_answer_strengths == (
         "It quantifies the result and explains the trade-off."
     )
+    # The offline outline rides along: the STAR steps, marked against the answer.
+    assert evaluation.ideal_outline is not None
+    assert evaluation.ideal_outline.structure == "star"
+    assert evaluation.ideal_outline.points[0].part == "answer"
     rubric = evaluation.rubric
     assert (rubric.examples, rubric.technical_accuracy, rubric.clarity) == (10.0, 1.0, 7.2)
     assert evaluation.score == rubric.weighted_score()
@@ -227,7 +231,8 @@ async def test_evaluator_malformed_output_falls_back_to_heuristics(h: Harness) -
                   Reply.raw("{not json"))
     for _ in range(2):
         evaluation = await h.evaluator.evaluate(CONTEXT)
-        assert evaluation.source == "heuristic" and evaluation.ideal_answer is None
+        assert evaluation.source == "heuristic"
+        assert evaluation.ideal_answer is not None and evaluation.ideal_outline is not None
     assert len(h.fake.requests) == 2  # fallbacks are not cached
     assert h.errors("invalid_output") == 2
 
