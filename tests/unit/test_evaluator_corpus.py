@@ -46,7 +46,7 @@ def test_the_corpus_is_big_and_varied_enough() -> None:
     for kind in ("long_but_empty", "keyword_stuffed", "other_question", "confidently_wrong",
                  "short_but_strong", "rambling_with_substance", "asr_slips"):
         assert kinds.count(kind) >= 5, kind
-    assert {i.split for i in items} == {"dev", "holdout", "fresh"}
+    assert {i.split for i in items} == {"dev", "holdout", "fresh", "final"}
 
 
 # (better, worse): each pair was graded at least half a point apart, trap kinds included.
