@@ -9,6 +9,7 @@ from mockmate.evaluators.heuristic.intent import announced_frame, another_story,
 from mockmate.evaluators.heuristic.marks import relevance
 from mockmate.evaluators.heuristic.question import analyse_question
 from mockmate.evaluators.heuristic.substance import analyse_substance
+from mockmate.evaluators.heuristic.text import stem
 from mockmate.evaluators.models import EvaluationContext
 from mockmate.questions.models import Question
 
@@ -102,3 +103,9 @@ def test_terse_clauses_count_as_substance_but_sweeping_ones_do_not() -> None:
     assert analyse_substance(dense, question, True).points > analyse_substance(
         sweeping, question, True
     ).points
+
+
+def test_british_doubled_l_stems_like_the_base_word() -> None:
+    assert {stem(w) for w in ("cancel", "cancelled", "cancelling")} == {"cancel"}
+    assert stem("modelling") == stem("model")
+    assert stem("installed") == stem("install") and stem("telling") == "tell"

@@ -17,7 +17,8 @@ from mockmate.evaluators.heuristic.text import stem
 _GROUPS_TEXT: Final = """
     delay delayed late slip slipped miss missed behind postpone overdue deadline
     leadership leader director vp executive exec ceo cto cfo boss management head
-    decision decide decided chose choose choice pick picked select selected cut stop cancel approve
+    decision decide decided chose choose choice pick picked select selected approve
+    stop stopped cancel cancelled drop dropped kill killed shelve scrap abandon
     business revenue budget cost profit sales marketing spend
     analysis analyse analyze analysed analyzed model insight segment cohort finding
     change changed switch shift pivot replace redesign reduce reduced increase
