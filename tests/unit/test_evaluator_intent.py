@@ -66,6 +66,10 @@ def test_a_prepared_story_about_something_else_loses_relevance_and_examples() ->
     assert scored["other"].rubric.examples <= 3
     assert scored["other"].score < scored["genuine"].score
     assert scored["other"].confidence == "low"
+    assert scored["other"].criteria_reasons["relevance"].endswith(
+        "it announces another story (\"The project I'm proudest of is the migration of our "
+        "login system to single sign-on\") than the one the question asks for."
+    )
 
 
 def test_a_genuine_answer_covers_the_question_in_its_own_words() -> None:

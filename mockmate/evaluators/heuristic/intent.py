@@ -46,7 +46,7 @@ _NOT_A_STORY: Final = re.compile(r"\b(?:guess|option|approach|way|bet|practice|f
 class Frame:
     """The story an answer announces in its opening, and what kind of story it is."""
 
-    text: str
+    text: str  # the announcement, as the candidate wrote it
     intents: frozenset[str]
 
 
@@ -62,11 +62,13 @@ def intents_of(text: str) -> frozenset[str]:
 
 def announced_frame(first_sentence: str) -> Frame | None:
     """The story the answer's first sentence announces, if it announces one."""
-    match = _FRAME_RE.match(first_sentence.strip().lower())
+    opening = first_sentence.strip()
+    match = _FRAME_RE.match(opening.lower())
     if not match or _NOT_A_STORY.search(match.group(0)):
         return None
     intents = intents_of(match.group(0))
-    return Frame(match.group(0).strip(), intents) if intents else None
+    # Quoted back to the candidate, so verbatim (lower() keeps the length of ASCII text).
+    return Frame(opening[: match.end()].strip(), intents) if intents else None
 
 
 def another_story(asked: frozenset[str], first_sentence: str) -> Frame | None:
