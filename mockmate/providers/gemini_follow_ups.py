@@ -2,7 +2,7 @@
 
 The template writer can only ask for what is missing in general terms; Gemini can name the
 project the candidate mentioned and ask about the step they skipped. Whether to follow up is
-decided before (`questions.follow_ups`); this only words the question, inside the user's
+decided before (`follow_ups.rules`); this only words the question, inside the user's
 daily LLM budget, and falls back to the template on any failure or unusable output.
 """
 
