@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
-from redis.asyncio import Redis
-from redis.asyncio.sentinel import Sentinel
+from redis.asyncio import BlockingConnectionPool, Redis
+from redis.asyncio.sentinel import Sentinel, SentinelConnectionPool
 
 SCHEME = "redis+sentinel"
 
@@ -57,13 +57,23 @@ def parse_sentinel(url: str) -> SentinelUrl | None:
     return SentinelUrl(sentinels, path[-1], int(path[0]) if len(path) == 2 else 0, auth)
 
 
+class BlockingSentinelConnectionPool(SentinelConnectionPool, BlockingConnectionPool):
+    """The master's pool behind Sentinels that, like the plain pool, waits (bounded by
+    `timeout`) for a free connection when all are busy, instead of raising
+    `MaxConnectionsError` at once (redis-py's Sentinel pool does). The Sentinel half finds the
+    master; the blocking half hands out connections."""
+
+
 def redis_from_url(url: str, **options: Any) -> Redis:
     """A client for `url`: through the Sentinels (following the master across failovers) when
-    it names them, else `Redis.from_url`. `options` go to the client either way."""
+    it names them, else `Redis.from_url`. `options` go to the client either way; with
+    `max_connections` and `timeout` (the pool wait) a Sentinel client gets a blocking pool."""
     sentinel = parse_sentinel(url)
     if sentinel is None:
         return Redis.from_url(url, **options)
     kwargs: dict[str, Any] = {"db": sentinel.db, **sentinel.auth, **options}
+    if "max_connections" in kwargs:
+        kwargs["connection_pool_class"] = BlockingSentinelConnectionPool
     sentinels = Sentinel(sentinel.sentinels)  # type: ignore[no-untyped-call]
     client: Redis = sentinels.master_for(sentinel.service, **kwargs)
     return client

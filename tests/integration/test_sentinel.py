@@ -78,3 +78,35 @@ async def test_an_interview_completes_across_a_sentinel_failover(
         finally:
             await sentinel.aclose()
             await replica.aclose()
+
+
+async def test_a_busy_sentinel_pool_waits_for_a_connection_instead_of_failing(
+    tmp_path: Path,
+) -> None:
+    # Every connection of the pool is taken by a blocking read; the next command waits for
+    # one to come back (bounded by the pool timeout), as with a plain REDIS_URL.
+    import asyncio
+
+    from redis.asyncio.retry import Retry
+    from redis.backoff import NoBackoff
+
+    from mockmate.server.redis_url import BlockingSentinelConnectionPool, redis_from_url
+
+    with sentinel_deployment(tmp_path / "redis") as redis:
+        client = redis_from_url(redis.url, max_connections=2, timeout=10,
+                                retry=Retry(NoBackoff(), 1))
+        try:
+            assert isinstance(client.connection_pool, BlockingSentinelConnectionPool)
+            busy = [asyncio.create_task(client.blpop([f"nothing-{n}"], timeout=1))
+                    for n in range(2)]
+            await eventually(lambda: _all_in_use(client), timeout_s=10)
+            assert await client.set("after", "waited")  # waited, did not raise
+            assert await asyncio.gather(*busy) == [None, None]
+            assert await client.get("after") == b"waited"
+        finally:
+            await client.aclose()
+
+
+async def _all_in_use(client: Redis) -> bool:
+    pool = client.connection_pool
+    return len(pool._in_use_connections) == pool.max_connections

@@ -53,9 +53,13 @@ CORE = web.AppKey("core", Core)
 def open_redis(settings: Settings) -> Redis:
     if settings.redis_url:
         if parse_sentinel(settings.redis_url) is not None:
-            # Through the Sentinels, following the master across failovers.
+            # Through the Sentinels, following the master across failovers, with the same
+            # bounded-wait pool and single retry as a plain URL (below).
             return redis_from_url(settings.redis_url,
-                                  socket_connect_timeout=settings.redis_connect_timeout_s)
+                                  max_connections=settings.redis_max_connections,
+                                  timeout=settings.redis_pool_timeout_s,
+                                  socket_connect_timeout=settings.redis_connect_timeout_s,
+                                  retry=Retry(NoBackoff(), 1))
         # A pool that waits (bounded) for a free connection instead of raising at once when
         # every connection is busy; past the wait the request answers `unavailable`.
         # One retry on a fresh connection: after a Redis restart every pooled connection is
