@@ -7,6 +7,7 @@ import socketio
 
 from mockmate.auth.revocation import Authenticator
 from mockmate.errors import MockMateError
+from mockmate.events.fanout import Fanout
 from mockmate.handlers.connections import ConnectionRegistry, user_room
 from mockmate.metrics import Metrics
 
@@ -19,6 +20,7 @@ def register(
     authenticator: Authenticator,
     connections: ConnectionRegistry,
     metrics: Metrics,
+    fanout: Fanout,
 ) -> None:
     async def connect(sid: str, environ: dict[str, Any], auth: Any = None) -> None:
         token = auth.get("token") if isinstance(auth, dict) else None
@@ -27,13 +29,17 @@ def register(
         except MockMateError:
             raise socketio.exceptions.ConnectionRefusedError("unauthorized") from None
         connections.add(sid, user.id, user.roles)
+        # The room serves events about no interview (sent through the client manager);
+        # interview events go through the fan-out, which counts the socket as present.
         await sio.enter_room(sid, user_room(user.id))
+        await fanout.connected(sid, user.id)
         metrics.connections.inc()
 
     async def disconnect(sid: str, *args: Any) -> None:
         if connections.get(sid) is not None:
             connections.remove(sid)
             metrics.connections.dec()
+        await fanout.disconnected(sid)
 
     sio.on("connect", connect)
     sio.on("disconnect", disconnect)

@@ -2,7 +2,6 @@
 
 import logging
 from collections.abc import AsyncIterator
-from typing import Any
 
 import socketio
 from aiohttp import web
@@ -10,7 +9,7 @@ from aiohttp import web
 from mockmate.config import Settings
 from mockmate.handlers import connection as connection_handlers
 from mockmate.handlers import interview as interview_handlers
-from mockmate.handlers.connections import ConnectionRegistry, user_room
+from mockmate.handlers.connections import ConnectionRegistry
 from mockmate.handlers.dispatch import Dispatcher
 from mockmate.handlers.guarded_server import GuardedServer
 from mockmate.metrics import Metrics
@@ -36,16 +35,6 @@ from mockmate.server.redis_url import socketio_url
 from mockmate.server.runtime import open_services
 
 log = logging.getLogger(__name__)
-
-
-class SocketEmitter:
-    """Sends events to a user's room; the client manager relays them to other processes."""
-
-    def __init__(self, sio: socketio.AsyncServer):
-        self._sio = sio
-
-    async def to_user(self, user_id: str, event: str, data: dict[str, Any]) -> None:
-        await self._sio.emit(event, data, room=user_room(user_id))
 
 
 def create_sio(settings: Settings, metrics: Metrics) -> socketio.AsyncServer:
@@ -78,14 +67,14 @@ def create_app(settings: Settings) -> web.Application:
     sio.on("*", dispatch.unknown)
 
     async def lifecycle(app: web.Application) -> AsyncIterator[None]:
-        async with open_services(settings, SocketEmitter(sio), metrics) as services:
+        async with open_services(settings, sio, metrics) as services:
             app[SERVICES] = services
             connection_handlers.register(
                 sio, authenticator=services.security.authenticator, connections=connections,
-                metrics=metrics,
+                metrics=metrics, fanout=services.fanout,
             )
             interview_handlers.register(
-                dispatch, services.interview_service, services.answer_service
+                dispatch, services.interview_service, services.answer_service, services.fanout
             )
             log.info("MockMate ready (redis: %s, mongo: %s)",
                      "embedded" if settings.embedded_redis else "configured",

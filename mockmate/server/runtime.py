@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
+import socketio
 from pymongo import AsyncMongoClient
 from pymongo.asynchronous.database import AsyncDatabase
 from redis.asyncio import BlockingConnectionPool, Redis
@@ -36,6 +37,9 @@ from mockmate.evaluators.base import AnswerEvaluator
 from mockmate.evaluators.heuristic import HeuristicEvaluator
 from mockmate.evaluators.hooks import HookRegistry
 from mockmate.evaluators.pipeline import EvaluationPipeline
+from mockmate.events.asking import AskingRecord
+from mockmate.events.fanout import Fanout
+from mockmate.events.wiring import open_events
 from mockmate.interviews.answers import AnswerService
 from mockmate.interviews.emitter import Emitter
 from mockmate.interviews.flow import (
@@ -118,6 +122,7 @@ class Services:
     security: AccountSecurity
     resumes: Resumes
     shares: ShareLinks
+    fanout: Fanout
 
 
 def open_redis(settings: Settings) -> Redis:
@@ -198,7 +203,7 @@ def open_speech(
 
 @asynccontextmanager
 async def open_services(
-    settings: Settings, emitter: Emitter, metrics: Metrics
+    settings: Settings, sio: socketio.AsyncServer, metrics: Metrics
 ) -> AsyncIterator[Services]:
     async with AsyncExitStack() as stack:
         mongo_url = await open_mongo_url(settings, stack)
@@ -212,6 +217,8 @@ async def open_services(
 
         redis = open_redis(settings)
         stack.push_async_callback(redis.aclose)
+        fanout = await stack.enter_async_context(open_events(settings, sio, redis))
+        emitter: Emitter = fanout
         if settings.embedded_redis:
             # In-process sessions died with the previous run: close their interviews.
             lost = await InterviewRepository(db).abandon_in_progress()
@@ -231,6 +238,7 @@ async def open_services(
             max_active=settings.max_active_sessions,
             # Lapsed after 3/4 of it, found within the last 1/4 by the sweep below.
             lease_s=settings.takeover_s * 0.75,
+            finished_ttl_s=settings.finished_session_ttl_s,
         )
         queue = JobQueue(
             redis, prefix=settings.redis_prefix,
@@ -298,7 +306,7 @@ async def open_services(
         stack.push_async_callback(speaker.aclose)
         flow = SessionFlow(
             sessions=sessions, interviews=interviews, queue=queue, emitter=emitter,
-            speaker=speaker, tasks=tasks,
+            speaker=speaker, tasks=tasks, history=AskingRecord(fanout.events),
         )
         turns = TurnDetector(
             redis, prefix=settings.redis_prefix, ttl_s=settings.session_ttl_s, stt=stt,
@@ -341,7 +349,7 @@ async def open_services(
             provider_metrics=provider_metrics,
         )
         services = Services(
-            settings=settings, redis=redis, mongo=mongo, db=db, users=users,
+            fanout=fanout, settings=settings, redis=redis, mongo=mongo, db=db, users=users,
             interviews=interviews, answers=answers, sessions=sessions, queue=queue,
             hooks=hooks, pipeline=pipeline, accounts=accounts, tokens=tokens,
             interview_service=InterviewService(

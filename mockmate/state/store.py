@@ -37,9 +37,10 @@ redis.call('ZADD', KEYS[3], deadline, ARGV[1])
 return 1
 """
 
-# KEYS: session hash, active zset, expiry zset, lease zset.
-# ARGV: expected version, data, ttl seconds, now, session id, terminal (0/1),
-# lease deadline ('' when the new state is not transient: nobody need hold it).
+# KEYS: session hash, active zset, expiry zset, lease zset, then the session's event-log keys
+# (`event_log_keys`: they expire with it). ARGV: expected version, data, ttl seconds, now,
+# session id, terminal (0/1), lease deadline ('' when the new state is not transient: nobody
+# need hold it).
 # Returns 1 on success, 0 on a version mismatch, -1 when the session is gone.
 _UPDATE = """
 local v = redis.call('HGET', KEYS[1], 'v')
@@ -47,6 +48,7 @@ if not v then return -1 end
 if v ~= ARGV[1] then return 0 end
 redis.call('HSET', KEYS[1], 'v', tonumber(ARGV[1]) + 1, 'data', ARGV[2])
 redis.call('EXPIRE', KEYS[1], ARGV[3])
+for i = 5, #KEYS do redis.call('EXPIRE', KEYS[i], ARGV[3]) end
 if ARGV[6] == '1' then
   redis.call('ZREM', KEYS[2], ARGV[5])
   redis.call('ZREM', KEYS[3], ARGV[5])
@@ -63,9 +65,10 @@ end
 return 1
 """
 
-# KEYS: session hash, active zset, expiry zset. ARGV: ttl, now, session id.
+# KEYS: session hash, active zset, expiry zset, event-log keys. ARGV: ttl, now, session id.
 _TOUCH = """
 if redis.call('EXPIRE', KEYS[1], ARGV[1]) == 0 then return 0 end
+for i = 4, #KEYS do redis.call('EXPIRE', KEYS[i], ARGV[1]) end
 local deadline = tonumber(ARGV[2]) + tonumber(ARGV[1])
 redis.call('ZADD', KEYS[2], 'XX', deadline, ARGV[3])
 redis.call('ZADD', KEYS[3], 'XX', deadline, ARGV[3])
@@ -89,6 +92,27 @@ class SessionGuard:
     lease_s: float
 
 
+@dataclass(frozen=True)
+class EventLogKeys:
+    """A session's hash and its event-log companions (`mockmate.events.log`), which live
+    exactly as long as it: every write to the session sets their expiry too."""
+
+    session: str
+    seq: str
+    log: str
+    positions: str
+
+    @property
+    def companions(self) -> list[str]:
+        return [self.seq, self.log, self.positions]
+
+
+def event_log_keys(prefix: str, session_id: str) -> EventLogKeys:
+    base = f"{prefix}:session:{session_id}"
+    return EventLogKeys(session=base, seq=f"{base}:seq", log=f"{base}:events",
+                        positions=f"{base}:positions")
+
+
 Mutation = Callable[[InterviewSession], InterviewSession]
 
 # How long a finished session stays readable (for a late `interview:resume`).
@@ -101,11 +125,12 @@ class SessionStore:
 
     def __init__(
         self, redis: Redis, *, prefix: str, ttl_s: int, max_active: int,
-        lease_s: float = 7.5,
+        lease_s: float = 7.5, finished_ttl_s: int = FINISHED_TTL_S,
     ):
         self._redis = redis
         self._prefix = prefix
         self._ttl_s = ttl_s
+        self._finished_ttl_s = finished_ttl_s
         self._max_active = max_active
         self.leases = SessionLeases(redis, key=f"{prefix}:sessions:leases", ttl_s=lease_s)
         self._create = redis.register_script(_CREATE)
@@ -113,7 +138,10 @@ class SessionStore:
         self._touch = redis.register_script(_TOUCH)
 
     def _key(self, session_id: str) -> str:
-        return f"{self._prefix}:session:{session_id}"
+        return event_log_keys(self._prefix, session_id).session
+
+    def _companions(self, session_id: str) -> list[str]:
+        return event_log_keys(self._prefix, session_id).companions
 
     def _active_key(self, user_id: str) -> str:
         return f"{self._prefix}:user:{user_id}:active"
@@ -162,14 +190,14 @@ class SessionStore:
             after = change(before)
             after = after.model_copy(update={"updated_at": time.time()})
             terminal = after.finished
-            ttl = FINISHED_TTL_S if terminal else self._ttl_s
+            ttl = self._finished_ttl_s if terminal else self._ttl_s
             now = time.time()
             # Entering (or staying in) a transient state takes a fresh lease in the same
             # step, so a crash right after the change still leaves a lease to lapse.
             lease = self.leases.deadline(now) if after.state in TRANSIENT_STATES else ""
             result = await self._update(
                 keys=[self._key(session_id), self._active_key(after.user_id), self.expiry_key,
-                      self.leases.key],
+                      self.leases.key, *self._companions(session_id)],
                 args=[
                     before.version,
                     after.model_dump_json(),
@@ -197,7 +225,8 @@ class SessionStore:
         if session.finished:
             return
         await self._touch(
-            keys=[self._key(session.id), self._active_key(session.user_id), self.expiry_key],
+            keys=[self._key(session.id), self._active_key(session.user_id), self.expiry_key,
+                  *self._companions(session.id)],
             args=[self._ttl_s, time.time(), session.id],
         )
 
@@ -217,7 +246,7 @@ class SessionStore:
 
     async def discard(self, session_id: str, user_id: str) -> None:
         """Remove a session outright (its interview was deleted or never stored)."""
-        await self._redis.delete(self._key(session_id))
+        await self._redis.delete(self._key(session_id), *self._companions(session_id))
         await self._redis.zrem(self._active_key(user_id), session_id)
         await self._redis.zrem(self.expiry_key, session_id)
         await self.leases.release(session_id)
