@@ -25,8 +25,10 @@ QUESTIONS = [{"text": "Why Python?"}, {"text": "Name one bug you fixed."},
 START = {"role": "Backend Engineer", "interview_type": "behavioral", "difficulty": "mid",
          "questions": QUESTIONS, "speak": True, "adaptive": False,
          "audio_format": "pcm_16000"}
-QUICK = {"MOCKMATE_TAKEOVER_S": "2", "MOCKMATE_JOB_CLAIM_IDLE_S": "2",
-         "MOCKMATE_HOOK_LEASE_S": "1", "MOCKMATE_PRESENCE_TTL_S": "2"}
+# Crash recovery within seconds (only the SIGKILL test relies on it; a shorter takeover would
+# let a live but starved process's question be taken over on this shared machine).
+QUICK = {"MOCKMATE_JOB_CLAIM_IDLE_S": "2", "MOCKMATE_HOOK_LEASE_S": "1",
+         "MOCKMATE_PRESENCE_TTL_S": "2"}
 
 
 def state(sid: str, name: str) -> Callable[[Seen], bool]:
@@ -122,7 +124,7 @@ async def test_the_serving_process_sigkilled_mid_audio_and_after_a_submit(
     SIGKILLed in the middle of that audio. `b` takes the asking over and completes the audio
     from the next chunk (the log says how far it got); the client resumes on `b`. Then, on a
     fresh process `c`, the same after an answer:submit."""
-    paced = {**QUICK, "MOCKMATE_TTS_LEAD_S": "0"}
+    paced = {**QUICK, "MOCKMATE_TTS_LEAD_S": "0", "MOCKMATE_TAKEOVER_S": "3"}
     a, b = spawn("a", **paced), spawn("b", **paced)
     await asyncio.gather(a.ready(), b.ready())
     token = await register(b.url, "killed@example.com")
