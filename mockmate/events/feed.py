@@ -12,8 +12,8 @@ A new socket holds its live events until it resumes or starts an interview (or f
 `hold_s`), so that a resume's replay comes before anything newer.
 
 Numbered events are sent with a Socket.IO ack request; the highest acknowledged seq per
-session is the socket's position (`EventLog.advance`), written as acks arrive (at most one
-write in flight) and once more when the socket closes.
+session is the socket's position (`EventLog.advance`), written as acks arrive (batched over
+`POSITION_BATCH_S`, at most one write in flight) and once more when the socket closes.
 """
 
 import asyncio
@@ -26,6 +26,9 @@ from mockmate.events.codec import Event
 from mockmate.events.log import EventLog
 
 log = logging.getLogger(__name__)
+
+# Acks arriving within this long are written as one position (one Redis call, not one each).
+POSITION_BATCH_S = 0.05
 
 # (sid, event, data, on_ack) -> None; sends to the socket if it is still there.
 Send = Callable[[str, str, dict[str, Any], Callable[..., None] | None], Awaitable[None]]
@@ -88,6 +91,7 @@ class SocketFeed:
         self._queue.put_nowait(_CLOSE)
         await self._task
         if self._writer is not None:
+            self._writer.cancel()  # the write below covers it (positions only go up)
             await asyncio.gather(self._writer, return_exceptions=True)
         await self._write_positions()
 
@@ -168,8 +172,11 @@ class SocketFeed:
 
     def _schedule_write(self) -> None:
         if self._writer is None or self._writer.done():
-            self._writer = asyncio.create_task(self._write_positions(),
-                                               name=f"positions:{self.sid}")
+            self._writer = asyncio.create_task(self._write_soon(), name=f"positions:{self.sid}")
+
+    async def _write_soon(self) -> None:
+        await asyncio.sleep(POSITION_BATCH_S)
+        await self._write_positions()
 
     async def _write_positions(self) -> None:
         """Write acknowledged positions until every one is written (one writer at a time)."""

@@ -11,7 +11,7 @@ from redis.asyncio import Redis
 from mockmate.config import Settings
 from mockmate.state.store import event_log_keys
 from tests.support.client import register
-from tests.support.recorder import Recorder, Seen, is_event
+from tests.support.recorder import Recorder, Seen, first_copies, is_event
 from tests.support.server import running_app, settings_from
 from tests.support.waiting import eventually
 
@@ -28,6 +28,19 @@ async def served(deployment_env: dict[str, str]) -> AsyncIterator[tuple[str, Set
     settings = settings_from(deployment_env)
     async with running_app(settings) as url:
         yield url, settings
+
+
+def assert_same_events(got: list[Seen], reference: list[Seen], *, exact: bool) -> None:
+    """With `last_event_seq`, exactly the reference. Without it the server goes by the
+    acknowledged position of the socket that left, and an event whose ack was still in flight
+    when it dropped may come again: nothing is lost, the order holds, and the repeats are
+    of events the client had just before a drop (one each)."""
+    if exact:
+        assert got == reference
+        return
+    assert first_copies(got) == reference
+    repeats = [s for _, s, _ in got]
+    assert all(repeats.count(seq) <= 2 for seq in set(repeats))
 
 
 def state_is(sid: str, name: str) -> Callable[[Seen], bool]:
@@ -98,7 +111,7 @@ async def test_a_client_that_drops_gets_exactly_the_events_it_missed(
     await dropping.wait_for(is_event("interview:complete", session_id=sid))
     final = steady.last_seq
     await dropping.wait_for(lambda s: s[1] == final)
-    assert dropping.numbered(sid) == steady.numbered(sid)
+    assert_same_events(dropping.numbered(sid), steady.numbered(sid), exact=tracks_seq)
     await steady.close()
     await dropping.close()
 
@@ -117,7 +130,7 @@ async def test_a_capped_log_answers_replayed_false_with_a_correct_snapshot(
         late = await Recorder(url, token).connect()
         ack = await late.call("interview:resume", {"session_id": sid, "last_event_seq": 1})
         assert ack["replayed"] is False and ack["replayed_events"] == 0, ack
-        assert not late.numbered(sid)
+        assert not [s for _, s, _ in late.numbered(sid) if s <= ack["last_event_seq"]]
         snapshot = ack["snapshot"]
         assert snapshot["state"] == "awaiting_answer" and snapshot["index"] == 2
         assert snapshot["question"]["text"] == QUESTIONS[2]["text"]

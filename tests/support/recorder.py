@@ -81,6 +81,18 @@ class Recorder:
         self.sio = None
 
 
+def first_copies(seen: list[Seen]) -> list[Seen]:
+    """`seen` without repeated `event_seq`s (kept at their first arrival), as a client that
+    de-duplicates by `event_seq` applies them."""
+    kept: set[int | None] = set()
+    out = []
+    for item in seen:
+        if item[1] not in kept:
+            kept.add(item[1])
+            out.append(item)
+    return out
+
+
 def is_event(name: str, **match: Any) -> Callable[[Seen], bool]:
     def check(seen: Seen) -> bool:
         event, _, payload = seen
