@@ -24,7 +24,7 @@ from redis.asyncio import Redis
 from mockmate.events.codec import Event, decode_published
 from mockmate.events.feed import Resumed, SocketFeed
 from mockmate.events.log import EventLog
-from mockmate.handlers.connections import user_room
+from mockmate.events.rooms import user_room
 from mockmate.tasks import raise_if_cancelling, repeat_every
 
 log = logging.getLogger(__name__)

@@ -20,6 +20,7 @@ from typing import Any
 from redis.asyncio import Redis
 
 from mockmate.events.codec import Event, decode, encode
+from mockmate.redis_keys import RedisKeys
 from mockmate.state.store import event_log_keys
 
 # How long a user's presence hash outlives its last change (crashed processes leave entries).
@@ -105,7 +106,7 @@ class Replay:
 class EventLog:
     def __init__(self, redis: Redis, *, prefix: str, process_id: str, max_events: int):
         self._redis = redis
-        self._prefix = prefix
+        self._keys = RedisKeys(prefix)
         self.process_id = process_id
         self._max_events = max_events
         self._append = redis.register_script(_APPEND)
@@ -114,7 +115,7 @@ class EventLog:
 
     @property
     def channel_prefix(self) -> str:
-        return f"{self._prefix}:events:"
+        return self._keys.events_prefix
 
     @property
     def channel(self) -> str:
@@ -125,13 +126,13 @@ class EventLog:
         return f"{self.channel_prefix}alive:{self.process_id}"
 
     def presence_key(self, user_id: str) -> str:
-        return f"{self._prefix}:presence:{user_id}"
+        return self._keys.user_presence(user_id)
 
     async def append(self, event: Event) -> int:
         """Number, log and publish (to other processes with a socket of the user) one event
         about a session; returns its `event_seq` (0: the session is gone, not logged)."""
         assert event.session_id is not None
-        keys = event_log_keys(self._prefix, event.session_id)
+        keys = event_log_keys(self._keys, event.session_id)
         seq = await self._append(
             keys=[keys.seq, keys.log, self.presence_key(event.user_id), keys.session],
             args=[encode(event), self._max_events, self.channel_prefix, self.process_id],
@@ -140,7 +141,7 @@ class EventLog:
 
     async def after(self, session_id: str, last_seq: int) -> Replay:
         """Every logged event with a seq above `last_seq`, in order (none if capped past it)."""
-        keys = event_log_keys(self._prefix, session_id)
+        keys = event_log_keys(self._keys, session_id)
         async with self._redis.pipeline(transaction=True) as pipe:
             pipe.get(keys.seq)
             pipe.xrange(keys.log, "-", "+", count=1)
@@ -155,25 +156,25 @@ class EventLog:
     async def between(self, session_id: str, first: int, last: int) -> list[Event]:
         """The logged events with `first <= seq <= last` (fewer if the log was capped)."""
         entries: Any = await self._redis.xrange(
-            event_log_keys(self._prefix, session_id).log, f"{first}-0", f"{last}-0"
+            event_log_keys(self._keys, session_id).log, f"{first}-0", f"{last}-0"
         )
         return [decode(_seq_of(i), f[b"m"]) for i, f in entries]
 
     async def latest(self, session_id: str, count: int) -> list[Event]:
         """The newest `count` logged events, newest first."""
         entries: Any = await self._redis.xrevrange(
-            event_log_keys(self._prefix, session_id).log, "+", "-", count=count
+            event_log_keys(self._keys, session_id).log, "+", "-", count=count
         )
         return [decode(_seq_of(i), f[b"m"]) for i, f in entries]
 
     async def current(self, session_id: str) -> int:
         """The session's latest `event_seq` (0 before its first event)."""
-        return int(await self._redis.get(event_log_keys(self._prefix, session_id).seq) or 0)
+        return int(await self._redis.get(event_log_keys(self._keys, session_id).seq) or 0)
 
     # --- positions -------------------------------------------------------------------
 
     async def advance(self, session_id: str, sid: str, position: int) -> None:
-        keys = event_log_keys(self._prefix, session_id)
+        keys = event_log_keys(self._keys, session_id)
         await self._advance(keys=[keys.positions, keys.session], args=[sid, position])
 
     async def position_to_continue(
@@ -182,7 +183,7 @@ class EventLog:
         """Where a socket resuming without `last_event_seq` continues: the position of the
         user's socket that left (waiting up to `wait_s` for one still closing), else the
         lowest of the user's present sockets; None when no socket followed the session."""
-        keys = event_log_keys(self._prefix, session_id)
+        keys = event_log_keys(self._keys, session_id)
         loop = asyncio.get_running_loop()
         deadline = loop.time() + wait_s
         while True:
