@@ -181,6 +181,21 @@ class Settings(BaseSettings):
     sentry_dsn: str = Field("", validation_alias="SENTRY_DSN")
     sentry_environment: str = Field("", validation_alias="SENTRY_ENVIRONMENT")
 
+    # Numbered server events (docs/protocol.md, "Event numbers and replay"). A session's event
+    # log keeps at most this many events (question audio included); a resume from further
+    # back gets `replayed: false` and relies on the snapshot.
+    event_log_max_events: int = Field(5000, ge=10,
+                                      validation_alias="MOCKMATE_EVENT_LOG_MAX_EVENTS")
+    # How long a finished session (and its event log) stays readable for a late resume.
+    finished_session_ttl_s: int = Field(600, gt=0,
+                                        validation_alias="MOCKMATE_FINISHED_SESSION_TTL_S")
+    # A process counts as holding its sockets while its heartbeat is this fresh: a crashed
+    # process's sockets stop counting as present after it.
+    presence_ttl_s: float = Field(10.0, gt=0, validation_alias="MOCKMATE_PRESENCE_TTL_S")
+    # A new socket holds live events this long for an `interview:resume` to replay first; a
+    # resume without `last_event_seq` waits at most this long for the socket it replaces.
+    resume_hold_s: float = Field(1.0, ge=0, validation_alias="MOCKMATE_RESUME_HOLD_S")
+
     @property
     def embedded_redis(self) -> bool:
         return not self.redis_url

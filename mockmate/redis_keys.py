@@ -33,6 +33,26 @@ class RedisKeys:
     def sessions_marker(self) -> str:
         return f"{self.prefix}:sessions-marker"
 
+    # A session's numbered events (events/log.py): its counter, its log (a Stream) and each
+    # socket's acknowledged position; they expire with the session hash.
+    def session_event_seq(self, session_id: str) -> str:
+        return f"{self.session(session_id)}:seq"
+
+    def session_events(self, session_id: str) -> str:
+        return f"{self.session(session_id)}:events"
+
+    def session_event_positions(self, session_id: str) -> str:
+        return f"{self.session(session_id)}:positions"
+
+    # Which process holds each socket of a user (presence), and the channels and heartbeats
+    # of the live processes (`<events_prefix>proc:<id>`, `<events_prefix>alive:<id>`).
+    def user_presence(self, user_id: str) -> str:
+        return f"{self.prefix}:presence:{user_id}"
+
+    @property
+    def events_prefix(self) -> str:
+        return f"{self.prefix}:events:"
+
     # An answer's streamed chunks (state/answer_buffer.py) and its hands-free turn.
     def answer_chunks(self, session_id: str, index: int) -> tuple[str, str]:
         base = f"{self.prefix}:answer:{session_id}:{index}"

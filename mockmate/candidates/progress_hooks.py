@@ -46,7 +46,7 @@ class ProgressHooks:
             p, answer_id=event.answer_id, category=event.question.category,
             difficulty=event.question.difficulty, score=event.evaluation.score, day=day, at=at,
         ))
-        await self._after(event.user_id, step, day)
+        await self._after(event.user_id, event.interview_id, step, day)
 
     async def interview_completed(self, event: InterviewCompleted) -> None:
         if await self._users.by_id(event.user_id) is None:
@@ -57,9 +57,9 @@ class ProgressHooks:
             p, interview_id=event.interview_id, average=event.overall_score,
             answered=event.answered, duration_s=event.duration_s, day=day, at=at,
         ))
-        await self._after(event.user_id, step, day)
+        await self._after(event.user_id, event.interview_id, step, day)
 
-    async def _after(self, user_id: str, step: rules.Step, day: date) -> None:
+    async def _after(self, user_id: str, interview_id: str, step: rules.Step, day: date) -> None:
         # Also after a repeat: it finishes copying awards a crash left in the outbox.
         await self._progress.record(step.progress)
         if step.repeated:
@@ -69,4 +69,7 @@ class ProgressHooks:
             await self._leaderboard.set(user_id, average)
         update = step.update(day)
         if update is not None and update["xp_gained"]:
-            await self._emit.to_user(user_id, "gamification:update", update)
+            # Numbered in the interview whose answer (or end) earned it.
+            await self._emit.to_session(
+                user_id, interview_id, "gamification:update", {**update, "session_id": interview_id}
+            )

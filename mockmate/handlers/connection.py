@@ -7,7 +7,9 @@ import socketio
 
 from mockmate.auth.revocation import Authenticator
 from mockmate.errors import MockMateError
-from mockmate.handlers.connections import ConnectionRegistry, user_room
+from mockmate.events.fanout import Fanout
+from mockmate.events.rooms import user_room
+from mockmate.handlers.connections import ConnectionRegistry
 from mockmate.metrics import Metrics
 from mockmate.outages import OUTAGES
 
@@ -20,6 +22,7 @@ def register(
     authenticator: Authenticator,
     connections: ConnectionRegistry,
     metrics: Metrics,
+    fanout: Fanout,
 ) -> None:
     async def connect(sid: str, environ: dict[str, Any], auth: Any = None) -> None:
         token = auth.get("token") if isinstance(auth, dict) else None
@@ -35,13 +38,17 @@ def register(
             raise socketio.exceptions.ConnectionRefusedError(
                 "unavailable", {"code": "unavailable", "retryable": True}) from None
         connections.add(sid, user.id, user.roles)
+        # The room serves events about no interview (sent through the client manager);
+        # interview events go through the fan-out, which counts the socket as present.
         await sio.enter_room(sid, user_room(user.id))
+        await fanout.connected(sid, user.id)
         metrics.connections.inc()
 
     async def disconnect(sid: str, *args: Any) -> None:
         if connections.get(sid) is not None:
             connections.remove(sid)
             metrics.connections.dec()
+        await fanout.disconnected(sid)
 
     sio.on("connect", connect)
     sio.on("disconnect", disconnect)

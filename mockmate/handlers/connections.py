@@ -17,10 +17,6 @@ class Connection:
     chunk_grants: dict[tuple[str, int], ChunkGrant] = field(default_factory=dict, repr=False)
 
 
-def user_room(user_id: str) -> str:
-    return f"user:{user_id}"
-
-
 class ConnectionRegistry:
     def __init__(self, rate_per_s: float, burst: int):
         self._rate = rate_per_s

@@ -2,19 +2,39 @@
 
 from collections.abc import Awaitable, Callable
 
+from mockmate.events.fanout import Fanout
 from mockmate.handlers.connections import Connection
 from mockmate.handlers.dispatch import Ack, Dispatcher
 from mockmate.interviews.answers import AnswerService
-from mockmate.interviews.payloads import AnswerChunk, SessionRef, StartInterview, SubmitAnswer
+from mockmate.interviews.payloads import (
+    AnswerChunk,
+    ReplayInfo,
+    ResumeInterview,
+    SessionRef,
+    StartInterview,
+    SubmitAnswer,
+)
 from mockmate.interviews.service import InterviewService
 
 
-def register(dispatch: Dispatcher, interviews: InterviewService, answers: AnswerService) -> None:
+def register(
+    dispatch: Dispatcher, interviews: InterviewService, answers: AnswerService, fanout: Fanout
+) -> None:
     async def start(conn: Connection, p: StartInterview) -> Ack:
-        return await interviews.start(conn.user_id, p)
+        ack = await interviews.start(conn.user_id, p)
+        if ack.get("session_id"):
+            fanout.joined(conn.sid, str(ack["session_id"]))
+        return ack
 
-    async def resume(conn: Connection, p: SessionRef) -> Ack:
-        return await interviews.resume(conn.user_id, p.session_id)
+    async def resume(conn: Connection, p: ResumeInterview) -> Ack:
+        await interviews.owned(p.session_id, conn.user_id)
+        # Replay before the snapshot: what happens after the replay arrives live, and the
+        # snapshot may only be newer than the events, never older.
+        replay = await fanout.resume(conn.sid, p.session_id, p.last_event_seq)
+        ack = await interviews.resume(conn.user_id, p.session_id)
+        info = ReplayInfo(replayed=replay.complete, replayed_events=replay.replayed,
+                          last_event_seq=replay.last_seq)
+        return {**ack, **info.model_dump()}
 
     async def submit(conn: Connection, p: SubmitAnswer) -> Ack:
         return await answers.submit(conn.user_id, p)
@@ -23,7 +43,7 @@ def register(dispatch: Dispatcher, interviews: InterviewService, answers: Answer
         return await answers.chunk(conn.user_id, p, conn.chunk_grants)
 
     dispatch.on("interview:start", StartInterview, start)
-    dispatch.on("interview:resume", SessionRef, resume)
+    dispatch.on("interview:resume", ResumeInterview, resume)
     dispatch.on("answer:submit", SubmitAnswer, submit)
     dispatch.on("answer:chunk", AnswerChunk, chunk)
     for name, op in (

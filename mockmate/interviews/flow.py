@@ -10,6 +10,7 @@ from collections.abc import Callable
 from typing import Any, Protocol
 
 from mockmate.errors import Conflict, InvalidState, NotFound
+from mockmate.events.asking import Asked
 from mockmate.jobs.queue import JobQueue
 from mockmate.ports import Emitter
 from mockmate.state import session as ops
@@ -30,8 +31,15 @@ Operation = Callable[[InterviewSession], InterviewSession]
 
 
 class QuestionSpeaker(Protocol):
-    async def speak(self, session: InterviewSession) -> None:
-        """Stream the current question's audio; returns when done, stopped or failed."""
+    async def speak(self, session: InterviewSession, skip: int = 0) -> None:
+        """Stream the current question's audio from chunk `skip`; returns when done, stopped
+        or failed."""
+        ...
+
+
+class AskingHistory(Protocol):
+    async def asked(self, session_id: str, asks: int) -> Asked:
+        """What was already sent for asking `asks` of the session."""
         ...
 
 
@@ -45,6 +53,7 @@ class SessionFlow:
         emitter: Emitter,
         speaker: QuestionSpeaker,
         tasks: BackgroundTasks,
+        history: AskingHistory | None = None,
     ):
         self.sessions = sessions
         self._interviews = interviews
@@ -52,6 +61,7 @@ class SessionFlow:
         self._emit = emitter
         self._speaker = speaker
         self._tasks = tasks
+        self._history = history
 
     async def change(self, session_id: str, user_id: str, op: Operation) -> InterviewSession:
         """Apply `op` atomically, then announce and follow up on what changed."""
@@ -84,19 +94,37 @@ class SessionFlow:
         return True
 
     async def emit_state(self, session: InterviewSession) -> None:
-        await self._emit.to_user(
-            session.user_id, "interview:state",
+        await self._emit.to_session(
+            session.user_id, session.id, "interview:state",
             {"session_id": session.id, "state": session.state.value},
         )
 
     async def emit(self, user_id: str, event: str, data: dict[str, Any]) -> None:
-        await self._emit.to_user(user_id, event, data)
+        """An event about the interview named by `data["session_id"]` (numbered and logged),
+        or, without one, about none."""
+        session_id = data.get("session_id")
+        if session_id:
+            await self._emit.to_session(user_id, str(session_id), event, data)
+        else:
+            await self._emit.to_user(user_id, event, data)
 
     def ask_again(self, session: InterviewSession) -> None:
-        """Deliver the current question again (its first delivery died with its process)."""
-        self._tasks.spawn(self._deliver_question(session), name=f"ask-again:{session.id}")
+        """Finish delivering the current question (its delivery died with its process): from
+        what the event log shows was sent, so nothing is sent twice."""
 
-    async def _deliver_question(self, session: InterviewSession) -> None:
+        async def finish() -> None:
+            done = Asked()
+            if self._history is not None:
+                done = await self._history.asked(session.id, session.asks)
+            await self._deliver_question(session, done)
+
+        self._tasks.spawn(finish(), name=f"ask-again:{session.id}")
+
+    async def _deliver_question(
+        self, session: InterviewSession, done: Asked | None = None
+    ) -> None:
+        """Send the question and its audio (`done`: what a dead process already sent)."""
+        done = done or Asked()
         question = session.current_question
         if question is None:
             return
@@ -107,9 +135,11 @@ class SessionFlow:
         if question.follow_up_to is not None:
             payload["follow_up_to"] = question.follow_up_to
         async with self.sessions.leases.renewing(session.id):
-            await self._emit.to_user(session.user_id, "interview:question", payload)
-            if session.speak:
-                await self._speaker.speak(session)
+            if not done.question_sent:
+                await self._emit.to_session(session.user_id, session.id, "interview:question",
+                                            payload, asks=session.asks)
+            if session.speak and not done.audio_final:
+                await self._speaker.speak(session, skip=done.chunks_sent)
         await self.try_change(
             session.id, session.user_id, lambda s: ops.question_delivered(s, session.asks)
         )

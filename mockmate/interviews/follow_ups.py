@@ -75,7 +75,7 @@ class FollowUpPlanner:
         slot = after.follow_ups[event.index]
         log.info("follow-up to question %d of %s planned as question %d",
                  event.index, session.id, slot)
-        await self._emit.to_user(event.user_id, "interview:follow_up_planned", {
+        await self._emit.to_session(event.user_id, session.id, "interview:follow_up_planned", {
             "session_id": session.id, "index": slot, "follow_up_to": event.index,
         })
         return after

@@ -68,6 +68,23 @@ class SessionRef(_Payload):
     session_id: SessionId
 
 
+class ResumeInterview(_Payload):
+    session_id: SessionId
+    # The highest `event_seq` the client holds for this session: the server replays the
+    # events after it. Without it, the replay continues where the user's socket that left got.
+    last_event_seq: int | None = Field(None, ge=0)
+
+
+class ReplayInfo(BaseModel):
+    """Added to the `interview:resume` ack: `replayed_events` events were sent before the
+    ack; `replayed` is False when the log no longer reached back that far (the snapshot is
+    then authoritative); `last_event_seq` is the session's latest event at the snapshot."""
+
+    replayed: bool
+    replayed_events: int
+    last_event_seq: int
+
+
 class SubmitAnswer(_Payload):
     session_id: SessionId
     index: int = Field(ge=0, le=1000)

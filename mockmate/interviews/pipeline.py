@@ -71,8 +71,9 @@ class EvaluationPipeline:
                     return
                 evaluation = Evaluation.model_validate(stored["evaluation"])
         # Sent on every (re)run: a retry after a crash may repeat it; clients key on answer_id.
-        await self._emit.to_user(
+        await self._emit.to_session(
             answer["user_id"],
+            answer["interview_id"],
             "answer:evaluation",
             {
                 "session_id": answer["interview_id"],
@@ -126,8 +127,9 @@ class EvaluationPipeline:
         if await self._interviews.mark_completion_sent(
             interview_id, overall_score=overall, category_scores=by_category
         ):
-            await self._emit.to_user(
+            await self._emit.to_session(
                 completed.user_id,
+                interview_id,
                 "interview:complete",
                 {
                     "session_id": interview_id,

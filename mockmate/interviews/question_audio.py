@@ -55,7 +55,9 @@ class QuestionVoice:
         digest = hashlib.sha256(f"{voice or ''}\x00{fmt}\x00{text}".encode()).hexdigest()
         return self._keys.question_audio(digest)
 
-    async def speak(self, session: InterviewSession) -> None:
+    async def speak(self, session: InterviewSession, skip: int = 0) -> None:
+        """Stream the question's audio from chunk `skip` on (the earlier ones were sent by a
+        process that died while asking; `flow.Asked`)."""
         question = session.current_question
         if question is None:
             return
@@ -74,10 +76,10 @@ class QuestionVoice:
             )
         sent: list[OutChunk] = []
         try:
-            complete = await self._send(session, chunks, fmt, sent)
+            complete = await self._send(session, chunks, fmt, sent, skip)
         except SpeechError as exc:
             log.warning("TTS failed for %s: %s", session.id, exc)
-            await self._emit.to_user(session.user_id, "error", {
+            await self._emit.to_session(session.user_id, session.id, "error", {
                 "session_id": session.id, "code": "unavailable",
                 "message": "question audio is unavailable; the question is shown as text",
                 "retryable": exc.retryable,
@@ -88,18 +90,22 @@ class QuestionVoice:
 
     async def _send(
         self, session: InterviewSession, chunks: AsyncIterator[OutChunk], fmt: str,
-        sent: list[OutChunk],
+        sent: list[OutChunk], skip: int = 0,
     ) -> bool:
-        """Send chunks in order, paced; False if the candidate barged in."""
+        """Send chunks in order from chunk `skip`, paced; False if the candidate barged in."""
         loop = asyncio.get_running_loop()
         started = loop.time()
         played_s = 0.0
         pending: OutChunk | None = None
+        skipped = 0
         async for chunk in chunks:
+            if skipped < skip:
+                skipped += 1
+                continue
             if pending is not None:
                 if not await self._still_asking(session):
                     return False
-                await self._send_one(session, fmt, len(sent), pending, final=False)
+                await self._send_one(session, fmt, skip + len(sent), pending, final=False)
                 sent.append(pending)
                 played_s += pending.duration_s
                 ahead = started + played_s - self._lead_s - loop.time()
@@ -109,17 +115,17 @@ class QuestionVoice:
         if pending is not None:
             if not await self._still_asking(session):
                 return False
-            await self._send_one(session, fmt, len(sent), pending, final=True)
+            await self._send_one(session, fmt, skip + len(sent), pending, final=True)
             sent.append(pending)
         return True
 
     async def _send_one(
         self, session: InterviewSession, fmt: str, seq: int, chunk: OutChunk, *, final: bool
     ) -> None:
-        await self._emit.to_user(session.user_id, "interview:audio", {
+        await self._emit.to_session(session.user_id, session.id, "interview:audio", {
             "session_id": session.id, "index": session.index, "seq": seq, "format": fmt,
             "sample_rate": chunk.sample_rate, "data": chunk.data, "final": final,
-        })
+        }, asks=session.asks)
 
     async def _still_asking(self, session: InterviewSession) -> bool:
         try:

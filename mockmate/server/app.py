@@ -2,7 +2,6 @@
 
 import logging
 from collections.abc import AsyncIterator
-from typing import Any
 
 import socketio
 from aiohttp import web
@@ -10,7 +9,7 @@ from aiohttp import web
 from mockmate.config import Settings
 from mockmate.handlers import connection as connection_handlers
 from mockmate.handlers import interview as interview_handlers
-from mockmate.handlers.connections import ConnectionRegistry, user_room
+from mockmate.handlers.connections import ConnectionRegistry
 from mockmate.handlers.dispatch import Dispatcher
 from mockmate.handlers.guarded_server import GuardedServer
 from mockmate.metrics import Metrics
@@ -32,23 +31,14 @@ from mockmate.server import (
 )
 from mockmate.server.cors import OriginPolicy, parse_origins
 from mockmate.server.http import errors_middleware
-from mockmate.server.keys import EMITTER, METRICS, SETTINGS, SIO
+from mockmate.server.keys import METRICS, SETTINGS, SIO
 from mockmate.server.redis_url import socketio_url
 from mockmate.server.runtime import install_features
 from mockmate.server.wiring.accounts import ACCOUNTS
+from mockmate.server.wiring.core import CORE
 from mockmate.server.wiring.interviews import INTERVIEWS
 
 log = logging.getLogger(__name__)
-
-
-class SocketEmitter:
-    """Sends events to a user's room; the client manager relays them to other processes."""
-
-    def __init__(self, sio: socketio.AsyncServer):
-        self._sio = sio
-
-    async def to_user(self, user_id: str, event: str, data: dict[str, Any]) -> None:
-        await self._sio.emit(event, data, room=user_room(user_id))
 
 
 def create_sio(settings: Settings, metrics: Metrics) -> socketio.AsyncServer:
@@ -78,7 +68,6 @@ def create_app(settings: Settings) -> web.Application:
     app[SIO] = sio
     app[METRICS] = metrics
     app[SETTINGS] = settings
-    app[EMITTER] = SocketEmitter(sio)
     connections = ConnectionRegistry(settings.rate_limit_per_s, settings.rate_limit_burst)
     dispatch = Dispatcher(sio, connections, metrics)
     sio.on("*", dispatch.unknown)
@@ -87,10 +76,12 @@ def create_app(settings: Settings) -> web.Application:
         """After every feature: the socket events, served by the features' services."""
         connection_handlers.register(
             sio, authenticator=app[ACCOUNTS].security.authenticator, connections=connections,
-            metrics=metrics,
+            metrics=metrics, fanout=app[CORE].fanout,
         )
         interviews = app[INTERVIEWS]
-        interview_handlers.register(dispatch, interviews.service, interviews.answer_service)
+        interview_handlers.register(
+            dispatch, interviews.service, interviews.answer_service, app[CORE].fanout
+        )
         log.info("MockMate ready (redis: %s, mongo: %s)",
                  "embedded" if settings.embedded_redis else "configured",
                  "embedded" if settings.embedded_mongo else "configured")

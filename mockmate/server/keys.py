@@ -1,6 +1,7 @@
-"""Typed keys for what the aiohttp application holds before any feature opens: the settings,
-the metrics, the Socket.IO server and the emitter built on it. Each feature publishes its own
-services under its own key, declared next to it in `server/wiring/`."""
+"""Typed keys for what the aiohttp application holds before any feature opens (the settings,
+the metrics, the Socket.IO server), and the emitter built on it, which the core feature
+publishes once Redis is open (the event fan-out, `events.fanout`). Each feature publishes its
+own services under its own key, declared next to it in `server/wiring/`."""
 
 import socketio
 from aiohttp import web

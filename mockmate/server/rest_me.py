@@ -4,7 +4,7 @@ and their data as a whole (export, delete)."""
 from aiohttp import web
 
 from mockmate.candidates.learning_path_service import LearningPathRequest
-from mockmate.handlers.connections import user_room
+from mockmate.events.rooms import user_room
 from mockmate.server.http import read_json_object, read_optional_json, signed_in
 from mockmate.server.keys import SIO
 from mockmate.server.wiring.account import ACCOUNT_DATA

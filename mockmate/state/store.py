@@ -38,9 +38,10 @@ redis.call('ZADD', KEYS[3], deadline, ARGV[1])
 return 1
 """
 
-# KEYS: session hash, active zset, expiry zset, lease zset.
-# ARGV: expected version, data, ttl seconds, now, session id, terminal (0/1),
-# lease deadline ('' when the new state is not transient: nobody need hold it).
+# KEYS: session hash, active zset, expiry zset, lease zset, then the session's event-log keys
+# (`event_log_keys`: they expire with it). ARGV: expected version, data, ttl seconds, now,
+# session id, terminal (0/1), lease deadline ('' when the new state is not transient: nobody
+# need hold it).
 # Returns 1 on success, 0 on a version mismatch, -1 when the session is gone.
 _UPDATE = """
 local v = redis.call('HGET', KEYS[1], 'v')
@@ -48,6 +49,7 @@ if not v then return -1 end
 if v ~= ARGV[1] then return 0 end
 redis.call('HSET', KEYS[1], 'v', tonumber(ARGV[1]) + 1, 'data', ARGV[2])
 redis.call('EXPIRE', KEYS[1], ARGV[3])
+for i = 5, #KEYS do redis.call('EXPIRE', KEYS[i], ARGV[3]) end
 if ARGV[6] == '1' then
   redis.call('ZREM', KEYS[2], ARGV[5])
   redis.call('ZREM', KEYS[3], ARGV[5])
@@ -64,9 +66,10 @@ end
 return 1
 """
 
-# KEYS: session hash, active zset, expiry zset. ARGV: ttl, now, session id.
+# KEYS: session hash, active zset, expiry zset, event-log keys. ARGV: ttl, now, session id.
 _TOUCH = """
 if redis.call('EXPIRE', KEYS[1], ARGV[1]) == 0 then return 0 end
+for i = 4, #KEYS do redis.call('EXPIRE', KEYS[i], ARGV[1]) end
 local deadline = tonumber(ARGV[2]) + tonumber(ARGV[1])
 redis.call('ZADD', KEYS[2], 'XX', deadline, ARGV[3])
 redis.call('ZADD', KEYS[3], 'XX', deadline, ARGV[3])
@@ -90,6 +93,28 @@ class SessionGuard:
     lease_s: float
 
 
+@dataclass(frozen=True)
+class EventLogKeys:
+    """A session's hash and its event-log companions (`mockmate.events.log`), which live
+    exactly as long as it: every write to the session sets their expiry too."""
+
+    session: str
+    seq: str
+    log: str
+    positions: str
+
+    @property
+    def companions(self) -> list[str]:
+        return [self.seq, self.log, self.positions]
+
+
+def event_log_keys(keys: RedisKeys, session_id: str) -> EventLogKeys:
+    return EventLogKeys(
+        session=keys.session(session_id), seq=keys.session_event_seq(session_id),
+        log=keys.session_events(session_id), positions=keys.session_event_positions(session_id),
+    )
+
+
 Mutation = Callable[[InterviewSession], InterviewSession]
 
 # How long a finished session stays readable (for a late `interview:resume`).
@@ -102,11 +127,12 @@ class SessionStore:
 
     def __init__(
         self, redis: Redis, *, prefix: str, ttl_s: int, max_active: int,
-        lease_s: float = 7.5,
+        lease_s: float = 7.5, finished_ttl_s: int = FINISHED_TTL_S,
     ):
         self._redis = redis
         self._keys = RedisKeys(prefix)
         self._ttl_s = ttl_s
+        self._finished_ttl_s = finished_ttl_s
         self._max_active = max_active
         self.leases = SessionLeases(redis, key=self._keys.session_leases, ttl_s=lease_s)
         self._create = redis.register_script(_CREATE)
@@ -115,6 +141,9 @@ class SessionStore:
 
     def _key(self, session_id: str) -> str:
         return self._keys.session(session_id)
+
+    def _companions(self, session_id: str) -> list[str]:
+        return event_log_keys(self._keys, session_id).companions
 
     def _active_key(self, user_id: str) -> str:
         return self._keys.user_active_session(user_id)
@@ -166,14 +195,14 @@ class SessionStore:
             after = change(before)
             after = after.model_copy(update={"updated_at": time.time()})
             terminal = after.finished
-            ttl = FINISHED_TTL_S if terminal else self._ttl_s
+            ttl = self._finished_ttl_s if terminal else self._ttl_s
             now = time.time()
             # Entering (or staying in) a transient state takes a fresh lease in the same
             # step, so a crash right after the change still leaves a lease to lapse.
             lease = self.leases.deadline(now) if after.state in TRANSIENT_STATES else ""
             result = await self._update(
                 keys=[self._key(session_id), self._active_key(after.user_id), self.expiry_key,
-                      self.leases.key],
+                      self.leases.key, *self._companions(session_id)],
                 args=[
                     before.version,
                     after.model_dump_json(),
@@ -201,7 +230,8 @@ class SessionStore:
         if session.finished:
             return
         await self._touch(
-            keys=[self._key(session.id), self._active_key(session.user_id), self.expiry_key],
+            keys=[self._key(session.id), self._active_key(session.user_id), self.expiry_key,
+                  *self._companions(session.id)],
             args=[self._ttl_s, time.time(), session.id],
         )
 
@@ -221,7 +251,7 @@ class SessionStore:
 
     async def discard(self, session_id: str, user_id: str) -> None:
         """Remove a session outright (its interview was deleted or never stored)."""
-        await self._redis.delete(self._key(session_id))
+        await self._redis.delete(self._key(session_id), *self._companions(session_id))
         await self._redis.zrem(self._active_key(user_id), session_id)
         await self._redis.zrem(self.expiry_key, session_id)
         await self.leases.release(session_id)

@@ -1,6 +1,8 @@
 // One live interview: follows the server's events, plays questions, streams the microphone,
 // submits answers, and after a reconnect resumes from the server's snapshot without losing
-// what was typed or spoken (audio chunks are kept until the server has them).
+// what was typed or spoken (audio chunks are kept until the server has them). Numbered events
+// (`event_seq`, docs/protocol.md) are acknowledged, de-duplicated, and the highest one seen is
+// sent on resume, so the server replays exactly what this tab missed.
 import { emitAck, get } from "./api.js";
 import { Microphone, Player } from "./audio.js";
 
@@ -21,16 +23,25 @@ export class LiveInterview {
     this.notice = "";
     this.level = 0;
     this.draft = "";
+    this.lastSeq = 0; // highest event_seq of this.sessionId applied
     this.resetAnswer();
+    const numbered = (handler) => (message, ack) => {
+      if (typeof ack === "function") ack();
+      if (message && typeof message.event_seq === "number" && this.mine(message)) {
+        if (message.event_seq <= this.lastSeq) return; // already applied (a replay overlap)
+        this.lastSeq = message.event_seq;
+      }
+      handler(message);
+    };
     this.handlers = {
-      "interview:question": (m) => this.onQuestion(m),
-      "interview:audio": (m) => this.onAudio(m),
-      "answer:transcript": (m) => this.onTranscript(m),
-      "answer:evaluation": (m) => this.onEvaluation(m),
-      "interview:state": (m) => this.onState(m),
-      "interview:complete": (m) => this.onComplete(m),
-      "gamification:update": (m) => this.onGamification(m),
-      error: (m) => this.onError(m),
+      "interview:question": numbered((m) => this.onQuestion(m)),
+      "interview:audio": numbered((m) => this.onAudio(m)),
+      "answer:transcript": numbered((m) => this.onTranscript(m)),
+      "answer:evaluation": numbered((m) => this.onEvaluation(m)),
+      "interview:state": numbered((m) => this.onState(m)),
+      "interview:complete": numbered((m) => this.onComplete(m)),
+      "gamification:update": numbered((m) => this.onGamification(m)),
+      error: numbered((m) => this.onError(m)),
       connect: () => this.resume(),
     };
     for (const [event, handler] of Object.entries(this.handlers)) this.socket.on(event, handler);
@@ -74,6 +85,7 @@ export class LiveInterview {
   async start(options) {
     this.options = options;
     this.mode = options.mode;
+    this.lastSeq = 0;
     this.items = {};
     this.result = null;
     this.notice = "";
@@ -100,6 +112,7 @@ export class LiveInterview {
     const saved = JSON.parse(sessionStorage.getItem(ACTIVE_KEY) || "null");
     if (!saved) return false;
     this.sessionId = saved.id;
+    this.lastSeq = 0;
     this.mode = saved.mode;
     this.options = saved.options;
     this.phase = "waiting";
@@ -109,6 +122,7 @@ export class LiveInterview {
 
   adopt(sessionId, mode) {
     this.sessionId = sessionId;
+    this.lastSeq = 0;
     this.mode = mode;
     this.options = { mode, speak: true, auto_advance: true };
     sessionStorage.setItem(ACTIVE_KEY, JSON.stringify({ id: sessionId, mode, options: this.options }));
@@ -124,7 +138,13 @@ export class LiveInterview {
     this.update();
     let snapshot;
     try {
-      ({ snapshot } = await emitAck(this.socket, "interview:resume", { session_id: this.sessionId }));
+      const request = { session_id: this.sessionId };
+      // Without a number (a reloaded tab), the server goes on from where the last tab got.
+      if (this.lastSeq > 0) request.last_event_seq = this.lastSeq;
+      const ack = await emitAck(this.socket, "interview:resume", request);
+      ({ snapshot } = ack);
+      // The log no longer reached back: the snapshot below is the truth from here on.
+      if (ack.replayed === false) this.lastSeq = ack.last_event_seq;
     } catch (err) {
       if (err.code === "not_found" || err.code === "forbidden") this.finish("ended");
       return;

@@ -49,6 +49,7 @@ async def test_a_weak_answer_is_followed_up_by_the_next_question(
     evaluation = await answer(client, sid, 0)
     assert evaluation["score"] <= 5
     planned = await client.expect("interview:follow_up_planned", session_id=sid)
+    assert planned.pop("event_seq") > 0  # numbered, like every interview event
     assert planned == {"session_id": sid, "index": 1, "follow_up_to": 0}
 
     follow_up = await advance(client, sid, 1)

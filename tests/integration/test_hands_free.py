@@ -84,6 +84,7 @@ async def test_a_thinking_pause_never_ends_the_answer_but_the_final_silence_does
     speech_end = (await audio(FIRST, 2.0, SECOND)).duration_s
     taken = await stream(client, sid, pcm)
     ended = await client.expect("answer:turn_ended", session_id=sid, timeout=60)
+    assert ended.pop("event_seq") > 0  # numbered, like every interview event
     assert ended == {"session_id": sid, "index": 0, "reason": "silence"}
     # It ended 2.5 s into the final silence (within a chunk and the detector's padding),
     # not at the 2 s pause.

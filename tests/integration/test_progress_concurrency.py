@@ -32,6 +32,12 @@ class Recorder(Emitter):
     def __init__(self) -> None:
         self.sent: list[tuple[str, dict[str, object]]] = []
 
+    async def to_session(
+        self, user_id: str, session_id: str, event: str, data: dict[str, object],
+        *, asks: int | None = None,
+    ) -> None:
+        self.sent.append((event, data))
+
     async def to_user(self, user_id: str, event: str, data: dict[str, object]) -> None:
         self.sent.append((event, data))
 

@@ -29,6 +29,12 @@ class RecordingEmitter:
     def __init__(self) -> None:
         self.sent: list[tuple[str, dict[str, Any]]] = []
 
+    async def to_session(
+        self, user_id: str, session_id: str, event: str, data: dict[str, Any],
+        *, asks: int | None = None,
+    ) -> None:
+        self.sent.append((event, data))
+
     async def to_user(self, user_id: str, event: str, data: dict[str, Any]) -> None:
         self.sent.append((event, data))
 

@@ -21,12 +21,14 @@ from redis.asyncio.retry import Retry
 from redis.backoff import NoBackoff
 
 from mockmate.config import Settings
+from mockmate.events.fanout import Fanout
+from mockmate.events.wiring import open_events
 from mockmate.jobs.queue import JobQueue
 from mockmate.metrics import Metrics
 from mockmate.ports import Emitter
 from mockmate.providers.resilience import PrometheusProviderMetrics
 from mockmate.server.embedded import EmbeddedMongo, dev_jwt_secret
-from mockmate.server.keys import EMITTER, METRICS, SETTINGS
+from mockmate.server.keys import EMITTER, METRICS, SETTINGS, SIO
 from mockmate.server.redis_url import parse_sentinel, redis_from_url
 from mockmate.storage.database import Document, connect, ensure_indexes, ping
 from mockmate.storage.interviews import InterviewRepository
@@ -43,6 +45,8 @@ class Core:
     queue: JobQueue
     tasks: BackgroundTasks
     emitter: Emitter
+    # The emitter itself, for the socket handlers: presence, replay and resume.
+    fanout: Fanout
     metrics: Metrics
     provider_metrics: PrometheusProviderMetrics
 
@@ -112,6 +116,10 @@ async def core_context(app: web.Application) -> AsyncIterator[None]:
 
         redis = open_redis(settings)
         stack.push_async_callback(redis.aclose)
+        # Every server event goes through the fan-out: numbered and logged when it is about
+        # an interview, delivered to the processes that hold the user's sockets.
+        fanout = await stack.enter_async_context(open_events(settings, app[SIO], redis))
+        app[EMITTER] = fanout
         if settings.embedded_redis:
             # In-process sessions died with the previous run: close their interviews.
             lost = await InterviewRepository(db).abandon_in_progress()
@@ -129,7 +137,7 @@ async def core_context(app: web.Application) -> AsyncIterator[None]:
         stack.push_async_callback(tasks.close)
         app[CORE] = Core(
             settings=settings, redis=redis, db=db, queue=queue, tasks=tasks,
-            emitter=app[EMITTER], metrics=metrics,
+            emitter=fanout, fanout=fanout, metrics=metrics,
             provider_metrics=PrometheusProviderMetrics(metrics.registry),
         )
         yield

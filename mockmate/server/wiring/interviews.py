@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 
 from aiohttp import web
 
+from mockmate.events.asking import AskingRecord
 from mockmate.interviews.answers import AnswerService
 from mockmate.interviews.flow import (
     EVALUATE_ANSWER,
@@ -68,6 +69,7 @@ async def interviews_context(app: web.Application) -> AsyncIterator[None]:
         max_active=settings.max_active_sessions,
         # Lapsed after 3/4 of it, found within the last 1/4 by the takeover sweep below.
         lease_s=settings.takeover_s * 0.75,
+        finished_ttl_s=settings.finished_session_ttl_s,
     )
     buffer = AnswerBuffer(
         redis, prefix=settings.redis_prefix, ttl_s=settings.session_ttl_s,
@@ -87,7 +89,7 @@ async def interviews_context(app: web.Application) -> AsyncIterator[None]:
     try:
         flow = SessionFlow(
             sessions=sessions, interviews=interviews, queue=core.queue, emitter=emitter,
-            speaker=speaker, tasks=tasks,
+            speaker=speaker, tasks=tasks, history=AskingRecord(core.fanout.events),
         )
         turns = TurnDetector(
             redis, prefix=settings.redis_prefix, ttl_s=settings.session_ttl_s, stt=speech.stt,

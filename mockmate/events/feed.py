@@ -1,0 +1,193 @@
+"""One socket's feed of numbered events: in order, without gaps or duplicates, replayable.
+
+Every socket has a small actor (one task, one queue), so that live events, replays and the
+gap fills they need are sent strictly one after the other. Per session it keeps a mark, the
+highest `event_seq` this socket has been sent:
+- a live event at or below the mark is dropped (already sent, by a replay or a fill);
+- a live event above `mark + 1` first pulls the missing ones from the session's log (an
+  event published by another process can overtake one this process is still sending);
+- a resume replays the log after the client's `last_event_seq` and moves the mark to the
+  session's latest seq, so what is produced during the replay follows it exactly once.
+A new socket holds its live events until it resumes or starts an interview (or for
+`hold_s`), so that a resume's replay comes before anything newer.
+
+Numbered events are sent with a Socket.IO ack request; the highest acknowledged seq per
+session is the socket's position (`EventLog.advance`), written as acks arrive (batched over
+`POSITION_BATCH_S`, at most one write in flight) and once more when the socket closes.
+"""
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
+
+from mockmate.events.codec import Event
+from mockmate.events.log import EventLog
+
+log = logging.getLogger(__name__)
+
+# Acks arriving within this long are written as one position (one Redis call, not one each).
+POSITION_BATCH_S = 0.05
+
+# (sid, event, data, on_ack) -> None; sends to the socket if it is still there.
+Send = Callable[[str, str, dict[str, Any], Callable[..., None] | None], Awaitable[None]]
+
+
+@dataclass(frozen=True)
+class Resumed:
+    """A replay's outcome: events sent, whether the log reached back, the latest seq."""
+
+    replayed: int
+    complete: bool
+    last_seq: int
+
+
+@dataclass(frozen=True)
+class _Replay:
+    session_id: str
+    last_seq: int
+    done: asyncio.Future[Resumed]
+
+
+@dataclass(frozen=True)
+class _Join:
+    session_id: str | None
+
+
+_CLOSE = object()
+
+
+class SocketFeed:
+    def __init__(self, sid: str, user_id: str, *, send: Send, events: EventLog, hold_s: float):
+        self.sid = sid
+        self.user_id = user_id
+        self._send = send
+        self._log = events
+        self._marks: dict[str, int] = {}
+        self._acked: dict[str, int] = {}
+        self._written: dict[str, int] = {}
+        self._writer: asyncio.Task[None] | None = None
+        self._held: list[Event] | None = []
+        self._queue: asyncio.Queue[object] = asyncio.Queue()
+        self._task = asyncio.create_task(self._run(), name=f"feed:{sid}")
+        self._release = asyncio.get_running_loop().call_later(hold_s, self.join, None)
+
+    def offer(self, event: Event) -> None:
+        self._queue.put_nowait(event)
+
+    def join(self, session_id: str | None) -> None:
+        """Stop holding live events; with a session: this socket follows it from seq 1."""
+        self._queue.put_nowait(_Join(session_id))
+
+    async def resume(self, session_id: str, last_seq: int) -> Resumed:
+        done: asyncio.Future[Resumed] = asyncio.get_running_loop().create_future()
+        self._queue.put_nowait(_Replay(session_id, last_seq, done))
+        return await done
+
+    async def close(self) -> None:
+        """The socket is gone: stop sending, and record how far it got."""
+        self._release.cancel()
+        self._queue.put_nowait(_CLOSE)
+        await self._task
+        if self._writer is not None:
+            self._writer.cancel()  # the write below covers it (positions only go up)
+            await asyncio.gather(self._writer, return_exceptions=True)
+        await self._write_positions()
+
+    async def _run(self) -> None:
+        while True:
+            item = await self._queue.get()
+            try:
+                if item is _CLOSE:
+                    break
+                if isinstance(item, Event):
+                    if self._held is not None:
+                        self._held.append(item)
+                    else:
+                        await self._deliver(item)
+                elif isinstance(item, _Join):
+                    if item.session_id is not None:
+                        self._follow(item.session_id, 0)
+                    await self._flush()
+                elif isinstance(item, _Replay):
+                    try:
+                        item.done.set_result(await self._replay(item.session_id, item.last_seq))
+                    except Exception as exc:
+                        item.done.set_exception(exc)
+                    await self._flush()
+            except Exception:
+                log.exception("the feed of socket %s failed to deliver", self.sid)
+        while not self._queue.empty():
+            left = self._queue.get_nowait()
+            if isinstance(left, _Replay):
+                left.done.set_result(Resumed(0, False, 0))
+
+    def _follow(self, session_id: str, position: int) -> None:
+        self._marks.setdefault(session_id, position)
+        self._acked[session_id] = max(self._acked.get(session_id, -1), position)
+        self._schedule_write()
+
+    async def _flush(self) -> None:
+        held, self._held = self._held, None
+        for event in held or []:
+            await self._deliver(event)
+
+    async def _deliver(self, event: Event) -> None:
+        session_id = event.session_id
+        if session_id is None or not event.seq:
+            await self._send(self.sid, event.name, event.wire(), None)
+            return
+        mark = self._marks.get(session_id)
+        if mark is None:
+            self._follow(session_id, event.seq - 1)  # live events from here on
+        elif event.seq <= mark:
+            return
+        elif event.seq > mark + 1:
+            for earlier in await self._log.between(session_id, mark + 1, event.seq - 1):
+                await self._emit(earlier)
+        await self._emit(event)
+
+    async def _replay(self, session_id: str, last_seq: int) -> Resumed:
+        replay = await self._log.after(session_id, last_seq)
+        for event in replay.events:
+            await self._emit(event)
+        # The client now holds everything up to the latest seq: from the replay or, when the
+        # log no longer reached back, from the snapshot the resume's ack carries.
+        self._marks[session_id] = max(replay.last_seq, self._marks.get(session_id, 0))
+        self._follow(session_id, last_seq if replay.complete else replay.last_seq)
+        return Resumed(len(replay.events), replay.complete, replay.last_seq)
+
+    async def _emit(self, event: Event) -> None:
+        assert event.session_id is not None
+        session_id, seq = event.session_id, event.seq
+        self._marks[session_id] = max(seq, self._marks.get(session_id, 0))
+        await self._send(self.sid, event.name, event.wire(),
+                         lambda *_: self._on_ack(session_id, seq))
+
+    def _on_ack(self, session_id: str, seq: int) -> None:
+        if seq > self._acked.get(session_id, -1):
+            self._acked[session_id] = seq
+            self._schedule_write()
+
+    def _schedule_write(self) -> None:
+        if self._writer is None or self._writer.done():
+            self._writer = asyncio.create_task(self._write_soon(), name=f"positions:{self.sid}")
+
+    async def _write_soon(self) -> None:
+        await asyncio.sleep(POSITION_BATCH_S)
+        await self._write_positions()
+
+    async def _write_positions(self) -> None:
+        """Write acknowledged positions until every one is written (one writer at a time)."""
+        while True:
+            pending = {s: p for s, p in self._acked.items() if p > self._written.get(s, -1)}
+            if not pending:
+                return
+            for session_id, position in pending.items():
+                try:
+                    await self._log.advance(session_id, self.sid, position)
+                except Exception:
+                    log.warning("could not record the position of socket %s", self.sid)
+                    return
+                self._written[session_id] = position
