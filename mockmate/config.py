@@ -181,6 +181,18 @@ class Settings(BaseSettings):
     sentry_dsn: str = Field("", validation_alias="SENTRY_DSN")
     sentry_environment: str = Field("", validation_alias="SENTRY_ENVIRONMENT")
 
+    # Notifications (docs/notifications.md). Every process moves due scheduled jobs
+    # (session reminders, streak checks, weekly summaries, e-mails held by quiet hours) to the
+    # job queue this often; a streak at risk is told at this local hour, the weekly summary
+    # comes on Mondays at this local hour; an inbox page holds at most this many entries.
+    scheduler_poll_s: float = Field(1.0, gt=0, validation_alias="MOCKMATE_SCHEDULER_POLL_S")
+    streak_reminder_hour: int = Field(19, ge=0, le=23,
+                                      validation_alias="MOCKMATE_STREAK_REMINDER_HOUR")
+    weekly_summary_hour: int = Field(9, ge=0, le=23,
+                                     validation_alias="MOCKMATE_WEEKLY_SUMMARY_HOUR")
+    notifications_page_max: int = Field(100, ge=1,
+                                        validation_alias="MOCKMATE_NOTIFICATIONS_PAGE_MAX")
+
     @property
     def embedded_redis(self) -> bool:
         return not self.redis_url

@@ -17,6 +17,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from mockmate.bookings.holds import slot_keys
+from mockmate.bookings.observer import observe
 from mockmate.bookings.payments import PaymentError, PaymentIntent, PaymentProvider
 from mockmate.bookings.pricing import quote
 from mockmate.bookings.queries import BookingListQuery
@@ -158,6 +159,7 @@ class BookingService:
                    "client_secret": intent.client_secret}
         await self.bookings.set_fields(booking_id, {"payment": payment})
         doc["payment"] = payment
+        await observe(self.settlement.observer.booking_changed(doc), f"booking {booking_id}")
         return doc, intent
 
     async def for_party(self, user: User, booking_id: str, *, admin_ok: bool = True) -> Document:
@@ -226,6 +228,9 @@ class BookingService:
             )
         if booking["status"] == "confirmed":
             await self.settlement.complete(booking)
+        if added:
+            await observe(self.settlement.observer.feedback_left(booking, side),
+                          f"feedback on {booking_id}")
         if not added:
             raise MockMateError(ErrorCode.CONFLICT, "you already left feedback for this session")
         return {"booking_id": booking_id, "side": side, **entry["body"],

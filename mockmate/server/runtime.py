@@ -51,6 +51,7 @@ from mockmate.interviews.takeover import Takeover
 from mockmate.interviews.turns import TurnDetector
 from mockmate.jobs.queue import JobQueue
 from mockmate.metrics import Metrics
+from mockmate.notifications.wiring import Notifications, open_notifications
 from mockmate.providers.budget import LlmBudget, RedisEvaluationCache
 from mockmate.providers.gemini import make_gemini_client, make_gemini_guard
 from mockmate.providers.gemini_evaluator import GeminiEvaluator
@@ -118,6 +119,7 @@ class Services:
     security: AccountSecurity
     resumes: Resumes
     shares: ShareLinks
+    notifications: Notifications
 
 
 def open_redis(settings: Settings) -> Redis:
@@ -314,9 +316,13 @@ async def open_services(
         ))
         profiles, progress = ProfileRepository(db), ProgressRepository(db)
         leaderboard = Leaderboard(redis, prefix=settings.redis_prefix)
+        notifications = await open_notifications(
+            settings, db=db, redis=redis, queue=queue, emitter=emitter, users=users,
+            profiles=profiles, progress=progress, tasks=tasks,
+        )
         progress_hooks = ProgressHooks(
             users=users, profiles=profiles, progress=progress, leaderboard=leaderboard,
-            emitter=emitter,
+            emitter=emitter, observer=notifications.triggers,
         )
         hooks.on_answer_evaluated("progress", progress_hooks.answer_evaluated)
         hooks.on_interview_completed("progress", progress_hooks.interview_completed)
@@ -338,7 +344,7 @@ async def open_services(
         )
         marketplace = await open_marketplace(
             settings=settings, db=db, redis=redis, stack=stack, tasks=tasks, emitter=emitter,
-            provider_metrics=provider_metrics,
+            provider_metrics=provider_metrics, observer=notifications.triggers,
         )
         services = Services(
             settings=settings, redis=redis, mongo=mongo, db=db, users=users,
@@ -359,7 +365,8 @@ async def open_services(
                 buffer=buffer, hook_runs=hook_runs, profiles=profiles, progress=progress,
                 leaderboard=leaderboard, candidates=candidate_service, marketplace=marketplace,
                 learning_paths=learning_paths,
-                others={"security": security, "resumes": resumes, "sharing": shares},
+                others={"security": security, "resumes": resumes, "sharing": shares,
+                        "notifications": notifications},
             ),
             login_guard=LoginGuard(
                 redis, prefix=settings.redis_prefix, max_failures=settings.login_max_failures,
@@ -372,7 +379,7 @@ async def open_services(
                 redis, prefix=settings.redis_prefix, per_ip=settings.auth_per_ip,
                 per_address=settings.auth_per_address, window_s=settings.auth_window_s,
             ),
-            security=security, resumes=resumes, shares=shares,
+            security=security, resumes=resumes, shares=shares, notifications=notifications,
         )
         if isinstance(tts, PiperTextToSpeech):
             tasks.spawn(tts.warm_up(), name="tts-warm-up")
