@@ -193,6 +193,11 @@ class Settings(BaseSettings):
     notifications_page_max: int = Field(100, ge=1,
                                         validation_alias="MOCKMATE_NOTIFICATIONS_PAGE_MAX")
 
+    # Expert payouts (docs/marketplace.md): a session's net share is transferred this long
+    # after it ended (its refund window); every process sweeps for due payouts this often.
+    payout_delay_hours: float = Field(72.0, ge=0, validation_alias="MOCKMATE_PAYOUT_DELAY_HOURS")
+    payout_sweep_s: float = Field(60.0, gt=0, validation_alias="MOCKMATE_PAYOUT_SWEEP_S")
+
     @property
     def embedded_redis(self) -> bool:
         return not self.redis_url

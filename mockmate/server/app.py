@@ -24,6 +24,7 @@ from mockmate.server import (
     rest_marketplace,
     rest_me,
     rest_notifications,
+    rest_payouts,
     rest_resumes,
     rest_share,
 )
@@ -108,6 +109,7 @@ def create_app(settings: Settings) -> web.Application:
     app.add_routes(rest_marketplace.routes)
     app.add_routes(rest_me.routes)
     app.add_routes(rest_notifications.routes)
+    app.add_routes(rest_payouts.routes)
     app.add_routes(rest_loadtest.routes)
     app.add_routes(rest_resumes.routes)
     app.add_routes(rest_job_descriptions.routes)

@@ -52,6 +52,8 @@ from mockmate.interviews.turns import TurnDetector
 from mockmate.jobs.queue import JobQueue
 from mockmate.metrics import Metrics
 from mockmate.notifications.wiring import Notifications, open_notifications
+from mockmate.payouts.service import Payouts
+from mockmate.payouts.wiring import open_payouts
 from mockmate.providers.budget import LlmBudget, RedisEvaluationCache
 from mockmate.providers.gemini import make_gemini_client, make_gemini_guard
 from mockmate.providers.gemini_evaluator import GeminiEvaluator
@@ -120,6 +122,7 @@ class Services:
     resumes: Resumes
     shares: ShareLinks
     notifications: Notifications
+    payouts: Payouts
 
 
 def open_redis(settings: Settings) -> Redis:
@@ -346,6 +349,7 @@ async def open_services(
             settings=settings, db=db, redis=redis, stack=stack, tasks=tasks, emitter=emitter,
             provider_metrics=provider_metrics, observer=notifications.triggers,
         )
+        payouts = await open_payouts(settings, db=db, payments=marketplace.provider, tasks=tasks)
         services = Services(
             settings=settings, redis=redis, mongo=mongo, db=db, users=users,
             interviews=interviews, answers=answers, sessions=sessions, queue=queue,
@@ -366,7 +370,7 @@ async def open_services(
                 leaderboard=leaderboard, candidates=candidate_service, marketplace=marketplace,
                 learning_paths=learning_paths,
                 others={"security": security, "resumes": resumes, "sharing": shares,
-                        "notifications": notifications},
+                        "notifications": notifications, "payouts": payouts},
             ),
             login_guard=LoginGuard(
                 redis, prefix=settings.redis_prefix, max_failures=settings.login_max_failures,
@@ -380,6 +384,7 @@ async def open_services(
                 per_address=settings.auth_per_address, window_s=settings.auth_window_s,
             ),
             security=security, resumes=resumes, shares=shares, notifications=notifications,
+            payouts=payouts,
         )
         if isinstance(tts, PiperTextToSpeech):
             tasks.spawn(tts.warm_up(), name="tts-warm-up")
