@@ -20,10 +20,10 @@ from redis.asyncio import Redis
 from mockmate.jobs.queue import JobQueue
 
 _SCHEDULE = """
-redis.call('HSET', KEYS[2], ARGV[1], ARGV[3])
-if ARGV[4] == 'nx' then
-  return redis.call('ZADD', KEYS[1], 'NX', ARGV[2], ARGV[1])
+if ARGV[4] == 'nx' and redis.call('ZSCORE', KEYS[1], ARGV[1]) then
+  return 0
 end
+redis.call('HSET', KEYS[2], ARGV[1], ARGV[3])
 return redis.call('ZADD', KEYS[1], ARGV[2], ARGV[1])
 """
 
