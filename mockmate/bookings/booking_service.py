@@ -228,10 +228,9 @@ class BookingService:
             )
         if booking["status"] == "confirmed":
             await self.settlement.complete(booking)
-        if added:
-            await observe(self.settlement.observer.feedback_left(booking, side),
-                          f"feedback on {booking_id}")
         if not added:
             raise MockMateError(ErrorCode.CONFLICT, "you already left feedback for this session")
+        await observe(self.settlement.observer.feedback_left(booking, side),
+                      f"feedback on {booking_id}")
         return {"booking_id": booking_id, "side": side, **entry["body"],
                 "created_at": entry["created_at"]}

@@ -18,7 +18,7 @@ from typing import Any
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
 
-from mockmate.bookings.payments import PaymentError
+from mockmate.bookings.payments import PaymentError, PaymentEvent
 from mockmate.bookings.views import iso
 from mockmate.errors import ErrorCode, MockMateError
 from mockmate.payouts import rules
@@ -137,6 +137,17 @@ class Payouts:
                                                 {"$set": {"payouts_enabled": True}})
                 account["payouts_enabled"] = True
         return account
+
+    async def account_updated(self, event: PaymentEvent) -> str:
+        """The signed `account.updated` webhook: onboarding finished (or payouts stopped)."""
+        if event.account_id is None or event.payouts_enabled is None:
+            return "ignored"
+        updated = await self._accounts.update_one(
+            {"account_id": event.account_id},
+            {"$set": {"payouts_enabled": event.payouts_enabled}})
+        if not updated.matched_count:
+            return "unknown account"
+        return "payouts enabled" if event.payouts_enabled else "payouts disabled"
 
     # Transfers ----------------------------------------------------------------------------
 

@@ -349,7 +349,8 @@ async def open_services(
             settings=settings, db=db, redis=redis, stack=stack, tasks=tasks, emitter=emitter,
             provider_metrics=provider_metrics, observer=notifications.triggers,
         )
-        payouts = await open_payouts(settings, db=db, payments=marketplace.provider, tasks=tasks)
+        payouts = await open_payouts(settings, db=db, payments=marketplace.provider,
+                                     webhooks=marketplace.webhooks, tasks=tasks)
         services = Services(
             settings=settings, redis=redis, mongo=mongo, db=db, users=users,
             interviews=interviews, answers=answers, sessions=sessions, queue=queue,

@@ -53,6 +53,13 @@ async def test_market(deployment_env: dict[str, str]) -> AsyncIterator[Market]:
         yield m
 
 
+async def account_webhook(market: Market, payload: bytes, secret: str) -> tuple[int, Any]:
+    return await market.anonymous().request(
+        "POST", "/api/payments/webhook", data=payload,
+        headers={"Stripe-Signature": sign_webhook(payload, secret),
+                 "Content-Type": "application/json"})
+
+
 async def earnings(expert: Api) -> dict[str, Any]:
     status, body = await expert.get("/api/experts/me/earnings")
     assert status == 200, body
@@ -113,8 +120,14 @@ async def test_a_session_is_paid_out_once_through_stripe_connect(
     assert (mine["pending_cents"], mine["available_cents"]) == (0, 9_600)
     assert fake.transfers == {}
 
-    # The expert finishes onboarding: the sweep (every 0.2 s, over and over) pays once.
-    fake.enable_payouts(account_id)
+    # The expert finishes onboarding; Stripe says so in a signed `account.updated` (a
+    # wrongly signed one is refused). The sweep (every 0.2 s, over and over) then pays once.
+    payload = event_payload("account.updated", fake.enable_payouts(account_id))
+    assert (await account_webhook(market, payload, "whsec_wrong"))[0] == 400
+    status, body = await account_webhook(market, payload, WHSEC)
+    assert (status, body["outcome"]) == (200, "payouts enabled"), body
+    stored = await market.db.payout_accounts.find_one({"account_id": account_id})
+    assert stored["payouts_enabled"]
 
     async def paid() -> dict[str, Any] | None:
         found = await earnings(expert)
@@ -166,6 +179,12 @@ async def test_test_mode_pays_out_without_stripe(test_market: Market) -> None:
     assert exported["payouts"]["account"]["account_id"].startswith("acct_test_")
     assert [n["kind"] for n in exported["notifications"]["inbox"]
             if n["kind"] == "expert_verified"] == ["expert_verified"]
+
+    async def told_of_feedback() -> list[Any]:  # the candidate's rating, in the inbox
+        _, inbox = await expert.get("/api/me/notifications")
+        return [n for n in inbox["notifications"] if n["kind"] == "feedback_received"]
+    [feedback] = await eventually(told_of_feedback)
+    assert feedback["data"]["booking_id"] == booking_id
 
     # Not an expert: a clear not_found; a pending applicant cannot onboard.
     stranger = await market.user()
