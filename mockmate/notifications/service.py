@@ -134,8 +134,17 @@ class Notifier:
             await self._send(doc["_id"])  # a dead worker's claim: settled as uncertain
 
     async def send_email(self, payload: dict[str, Any]) -> None:
-        """The `notify_email` job: a mail held back by quiet hours, now due."""
-        await self._send(str(payload["id"]))
+        """The `notify_email` job: a mail held back by quiet hours, now due (unless the user
+        turned e-mail off for its kind meanwhile)."""
+        doc = await self._store.get(str(payload["id"]))
+        if doc is None:
+            return  # erased with its account
+        settings = await self._store.settings(doc["user_id"])
+        if "email" not in channels_for(settings, Kind(doc["kind"])):
+            await self._store.move_email(doc["_id"], ["deferred", "pending"],
+                                         {"email_state": "cancelled"})
+            return
+        await self._send(doc["_id"])
 
     async def _send(self, notification_id: str) -> None:
         claimed = await self._store.move_email(

@@ -166,6 +166,19 @@ async def test_a_mail_claimed_by_a_worker_that_died_is_not_sent_again(world: Wor
     assert world.mail.empty()
 
 
+async def test_a_held_mail_is_dropped_when_email_is_turned_off_meanwhile(world: World) -> None:
+    await quiet_nights_in_paris(world)
+    await world.notifications.notifier.publish(world.user.id, Kind.BOOKING_REQUESTED, "b5", {})
+    _, _, shown = await world.sockets.next()
+    assert await eventually(lambda: _is(world, shown["id"], "deferred"))
+    await world.notifications.inbox.replace_settings(world.user.id, {
+        "channels": {"booking_requested": ["in_app"]}, "time_zone": "Europe/Paris"})
+    world.clock.at = datetime(2026, 1, 11, 6, 0, tzinfo=UTC)
+    assert await world.notifications.scheduler.release_due() == 1
+    assert await eventually(lambda: _is(world, shown["id"], "cancelled"))
+    assert world.mail.empty()
+
+
 async def test_none_for_a_kind_sends_nothing(world: World) -> None:
     await world.notifications.inbox.replace_settings(world.user.id,
                                                      {"channels": {"level_up": []}})
