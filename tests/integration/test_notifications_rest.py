@@ -115,7 +115,12 @@ async def test_a_cancelled_booking_tells_both_with_the_refund_and_drops_its_remi
     # Embedded mail: the outbox file, with the HTML part; none of the candidate's choices
     # were e-mail, so every mail is the expert's.
     outbox = settings.data_dir / OUTBOX_FILE
-    mails = [json.loads(line) for line in outbox.read_text().splitlines()]
+
+    async def mailed() -> list[dict[str, Any]]:  # the entry is stored before its mail
+        mails = [json.loads(line) for line in outbox.read_text().splitlines()]
+        done = any(m["subject"] == "MockMate: Session cancelled" for m in mails)
+        return mails if done else []
+    mails = await eventually(mailed)
     expert_email = (await market.db.users.find_one({"_id": expert.user_id}))["email"]
     assert {m["to"] for m in mails} == {expert_email}
     subjects = {m["subject"] for m in mails}

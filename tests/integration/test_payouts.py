@@ -47,7 +47,7 @@ async def stripe_market(fake: FakeStripe, deployment_env: dict[str, str]
 
 
 @pytest.fixture
-async def test_market(deployment_env: dict[str, str]) -> AsyncIterator[Market]:
+async def mode_market(deployment_env: dict[str, str]) -> AsyncIterator[Market]:
     settings = settings_from(deployment_env, **FAST_SWEEP)
     async with running_app(settings) as url, market_on(url, settings) as m:
         yield m
@@ -152,8 +152,8 @@ async def test_a_session_is_paid_out_once_through_stripe_connect(
     assert (await market.db.payouts.find_one({"_id": booking_id}))["transfer_id"] == transfer_id
 
 
-async def test_test_mode_pays_out_without_stripe(test_market: Market) -> None:
-    market = test_market
+async def test_test_mode_pays_out_without_stripe(mode_market: Market) -> None:
+    market = mode_market
     expert, expert_id = await market.expert()
 
     async def pay(me: Api, booking_id: str) -> None:
