@@ -10,10 +10,10 @@ import logging
 from datetime import UTC, date, datetime
 from typing import Protocol
 
-from mockmate.evaluators.hooks import AnswerEvaluated, InterviewCompleted
 from mockmate.gamification import progress as rules
 from mockmate.gamification.streaks import local_day
-from mockmate.interviews.emitter import Emitter
+from mockmate.interviews.hooks import AnswerEvaluated, InterviewCompleted
+from mockmate.ports import Emitter
 from mockmate.storage.database import as_datetime
 from mockmate.storage.leaderboard import Leaderboard
 from mockmate.storage.profiles import ProfileRepository

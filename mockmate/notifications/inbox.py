@@ -11,7 +11,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from mockmate.errors import ErrorCode, MockMateError, invalid_payload
+from mockmate.errors import NotFound, invalid_payload
 from mockmate.notifications.rules import NotificationSettings
 from mockmate.notifications.service import Notifier, view
 from mockmate.notifications.store import NotificationStore
@@ -50,7 +50,7 @@ class Inbox:
     async def read(self, user_id: str, notification_id: str) -> dict[str, Any]:
         doc = await self._store.mark_read(user_id, notification_id, self._clock())
         if doc is None:
-            raise MockMateError(ErrorCode.NOT_FOUND, "no such notification")
+            raise NotFound("no such notification")
         return view(doc)
 
     async def read_all(self, user_id: str) -> int:

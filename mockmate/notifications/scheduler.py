@@ -18,6 +18,7 @@ from typing import Any
 from redis.asyncio import Redis
 
 from mockmate.jobs.queue import JobQueue
+from mockmate.redis_keys import RedisKeys
 
 _SCHEDULE = """
 if ARGV[4] == 'nx' and redis.call('ZSCORE', KEYS[1], ARGV[1]) then
@@ -53,8 +54,8 @@ class Scheduler:
                  clock: Callable[[], float] = time.time, batch: int = 100) -> None:
         self._redis = redis
         self._queue = queue
-        self._due = f"{prefix}:schedule"
-        self._bodies = f"{prefix}:schedule:jobs"
+        keys = RedisKeys(prefix)
+        self._due, self._bodies = keys.scheduled_due, keys.scheduled_jobs
         self._clock = clock
         self._batch = batch
         self._schedule = redis.register_script(_SCHEDULE)

@@ -19,13 +19,13 @@ from typing import Any
 from pydantic import BaseModel
 
 from mockmate.bookings.views import iso, to_dt
-from mockmate.interviews.emitter import Emitter
 from mockmate.jobs.queue import JobQueue
 from mockmate.mail import Mail, Mailer
 from mockmate.notifications.rules import Kind, channels_for, email_due, zone
 from mockmate.notifications.scheduler import Scheduler
 from mockmate.notifications.store import NotificationStore
 from mockmate.notifications.templates import render
+from mockmate.ports import Emitter
 from mockmate.storage.database import Document
 from mockmate.storage.users import UserRepository
 

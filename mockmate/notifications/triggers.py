@@ -16,6 +16,7 @@ from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+from mockmate.domain import BookingStatus
 from mockmate.gamification.progress import Step
 from mockmate.gamification.streaks import current_streak_as_of, local_day
 from mockmate.notifications import rules
@@ -60,10 +61,10 @@ class Triggers:
         booking_id, status = booking["_id"], booking["status"]
         parties = (booking["candidate_id"], booking["expert_user_id"])
         data = await self._booking_data(booking)
-        if status == "pending_payment":
+        if status == BookingStatus.PENDING_PAYMENT:
             await self._notifier.publish(booking["expert_user_id"], Kind.BOOKING_REQUESTED,
                                          booking_id, data)
-        elif status == "confirmed":
+        elif status == BookingStatus.CONFIRMED:
             for user_id in parties:
                 await self._notifier.publish(user_id, Kind.BOOKING_CONFIRMED, booking_id, data)
             now = datetime.fromtimestamp(self._clock(), UTC)
@@ -72,7 +73,7 @@ class Triggers:
                 await self._scheduler.schedule(reminder_key(kind, booking_id), at.timestamp(),
                                                REMIND, {"booking_id": booking_id,
                                                         "kind": kind.value})
-        elif status == "cancelled":
+        elif status == BookingStatus.CANCELLED:
             for kind, _lead in rules.REMINDER_LEADS:
                 await self._scheduler.cancel(reminder_key(kind, booking_id))
             for user_id in parties:
@@ -110,7 +111,7 @@ class Triggers:
     async def remind(self, payload: dict[str, Any]) -> None:
         """The `notify_reminder` job: both parties of a still-confirmed, still-future booking."""
         booking = await self._bookings.get(str(payload["booking_id"]))
-        if booking is None or booking["status"] != "confirmed" or \
+        if booking is None or booking["status"] != BookingStatus.CONFIRMED or \
                 float(booking["start_ts"]) <= self._clock():
             return
         kind = Kind(payload["kind"])

@@ -15,7 +15,6 @@ from pymongo.asynchronous.database import AsyncDatabase
 from redis.asyncio import Redis
 
 from mockmate.config import Settings
-from mockmate.interviews.emitter import Emitter
 from mockmate.jobs.queue import JobQueue
 from mockmate.mail import Mailer, open_mailer
 from mockmate.notifications.inbox import Inbox
@@ -28,6 +27,7 @@ from mockmate.notifications.triggers import (
     WEEKLY_SUMMARY,
     Triggers,
 )
+from mockmate.ports import Emitter
 from mockmate.storage.bookings import BookingRepository
 from mockmate.storage.database import Document
 from mockmate.storage.profiles import ProfileRepository

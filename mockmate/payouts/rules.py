@@ -5,19 +5,19 @@ and what decides a transfer; they are functions of the booking, its ledger net a
 clock, tested without a database.
 """
 
-from collections.abc import Iterable
-from typing import Literal
+from collections.abc import Iterable, Mapping
+from typing import Any, Literal
 
 from pydantic import BaseModel
 
-from mockmate.storage.database import Document
+from mockmate.domain import BookingStatus
 
 Stage = Literal["pending", "available", "paid"]
 # The expert earns from these: the session took place (or the candidate did not come).
-_EARNED = ("completed", "no_show")
+_EARNED = (BookingStatus.COMPLETED, BookingStatus.NO_SHOW)
 
 
-def stage(booking: Document, net_cents: int, *, paid: bool, now_ts: float,
+def stage(booking: Mapping[str, Any], net_cents: int, *, paid: bool, now_ts: float,
           delay_s: float) -> Stage | None:
     """`paid` once transferred; `available` once the session ended `delay_s` ago (the
     window in which it could still be refunded) with money left to pay; `pending` before
@@ -27,11 +27,11 @@ def stage(booking: Document, net_cents: int, *, paid: bool, now_ts: float,
     if net_cents <= 0:
         return None
     status = booking["status"]
-    if status == "no_show" and (booking.get("no_show") or {}).get("party") == "expert":
+    if status == BookingStatus.NO_SHOW and (booking.get("no_show") or {}).get("party") == "expert":
         return None
     if status in _EARNED and float(booking["end_ts"]) + delay_s <= now_ts:
         return "available"
-    if status in ("confirmed", *_EARNED):
+    if status in (BookingStatus.CONFIRMED, *_EARNED):
         return "pending"
     return None
 

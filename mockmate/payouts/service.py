@@ -18,9 +18,10 @@ from typing import Any
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
 
-from mockmate.bookings.payments import PaymentError, PaymentEvent
+from mockmate.bookings.payments.port import PaymentError, PaymentEvent
 from mockmate.bookings.views import iso
-from mockmate.errors import ErrorCode, MockMateError
+from mockmate.domain import BookingStatus
+from mockmate.errors import InvalidState, MockMateError, NotFound, Unavailable
 from mockmate.payouts import rules
 from mockmate.payouts.providers import PayoutProvider
 from mockmate.storage.bookings import DELETED_USER, BookingRepository
@@ -32,7 +33,7 @@ from mockmate.storage.users import User
 log = logging.getLogger(__name__)
 
 CLAIM_STALE_S = 120.0
-_EARNING = ["confirmed", "completed", "no_show"]
+_EARNING = [BookingStatus.CONFIRMED, BookingStatus.COMPLETED, BookingStatus.NO_SHOW]
 
 
 class Payouts:
@@ -61,7 +62,7 @@ class Payouts:
     async def _expert_of(self, user: User) -> Document:
         expert = await self._experts.by_user(user.id)
         if expert is None:
-            raise MockMateError(ErrorCode.NOT_FOUND, "you are not an expert")
+            raise NotFound("you are not an expert")
         return expert
 
     async def onboard(self, user: User) -> dict[str, Any]:
@@ -69,7 +70,7 @@ class Payouts:
         link where the expert completes it."""
         expert = await self._expert_of(user)
         if expert["status"] != "active":
-            raise MockMateError(ErrorCode.INVALID_STATE, "only verified experts are paid out")
+            raise InvalidState("only verified experts are paid out")
         account = await self._accounts.find_one({"_id": expert["_id"]})
         if account is None:
             made = await self._call(self.provider.create_account(
@@ -154,7 +155,7 @@ class Payouts:
     async def sweep(self) -> int:
         """Pay every booking whose refund window has passed (any process, any number)."""
         due = await self._bookings.find({
-            "status": {"$in": ["completed", "no_show"]},
+            "status": {"$in": [BookingStatus.COMPLETED, BookingStatus.NO_SHOW]},
             "end_ts": {"$lte": self._clock() - self._delay_s},
         }, limit=500)
         ids = [b["_id"] for b in due]
@@ -227,5 +228,5 @@ class Payouts:
         try:
             return await request
         except PaymentError as exc:
-            raise MockMateError(ErrorCode.UNAVAILABLE,
-                                f"payouts are unavailable, try again later ({exc})") from None
+            raise Unavailable(
+                f"payouts are unavailable, try again later ({exc})") from None

@@ -1,14 +1,12 @@
-"""Payouts opened at start-up: Stripe Connect when the marketplace pays through Stripe (the
-same client and guard), test mode otherwise; the `account.updated` webhook (through the
-marketplace's signed webhook endpoint); and the sweep in every process."""
+"""Payouts opened at start-up with the provider the server chose (Stripe Connect when the
+marketplace pays through Stripe, test mode otherwise): the `account.updated` webhook (through
+the marketplace's signed webhook endpoint), and the sweep in every process."""
 
 from pymongo.asynchronous.database import AsyncDatabase
 
-from mockmate.bookings.payments import PaymentProvider
-from mockmate.bookings.stripe_payments import StripePayments
 from mockmate.bookings.webhooks import PaymentWebhooks
 from mockmate.config import Settings
-from mockmate.payouts.providers import PayoutProvider, StripePayouts, TestModePayouts
+from mockmate.payouts.providers import PayoutProvider
 from mockmate.payouts.service import Payouts
 from mockmate.storage.bookings import BookingRepository
 from mockmate.storage.database import Document
@@ -18,10 +16,8 @@ from mockmate.tasks import BackgroundTasks, repeat_every
 
 
 async def open_payouts(settings: Settings, *, db: AsyncDatabase[Document],
-                       payments: PaymentProvider, webhooks: PaymentWebhooks,
+                       provider: PayoutProvider, webhooks: PaymentWebhooks,
                        tasks: BackgroundTasks | None) -> Payouts:
-    provider: PayoutProvider = StripePayouts(payments) if isinstance(payments, StripePayments) \
-        else TestModePayouts(settings.public_url)
     payouts = Payouts(
         db=db, experts=ExpertRepository(db), bookings=BookingRepository(db),
         ledger=LedgerRepository(db), provider=provider,

@@ -3,19 +3,20 @@
 
 from aiohttp import web
 
-from mockmate.server.http import current_user
-from mockmate.server.keys import SERVICES
+from mockmate.server.http import signed_in
+from mockmate.server.wiring.payouts import PAYOUTS
+from mockmate.storage.users import User
 
 routes = web.RouteTableDef()
 
 
 @routes.post("/api/experts/me/payouts/onboard")
-async def onboard(request: web.Request) -> web.Response:
-    user = await current_user(request)
-    return web.json_response({"payouts": await request.app[SERVICES].payouts.onboard(user)})
+@signed_in
+async def onboard(request: web.Request, user: User) -> web.Response:
+    return web.json_response({"payouts": await request.app[PAYOUTS].onboard(user)})
 
 
 @routes.get("/api/experts/me/earnings")
-async def earnings(request: web.Request) -> web.Response:
-    user = await current_user(request)
-    return web.json_response({"earnings": await request.app[SERVICES].payouts.earnings(user)})
+@signed_in
+async def earnings(request: web.Request, user: User) -> web.Response:
+    return web.json_response({"earnings": await request.app[PAYOUTS].earnings(user)})
