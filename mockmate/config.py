@@ -195,6 +195,22 @@ class Settings(BaseSettings):
     # A new socket holds live events this long for an `interview:resume` to replay first; a
     # resume without `last_event_seq` waits at most this long for the socket it replaces.
     resume_hold_s: float = Field(1.0, ge=0, validation_alias="MOCKMATE_RESUME_HOLD_S")
+    # Notifications (docs/notifications.md). Every process moves due scheduled jobs
+    # (session reminders, streak checks, weekly summaries, e-mails held by quiet hours) to the
+    # job queue this often; a streak at risk is told at this local hour, the weekly summary
+    # comes on Mondays at this local hour; an inbox page holds at most this many entries.
+    scheduler_poll_s: float = Field(1.0, gt=0, validation_alias="MOCKMATE_SCHEDULER_POLL_S")
+    streak_reminder_hour: int = Field(19, ge=0, le=23,
+                                      validation_alias="MOCKMATE_STREAK_REMINDER_HOUR")
+    weekly_summary_hour: int = Field(9, ge=0, le=23,
+                                     validation_alias="MOCKMATE_WEEKLY_SUMMARY_HOUR")
+    notifications_page_max: int = Field(100, ge=1,
+                                        validation_alias="MOCKMATE_NOTIFICATIONS_PAGE_MAX")
+
+    # Expert payouts (docs/marketplace.md): a session's net share is transferred this long
+    # after it ended (its refund window); every process sweeps for due payouts this often.
+    payout_delay_hours: float = Field(72.0, ge=0, validation_alias="MOCKMATE_PAYOUT_DELAY_HOURS")
+    payout_sweep_s: float = Field(60.0, gt=0, validation_alias="MOCKMATE_PAYOUT_SWEEP_S")
 
     @property
     def embedded_redis(self) -> bool:

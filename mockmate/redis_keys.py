@@ -108,6 +108,16 @@ class RedisKeys:
     def leaderboard(self) -> str:
         return f"{self.prefix}:leaderboard:average_score"
 
+    # Scheduled jobs (notifications/scheduler.py): a sorted set of keys by due time, and a
+    # hash of each key's job body. A user's scheduled jobs are cancelled by key on erasure.
+    @property
+    def scheduled_due(self) -> str:
+        return f"{self.prefix}:schedule"
+
+    @property
+    def scheduled_jobs(self) -> str:
+        return f"{self.prefix}:schedule:jobs"
+
     # Socket.IO's channel between processes.
     @property
     def socketio_channel(self) -> str:

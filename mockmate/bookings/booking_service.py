@@ -17,6 +17,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from mockmate.bookings.holds import slot_keys
+from mockmate.bookings.observer import observe
 from mockmate.bookings.payments.port import PaymentError, PaymentIntent, PaymentProvider
 from mockmate.bookings.pricing import quote
 from mockmate.bookings.queries import BookingListQuery
@@ -165,6 +166,7 @@ class BookingService:
                    "client_secret": intent.client_secret}
         await self.bookings.set_fields(booking_id, {"payment": payment})
         doc["payment"] = payment
+        await observe(self.settlement.observer.booking_changed(doc), f"booking {booking_id}")
         return doc, intent
 
     async def for_party(self, user: User, booking_id: str, *, admin_ok: bool = True) -> Document:
@@ -235,5 +237,7 @@ class BookingService:
             await self.settlement.complete(booking)
         if not added:
             raise Conflict("you already left feedback for this session")
+        await observe(self.settlement.observer.feedback_left(booking, side),
+                      f"feedback on {booking_id}")
         return {"booking_id": booking_id, "side": side, **entry["body"],
                 "created_at": entry["created_at"]}

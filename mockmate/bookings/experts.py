@@ -17,6 +17,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from mockmate.bookings.documents import SNIFF_BYTES, sniff
+from mockmate.bookings.observer import MarketplaceObserver, NoObserver, observe
 from mockmate.bookings.schemas import (
     DocumentType,
     ExpertApplication,
@@ -54,11 +55,12 @@ def _not_found() -> MockMateError:
 class ExpertService:
     def __init__(
         self, *, experts: ExpertRepository, documents: ExpertDocumentStore,
-        clock: Callable[[], float] = time.time,
+        clock: Callable[[], float] = time.time, observer: MarketplaceObserver | None = None,
     ) -> None:
         self.experts = experts
         self.documents = documents
         self._clock = clock
+        self.observer: MarketplaceObserver = observer or NoObserver()
 
     async def apply(self, user: User, application: ExpertApplication) -> Document:
         now = self._clock()
@@ -185,7 +187,10 @@ class ExpertService:
         if decided is None:
             raise Conflict(
                                 f"the {doc_type} document was replaced meanwhile; review it again")
-        return await self._sync_status(decided)
+        synced = await self._sync_status(decided)
+        await observe(self.observer.expert_decided(synced, doc_type, decision.approved,
+                                                   decision.notes), f"expert {expert_id}")
+        return synced
 
     async def _sync_status(self, expert: Document) -> Document:
         """Derive the expert's status from its documents (conditionally, so concurrent

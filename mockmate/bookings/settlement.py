@@ -18,6 +18,7 @@ import time
 from collections.abc import Callable
 from typing import Any, Literal
 
+from mockmate.bookings.observer import MarketplaceObserver, NoObserver, observe
 from mockmate.bookings.payments.port import (
     PaymentError,
     PaymentEvent,
@@ -55,6 +56,7 @@ class Settlement:
         self, *, bookings: BookingRepository, cells: SlotCells, ledger: LedgerRepository,
         experts: ExpertRepository, provider: PaymentProvider, meeting_url_base: str,
         emitter: Emitter | None = None, clock: Callable[[], float] = time.time,
+        observer: MarketplaceObserver | None = None,
     ) -> None:
         self.bookings = bookings
         self.cells = cells
@@ -64,6 +66,7 @@ class Settlement:
         self._meeting_base = meeting_url_base.rstrip("/")
         self._emitter = emitter
         self._clock = clock
+        self.observer: MarketplaceObserver = observer or NoObserver()
 
     # Payments ---------------------------------------------------------------------------
 
@@ -322,7 +325,9 @@ class Settlement:
         }
 
     async def _notify(self, booking: Document) -> None:
-        """`booking:update {booking_id, status}` to both parties' sockets (best effort)."""
+        """`booking:update {booking_id, status}` to both parties' sockets (best effort), and
+        the change to the observer (notifications)."""
+        await observe(self.observer.booking_changed(booking), f"booking {booking['_id']}")
         if self._emitter is None:
             return
         data = {"booking_id": booking["_id"], "status": booking["status"]}

@@ -11,11 +11,12 @@ Test mode (no STRIPE_SECRET_KEY) builds the event Stripe would send and takes th
 
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from mockmate.bookings.payments.local import TestModePayments
 from mockmate.bookings.payments.port import (
+    ACCOUNT_UPDATED,
     PAYMENT_FAILED,
     PAYMENT_SUCCEEDED,
     PaymentEvent,
@@ -44,6 +45,8 @@ class PaymentWebhooks:
         self.settlement = settlement
         self.provider = provider
         self._clock = clock
+        # Set by the payouts wiring: handles `account.updated` (Connect onboarding).
+        self.on_account_updated: Callable[[PaymentEvent], Awaitable[str]] | None = None
 
     async def receive(self, raw_body: bytes, signature: str | None) -> dict[str, Any]:
         """`POST /api/payments/webhook`: 400 `invalid_payload` unless properly signed."""
@@ -73,6 +76,8 @@ class PaymentWebhooks:
                 outcome = await self.settlement.payment_succeeded(booking, event)
             else:
                 outcome = await self.settlement.payment_failed(booking, event)
+        elif event.type == ACCOUNT_UPDATED and self.on_account_updated is not None:
+            outcome = await self.on_account_updated(event)
         await self.events.finish(event.id, outcome, self._clock())
         log.info("payment event %s (%s): %s", event.id, event.type, outcome)
         return outcome

@@ -19,6 +19,7 @@ from mockmate.bookings.account import MarketplaceAccount
 from mockmate.bookings.booking_service import BookingService
 from mockmate.bookings.calendar_service import BookingCalendars
 from mockmate.bookings.experts import ExpertService
+from mockmate.bookings.observer import MarketplaceObserver
 from mockmate.bookings.payments.port import PaymentProvider
 from mockmate.bookings.search import ExpertSearch
 from mockmate.bookings.settlement import Settlement
@@ -63,6 +64,7 @@ class Marketplace:
 async def open_marketplace(
     *, settings: Settings, db: AsyncDatabase[Document], redis: Redis, stack: AsyncExitStack,
     tasks: BackgroundTasks, emitter: Emitter, provider: PaymentProvider,
+    observer: MarketplaceObserver | None = None,
 ) -> Marketplace:
     experts, documents = ExpertRepository(db), ExpertDocumentStore(db)
     bookings, cells = BookingRepository(db), SlotCells(db)
@@ -76,14 +78,14 @@ async def open_marketplace(
     min_notice = timedelta(minutes=settings.booking_min_notice_minutes)
     settlement = Settlement(
         bookings=bookings, cells=cells, ledger=ledger, experts=experts, provider=provider,
-        meeting_url_base=settings.meeting_url_base, emitter=emitter,
+        meeting_url_base=settings.meeting_url_base, emitter=emitter, observer=observer,
     )
     sweeper = BookingSweeper(bookings=bookings, cells=cells, settlement=settlement,
                              interval_s=settings.booking_sweep_s)
     marketplace = Marketplace(
         settings=settings,
         provider=provider,
-        experts=ExpertService(experts=experts, documents=documents),
+        experts=ExpertService(experts=experts, documents=documents, observer=observer),
         search=ExpertSearch(db=db, experts=experts, bookings=bookings, cells=cells,
                             min_notice=min_notice),
         bookings=BookingService(

@@ -8,6 +8,7 @@ step earns nothing and sends nothing.
 
 import logging
 from datetime import UTC, date, datetime
+from typing import Protocol
 
 from mockmate.gamification import progress as rules
 from mockmate.gamification.streaks import local_day
@@ -22,11 +23,18 @@ from mockmate.storage.users import UserRepository
 log = logging.getLogger(__name__)
 
 
+class ProgressObserver(Protocol):
+    async def progress_stepped(self, user_id: str, step: rules.Step, day: date) -> None:
+        """A new (not repeated) step of the user's progress, on their local `day`."""
+
+
 class ProgressHooks:
     def __init__(
         self, *, users: UserRepository, profiles: ProfileRepository,
         progress: ProgressRepository, leaderboard: Leaderboard, emitter: Emitter,
+        observer: ProgressObserver | None = None,
     ) -> None:
+        self._observer = observer
         self._users = users
         self._profiles = profiles
         self._progress = progress
@@ -73,3 +81,8 @@ class ProgressHooks:
             await self._emit.to_session(
                 user_id, interview_id, "gamification:update", {**update, "session_id": interview_id}
             )
+        if self._observer is not None:
+            try:  # badges, levels and streak checks (notifications): never fail the hook
+                await self._observer.progress_stepped(user_id, step, day)
+            except Exception:
+                log.warning("could not report progress of %s", user_id, exc_info=True)

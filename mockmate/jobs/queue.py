@@ -80,6 +80,10 @@ class JobQueue:
         self._wake.set()
         return message_id.decode() if isinstance(message_id, bytes) else str(message_id)
 
+    def wake(self) -> None:
+        """Jobs were added to the stream behind `enqueue`'s back (the scheduler's script)."""
+        self._wake.set()
+
     async def run(self, workers: int) -> None:
         """Consume jobs with `workers` concurrent consumers until cancelled.
 

@@ -28,6 +28,10 @@ class Mail:
     to: str
     subject: str
     text: str
+    # An HTML alternative to `text` (notifications), and a stable Message-ID so a receiving
+    # system can recognise a repeat.
+    html: str | None = None
+    message_id: str | None = None
 
 
 class Mailer(Protocol):
@@ -74,7 +78,11 @@ class SmtpMailer:
         message["From"] = self._sender
         message["To"] = mail.to
         message["Subject"] = mail.subject
+        if mail.message_id:
+            message["Message-ID"] = mail.message_id
         message.set_content(mail.text)
+        if mail.html:
+            message.add_alternative(mail.html, subtype="html")
         await aiosmtplib.send(
             message, hostname=self._smtp.hostname, port=self._smtp.port,
             username=self._smtp.username, password=self._smtp.password,

@@ -174,6 +174,15 @@ class StripePayments:
     async def aclose(self) -> None:
         await self._http.close_async()  # type: ignore[no-untyped-call]
 
+    @property
+    def client(self) -> stripe.StripeClient:
+        """The SDK client, for other Stripe features (payouts) sharing this one's settings."""
+        return self._client
+
+    async def call(self, operation: str, fn: Callable[[], Awaitable[T]]) -> T:
+        """`fn` (a request through `client`) under this provider's guard and errors."""
+        return await self._run(operation, fn)
+
     async def _run(self, operation: str, fn: Callable[[], Awaitable[T]]) -> T:
         """`fn` under the guard, its final failure translated into a `PaymentError`."""
         try:

@@ -23,6 +23,8 @@ from mockmate.server import (
     rest_loadtest,
     rest_marketplace,
     rest_me,
+    rest_notifications,
+    rest_payouts,
     rest_resumes,
     rest_share,
 )
@@ -100,6 +102,8 @@ def create_app(settings: Settings) -> web.Application:
     app.add_routes(rest_interviews.routes)
     app.add_routes(rest_marketplace.routes)
     app.add_routes(rest_me.routes)
+    app.add_routes(rest_notifications.routes)
+    app.add_routes(rest_payouts.routes)
     app.add_routes(rest_loadtest.routes)
     app.add_routes(rest_resumes.routes)
     app.add_routes(rest_job_descriptions.routes)

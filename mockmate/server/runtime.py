@@ -18,6 +18,8 @@ from mockmate.server.wiring.core import CORE, core_context
 from mockmate.server.wiring.documents import documents_context
 from mockmate.server.wiring.interviews import interviews_context
 from mockmate.server.wiring.marketplace import marketplace_context
+from mockmate.server.wiring.notifications import notifications_context
+from mockmate.server.wiring.payouts import payouts_context
 from mockmate.server.wiring.progress import progress_context
 from mockmate.server.wiring.speech import speech_context
 
@@ -37,12 +39,14 @@ async def workers_context(app: web.Application) -> AsyncIterator[None]:
 FEATURES: list[FeatureContext] = [
     core_context,
     accounts_context,
+    notifications_context,
     ai_context,
     speech_context,
     progress_context,
     documents_context,
     interviews_context,
     marketplace_context,
+    payouts_context,
     account_context,
     workers_context,
 ]

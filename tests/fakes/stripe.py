@@ -1,4 +1,5 @@
-"""A local stand-in for Stripe's API (PaymentIntents and Refunds) that speaks its wire format.
+"""A local stand-in for Stripe's API (PaymentIntents, Refunds, and for Connect payouts
+Accounts, Account Links and Transfers) that speaks its wire format.
 
 stripe-mock is not available here, and a mock of our own code would not show that the real
 SDK's requests are right. So tests drive the official `stripe` SDK against this server: it
@@ -18,7 +19,7 @@ import json
 import re
 import secrets
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -106,6 +107,8 @@ class FakeStripe(ScriptedServer[Reply, RecordedRequest]):
         super().__init__(api_key, None)
         self.intents: dict[str, dict[str, Any]] = {}
         self.refunds: dict[str, dict[str, Any]] = {}
+        self.accounts: dict[str, dict[str, Any]] = {}
+        self.transfers: dict[str, dict[str, Any]] = {}
         self.replayed: list[str] = []  # idempotency keys answered from the store
         self._stored: dict[tuple[str, str], tuple[tuple[Any, ...], Answer]] = {}
 
@@ -114,6 +117,10 @@ class FakeStripe(ScriptedServer[Reply, RecordedRequest]):
         app.router.add_get("/v1/payment_intents/{id}", self._retrieve_intent)
         app.router.add_post("/v1/payment_intents/{id}/cancel", self._cancel_intent)
         app.router.add_post("/v1/refunds", self._create_refund)
+        app.router.add_post("/v1/accounts", self._handler(self._new_account))
+        app.router.add_get("/v1/accounts/{id}", self._handler(self._get_account))
+        app.router.add_post("/v1/account_links", self._handler(self._account_link))
+        app.router.add_post("/v1/transfers", self._handler(self._transfer))
         app.router.add_route("*", "/{tail:.*}", self._unknown)
 
     # The customer's side, done in the browser with Stripe.js in real life.
@@ -128,6 +135,70 @@ class FakeStripe(ScriptedServer[Reply, RecordedRequest]):
         intent.update(status="requires_payment_method", last_payment_error={
             "type": "card_error", "code": "card_declined", "message": message})
         return intent
+
+    def _handler(self, operation: Callable[[RecordedRequest], Answer]
+                 ) -> Callable[[web.Request], Awaitable[web.Response]]:
+        async def handle(request: web.Request) -> web.Response:
+            return await self._serve(request, operation)
+        return handle
+
+    # The expert's side: finishing onboarding on Stripe's hosted pages.
+    def enable_payouts(self, account_id: str) -> dict[str, Any]:
+        account = self.accounts[account_id]
+        account.update(payouts_enabled=True, charges_enabled=True, details_submitted=True)
+        return account
+
+    def _new_account(self, req: RecordedRequest) -> Answer:
+        if req.form.get("type") not in ("express", "standard", "custom"):
+            return _invalid("Missing required param: type.", "type", "parameter_missing")
+        account_id = "acct_" + secrets.token_hex(8)
+        self.accounts[account_id] = {
+            "id": account_id, "object": "account", "type": req.form["type"],
+            "email": req.form.get("email"), "metadata": dict(req.form.get("metadata", {})),
+            "capabilities": {k: "inactive" for k in req.form.get("capabilities", {})},
+            "payouts_enabled": False, "charges_enabled": False, "details_submitted": False,
+            "created": int(time.time()),
+        }
+        return 200, self.accounts[account_id]
+
+    def _get_account(self, req: RecordedRequest) -> Answer:
+        account_id = req.path.split("/")[3]
+        if account_id not in self.accounts:
+            return _invalid(f"No such account: '{account_id}'", "account", "resource_missing",
+                            status=404)
+        return 200, self.accounts[account_id]
+
+    def _account_link(self, req: RecordedRequest) -> Answer:
+        account_id = str(req.form.get("account"))
+        if account_id not in self.accounts:
+            return _invalid(f"No such account: '{account_id}'", "account", "resource_missing")
+        for param in ("refresh_url", "return_url", "type"):
+            if not req.form.get(param):
+                return _invalid(f"Missing required param: {param}.", param, "parameter_missing")
+        return 200, {"object": "account_link", "created": int(time.time()),
+                     "expires_at": int(time.time()) + 300,
+                     "url": f"https://connect.stripe.com/setup/e/{account_id}/"
+                            f"{secrets.token_urlsafe(12)}"}
+
+    def _transfer(self, req: RecordedRequest) -> Answer:
+        account = self.accounts.get(str(req.form.get("destination")))
+        amount = _int(req.form.get("amount"))
+        if account is None:
+            return _invalid("No such destination.", "destination", "resource_missing")
+        if not account["payouts_enabled"]:
+            return _invalid("The destination account needs to finish onboarding.",
+                            "destination", "account_invalid")
+        if amount is None or amount < 1:
+            return _invalid("Amount must be a positive integer.", "amount", "amount_too_small")
+        transfer_id = "tr_" + secrets.token_hex(12)
+        self.transfers[transfer_id] = {
+            "id": transfer_id, "object": "transfer", "amount": amount,
+            "currency": req.form.get("currency"), "destination": account["id"],
+            "transfer_group": req.form.get("transfer_group"),
+            "metadata": dict(req.form.get("metadata", {})), "created": int(time.time()),
+            "reversed": False,
+        }
+        return 200, self.transfers[transfer_id]
 
     async def _create_intent(self, request: web.Request) -> web.Response:
         return await self._serve(request, self._new_intent)

@@ -15,6 +15,8 @@ from typing import Any, Protocol
 PROVIDER = "stripe"
 PAYMENT_SUCCEEDED = "payment_intent.succeeded"
 PAYMENT_FAILED = "payment_intent.payment_failed"
+# A Connect account changed (payouts: onboarding finished, or payouts disabled).
+ACCOUNT_UPDATED = "account.updated"
 WEBHOOK_TOLERANCE_S = 300
 
 
@@ -46,6 +48,9 @@ class PaymentEvent:
     amount_cents: int
     livemode: bool
     failure_message: str | None = None
+    # For `account.updated`: the connected account and whether it can be paid out.
+    account_id: str | None = None
+    payouts_enabled: bool | None = None
 
 
 class PaymentError(Exception):
@@ -122,6 +127,7 @@ def event_from_dict(data: Mapping[str, Any]) -> PaymentEvent:
     booking_id = metadata.get("booking_id") if isinstance(metadata, Mapping) else None
     error = obj.get("last_payment_error")
     message = error.get("message") if isinstance(error, Mapping) else None
+    is_account = obj.get("object") == "account" and isinstance(obj.get("id"), str)
     return PaymentEvent(
         id=event_id,
         type=kind,
@@ -130,5 +136,7 @@ def event_from_dict(data: Mapping[str, Any]) -> PaymentEvent:
         amount_cents=amount if isinstance(amount, int) and not isinstance(amount, bool) else 0,
         livemode=data.get("livemode") is True,
         failure_message=message if isinstance(message, str) else None,
+        account_id=str(obj["id"]) if is_account else None,
+        payouts_enabled=obj.get("payouts_enabled") is True if is_account else None,
     )
 

@@ -13,6 +13,8 @@ from mockmate.server.wiring.core import CORE
 from mockmate.server.wiring.documents import DOCUMENTS
 from mockmate.server.wiring.interviews import AUDIO_SWEEP_EVERY_S, INTERVIEWS
 from mockmate.server.wiring.marketplace import MARKETPLACE
+from mockmate.server.wiring.notifications import NOTIFICATIONS
+from mockmate.server.wiring.payouts import PAYOUTS
 from mockmate.server.wiring.progress import PROGRESS
 from mockmate.tasks import repeat_every
 
@@ -37,7 +39,8 @@ async def account_context(app: web.Application) -> AsyncIterator[None]:
         candidates=progress.candidates, marketplace=app[MARKETPLACE],
         learning_paths=progress.learning_paths,
         others={"security": app[ACCOUNTS].security, "resumes": documents.resumes,
-                "sharing": documents.shares},
+                "sharing": documents.shares, "notifications": app[NOTIFICATIONS],
+                "payouts": app[PAYOUTS]},
     )
 
     async def resume_erasures() -> None:

@@ -14,6 +14,7 @@ from mockmate.providers.resilience import ProviderMetrics, make_guard
 from mockmate.providers.stripe_payments import STRIPE, StripePayments
 from mockmate.server.embedded import webhook_test_secret
 from mockmate.server.wiring.core import CORE
+from mockmate.server.wiring.notifications import NOTIFICATIONS
 
 MARKETPLACE = web.AppKey("marketplace", Marketplace)
 
@@ -42,5 +43,6 @@ async def marketplace_context(app: web.Application) -> AsyncIterator[None]:
             settings=core.settings, db=core.db, redis=core.redis, stack=stack, tasks=core.tasks,
             emitter=core.emitter,
             provider=payments_from_settings(core.settings, core.provider_metrics),
+            observer=app[NOTIFICATIONS].triggers,
         )
         yield

@@ -1,6 +1,6 @@
 """Progress: profiles, statistics, gamification, the leaderboard, benchmarks and learning
 paths, plus the hooks that move a candidate's progress (the interviews feature plugs them
-into its hook registry)."""
+into its hook registry; they report steps to the notifications feature, opened before)."""
 
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
@@ -13,6 +13,7 @@ from mockmate.candidates.progress_hooks import ProgressHooks
 from mockmate.candidates.service import CandidateService
 from mockmate.server.wiring.accounts import ACCOUNTS
 from mockmate.server.wiring.core import CORE
+from mockmate.server.wiring.notifications import NOTIFICATIONS
 from mockmate.storage.leaderboard import Leaderboard
 from mockmate.storage.profiles import ProfileRepository
 from mockmate.storage.progress import ProgressRepository
@@ -42,6 +43,7 @@ async def progress_context(app: web.Application) -> AsyncIterator[None]:
         hooks=ProgressHooks(
             users=app[ACCOUNTS].users, profiles=profiles, progress=progress,
             leaderboard=leaderboard, emitter=core.emitter,
+            observer=app[NOTIFICATIONS].triggers,
         ),
         candidates=CandidateService(profiles=profiles, progress=progress,
                                     leaderboard=leaderboard),
