@@ -181,6 +181,14 @@ class Settings(BaseSettings):
     sentry_dsn: str = Field("", validation_alias="SENTRY_DSN")
     sentry_environment: str = Field("", validation_alias="SENTRY_ENVIRONMENT")
 
+    # Voice (docs/voice.md): how long after its transcript an answer may be corrected with
+    # `answer:correct` (and evaluated again).
+    correction_window_s: float = Field(300.0, ge=0, validation_alias="MOCKMATE_CORRECTION_WINDOW_S")
+    # `POST /api/speech/transcribe|synthesize`: calls per user per minute (all processes),
+    # and the longest text one synthesis takes.
+    speech_api_per_minute: int = Field(20, ge=1, validation_alias="MOCKMATE_SPEECH_API_PER_MINUTE")
+    max_synthesis_chars: int = Field(2000, ge=1, validation_alias="MOCKMATE_MAX_SYNTHESIS_CHARS")
+
     @property
     def embedded_redis(self) -> bool:
         return not self.redis_url

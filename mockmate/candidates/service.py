@@ -6,6 +6,7 @@ stores as the hooks, so they never lose or double an update made at the same mom
 """
 
 import uuid
+from collections.abc import Awaitable, Callable
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -38,8 +39,11 @@ class CandidateService:
     def __init__(
         self, *, profiles: ProfileRepository, progress: ProgressRepository,
         leaderboard: Leaderboard,
+        on_recordings_withdrawn: Callable[[str], Awaitable[object]] | None = None,
     ) -> None:
         self._profiles = profiles
+        # Consent to keep recordings was withdrawn: delete the kept ones (issue 15).
+        self._on_recordings_withdrawn = on_recordings_withdrawn
         self._progress = progress
         self._leaderboard = leaderboard
 
@@ -55,6 +59,9 @@ class CandidateService:
             before = await self._profiles.get(user.id, user.display_name)
             after = apply_patch(before, patch, datetime.now(UTC))
             if after == before or await self._profiles.replace(user.id, before, after):
+                withdrawn = before.consent.recordings and not after.consent.recordings
+                if withdrawn and self._on_recordings_withdrawn is not None:
+                    await self._on_recordings_withdrawn(user.id)
                 return after.wire()
         raise MockMateError(ErrorCode.CONFLICT, "the profile changed meanwhile; try again")
 

@@ -18,9 +18,10 @@ from mockmate.errors import ErrorCode, MockMateError
 from mockmate.evaluators.delivery import analyse_delivery, pace_flag
 from mockmate.interviews.flow import EVALUATE_ANSWER, TRANSCRIBE_ANSWER, SessionFlow
 from mockmate.interviews.payloads import AnswerChunk, SubmitAnswer
+from mockmate.interviews.recordings import Recordings
 from mockmate.interviews.turns import TurnDetector
 from mockmate.jobs.queue import JobQueue
-from mockmate.speech.base import SpeechError, SpeechToText
+from mockmate.speech.base import PcmAudio, SpeechError, SpeechToText, Transcript
 from mockmate.speech.codec import decode_to_pcm16k, sniff_format
 from mockmate.state import session as ops
 from mockmate.state.answer_buffer import AnswerBuffer
@@ -46,6 +47,21 @@ def check_text_limit(field: str, value: str | None, limit: int) -> None:
         )
 
 
+async def transcribe_pcm(
+    stt: SpeechToText, pcm: PcmAudio, *, pause_s: float
+) -> tuple[dict[str, Any], Transcript]:
+    """The stored transcript of `pcm` (text, confidence, duration, delivery) and the
+    engine's own result (with word times)."""
+    result = await stt.transcribe(pcm)
+    delivery = analyse_delivery(result.text, pcm, result.words, pause_s=pause_s)
+    return {
+        "text": result.text, "confidence": round(result.confidence, 3),
+        "duration_s": round(pcm.duration_s, 2),
+        "delivery": {**delivery.model_dump(mode="json"),
+                     "pace": pace_flag(delivery.words_per_minute)},
+    }, result
+
+
 @dataclass(frozen=True)
 class ChunkGrant:
     """What a socket may assume about an answer's chunks until the session changes: the
@@ -67,6 +83,7 @@ class AnswerService:
         queue: JobQueue,
         stt: SpeechToText,
         turns: TurnDetector | None = None,
+        recordings: Recordings | None = None,
     ):
         self._settings = settings
         self._flow = flow
@@ -76,6 +93,7 @@ class AnswerService:
         self._queue = queue
         self._stt = stt
         self._turns = turns
+        self._recordings = recordings
 
     async def owned(self, session_id: str, user_id: str) -> InterviewSession:
         session = await self._flow.sessions.get(session_id)
@@ -139,6 +157,8 @@ class AnswerService:
     async def submit(self, user_id: str, p: SubmitAnswer) -> dict[str, Any]:
         session = await self.owned(p.session_id, user_id)
         answer_id = uuid.uuid4().hex
+        # Only a transcript the machine made waits for the candidate's confirmation.
+        confirm = session.confirm_transcripts and p.text is None
         ops.submit_answer(session, p.index, answer_id)  # refuse before storing anything
         question = session.questions[p.index]
         doc: dict[str, Any] = {
@@ -147,6 +167,8 @@ class AnswerService:
             # As asked: a follow-up may replace a planned question after the interview began.
             "question": question.model_dump(mode="json"),
         }
+        if confirm:
+            doc["confirm"] = True
         if p.text is not None:
             doc.update(self._text_answer(p.text))
         else:
@@ -162,7 +184,8 @@ class AnswerService:
         await self._queue.enqueue(TRANSCRIBE_ANSWER, {"answer_id": answer_id})
         try:
             after = await self._flow.change(
-                session.id, user_id, lambda s: ops.submit_answer(s, p.index, answer_id)
+                session.id, user_id,
+                lambda s: ops.submit_answer(s, p.index, answer_id, confirm=confirm),
             )
         except MockMateError:
             await self._discard(doc)  # the session moved on; nothing was accepted
@@ -230,13 +253,19 @@ class AnswerService:
                 transcript = (stored or {}).get("transcript") or transcript
         answer_id, session_id, user_id = answer["_id"], answer["interview_id"], answer["user_id"]
         index = answer["index"]
+        extra: dict[str, Any] = {}
+        if self._recordings is not None:  # the transcript is stored: the audio may go
+            extra["recording"] = await self._recordings.settle(answer)
         await self._flow.emit(user_id, "answer:transcript", {
             "session_id": session_id, "index": index, "answer_id": answer_id, **transcript,
+            **extra,
         })
+        confirm = bool(answer.get("confirm"))
         await self._flow.try_change(
-            session_id, user_id, lambda s: ops.transcribed(s, index, answer_id)
+            session_id, user_id, lambda s: ops.transcribed(s, index, answer_id, confirm=confirm)
         )
-        await self._queue.enqueue(EVALUATE_ANSWER, {"answer_id": answer_id})
+        if not confirm:  # else `answer:confirm` queues it (interviews.corrections)
+            await self._queue.enqueue(EVALUATE_ANSWER, {"answer_id": answer_id})
 
     async def _transcribe(self, answer: dict[str, Any]) -> dict[str, Any]:
         recording = await self._audio.load(answer["audio_file_id"])
@@ -246,16 +275,8 @@ class AnswerService:
             decode_to_pcm16k, recording, answer.get("format"),
             max_seconds=self._settings.max_answer_seconds,
         )
-        result = await self._stt.transcribe(pcm)
-        delivery = analyse_delivery(
-            result.text, pcm, result.words, pause_s=self._settings.pause_s
-        )
-        return {
-            "text": result.text, "confidence": round(result.confidence, 3),
-            "duration_s": round(pcm.duration_s, 2),
-            "delivery": {**delivery.model_dump(mode="json"),
-                         "pace": pace_flag(delivery.words_per_minute)},
-        }
+        transcript, _ = await transcribe_pcm(self._stt, pcm, pause_s=self._settings.pause_s)
+        return transcript
 
     async def _transcription_failed(
         self, answer: dict[str, Any], exc: SpeechError | MockMateError

@@ -23,8 +23,10 @@ from mockmate.server import (
     rest_loadtest,
     rest_marketplace,
     rest_me,
+    rest_recordings,
     rest_resumes,
     rest_share,
+    rest_speech,
 )
 from mockmate.server import (
     web as web_client,
@@ -85,7 +87,8 @@ def create_app(settings: Settings) -> web.Application:
                 metrics=metrics,
             )
             interview_handlers.register(
-                dispatch, services.interview_service, services.answer_service
+                dispatch, services.interview_service, services.answer_service,
+                services.voice.corrections,
             )
             log.info("MockMate ready (redis: %s, mongo: %s)",
                      "embedded" if settings.embedded_redis else "configured",
@@ -103,6 +106,8 @@ def create_app(settings: Settings) -> web.Application:
     app.add_routes(rest_health.routes)
     app.add_routes(rest_auth.routes)
     app.add_routes(rest_auth_security.routes)
+    app.add_routes(rest_recordings.routes)
+    app.add_routes(rest_speech.routes)
     app.add_routes(rest_interviews.routes)
     app.add_routes(rest_marketplace.routes)
     app.add_routes(rest_me.routes)

@@ -49,6 +49,7 @@ from mockmate.interviews.question_audio import QuestionVoice
 from mockmate.interviews.service import InterviewService
 from mockmate.interviews.takeover import Takeover
 from mockmate.interviews.turns import TurnDetector
+from mockmate.interviews.voice_wiring import Voice, open_voice
 from mockmate.jobs.queue import JobQueue
 from mockmate.metrics import Metrics
 from mockmate.providers.budget import LlmBudget, RedisEvaluationCache
@@ -118,6 +119,7 @@ class Services:
     security: AccountSecurity
     resumes: Resumes
     shares: ShareLinks
+    voice: Voice
 
 
 def open_redis(settings: Settings) -> Redis:
@@ -304,15 +306,18 @@ async def open_services(
             redis, prefix=settings.redis_prefix, ttl_s=settings.session_ttl_s, stt=stt,
             read_answer=buffer.read, spawn=lambda work: tasks.spawn(work, name="turn-check"),
         )
+        profiles, progress = ProfileRepository(db), ProgressRepository(db)
+        voice = open_voice(settings=settings, flow=flow, answers=answers, queue=queue,
+                           pipeline=pipeline, audio=audio, profiles=profiles,
+                           interviews=interviews, stt=stt, tts=speech, redis=redis)
         answer_service = AnswerService(
             settings=settings, flow=flow, answers=answers, audio=audio, buffer=buffer,
-            queue=queue, stt=stt, turns=turns,
+            queue=queue, stt=stt, turns=turns, recordings=voice.recordings,
         )
         # First of the hooks: the sooner a follow-up is planned, the likelier it is asked next.
         hooks.on_answer_evaluated("follow_ups", FollowUpPlanner(
             sessions=sessions, interviews=interviews, writer=follow_up_writer, emitter=emitter,
         ))
-        profiles, progress = ProfileRepository(db), ProgressRepository(db)
         leaderboard = Leaderboard(redis, prefix=settings.redis_prefix)
         progress_hooks = ProgressHooks(
             users=users, profiles=profiles, progress=progress, leaderboard=leaderboard,
@@ -334,7 +339,8 @@ async def open_services(
         shares = ShareLinks(db, public_url=settings.public_url)
         await shares.ensure_indexes()
         candidate_service = CandidateService(
-            profiles=profiles, progress=progress, leaderboard=leaderboard
+            profiles=profiles, progress=progress, leaderboard=leaderboard,
+            on_recordings_withdrawn=voice.recordings.withdraw,
         )
         marketplace = await open_marketplace(
             settings=settings, db=db, redis=redis, stack=stack, tasks=tasks, emitter=emitter,
@@ -373,6 +379,7 @@ async def open_services(
                 per_address=settings.auth_per_address, window_s=settings.auth_window_s,
             ),
             security=security, resumes=resumes, shares=shares,
+            voice=voice,
         )
         if isinstance(tts, PiperTextToSpeech):
             tasks.spawn(tts.warm_up(), name="tts-warm-up")
