@@ -17,6 +17,7 @@ from mockmate.config import Settings
 from mockmate.errors import ErrorCode, MockMateError
 from mockmate.evaluators.delivery import analyse_delivery, pace_flag
 from mockmate.interviews.flow import EVALUATE_ANSWER, TRANSCRIBE_ANSWER, SessionFlow
+from mockmate.interviews.hints import hint_due, missing_part, nudge
 from mockmate.interviews.payloads import AnswerChunk, SubmitAnswer
 from mockmate.interviews.recordings import Recordings
 from mockmate.interviews.turns import TurnDetector
@@ -69,6 +70,7 @@ class ChunkGrant:
 
     version: int
     listen_silence_s: float | None
+    hints: bool = False  # hands-free turns also nudge a candidate stuck mid-answer
 
 
 class AnswerService:
@@ -121,7 +123,7 @@ class AnswerService:
             if receipt is not None:
                 if grant.listen_silence_s is not None and receipt.stored:
                     await self._listen(user_id, p, receipt.received_bytes,
-                                       grant.listen_silence_s)
+                                       grant.listen_silence_s, hints=grant.hints)
                 return {"received_bytes": receipt.received_bytes, "next_seq": receipt.next_seq}
             grants.pop(key, None)  # the session changed: check again
         raise MockMateError(ErrorCode.CONFLICT, "the interview is busy; try again")
@@ -136,14 +138,17 @@ class AnswerService:
                 session.id, user_id, lambda s: ops.receive_chunk(s, p.index)
             )
         auto = self._turns is not None and session.turn_detection == "auto"
-        return ChunkGrant(session.version, session.end_of_turn_silence_s if auto else None)
+        return ChunkGrant(session.version, session.end_of_turn_silence_s if auto else None,
+                          hints=auto and session.hints)
 
     async def _listen(self, user_id: str, p: AnswerChunk, received_bytes: int,
-                      silence_s: float) -> None:
+                      silence_s: float, *, hints: bool = False) -> None:
         """Hands-free turns (`interviews.turns`): after a long silence, submit for them."""
         assert self._turns is not None
         if not await self._turns.heard(p.session_id, p.index, p.data, received_bytes,
                                        silence_s):
+            if hints:
+                await self._maybe_hint(user_id, p, silence_s)
             return
         try:
             await self.submit(user_id, SubmitAnswer(session_id=p.session_id, index=p.index,
@@ -153,6 +158,27 @@ class AnswerService:
             return
         await self._flow.emit(user_id, "answer:turn_ended", {
             "session_id": p.session_id, "index": p.index, "reason": "silence"})
+
+    async def _maybe_hint(self, user_id: str, p: AnswerChunk, silence_s: float) -> None:
+        """One `answer:hint` per answer, in the background (the chunk's ack never waits for
+        the transcription it needs): what the answer so far still lacks."""
+        assert self._turns is not None
+        turns = self._turns
+        pause_at = await turns.claim_hint(p.session_id, p.index, silence_s, hint_due)
+        if pause_at is None:
+            return
+
+        async def send() -> None:
+            try:
+                said = await turns.said_before(p.session_id, p.index, pause_at)
+            except (SpeechError, ValueError) as exc:
+                log.warning("no hint for %s/%d: %s", p.session_id, p.index, exc)
+                said = ""
+            await self._flow.emit(user_id, "answer:hint", {
+                "session_id": p.session_id, "index": p.index, "text": nudge(said),
+                "missing": missing_part(said), "at_s": round(pause_at, 2)})
+
+        turns.in_background(send())
 
     async def submit(self, user_id: str, p: SubmitAnswer) -> dict[str, Any]:
         session = await self.owned(p.session_id, user_id)

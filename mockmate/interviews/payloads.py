@@ -50,6 +50,8 @@ class StartInterview(_Payload):
     end_of_turn_silence_s: float = Field(2.5, ge=0.5, le=30.0)
     # True: a spoken answer's transcript waits for `answer:confirm` before it is evaluated.
     confirm_transcripts: bool = False
+    # With turn_detection "auto": one `answer:hint` when stuck in a long silence mid-answer.
+    hints: bool = False
     questions: list[OwnQuestion] | None = Field(None, min_length=1, max_length=20)
 
     @model_validator(mode="after")

@@ -31,6 +31,8 @@ class InterviewSession(BaseModel):
     end_of_turn_silence_s: float = 2.5
     # A spoken answer's transcript waits for `answer:confirm` before it is evaluated.
     confirm_transcripts: bool = False
+    # Hands-free answers get one `answer:hint` when stuck in a long silence mid-answer.
+    hints: bool = False
     # question index -> answer id, for every question answered so far
     answers: dict[int, str] = Field(default_factory=dict)
     skipped: list[int] = Field(default_factory=list)
