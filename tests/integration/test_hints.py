@@ -2,22 +2,19 @@
 middle of a streamed answer brings one `answer:hint` (asking for what the answer lacks) and
 does not end the answer; without it, no hint."""
 
-from collections.abc import AsyncIterator
-
 import pytest
 
-from tests.integration.test_hands_free import FIRST, SECOND, audio, hands_free, stream
-from tests.support.server import running_app, settings_from
+from tests.integration.test_hands_free import (  # `server`: the same fixture
+    FIRST,
+    SECOND,
+    audio,
+    hands_free,
+    server,
+    stream,
+)
 
 pytestmark = pytest.mark.timeout(300)
-
-
-@pytest.fixture
-async def server(deployment_env: dict[str, str]) -> AsyncIterator[str]:
-    settings = settings_from(deployment_env, MOCKMATE_RATE_LIMIT_PER_S="1000",
-                             MOCKMATE_RATE_LIMIT_BURST="1000")
-    async with running_app(settings) as url:
-        yield url
+__all__ = ["server"]
 
 
 async def test_a_long_silence_mid_answer_brings_one_hint_and_does_not_end_it(
