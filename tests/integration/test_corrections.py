@@ -4,14 +4,16 @@ answer waits for `answer:confirm` (accepted or replaced) before it is evaluated;
 score, and no XP or badge is paid twice."""
 
 import asyncio
+import uuid
 from typing import Any
 
 import pytest
 
 from tests.conftest import CandidateFactory
+from tests.integration.test_multiprocess import Spawn
 from tests.integration.test_progress import STRONG, rest
 from tests.support.audio import speech_16k
-from tests.support.client import Candidate
+from tests.support.client import Candidate, register
 
 pytestmark = pytest.mark.timeout(240)
 HEARD = "We moved the reports to a read replica."
@@ -152,3 +154,38 @@ async def test_a_corrected_answer_is_scored_again_without_paying_twice(
     assert answer["evaluation"]["score"] == second["score"]
     _, body = await rest(client, "GET", f"/api/interviews/{sid}")
     assert body["interview"]["overall_score"] == pytest.approx(second["score"], abs=0.05)
+
+
+async def test_confirmation_and_correction_work_on_another_process(spawn: Spawn) -> None:
+    a, b = spawn("a"), spawn("b")
+    await a.ready()
+    await b.ready()
+    token = await register(a.url, f"{uuid.uuid4().hex[:8]}@example.com")
+    on_a, on_b = await Candidate(a.url, token).connect(), await Candidate(b.url, token).connect()
+    try:
+        sid = await start(on_a, confirm_transcripts=True)
+        spoken = await asyncio.to_thread(speech_16k, HEARD)
+        ack = await on_a.call("answer:submit", {"session_id": sid, "index": 0,
+                                                "format": "pcm_16000", "audio": spoken.data})
+        assert ack["ok"], ack
+        await on_b.expect("interview:state", session_id=sid, state="awaiting_confirmation",
+                          timeout=120)
+        confirmed = await on_b.call("answer:confirm",
+                                    {"session_id": sid, "index": 0, "text": CORRECTED})
+        assert confirmed["ok"] and confirmed["corrected"], confirmed
+        await on_a.expect("interview:question", session_id=sid, index=1)
+        first = await on_a.expect("answer:evaluation", session_id=sid, index=0)
+
+        # Answered on a, corrected on b: the new evaluation reaches both.
+        typed = await on_a.call("answer:submit", {"session_id": sid, "index": 1,
+                                                  "text": "I fixed it."})
+        assert typed["ok"], typed
+        await on_b.expect("answer:evaluation", session_id=sid, index=1)
+        fixed = await on_b.call("answer:correct",
+                                {"session_id": sid, "index": 1, "text": STRONG})
+        assert fixed == {"ok": True, "answer_id": typed["answer_id"], "revision": 2}
+        second = await on_a.expect("answer:evaluation", session_id=sid, index=1, revision=2)
+        assert second["answer_id"] == typed["answer_id"] and first["revision"] == 1
+    finally:
+        await on_a.close()
+        await on_b.close()
