@@ -12,7 +12,14 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from mockmate.errors import ErrorCode, MockMateError, invalid_payload
+from mockmate.errors import (
+    Conflict,
+    ErrorCode,
+    InvalidPayload,
+    NotFound,
+    error_for,
+    invalid_payload,
+)
 from mockmate.gamification import progress as rules
 from mockmate.gamification import statistics as stats
 from mockmate.gamification.badges import BADGES, Badge
@@ -39,13 +46,17 @@ class CandidateService:
     def __init__(
         self, *, profiles: ProfileRepository, progress: ProgressRepository,
         leaderboard: Leaderboard,
-        on_recordings_withdrawn: Callable[[str], Awaitable[object]] | None = None,
     ) -> None:
         self._profiles = profiles
-        # Consent to keep recordings was withdrawn: delete the kept ones (issue 15).
-        self._on_recordings_withdrawn = on_recordings_withdrawn
+        # Consent to keep recordings was withdrawn: delete the kept ones (issue 15). The
+        # interviews feature, which owns the recordings, plugs it in at start-up.
+        self._on_recordings_withdrawn: Callable[[str], Awaitable[object]] | None = None
         self._progress = progress
         self._leaderboard = leaderboard
+
+    def on_recordings_withdrawn(self, handler: Callable[[str], Awaitable[object]]) -> None:
+        """What deletes a user's kept recordings when they withdraw their consent."""
+        self._on_recordings_withdrawn = handler
 
     async def profile(self, user: User) -> dict[str, Any]:
         return (await self._profiles.get(user.id, user.display_name)).wire()
@@ -63,7 +74,7 @@ class CandidateService:
                 if withdrawn and self._on_recordings_withdrawn is not None:
                     await self._on_recordings_withdrawn(user.id)
                 return after.wire()
-        raise MockMateError(ErrorCode.CONFLICT, "the profile changed meanwhile; try again")
+        raise Conflict("the profile changed meanwhile; try again")
 
     async def today(self, user_id: str) -> date:
         return local_day(datetime.now(UTC), await self._profiles.time_zone(user_id))
@@ -119,11 +130,11 @@ class CandidateService:
                 user_id, lambda p: rules.claim_challenge(p, challenge_id, today, now)
             )
         except KeyError:
-            raise MockMateError(ErrorCode.NOT_FOUND, "no such challenge today") from None
+            raise NotFound("no such challenge today") from None
         except ChallengeNotClaimableError as exc:
             code = ErrorCode.CONFLICT if exc.reason == "already_claimed" else (
                 ErrorCode.INVALID_STATE)
-            raise MockMateError(code, f"this challenge cannot be claimed: {exc.reason}",
+            raise error_for(code, f"this challenge cannot be claimed: {exc.reason}",
                                 reason=exc.reason) from None
         await self._progress.record(step.progress)
         claimed = next(c for c in step.progress.challenges if c.id == challenge_id)
@@ -153,7 +164,7 @@ class CandidateService:
             )
         except GoalValidationError as exc:
             problems = [{"field": f, "message": m} for f, m in exc.errors.items()]
-            raise MockMateError(ErrorCode.INVALID_PAYLOAD, str(exc), fields=problems) from None
+            raise InvalidPayload(str(exc), fields=problems) from None
         stored = next(g for g in step.progress.goals if g.id == goal.id)
         return {"goal": _goal(stored, today)}
 

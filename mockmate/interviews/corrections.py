@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from mockmate.config import Settings
-from mockmate.errors import ErrorCode, MockMateError
+from mockmate.errors import Conflict, InvalidPayload, InvalidState, NotFound
 from mockmate.interviews.answers import check_text_limit
 from mockmate.interviews.flow import EVALUATE_ANSWER, SessionFlow
 from mockmate.interviews.payloads import ConfirmAnswer, CorrectAnswer
@@ -35,8 +35,8 @@ def correction_open(transcribed_at: datetime | None, now: datetime, window_s: fl
     return transcribed_at is not None and (now - transcribed_at).total_seconds() <= window_s
 
 
-def _not_awaiting(state: State) -> MockMateError:
-    return MockMateError(ErrorCode.INVALID_STATE, "no transcript is awaiting confirmation",
+def _not_awaiting(state: State) -> InvalidState:
+    return InvalidState("no transcript is awaiting confirmation",
                          state=state.value)
 
 
@@ -54,7 +54,7 @@ class Corrections:
     def _text(self, raw: str) -> str:
         text = raw.strip()
         if not text:
-            raise MockMateError(ErrorCode.INVALID_PAYLOAD, "the text is empty", field="text")
+            raise InvalidPayload("the text is empty", field="text")
         check_text_limit("text", text, self._settings.max_answer_chars)
         return text
 
@@ -75,7 +75,7 @@ class Corrections:
         if text is not None and text != heard and not await self._answers.correct(
             answer, text, revision=1
         ):
-            raise MockMateError(ErrorCode.CONFLICT, "the transcript was confirmed already",
+            raise Conflict("the transcript was confirmed already",
                                 answer_id=answer_id)
         # Queued before the move, so a crash in between cannot leave it unevaluated
         # (evaluating twice stores one evaluation).
@@ -104,13 +104,13 @@ class Corrections:
         text = self._text(p.text)
         answer = await self._answers.at_index(p.session_id, p.index)
         if answer is None or answer.get("user_id") != user_id:
-            raise MockMateError(ErrorCode.NOT_FOUND, "no such answer")
+            raise NotFound("no such answer")
         self._check_correctable(answer)
         if text == answer["transcript"]["text"]:
-            raise MockMateError(ErrorCode.INVALID_PAYLOAD, "the text is what was transcribed",
+            raise InvalidPayload("the text is what was transcribed",
                                 field="text")
         if not await self._answers.correct(answer, text, revision=CORRECTED_REVISION):
-            raise MockMateError(ErrorCode.CONFLICT, "this answer was corrected already",
+            raise Conflict("this answer was corrected already",
                                 answer_id=answer["_id"])
         await self._queue.enqueue(
             REEVALUATE_ANSWER, {"answer_id": answer["_id"], "revision": CORRECTED_REVISION}
@@ -119,16 +119,14 @@ class Corrections:
 
     def _check_correctable(self, answer: Document) -> None:
         if answer.get("confirm"):
-            raise MockMateError(ErrorCode.INVALID_STATE,
-                                "this interview confirms transcripts: use answer:confirm")
+            raise InvalidState("this interview confirms transcripts: use answer:confirm")
         if "transcript" not in answer:
-            raise MockMateError(ErrorCode.INVALID_STATE, "the answer is not transcribed yet")
+            raise InvalidState("the answer is not transcribed yet")
         if answer.get("correction"):
-            raise MockMateError(ErrorCode.CONFLICT, "this answer was corrected already",
+            raise Conflict("this answer was corrected already",
                                 answer_id=answer["_id"])
         made = as_datetime(answer.get("transcribed_at") or answer.get("created_at"))
         window = self._settings.correction_window_s
         if not correction_open(made, self._clock(), window):
-            raise MockMateError(ErrorCode.INVALID_STATE,
-                                f"answers can be corrected for {window:g} s after their "
+            raise InvalidState(f"answers can be corrected for {window:g} s after their "
                                 "transcript; this one no longer")

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from mockmate.config import Settings
-from mockmate.errors import ErrorCode, MockMateError
+from mockmate.errors import NotFound
 from mockmate.speech.codec import decode_to_pcm16k, encode_ogg_opus
 from mockmate.speech.output import wav_bytes
 from mockmate.storage.answers import AnswerRepository
@@ -78,10 +78,10 @@ class Recordings:
         if (interview is None or interview["user_id"] != user_id or answer is None
                 or answer.get("user_id") != user_id or answer.get("recording") != "kept"
                 or not answer.get("audio_file_id")):
-            raise MockMateError(ErrorCode.NOT_FOUND, "no recording of this answer is kept")
+            raise NotFound("no recording of this answer is kept")
         original = await self._audio.load(answer["audio_file_id"])
         if original is None:  # past retention, or deleted meanwhile
-            raise MockMateError(ErrorCode.NOT_FOUND, "no recording of this answer is kept")
+            raise NotFound("no recording of this answer is kept")
         data = await asyncio.to_thread(self._convert, original, answer.get("format"), fmt)
         return Playable(data, CONTENT_TYPES[fmt], f"answer-{index + 1}.{fmt}")
 

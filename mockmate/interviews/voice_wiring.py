@@ -1,19 +1,19 @@
 """The voice features around interviews (issue 15), built in one place at start-up so that
-`server.runtime` only plugs them in: transcript confirmation and correction (and the job
-that evaluates a corrected answer again), recordings kept under consent, and the speech API
-outside interviews."""
+`server/wiring/interviews.py` only plugs them in: transcript confirmation and correction (and
+the job that evaluates a corrected answer again), recordings kept under consent, and the
+speech API outside interviews."""
 
 from dataclasses import dataclass
 
 from redis.asyncio import Redis
 
 from mockmate.config import Settings
-from mockmate.evaluators.pipeline import EvaluationPipeline
 from mockmate.interviews.corrections import REEVALUATE_ANSWER, Corrections
 from mockmate.interviews.flow import SessionFlow
+from mockmate.interviews.pipeline import EvaluationPipeline
 from mockmate.interviews.recordings import Recordings
+from mockmate.interviews.speech_api import SpeechApi
 from mockmate.jobs.queue import JobQueue
-from mockmate.speech.api import SpeechApi
 from mockmate.speech.base import SpeechToText, TextToSpeech
 from mockmate.storage.answers import AnswerRepository
 from mockmate.storage.audio import AudioStore

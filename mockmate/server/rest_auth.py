@@ -5,10 +5,10 @@ each opens a signed-in device and answers `{token, user}` (the contract) with
 from aiohttp import web
 
 from mockmate.auth.accounts import LoginRequest, RegisterRequest
-from mockmate.errors import ErrorCode, MockMateError
+from mockmate.errors import Unauthorized
 from mockmate.server.http import read_json
-from mockmate.server.keys import SERVICES
 from mockmate.server.rest_auth_security import client_ip, device_of
+from mockmate.server.wiring.accounts import ACCOUNTS
 
 routes = web.RouteTableDef()
 
@@ -16,7 +16,7 @@ routes = web.RouteTableDef()
 @routes.post("/api/auth/register")
 async def register(request: web.Request) -> web.Response:
     body = await read_json(request, RegisterRequest)
-    services = request.app[SERVICES]
+    services = request.app[ACCOUNTS]
     await services.credential_throttle.admit(client_ip(request), str(body.email))
     user, _ = await services.accounts.register(body)
     pair = await services.security.sign_ins.open(user, device_of(request))
@@ -26,14 +26,13 @@ async def register(request: web.Request) -> web.Response:
 @routes.post("/api/auth/login")
 async def login(request: web.Request) -> web.Response:
     body = await read_json(request, LoginRequest)
-    services = request.app[SERVICES]
+    services = request.app[ACCOUNTS]
     await services.credential_throttle.admit(client_ip(request), body.email)
     await services.login_guard.check(body.email)
     try:
         user, _ = await services.accounts.login(body)
-    except MockMateError as exc:
-        if exc.code is ErrorCode.UNAUTHORIZED:
-            await services.login_guard.failed(body.email)
+    except Unauthorized:
+        await services.login_guard.failed(body.email)
         raise
     await services.login_guard.succeeded(body.email)
     pair = await services.security.sign_ins.open(user, device_of(request))

@@ -5,10 +5,11 @@ so players can seek; anyone else, and an answer whose recording is not kept, get
 
 from aiohttp import web
 
-from mockmate.errors import ErrorCode, MockMateError
+from mockmate.errors import InvalidPayload, NotFound
 from mockmate.interviews.recordings import PlayFormat
-from mockmate.server.http import current_user
-from mockmate.server.keys import SERVICES
+from mockmate.server.http import signed_in
+from mockmate.server.wiring.interviews import VOICE
+from mockmate.storage.users import User
 
 routes = web.RouteTableDef()
 
@@ -29,18 +30,18 @@ def byte_range(requested: slice, size: int) -> tuple[int, int] | None:
 
 
 @routes.get("/api/interviews/{interview_id}/answers/{index}/audio")
-async def answer_audio(request: web.Request) -> web.StreamResponse:
-    user = await current_user(request)
+@signed_in
+async def answer_audio(request: web.Request, user: User) -> web.StreamResponse:
     raw_format = request.query.get("format", "wav")
     if raw_format not in ("wav", "ogg"):
-        raise MockMateError(ErrorCode.INVALID_PAYLOAD, "format must be wav or ogg",
+        raise InvalidPayload("format must be wav or ogg",
                             field="format")
     fmt: PlayFormat = "wav" if raw_format == "wav" else "ogg"
     try:
         index = int(request.match_info["index"])
     except ValueError:
-        raise MockMateError(ErrorCode.NOT_FOUND, "no such answer") from None
-    playable = await request.app[SERVICES].voice.recordings.playable(
+        raise NotFound("no such answer") from None
+    playable = await request.app[VOICE].recordings.playable(
         user.id, request.match_info["interview_id"], index, fmt
     )
     size = len(playable.data)

@@ -1,13 +1,15 @@
 """`POST /api/speech/transcribe` (an audio file → transcript, words with times, delivery) and
 `POST /api/speech/synthesize` (`{text, voice?}` → WAV): authenticated and rate-limited
-(`speech.api`)."""
+(`interviews/speech_api.py`)."""
 
 from aiohttp import BodyPartReader, web
 from pydantic import BaseModel, ConfigDict, Field
 
-from mockmate.errors import ErrorCode, MockMateError
-from mockmate.server.http import current_user, read_json
-from mockmate.server.keys import SERVICES
+from mockmate.errors import InvalidPayload, TooLarge
+from mockmate.server.http import read_json, signed_in
+from mockmate.server.keys import SETTINGS
+from mockmate.server.wiring.interviews import VOICE
+from mockmate.storage.users import User
 
 routes = web.RouteTableDef()
 
@@ -21,9 +23,9 @@ class SynthesizeRequest(BaseModel):
 
 async def _audio_of(request: web.Request) -> tuple[bytes, str | None]:
     """The uploaded file: a multipart `file` field, or the raw body."""
-    limit = request.app[SERVICES].settings.max_answer_bytes
+    limit = request.app[SETTINGS].max_answer_bytes
     if request.content_length is not None and request.content_length > limit + 64 * 1024:
-        raise MockMateError(ErrorCode.TOO_LARGE, f"at most {limit} bytes of audio")
+        raise TooLarge(f"at most {limit} bytes of audio")
     fmt = request.query.get("format") or None
     if request.content_type.startswith("multipart/"):
         reader = await request.multipart()
@@ -31,24 +33,24 @@ async def _audio_of(request: web.Request) -> tuple[bytes, str | None]:
             if isinstance(part, BodyPartReader) and part.name == "file":
                 data = await part.read(decode=False)
                 return bytes(data), fmt or part.headers.get("Content-Type")
-        raise MockMateError(ErrorCode.INVALID_PAYLOAD, "send the audio as the `file` field")
+        raise InvalidPayload("send the audio as the `file` field")
     content_type = request.content_type
     generic = content_type in ("application/octet-stream", "")
     return await request.read(), fmt or (None if generic else content_type)
 
 
 @routes.post("/api/speech/transcribe")
-async def transcribe(request: web.Request) -> web.Response:
-    user = await current_user(request)
+@signed_in
+async def transcribe(request: web.Request, user: User) -> web.Response:
     audio, fmt = await _audio_of(request)
-    body = await request.app[SERVICES].voice.speech.transcribe(user.id, audio, fmt)
+    body = await request.app[VOICE].speech.transcribe(user.id, audio, fmt)
     return web.json_response(body)
 
 
 @routes.post("/api/speech/synthesize")
-async def synthesize(request: web.Request) -> web.Response:
-    user = await current_user(request)
+@signed_in
+async def synthesize(request: web.Request, user: User) -> web.Response:
     payload = await read_json(request, SynthesizeRequest)
-    wav = await request.app[SERVICES].voice.speech.synthesize(user.id, payload.text,
+    wav = await request.app[VOICE].speech.synthesize(user.id, payload.text,
                                                               payload.voice)
     return web.Response(body=wav, content_type="audio/wav")

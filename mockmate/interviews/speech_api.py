@@ -10,8 +10,9 @@ from typing import Any
 from redis.asyncio import Redis
 
 from mockmate.config import Settings
-from mockmate.errors import ErrorCode, MockMateError
+from mockmate.errors import InvalidPayload, RateLimited, TooLarge, Unavailable
 from mockmate.interviews.answers import transcribe_pcm
+from mockmate.redis_keys import RedisKeys
 from mockmate.speech.base import PcmAudio, SpeechError, SpeechToText, TextToSpeech
 from mockmate.speech.codec import decode_to_pcm16k, sniff_format
 from mockmate.speech.output import wav_bytes
@@ -39,27 +40,27 @@ class SpeechApi:
         self._stt = stt
         self._tts = tts
         self._redis = redis
-        self._prefix = prefix
+        self._keys = RedisKeys(prefix)
         self._clock = clock
 
     async def _take(self, user_id: str) -> None:
         per_minute = self._settings.speech_api_per_minute
         retry_after = float(await self._redis.eval(
-            _GCRA, 1, f"{self._prefix}:speech-api:{user_id}", repr(self._clock()),
+            _GCRA, 1, self._keys.speech_api_rate(user_id), repr(self._clock()),
             repr(WINDOW_S / per_minute), str(per_minute),
         ))
         if retry_after > 0:
-            raise MockMateError(
-                ErrorCode.RATE_LIMITED, "too many speech requests; try again shortly",
+            raise RateLimited(
+                "too many speech requests; try again shortly",
                 retry_after_s=round(retry_after, 1),
             )
 
     async def transcribe(self, user_id: str, audio: bytes, fmt: str | None) -> dict[str, Any]:
         """Transcript, words with their times, and delivery of one recording."""
         if not audio:
-            raise MockMateError(ErrorCode.INVALID_PAYLOAD, "send an audio file")
+            raise InvalidPayload("send an audio file")
         if len(audio) > self._settings.max_answer_bytes:
-            raise MockMateError(ErrorCode.TOO_LARGE, f"at most {self._settings.max_answer_bytes}"
+            raise TooLarge(f"at most {self._settings.max_answer_bytes}"
                                 " bytes of audio")
         await self._take(user_id)
         fmt = (fmt or sniff_format(audio) or "").lower() or None
@@ -70,7 +71,7 @@ class SpeechApi:
             transcript, result = await transcribe_pcm(
                 self._stt, pcm, pause_s=self._settings.pause_s)
         except SpeechError as exc:
-            raise MockMateError(ErrorCode.UNAVAILABLE, "transcription failed; try again",
+            raise Unavailable("transcription failed; try again",
                                 retryable=True) from exc
         words = [{"word": w.text, "start_s": round(w.start_s, 2), "end_s": round(w.end_s, 2)}
                  for w in result.words]
@@ -80,9 +81,9 @@ class SpeechApi:
         """`text` spoken (WAV, mono 16-bit)."""
         text = text.strip()
         if not text:
-            raise MockMateError(ErrorCode.INVALID_PAYLOAD, "the text is empty", field="text")
+            raise InvalidPayload("the text is empty", field="text")
         if len(text) > self._settings.max_synthesis_chars:
-            raise MockMateError(ErrorCode.TOO_LARGE, f"at most "
+            raise TooLarge(f"at most "
                                 f"{self._settings.max_synthesis_chars} characters",
                                 field="text")
         await self._take(user_id)
@@ -91,10 +92,10 @@ class SpeechApi:
             async for piece in self._tts.stream(text, voice):
                 pieces.append(piece)
         except SpeechError as exc:
-            raise MockMateError(ErrorCode.UNAVAILABLE, "speech synthesis failed; try again",
+            raise Unavailable("speech synthesis failed; try again",
                                 retryable=True) from exc
         if not pieces:
-            raise MockMateError(ErrorCode.UNAVAILABLE, "nothing was synthesized",
+            raise Unavailable("nothing was synthesized",
                                 retryable=True)
         rate = pieces[0].sample_rate
         return wav_bytes(b"".join(p.data for p in pieces), rate)
