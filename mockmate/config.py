@@ -211,6 +211,13 @@ class Settings(BaseSettings):
     # after it ended (its refund window); every process sweeps for due payouts this often.
     payout_delay_hours: float = Field(72.0, ge=0, validation_alias="MOCKMATE_PAYOUT_DELAY_HOURS")
     payout_sweep_s: float = Field(60.0, gt=0, validation_alias="MOCKMATE_PAYOUT_SWEEP_S")
+    # Voice (docs/voice.md): how long after its transcript an answer may be corrected with
+    # `answer:correct` (and evaluated again).
+    correction_window_s: float = Field(300.0, ge=0, validation_alias="MOCKMATE_CORRECTION_WINDOW_S")
+    # `POST /api/speech/transcribe|synthesize`: calls per user per minute (all processes),
+    # and the longest text one synthesis takes.
+    speech_api_per_minute: int = Field(20, ge=1, validation_alias="MOCKMATE_SPEECH_API_PER_MINUTE")
+    max_synthesis_chars: int = Field(2000, ge=1, validation_alias="MOCKMATE_MAX_SYNTHESIS_CHARS")
 
     @property
     def embedded_redis(self) -> bool:

@@ -87,6 +87,11 @@ class RedisKeys:
     def user_llm_calls_pattern(self, user_id: str) -> str:
         return f"{self.prefix}:llm:{user_id}:*"
 
+    # The speech API's rate limit per user (`interviews/speech_api.py`): a GCRA cell that
+    # lapses by itself.
+    def speech_api_rate(self, user_id: str) -> str:
+        return f"{self.prefix}:speech-api:{user_id}"
+
     def evaluation(self, cache_key: str) -> str:
         return f"{self.prefix}:evalcache:{cache_key}"
 

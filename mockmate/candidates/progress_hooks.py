@@ -50,6 +50,15 @@ class ProgressHooks:
         # The day is the one the candidate practiced on, however late the evaluation is.
         at = as_datetime(event.answer.get("created_at")) or datetime.now(UTC)
         day = local_day(at, await self._profiles.time_zone(event.user_id))
+        if event.revision > 1:  # a corrected transcript: the new score, nothing paid again
+            earlier = event.earlier_score if event.earlier_score is not None else 0.0
+            step = await self._progress.change(event.user_id, lambda p: rules.rescore_answer(
+                p, answer_id=event.answer_id, revision=event.revision,
+                category=event.question.category, earlier=earlier,
+                score=event.evaluation.score,
+            ))
+            await self._after(event.user_id, step, day)
+            return
         step = await self._progress.change(event.user_id, lambda p: rules.record_answer(
             p, answer_id=event.answer_id, category=event.question.category,
             difficulty=event.question.difficulty, score=event.evaluation.score, day=day, at=at,

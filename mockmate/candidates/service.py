@@ -6,6 +6,7 @@ stores as the hooks, so they never lose or double an update made at the same mom
 """
 
 import uuid
+from collections.abc import Awaitable, Callable
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -47,8 +48,15 @@ class CandidateService:
         leaderboard: Leaderboard,
     ) -> None:
         self._profiles = profiles
+        # Consent to keep recordings was withdrawn: delete the kept ones (issue 15). The
+        # interviews feature, which owns the recordings, plugs it in at start-up.
+        self._on_recordings_withdrawn: Callable[[str], Awaitable[object]] | None = None
         self._progress = progress
         self._leaderboard = leaderboard
+
+    def on_recordings_withdrawn(self, handler: Callable[[str], Awaitable[object]]) -> None:
+        """What deletes a user's kept recordings when they withdraw their consent."""
+        self._on_recordings_withdrawn = handler
 
     async def profile(self, user: User) -> dict[str, Any]:
         return (await self._profiles.get(user.id, user.display_name)).wire()
@@ -62,6 +70,9 @@ class CandidateService:
             before = await self._profiles.get(user.id, user.display_name)
             after = apply_patch(before, patch, datetime.now(UTC))
             if after == before or await self._profiles.replace(user.id, before, after):
+                withdrawn = before.consent.recordings and not after.consent.recordings
+                if withdrawn and self._on_recordings_withdrawn is not None:
+                    await self._on_recordings_withdrawn(user.id)
                 return after.wire()
         raise Conflict("the profile changed meanwhile; try again")
 

@@ -166,6 +166,29 @@ def record_answer(
     return _finish(progress, cause, (day, at), events, awards, streak.state, statistics, counters)
 
 
+class AnswerNotCountedError(RuntimeError):
+    """A re-scored answer whose first score is not counted yet: retry after it is."""
+
+
+def rescore_answer(
+    progress: Progress, *, answer_id: str, revision: int, category: QuestionCategory,
+    earlier: float, score: float,
+) -> Step:
+    """An answer counted before is scored again after its transcript was corrected: the
+    statistics take the new score; no XP, badge or challenge is paid again (nothing is)."""
+    cause = f"answer:{answer_id}:r{revision}"
+    if cause in progress.applied:
+        return Step(progress=progress, repeated=True)
+    if f"answer:{answer_id}" not in progress.applied:
+        raise AnswerNotCountedError(answer_id)
+    statistics = stats.rescore_answer(
+        progress.statistics, category=category, earlier=earlier, score=score
+    )
+    return Step(progress=progress.model_copy(update={
+        "statistics": statistics, "applied": _remember(progress.applied, [cause]),
+    }))
+
+
 def record_interview(
     progress: Progress, *, interview_id: str, average: float | None, answered: int,
     duration_s: float, day: date, at: datetime,

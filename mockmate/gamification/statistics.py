@@ -194,6 +194,31 @@ def record_answer(
     )
 
 
+def rescore_answer(
+    stats: Statistics, *, category: QuestionCategory, earlier: float, score: float
+) -> Statistics:
+    """`stats` after an answer already counted at `earlier` is scored `score` instead (its
+    transcript was corrected): the same number of answers, the averages of the latest
+    scores."""
+    earlier, score = _checked_score(earlier), _checked_score(score)
+    old = stats.by_category.get(category)
+    if old is None or not old.answered or not stats.answers_count:
+        return stats
+    category_sum = max(0.0, old.score_sum + score - earlier)
+    by_category = {
+        **stats.by_category,
+        category: old.model_copy(update={
+            "score_sum": category_sum, "average": category_sum / old.answered}),
+    }
+    score_sum = max(0.0, stats.score_sum + score - earlier)
+    strongest, weakest = _ranked(by_category)
+    return stats.model_copy(update={
+        "score_sum": score_sum, "average_score": score_sum / stats.answers_count,
+        "by_category": by_category, "strongest_category": strongest,
+        "weakest_category": weakest,
+    })
+
+
 def record_interview_started(stats: Statistics) -> Statistics:
     return stats.model_copy(update={"total_interviews": stats.total_interviews + 1})
 

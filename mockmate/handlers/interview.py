@@ -6,8 +6,11 @@ from mockmate.events.fanout import Fanout
 from mockmate.handlers.connections import Connection
 from mockmate.handlers.dispatch import Ack, Dispatcher
 from mockmate.interviews.answers import AnswerService
+from mockmate.interviews.corrections import Corrections
 from mockmate.interviews.payloads import (
     AnswerChunk,
+    ConfirmAnswer,
+    CorrectAnswer,
     ReplayInfo,
     ResumeInterview,
     SessionRef,
@@ -18,7 +21,8 @@ from mockmate.interviews.service import InterviewService
 
 
 def register(
-    dispatch: Dispatcher, interviews: InterviewService, answers: AnswerService, fanout: Fanout
+    dispatch: Dispatcher, interviews: InterviewService, answers: AnswerService, fanout: Fanout,
+    corrections: Corrections,
 ) -> None:
     async def start(conn: Connection, p: StartInterview) -> Ack:
         ack = await interviews.start(conn.user_id, p)
@@ -42,7 +46,18 @@ def register(
     async def chunk(conn: Connection, p: AnswerChunk) -> Ack:
         return await answers.chunk(conn.user_id, p, conn.chunk_grants)
 
+    async def confirm(conn: Connection, p: ConfirmAnswer) -> Ack:
+        return await corrections.confirm(conn.user_id, p)
+
+    async def correct(conn: Connection, p: CorrectAnswer) -> Ack:
+        return await corrections.correct(conn.user_id, p)
+
+    async def end(user_id: str, session_id: str) -> Ack:
+        return await corrections.end(user_id, session_id, interviews.end)
+
     dispatch.on("interview:start", StartInterview, start)
+    dispatch.on("answer:confirm", ConfirmAnswer, confirm)
+    dispatch.on("answer:correct", CorrectAnswer, correct)
     dispatch.on("interview:resume", ResumeInterview, resume)
     dispatch.on("answer:submit", SubmitAnswer, submit)
     dispatch.on("answer:chunk", AnswerChunk, chunk)
@@ -51,7 +66,7 @@ def register(
         ("interview:skip", interviews.skip),
         ("interview:repeat", interviews.repeat),
         ("interview:pause", interviews.pause),
-        ("interview:end", interviews.end),
+        ("interview:end", end),
     ):
         dispatch.on(name, SessionRef, _session_op(op))
 

@@ -23,10 +23,12 @@ from mockmate.errors import (
 )
 from mockmate.evaluators.delivery import analyse_delivery, pace_flag
 from mockmate.interviews.flow import EVALUATE_ANSWER, TRANSCRIBE_ANSWER, SessionFlow
+from mockmate.interviews.hints import hint_due, missing_part, nudge
 from mockmate.interviews.payloads import AnswerChunk, SubmitAnswer
+from mockmate.interviews.recordings import Recordings
 from mockmate.interviews.turns import TurnDetector
 from mockmate.jobs.queue import JobQueue
-from mockmate.speech.base import SpeechError, SpeechToText
+from mockmate.speech.base import PcmAudio, SpeechError, SpeechToText, Transcript
 from mockmate.speech.codec import decode_to_pcm16k, sniff_format
 from mockmate.state import session as ops
 from mockmate.state.answer_buffer import AnswerBuffer
@@ -52,6 +54,21 @@ def check_text_limit(field: str, value: str | None, limit: int) -> None:
         )
 
 
+async def transcribe_pcm(
+    stt: SpeechToText, pcm: PcmAudio, *, pause_s: float
+) -> tuple[dict[str, Any], Transcript]:
+    """The stored transcript of `pcm` (text, confidence, duration, delivery) and the
+    engine's own result (with word times)."""
+    result = await stt.transcribe(pcm)
+    delivery = analyse_delivery(result.text, pcm, result.words, pause_s=pause_s)
+    return {
+        "text": result.text, "confidence": round(result.confidence, 3),
+        "duration_s": round(pcm.duration_s, 2),
+        "delivery": {**delivery.model_dump(mode="json"),
+                     "pace": pace_flag(delivery.words_per_minute)},
+    }, result
+
+
 @dataclass(frozen=True)
 class ChunkGrant:
     """What a socket may assume about an answer's chunks until the session changes: the
@@ -59,6 +76,7 @@ class ChunkGrant:
 
     version: int
     listen_silence_s: float | None
+    hints: bool = False  # hands-free turns also nudge a candidate stuck mid-answer
 
 
 class AnswerService:
@@ -73,6 +91,7 @@ class AnswerService:
         queue: JobQueue,
         stt: SpeechToText,
         turns: TurnDetector | None = None,
+        recordings: Recordings | None = None,
     ):
         self._settings = settings
         self._flow = flow
@@ -82,6 +101,7 @@ class AnswerService:
         self._queue = queue
         self._stt = stt
         self._turns = turns
+        self._recordings = recordings
 
     async def owned(self, session_id: str, user_id: str) -> InterviewSession:
         session = await self._flow.sessions.get(session_id)
@@ -109,7 +129,7 @@ class AnswerService:
             if receipt is not None:
                 if grant.listen_silence_s is not None and receipt.stored:
                     await self._listen(user_id, p, receipt.received_bytes,
-                                       grant.listen_silence_s)
+                                       grant.listen_silence_s, hints=grant.hints)
                 return {"received_bytes": receipt.received_bytes, "next_seq": receipt.next_seq}
             grants.pop(key, None)  # the session changed: check again
         raise Conflict("the interview is busy; try again")
@@ -124,14 +144,17 @@ class AnswerService:
                 session.id, user_id, lambda s: ops.receive_chunk(s, p.index)
             )
         auto = self._turns is not None and session.turn_detection == "auto"
-        return ChunkGrant(session.version, session.end_of_turn_silence_s if auto else None)
+        return ChunkGrant(session.version, session.end_of_turn_silence_s if auto else None,
+                          hints=auto and session.hints)
 
     async def _listen(self, user_id: str, p: AnswerChunk, received_bytes: int,
-                      silence_s: float) -> None:
+                      silence_s: float, *, hints: bool = False) -> None:
         """Hands-free turns (`interviews.turns`): after a long silence, submit for them."""
         assert self._turns is not None
         if not await self._turns.heard(p.session_id, p.index, p.data, received_bytes,
                                        silence_s):
+            if hints:
+                await self._maybe_hint(user_id, p, silence_s)
             return
         try:
             await self.submit(user_id, SubmitAnswer(session_id=p.session_id, index=p.index,
@@ -142,9 +165,32 @@ class AnswerService:
         await self._flow.emit(user_id, "answer:turn_ended", {
             "session_id": p.session_id, "index": p.index, "reason": "silence"})
 
+    async def _maybe_hint(self, user_id: str, p: AnswerChunk, silence_s: float) -> None:
+        """One `answer:hint` per answer, in the background (the chunk's ack never waits for
+        the transcription it needs): what the answer so far still lacks."""
+        assert self._turns is not None
+        turns = self._turns
+        pause_at = await turns.claim_hint(p.session_id, p.index, silence_s, hint_due)
+        if pause_at is None:
+            return
+
+        async def send() -> None:
+            try:
+                said = await turns.said_before(p.session_id, p.index, pause_at)
+            except (SpeechError, ValueError) as exc:
+                log.warning("no hint for %s/%d: %s", p.session_id, p.index, exc)
+                said = ""
+            await self._flow.emit(user_id, "answer:hint", {
+                "session_id": p.session_id, "index": p.index, "text": nudge(said),
+                "missing": missing_part(said), "at_s": round(pause_at, 2)})
+
+        turns.in_background(send())
+
     async def submit(self, user_id: str, p: SubmitAnswer) -> dict[str, Any]:
         session = await self.owned(p.session_id, user_id)
         answer_id = uuid.uuid4().hex
+        # Only a transcript the machine made waits for the candidate's confirmation.
+        confirm = session.confirm_transcripts and p.text is None
         ops.submit_answer(session, p.index, answer_id)  # refuse before storing anything
         question = session.questions[p.index]
         doc: dict[str, Any] = {
@@ -153,6 +199,8 @@ class AnswerService:
             # As asked: a follow-up may replace a planned question after the interview began.
             "question": question.model_dump(mode="json"),
         }
+        if confirm:
+            doc["confirm"] = True
         if p.text is not None:
             doc.update(self._text_answer(p.text))
         else:
@@ -168,7 +216,8 @@ class AnswerService:
         await self._queue.enqueue(TRANSCRIBE_ANSWER, {"answer_id": answer_id})
         try:
             after = await self._flow.change(
-                session.id, user_id, lambda s: ops.submit_answer(s, p.index, answer_id)
+                session.id, user_id,
+                lambda s: ops.submit_answer(s, p.index, answer_id, confirm=confirm),
             )
         except MockMateError:
             await self._discard(doc)  # the session moved on; nothing was accepted
@@ -235,13 +284,19 @@ class AnswerService:
                 transcript = (stored or {}).get("transcript") or transcript
         answer_id, session_id, user_id = answer["_id"], answer["interview_id"], answer["user_id"]
         index = answer["index"]
+        extra: dict[str, Any] = {}
+        if self._recordings is not None:  # the transcript is stored: the audio may go
+            extra["recording"] = await self._recordings.settle(answer)
         await self._flow.emit(user_id, "answer:transcript", {
             "session_id": session_id, "index": index, "answer_id": answer_id, **transcript,
+            **extra,
         })
+        confirm = bool(answer.get("confirm"))
         await self._flow.try_change(
-            session_id, user_id, lambda s: ops.transcribed(s, index, answer_id)
+            session_id, user_id, lambda s: ops.transcribed(s, index, answer_id, confirm=confirm)
         )
-        await self._queue.enqueue(EVALUATE_ANSWER, {"answer_id": answer_id})
+        if not confirm:  # else `answer:confirm` queues it (interviews.corrections)
+            await self._queue.enqueue(EVALUATE_ANSWER, {"answer_id": answer_id})
 
     async def _transcribe(self, answer: dict[str, Any]) -> dict[str, Any]:
         recording = await self._audio.load(answer["audio_file_id"])
@@ -251,16 +306,8 @@ class AnswerService:
             decode_to_pcm16k, recording, answer.get("format"),
             max_seconds=self._settings.max_answer_seconds,
         )
-        result = await self._stt.transcribe(pcm)
-        delivery = analyse_delivery(
-            result.text, pcm, result.words, pause_s=self._settings.pause_s
-        )
-        return {
-            "text": result.text, "confidence": round(result.confidence, 3),
-            "duration_s": round(pcm.duration_s, 2),
-            "delivery": {**delivery.model_dump(mode="json"),
-                         "pace": pace_flag(delivery.words_per_minute)},
-        }
+        transcript, _ = await transcribe_pcm(self._stt, pcm, pause_s=self._settings.pause_s)
+        return transcript
 
     async def _transcription_failed(
         self, answer: dict[str, Any], exc: SpeechError | MockMateError

@@ -36,6 +36,8 @@ class FollowUpPlanner:
         self._emit = emitter
 
     async def __call__(self, event: AnswerEvaluated) -> None:
+        if event.revision > 1:
+            return  # planned (or not) after the first evaluation already
         try:
             session = await self._sessions.get(event.interview_id)
         except NotFound:

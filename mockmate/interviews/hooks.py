@@ -41,6 +41,10 @@ class AnswerEvaluated:
     question: Question
     evaluation: Evaluation
     answer: dict[str, Any] = field(repr=False)
+    # 2 after a corrected transcript was evaluated again (`earlier_score` was revision 1's);
+    # hooks run once per revision.
+    revision: int = 1
+    earlier_score: float | None = None
 
 
 @dataclass(frozen=True)
@@ -82,8 +86,11 @@ class HookRegistry:
         )
 
     async def answer_evaluated(self, event: AnswerEvaluated) -> None:
+        cause = f"answer:{event.answer_id}"
+        if event.revision > 1:
+            cause += f":r{event.revision}"
         for name, hook in self._answer_hooks.items():
-            await self._run_once(f"answer:{event.answer_id}", name, lambda: hook(event))
+            await self._run_once(cause, name, lambda: hook(event))
 
     async def interview_completed(self, event: InterviewCompleted) -> None:
         for name, hook in self._interview_hooks.items():

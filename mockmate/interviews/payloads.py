@@ -48,6 +48,10 @@ class StartInterview(_Payload):
     # candidate has spoken (docs/voice.md); "manual": the client submits.
     turn_detection: Literal["manual", "auto"] = "manual"
     end_of_turn_silence_s: float = Field(2.5, ge=0.5, le=30.0)
+    # True: a spoken answer's transcript waits for `answer:confirm` before it is evaluated.
+    confirm_transcripts: bool = False
+    # With turn_detection "auto": one `answer:hint` when stuck in a long silence mid-answer.
+    hints: bool = False
     questions: list[OwnQuestion] | None = Field(None, min_length=1, max_length=20)
 
     @model_validator(mode="after")
@@ -104,3 +108,19 @@ class AnswerChunk(_Payload):
     index: int = Field(ge=0, le=1000)
     seq: int = Field(ge=0, le=1_000_000)
     data: bytes
+
+
+class ConfirmAnswer(_Payload):
+    """`answer:confirm`: accept the transcript as heard, or replace it with `text`."""
+
+    session_id: SessionId
+    index: int = Field(ge=0, le=1000)
+    text: str | None = Field(None, max_length=_HUGE)
+
+
+class CorrectAnswer(_Payload):
+    """`answer:correct`: replace an evaluated transcript and have it evaluated again."""
+
+    session_id: SessionId
+    index: int = Field(ge=0, le=1000)
+    text: str = Field(max_length=_HUGE)

@@ -57,12 +57,11 @@ class EvaluationPipeline:
             answer.get("question") or interview["questions"][answer["index"]]
         )
         if "evaluation" in answer:
-            evaluation = Evaluation.model_validate(answer["evaluation"])
+            # After a correction was evaluated again, this job still reports the first one.
+            first = answer.get("first_evaluation") or answer["evaluation"]
+            evaluation = Evaluation.model_validate(first)
         else:
-            evaluator = self._evaluator
-            if self._budget is not None and not await self._budget.take(answer["user_id"]):
-                evaluator = self._offline
-            evaluation = await evaluator.evaluate(_context(interview, answer, question))
+            evaluation = await self._evaluate(interview, answer, question)
             if not await self._answers.store_evaluation(
                 answer["_id"], evaluation.model_dump(mode="json")
             ):
@@ -80,6 +79,7 @@ class EvaluationPipeline:
                 "index": answer["index"],
                 "answer_id": answer["_id"],
                 **evaluation.model_dump(mode="json"),
+                "revision": 1,
             },
         )
         await self._hooks.answer_evaluated(
@@ -94,6 +94,60 @@ class EvaluationPipeline:
             )
         )
         await self.finalize_interview({"interview_id": answer["interview_id"]})
+
+    async def reevaluate_answer(self, payload: dict[str, Any]) -> None:
+        """Evaluate a corrected transcript again (`answer:correct`): store it as `revision`,
+        let the hooks take the new score (once), then send `answer:evaluation` with it."""
+        answer_id, revision = str(payload["answer_id"]), int(payload.get("revision", 2))
+        answer = await self._answers.get(answer_id)
+        if answer is not None and "evaluation" not in answer:
+            await self.evaluate_answer(payload)  # the first evaluation has not run yet
+            answer = await self._answers.get(answer_id)
+        if answer is None or "evaluation" not in answer:
+            return
+        interview = await self._interviews.get(answer["interview_id"])
+        if interview is None:
+            return
+        question = Question.model_validate(
+            answer.get("question") or interview["questions"][answer["index"]]
+        )
+        if answer.get("evaluation_revision", 1) < revision:
+            evaluation = await self._evaluate(interview, answer, question)
+            await self._answers.store_revision(
+                answer, evaluation.model_dump(mode="json"), revision=revision
+            )
+            answer = await self._answers.get(answer_id)
+            if answer is None or answer.get("evaluation_revision", 1) < revision:
+                return
+        evaluation = Evaluation.model_validate(answer["evaluation"])
+        earlier = Evaluation.model_validate(answer["first_evaluation"])
+        await self._hooks.answer_evaluated(AnswerEvaluated(
+            user_id=answer["user_id"], interview_id=answer["interview_id"], answer_id=answer_id,
+            index=answer["index"], question=question, evaluation=evaluation, answer=answer,
+            revision=revision, earlier_score=earlier.score,
+        ))
+        if interview.get("completion_sent"):
+            answers = await self._answers.for_interview(interview["_id"])
+            overall, by_category = summarize_scores(
+                (a["category"], float(a["evaluation"]["score"]))
+                for a in answers if "evaluation" in a
+            )
+            await self._interviews.rescore(
+                interview["_id"], overall_score=overall, category_scores=by_category
+            )
+        # After the hooks: once the candidate sees it, their statistics already count it.
+        await self._emit.to_user(answer["user_id"], "answer:evaluation", {
+            "session_id": answer["interview_id"], "index": answer["index"],
+            "answer_id": answer_id, **evaluation.model_dump(mode="json"), "revision": revision,
+        })
+
+    async def _evaluate(
+        self, interview: dict[str, Any], answer: dict[str, Any], question: Question
+    ) -> Evaluation:
+        evaluator = self._evaluator
+        if self._budget is not None and not await self._budget.take(answer["user_id"]):
+            evaluator = self._offline
+        return await evaluator.evaluate(_context(interview, answer, question))
 
     async def finalize_interview(self, payload: dict[str, Any]) -> None:
         interview_id = str(payload["interview_id"])

@@ -89,6 +89,7 @@ class InterviewService:
             auto_advance=p.auto_advance, voice=p.voice, audio_format=p.audio_format,
             adaptive=p.adaptive, pinned=len(p.questions or ()), speak=p.speak,
             turn_detection=p.turn_detection, end_of_turn_silence_s=p.end_of_turn_silence_s,
+            confirm_transcripts=p.confirm_transcripts, hints=p.hints,
             created_at=now, updated_at=now,
         )
         await self._sessions.create(session)
@@ -103,6 +104,7 @@ class InterviewService:
                 "template": p.template, "question_count": len(questions),
                 "auto_advance": p.auto_advance, "adaptive": p.adaptive, "speak": p.speak,
                 "turn_detection": p.turn_detection,
+                "confirm_transcripts": p.confirm_transcripts,
                 "voice": p.voice,
                 "audio_format": p.audio_format,
                 "questions": [q.model_dump(mode="json") for q in questions],

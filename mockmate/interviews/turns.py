@@ -70,6 +70,17 @@ def advance(state: TurnState, speech: list[tuple[float, float]], heard_s: float,
     return new, heard_s - last >= limit
 
 
+def _stored_state(fields: dict[str, Any]) -> TurnState:
+    """The state kept in an answer's Redis hash (values as bytes)."""
+    return TurnState(
+        heard_s=float(fields.get("heard", 0.0)), started=bool(int(fields.get("started", 0))),
+        last_speech_s=float(fields.get("last", 0.0)),
+        checked_pause_at=float(fields.get("checked", -1.0)),
+        doubled_pause_at=float(fields.get("doubled", -1.0)),
+        checking_pause_at=float(fields.get("checking", -1.0)),
+    )
+
+
 def needs_thinking_check(state: TurnState) -> bool:
     """A pause has lasted long enough to ask what was said just before it (once per pause)."""
     return (state.started and state.checked_pause_at != state.last_speech_s
@@ -126,13 +137,7 @@ class TurnDetector:
             await self._redis.hset(key, "container", b"1")
             await self._redis.expire(key, self._ttl_s)
             return False
-        state = TurnState(
-            heard_s=float(fields.get("heard", 0.0)), started=bool(int(fields.get("started", 0))),
-            last_speech_s=float(fields.get("last", 0.0)),
-            checked_pause_at=float(fields.get("checked", -1.0)),
-            doubled_pause_at=float(fields.get("doubled", -1.0)),
-            checking_pause_at=float(fields.get("checking", -1.0)),
-        )
+        state = _stored_state(fields)
         tail: bytes = fields.get("tail", b"")
         heard_s = received_bytes / BYTES_PER_S
         window = tail + chunk[: len(chunk) // 2 * 2]
@@ -170,6 +175,29 @@ class TurnDetector:
         if not ended:
             return False
         return bool(await self._redis.hsetnx(key, "ended", b"1"))
+
+    async def claim_hint(self, session_id: str, index: int, allowance_s: float,
+                         due: Callable[[TurnState, float], bool]) -> float | None:
+        """Where the pause began, when `due` says a hint is due now and this call is the
+        first to claim the answer's one hint; else None."""
+        key = self._key(session_id, index)
+        fields = {(k.decode() if isinstance(k, bytes) else k): v
+                  for k, v in (await self._redis.hgetall(key)).items()}
+        if not fields or "ended" in fields or "hinted" in fields:
+            return None
+        state = _stored_state(fields)
+        if not due(state, allowance_s) or not await self._redis.hsetnx(key, "hinted", b"1"):
+            return None
+        return state.last_speech_s
+
+    def in_background(self, work: Coroutine[Any, Any, None]) -> None:
+        self._spawn(work)
+
+    async def said_before(self, session_id: str, index: int, pause_at: float) -> str:
+        """What the candidate said up to `pause_at`."""
+        audio = await self._read(session_id, index)
+        end = int(pause_at * BYTES_PER_S) // 2 * 2
+        return (await self._stt.transcribe(PcmAudio(audio[:end], RATE))).text
 
     async def _check_thinking(self, key: str, session_id: str, index: int,
                               pause_at: float) -> None:

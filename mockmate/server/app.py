@@ -25,8 +25,10 @@ from mockmate.server import (
     rest_me,
     rest_notifications,
     rest_payouts,
+    rest_recordings,
     rest_resumes,
     rest_share,
+    rest_speech,
 )
 from mockmate.server import (
     web as web_client,
@@ -38,7 +40,7 @@ from mockmate.server.redis_url import socketio_url
 from mockmate.server.runtime import install_features
 from mockmate.server.wiring.accounts import ACCOUNTS
 from mockmate.server.wiring.core import CORE
-from mockmate.server.wiring.interviews import INTERVIEWS
+from mockmate.server.wiring.interviews import INTERVIEWS, VOICE
 
 log = logging.getLogger(__name__)
 
@@ -82,7 +84,8 @@ def create_app(settings: Settings) -> web.Application:
         )
         interviews = app[INTERVIEWS]
         interview_handlers.register(
-            dispatch, interviews.service, interviews.answer_service, app[CORE].fanout
+            dispatch, interviews.service, interviews.answer_service, app[CORE].fanout,
+            app[VOICE].corrections,
         )
         log.info("MockMate ready (redis: %s, mongo: %s)",
                  "embedded" if settings.embedded_redis else "configured",
@@ -99,6 +102,8 @@ def create_app(settings: Settings) -> web.Application:
     app.add_routes(rest_health.routes)
     app.add_routes(rest_auth.routes)
     app.add_routes(rest_auth_security.routes)
+    app.add_routes(rest_recordings.routes)
+    app.add_routes(rest_speech.routes)
     app.add_routes(rest_interviews.routes)
     app.add_routes(rest_marketplace.routes)
     app.add_routes(rest_me.routes)

@@ -107,7 +107,11 @@ async def interview_body(services: Interviews, doc: Document) -> dict[str, Any]:
                 "audio": {
                     "format": a.get("format"), "bytes": a.get("audio_bytes"),
                     "duration_s": a.get("duration_s"),
+                    # "kept" (play it at .../answers/{index}/audio), "deleted", or None
+                    # while it is being transcribed.
+                    "recording": a.get("recording"),
                 } if a.get("kind") == "audio" else None,
+                "evaluation_revision": a.get("evaluation_revision", 1),
                 "evaluation": a.get("evaluation"),
                 "submitted_at": _iso(a.get("created_at")),
                 "evaluated_at": _iso(a.get("evaluated_at")),

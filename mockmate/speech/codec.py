@@ -9,6 +9,7 @@ is needed. Every failure — unknown, empty, corrupt or silent-less data — bec
 
 import io
 from collections.abc import Generator, Iterator, Mapping
+from fractions import Fraction
 from types import MappingProxyType
 
 import av
@@ -238,3 +239,28 @@ def _too_large(max_seconds: float) -> MockMateError:
     return TooLarge(
         f"the answer is longer than the {max_seconds:g} s limit"
     )
+
+
+OPUS_SPEECH_BIT_RATE = 24_000  # clear speech; libopus's default is ~4x larger
+
+
+def encode_ogg_opus(pcm: PcmAudio) -> bytes:
+    """16 kHz mono PCM as an Ogg/Opus file (a small download that browsers play)."""
+    samples = np.frombuffer(pcm.data, dtype=np.int16)
+    buffer = io.BytesIO()
+    with av.open(buffer, mode="w", format="ogg") as out:
+        stream = out.add_stream("libopus", rate=pcm.sample_rate)
+        stream.layout = "mono"
+        stream.bit_rate = OPUS_SPEECH_BIT_RATE
+        step = pcm.sample_rate // 50  # 20 ms frames
+        for start in range(0, len(samples), step):
+            piece = samples[start:start + step]
+            frame = av.AudioFrame.from_ndarray(piece.reshape(1, -1), format="s16", layout="mono")
+            frame.sample_rate = pcm.sample_rate
+            frame.pts = start
+            frame.time_base = Fraction(1, pcm.sample_rate)
+            for packet in stream.encode(frame):
+                out.mux(packet)
+        for packet in stream.encode(None):
+            out.mux(packet)
+    return buffer.getvalue()

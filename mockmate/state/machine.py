@@ -17,6 +17,8 @@ class State(StrEnum):
     AWAITING_ANSWER = "awaiting_answer"
     RECEIVING_ANSWER = "receiving_answer"
     TRANSCRIBING = "transcribing"
+    # `confirm_transcripts`: the transcript waits for the candidate's `answer:confirm`.
+    AWAITING_CONFIRMATION = "awaiting_confirmation"
     PAUSED = "paused"
     COMPLETED = "completed"
     ABANDONED = "abandoned"
@@ -29,6 +31,7 @@ class Event(StrEnum):
     SUBMIT = "submit"  # an answer was accepted and stored
     TRANSCRIBED = "transcribed"  # the answer's transcript is ready
     TRANSCRIPTION_FAILED = "transcription_failed"  # the client may answer again
+    CONFIRMED = "confirmed"  # the candidate accepted (or corrected) the transcript
     NEXT = "next"  # client asks for the next question after answering
     SKIP = "skip"  # client skips the current question
     REPEAT = "repeat"  # ask the current question again
@@ -41,6 +44,8 @@ class Event(StrEnum):
 class Branch(StrEnum):
     ADVANCE = "advance"  # next question if any remain, else completed
     AFTER_TRANSCRIPT = "after_transcript"  # advance if auto_advance, else await `next`
+    # await the candidate's confirmation if the interview asks for it, else AFTER_TRANSCRIPT
+    CONFIRM_OR_AFTER = "confirm_or_after"
 
 
 TERMINAL_STATES = frozenset({State.COMPLETED, State.ABANDONED})
@@ -66,7 +71,8 @@ TRANSITIONS: dict[tuple[State, Event], State | Branch] = {
     (_S.RECEIVING_ANSWER, _E.SUBMIT): _S.TRANSCRIBING,
     (_S.RECEIVING_ANSWER, _E.SKIP): Branch.ADVANCE,
     (_S.RECEIVING_ANSWER, _E.PAUSE): _S.PAUSED,
-    (_S.TRANSCRIBING, _E.TRANSCRIBED): Branch.AFTER_TRANSCRIPT,
+    (_S.TRANSCRIBING, _E.TRANSCRIBED): Branch.CONFIRM_OR_AFTER,
+    (_S.AWAITING_CONFIRMATION, _E.CONFIRMED): Branch.AFTER_TRANSCRIPT,
     (_S.TRANSCRIBING, _E.TRANSCRIPTION_FAILED): _S.AWAITING_ANSWER,
     (_S.PAUSED, _E.RESUME): _S.ASKING,
 }
@@ -77,12 +83,14 @@ for _state in ACTIVE_STATES:
 
 
 def transition(
-    state: State, event: Event, *, has_more: bool = True, auto_advance: bool = True
+    state: State, event: Event, *, has_more: bool = True, auto_advance: bool = True,
+    confirm: bool = False,
 ) -> State:
     """The state after `event`, or `invalid_state` when the pair is illegal.
 
     `has_more`: another question remains after the current one.
     `auto_advance`: the interview moves on by itself once an answer is transcribed.
+    `confirm`: a transcript waits for the candidate's confirmation before it counts.
     """
     target = TRANSITIONS.get((state, event))
     if target is None:
@@ -90,6 +98,10 @@ def transition(
             f"'{event.value}' is not allowed while the interview is {state.value}",
             state=state.value,
         )
+    if target is Branch.CONFIRM_OR_AFTER:
+        if confirm:
+            return State.AWAITING_CONFIRMATION
+        target = Branch.AFTER_TRANSCRIPT
     if target is Branch.ADVANCE:
         return State.ASKING if has_more else State.COMPLETED
     if target is Branch.AFTER_TRANSCRIPT:

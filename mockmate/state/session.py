@@ -29,6 +29,10 @@ class InterviewSession(BaseModel):
     speak: bool = True  # False: questions are not spoken
     turn_detection: Literal["manual", "auto"] = "manual"
     end_of_turn_silence_s: float = 2.5
+    # A spoken answer's transcript waits for `answer:confirm` before it is evaluated.
+    confirm_transcripts: bool = False
+    # Hands-free answers get one `answer:hint` when stuck in a long silence mid-answer.
+    hints: bool = False
     # question index -> answer id, for every question answered so far
     answers: dict[int, str] = Field(default_factory=dict)
     skipped: list[int] = Field(default_factory=list)
@@ -70,12 +74,16 @@ class InterviewSession(BaseModel):
     def finished(self) -> bool:
         return self.state in TERMINAL_STATES
 
-    def _to(self, event: Event, **changes: object) -> "InterviewSession":
+    def _to(
+        self, event: Event, *, confirm: bool = False, **changes: object
+    ) -> "InterviewSession":
         state = transition(
-            self.state, event, has_more=self.has_more, auto_advance=self.auto_advance
+            self.state, event, has_more=self.has_more, auto_advance=self.auto_advance,
+            confirm=confirm,
         )
         # Moving from one question to the next is the only way the index changes.
-        advancing = state is State.ASKING and event in (Event.NEXT, Event.SKIP, Event.TRANSCRIBED)
+        advancing = state is State.ASKING and event in (
+            Event.NEXT, Event.SKIP, Event.TRANSCRIBED, Event.CONFIRMED)
         if advancing:
             changes.setdefault("index", self.index + 1)
             changes.setdefault("early_outcomes", {})
@@ -119,7 +127,11 @@ def receive_chunk(session: InterviewSession, index: int) -> InterviewSession:
     return session._to(Event.CHUNK)
 
 
-def submit_answer(session: InterviewSession, index: int, answer_id: str) -> InterviewSession:
+def submit_answer(
+    session: InterviewSession, index: int, answer_id: str, *, confirm: bool = False
+) -> InterviewSession:
+    """`confirm`: the answer's transcript waits for `answer:confirm` (spoken answers of an
+    interview with `confirm_transcripts`)."""
     _ensure_index(session, index)
     if session.current_answered:
         raise Conflict(
@@ -131,12 +143,26 @@ def submit_answer(session: InterviewSession, index: int, answer_id: str) -> Inte
     submitted = session._to(
         Event.SUBMIT, answers={**session.answers, index: answer_id}, early_outcomes=outcomes
     )
-    return submitted if early is None else _apply_outcome(submitted, index, ok=early)
+    if early is None:
+        return submitted
+    return _apply_outcome(submitted, index, ok=early, confirm=confirm)
 
 
-def transcribed(session: InterviewSession, index: int, answer_id: str) -> InterviewSession:
-    """The transcript of `answer_id` is stored; moot once the interview has moved past it."""
-    return _transcription_outcome(session, index, answer_id, ok=True)
+def transcribed(
+    session: InterviewSession, index: int, answer_id: str, *, confirm: bool = False
+) -> InterviewSession:
+    """The transcript of `answer_id` is stored; moot once the interview has moved past it.
+    `confirm`: it waits for the candidate's confirmation (`awaiting_confirmation`)."""
+    return _transcription_outcome(session, index, answer_id, ok=True, confirm=confirm)
+
+
+def confirm(session: InterviewSession, index: int, answer_id: str) -> InterviewSession:
+    """The candidate accepted (or corrected) the transcript of `answer_id`: it counts now."""
+    _ensure_index(session, index)
+    if session.answers.get(index) != answer_id:
+        raise InvalidState(f"answer {answer_id} is not current",
+                            state=session.state.value)
+    return session._to(Event.CONFIRMED)
 
 
 def transcription_failed(session: InterviewSession, index: int, answer_id: str) -> InterviewSession:
@@ -145,11 +171,11 @@ def transcription_failed(session: InterviewSession, index: int, answer_id: str) 
 
 
 def _transcription_outcome(
-    session: InterviewSession, index: int, answer_id: str, *, ok: bool
+    session: InterviewSession, index: int, answer_id: str, *, ok: bool, confirm: bool = False
 ) -> InterviewSession:
     if session.answers.get(index) == answer_id:
         _ensure_index(session, index)
-        return _apply_outcome(session, index, ok=ok)
+        return _apply_outcome(session, index, ok=ok, confirm=confirm)
     if index == session.index and index not in session.answers and not session.finished:
         # The submission is still on its way: leave the outcome for it to apply.
         outcomes = {**session.early_outcomes, answer_id: ok}
@@ -160,9 +186,11 @@ def _transcription_outcome(
     )
 
 
-def _apply_outcome(session: InterviewSession, index: int, *, ok: bool) -> InterviewSession:
+def _apply_outcome(
+    session: InterviewSession, index: int, *, ok: bool, confirm: bool = False
+) -> InterviewSession:
     if ok:
-        return session._to(Event.TRANSCRIBED)
+        return session._to(Event.TRANSCRIBED, confirm=confirm)
     answers = {i: a for i, a in session.answers.items() if i != index}
     return session._to(Event.TRANSCRIPTION_FAILED, answers=answers)
 

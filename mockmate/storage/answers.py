@@ -59,6 +59,52 @@ class AnswerRepository:
         """Store the first transcript of a spoken answer; False when one was already there."""
         result = await self._answers.update_one(
             {"_id": answer_id, "transcript": {"$exists": False}},
-            {"$set": {"transcript": transcript}},
+            {"$set": {"transcript": transcript, "transcribed_at": datetime.now(UTC)}},
+        )
+        return result.modified_count == 1
+
+    async def mark_recording(self, answer_id: str, kept: str) -> None:
+        """Whether the answer's recording was `kept` or `deleted` after its transcript."""
+        update: Document = {"$set": {"recording": kept}}
+        if kept == "deleted":
+            update["$unset"] = {"audio_file_id": ""}
+        await self._answers.update_one({"_id": answer_id}, update)
+
+    async def mark_recordings_deleted(self, user_id: str) -> None:
+        await self._answers.update_many(
+            {"user_id": user_id, "recording": "kept"},
+            {"$set": {"recording": "deleted"}, "$unset": {"audio_file_id": ""}},
+        )
+
+    async def at_index(self, interview_id: str, index: int) -> Document | None:
+        return await self._answers.find_one({"interview_id": interview_id, "index": index})
+
+    async def correct(self, answer: Document, text: str, *, revision: int) -> bool:
+        """Replace the transcript's text with the candidate's correction, keeping what the
+        machine heard (`transcript.machine_text`); once per answer, and for revision 1 (the
+        first evaluation) only while that is not made yet. False when that was too late."""
+        heard = answer["transcript"]["text"]
+        query: Document = {"_id": answer["_id"], "transcript.text": heard,
+                           "correction": {"$exists": False}}
+        if revision == 1:
+            query["evaluation"] = {"$exists": False}
+        result = await self._answers.update_one(query, {"$set": {
+            "transcript.machine_text": heard, "transcript.text": text,
+            "correction": {"revision": revision, "at": datetime.now(UTC)},
+        }})
+        return result.modified_count == 1
+
+    async def store_revision(
+        self, answer: Document, evaluation: dict[str, Any], *, revision: int
+    ) -> bool:
+        """Replace the evaluation with the one of a corrected transcript, once per revision;
+        the first one is kept in `first_evaluation` (a `$set`: nx-27017 stores a document
+        pushed into an array as a string)."""
+        result = await self._answers.update_one(
+            {"_id": answer["_id"], "evaluation": {"$exists": True},
+             "evaluation_revision": {"$nin": [revision]}},
+            {"$set": {"evaluation": evaluation, "evaluation_revision": revision,
+                      "evaluated_at": datetime.now(UTC),
+                      "first_evaluation": answer.get("first_evaluation") or answer["evaluation"]}},
         )
         return result.modified_count == 1

@@ -104,6 +104,16 @@ class InterviewRepository:
         )
         return [str(doc["_id"]) async for doc in cursor]
 
+    async def rescore(
+        self, interview_id: str, *, overall_score: float | None,
+        category_scores: dict[str, float],
+    ) -> None:
+        """New scores for an interview already announced (an answer was corrected since)."""
+        await self._interviews.update_one(
+            {"_id": interview_id, "completion_sent": True},
+            {"$set": {"overall_score": overall_score, "category_scores": category_scores}},
+        )
+
     async def mark_completion_sent(
         self, interview_id: str, *, overall_score: float | None, category_scores: dict[str, float]
     ) -> Document | None:

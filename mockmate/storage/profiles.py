@@ -32,6 +32,11 @@ class ProfileRepository:
         doc = await self._profiles.find_one({"_id": user_id}, {"profile": 1})
         return str(((doc or {}).get("profile") or {}).get("time_zone") or "UTC")
 
+    async def consents_to_recordings(self, user_id: str) -> bool:
+        doc = await self._profiles.find_one({"_id": user_id}, {"profile": 1})
+        consent = ((doc or {}).get("profile") or {}).get("consent") or {}
+        return bool(consent.get("recordings"))
+
     async def replace(self, user_id: str, before: Profile, after: Profile) -> bool:
         """Store `after` if the profile is still `before` (a concurrent PATCH loses)."""
         result = await self._profiles.update_one(

@@ -74,6 +74,8 @@ async def test_export_then_delete_leaves_nothing_of_the_user(
     client = await candidates.new("leaver@example.com")
     bystander = await candidates.new("stayer@example.com")
     await complete_interview(client, answers=1)
+    # Recordings are kept only with consent (issue 15): this one must be, to be erased.
+    await rest(client, "PATCH", "/api/me/profile", {"consent": {"recordings": True}})
     sid = await spoken_interview(client)
     await complete_interview(bystander, answers=1)
     await rest(client, "PATCH", "/api/me/profile", {"bio": "Backend engineer."})

@@ -41,6 +41,11 @@ async def test_deleting_an_interview_deletes_its_recordings(
     server_url: str, settings: Settings
 ) -> None:
     client = await Candidate(server_url, await register(server_url, "rec@example.com")).connect()
+    headers = {"Authorization": f"Bearer {client.token}"}
+    async with aiohttp.ClientSession(headers=headers) as http, http.patch(
+        f"{server_url}/api/me/profile", json={"consent": {"recordings": True}}
+    ) as r:
+        assert r.status == 200  # recordings are kept only with consent (issue 15)
     sid = (await client.call("interview:start", {
         "role": "Engineer", "interview_type": "behavioral", "difficulty": "mid",
         "question_count": 1,
@@ -50,7 +55,6 @@ async def test_deleting_an_interview_deletes_its_recordings(
     ack = await client.call("answer:submit", {"session_id": sid, "index": 0, "audio": recording})
     assert ack["ok"], ack
     await client.expect("answer:transcript", answer_id=ack["answer_id"])
-    headers = {"Authorization": f"Bearer {client.token}"}
     async with aiohttp.ClientSession(headers=headers) as http:
         async with http.get(f"{server_url}/api/interviews/{sid}") as r:
             answer = (await r.json())["interview"]["answers"][0]

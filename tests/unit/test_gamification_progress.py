@@ -195,3 +195,20 @@ def test_paid_awards_wait_in_the_outbox_until_recorded() -> None:
     assert cleared.outbox == [] and cleared.total_xp == step.progress.total_xp
     # A repeat of the step pays nothing and adds nothing to the outbox.
     assert answer(cleared, 1).progress.outbox == []
+
+
+def test_a_corrected_answer_takes_its_new_score_and_pays_nothing_again() -> None:
+    p = answer(answer(rules.new_progress("u"), 1, score=4.0).progress, 2, score=6.0).progress
+    step = rules.rescore_answer(p, answer_id="a1", revision=2, category="behavioral",
+                                earlier=4.0, score=8.0)
+    after = step.progress
+    assert after.total_xp == p.total_xp and after.badges == p.badges and step.update(DAY) is None
+    assert after.statistics.answers_count == 2
+    assert after.statistics.average_score == pytest.approx(7.0)
+    assert after.statistics.by_category["behavioral"].average == pytest.approx(7.0)
+    again = rules.rescore_answer(after, answer_id="a1", revision=2, category="behavioral",
+                                 earlier=4.0, score=8.0)
+    assert again.repeated and again.progress == after
+    with pytest.raises(rules.AnswerNotCountedError):
+        rules.rescore_answer(p, answer_id="a9", revision=2, category="behavioral",
+                             earlier=4.0, score=8.0)

@@ -150,3 +150,21 @@ def test_an_outcome_for_a_question_left_behind_is_refused() -> None:
     done = ops.end(asked())
     with pytest.raises(MockMateError):
         ops.transcribed(done, 0, "a0")
+
+
+def test_a_transcript_to_confirm_holds_the_interview_until_confirmed() -> None:
+    s = ops.submit_answer(asked(2), 0, "a0", confirm=True)
+    s = ops.transcribed(s, 0, "a0", confirm=True)
+    assert s.state is State.AWAITING_CONFIRMATION and s.index == 0
+    for refused in (lambda: ops.next_question(s), lambda: ops.confirm(s, 1, "a0"),
+                    lambda: ops.confirm(s, 0, "other"), lambda: ops.pause(s)):
+        with pytest.raises(MockMateError):
+            refused()
+    s = ops.confirm(s, 0, "a0")
+    assert s.state is State.ASKING and s.index == 1
+
+
+def test_an_early_transcript_to_confirm_waits_once_submitted() -> None:
+    s = ops.transcribed(asked(2), 0, "a0", confirm=True)  # the job finished first
+    s = ops.submit_answer(s, 0, "a0", confirm=True)
+    assert s.state is State.AWAITING_CONFIRMATION

@@ -32,6 +32,7 @@ EXPECTED: dict[tuple[State, Event], State | tuple[State, State]] = {
     (S.RECEIVING_ANSWER, E.PAUSE): S.PAUSED,
     (S.TRANSCRIBING, E.TRANSCRIBED): (S.ASKING, S.COMPLETED),
     (S.TRANSCRIBING, E.TRANSCRIPTION_FAILED): S.AWAITING_ANSWER,
+    (S.AWAITING_CONFIRMATION, E.CONFIRMED): (S.ASKING, S.COMPLETED),
     (S.PAUSED, E.RESUME): S.ASKING,
     **{(s, E.END): S.COMPLETED for s in ACTIVE_STATES},
     **{(s, E.EXPIRE): S.ABANDONED for s in ACTIVE_STATES},
@@ -70,3 +71,11 @@ def test_final_states_accept_nothing() -> None:
     for state, event in itertools.product((S.COMPLETED, S.ABANDONED), Event):
         with pytest.raises(MockMateError):
             transition(state, event)
+
+
+def test_a_transcript_to_confirm_waits_for_the_candidate() -> None:
+    for has_more in (True, False):
+        assert transition(S.TRANSCRIBING, E.TRANSCRIBED, has_more=has_more,
+                          confirm=True) is S.AWAITING_CONFIRMATION
+        assert transition(S.AWAITING_CONFIRMATION, E.CONFIRMED, has_more=has_more,
+                          auto_advance=False) is S.AWAITING_ANSWER

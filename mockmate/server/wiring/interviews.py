@@ -24,6 +24,7 @@ from mockmate.interviews.question_audio import QuestionVoice
 from mockmate.interviews.service import InterviewService
 from mockmate.interviews.takeover import Takeover
 from mockmate.interviews.turns import TurnDetector
+from mockmate.interviews.voice_wiring import Voice, open_voice
 from mockmate.questions.bank import load_bank
 from mockmate.server.wiring.accounts import ACCOUNTS
 from mockmate.server.wiring.ai import AI
@@ -57,6 +58,8 @@ class Interviews:
 
 
 INTERVIEWS = web.AppKey("interviews", Interviews)
+# Issue 15's voice features: transcript corrections, recordings under consent, speech API.
+VOICE = web.AppKey("voice", Voice)
 
 
 async def interviews_context(app: web.Application) -> AsyncIterator[None]:
@@ -95,9 +98,15 @@ async def interviews_context(app: web.Application) -> AsyncIterator[None]:
             redis, prefix=settings.redis_prefix, ttl_s=settings.session_ttl_s, stt=speech.stt,
             read_answer=buffer.read, spawn=lambda work: tasks.spawn(work, name="turn-check"),
         )
+        voice = open_voice(
+            settings=settings, flow=flow, answers=answers, queue=core.queue, pipeline=pipeline,
+            audio=audio, profiles=progress.profiles, interviews=interviews, stt=speech.stt,
+            tts=speech.tts, redis=redis,
+        )
+        progress.candidates.on_recordings_withdrawn(voice.recordings.withdraw)
         answer_service = AnswerService(
             settings=settings, flow=flow, answers=answers, audio=audio, buffer=buffer,
-            queue=core.queue, stt=speech.stt, turns=turns,
+            queue=core.queue, stt=speech.stt, turns=turns, recordings=voice.recordings,
         )
         # First of the hooks: the sooner a follow-up is planned, the likelier it is asked next.
         hooks.on_answer_evaluated("follow_ups", FollowUpPlanner(
@@ -120,6 +129,7 @@ async def interviews_context(app: web.Application) -> AsyncIterator[None]:
             buffer=buffer, hook_runs=hook_runs, service=service,
             answer_service=answer_service,
         )
+        app[VOICE] = voice
         tasks.spawn(repeat_every(settings.expiry_sweep_s, lambda: _sweep(service),
                                  what="expiry sweep"), name="expiry-sweeper")
         tasks.spawn(repeat_every(

@@ -1,0 +1,66 @@
+"""`GET /api/interviews/{id}/answers/{index}/audio`: the owner plays or downloads a kept
+answer recording, as WAV (default) or Ogg/Opus (`?format=ogg`), with HTTP Range requests
+so players can seek; anyone else, and an answer whose recording is not kept, gets
+`not_found`."""
+
+from aiohttp import web
+
+from mockmate.errors import InvalidPayload, NotFound
+from mockmate.interviews.recordings import PlayFormat
+from mockmate.server.http import signed_in
+from mockmate.server.wiring.interviews import VOICE
+from mockmate.storage.users import User
+
+routes = web.RouteTableDef()
+
+
+def byte_range(requested: slice, size: int) -> tuple[int, int] | None:
+    """The first and last byte a parsed `Range` header asks of `size` bytes; None when it
+    asks for nothing there is (416)."""
+    start, stop = requested.start, requested.stop
+    if start is None:
+        return (0, size - 1) if size else None
+    if start < 0:  # the last -start bytes
+        start = max(0, size + start)
+        stop = None
+    if start >= size or (stop is not None and stop <= start):
+        return None
+    last = size - 1 if stop is None else min(stop, size) - 1
+    return start, last
+
+
+@routes.get("/api/interviews/{interview_id}/answers/{index}/audio")
+@signed_in
+async def answer_audio(request: web.Request, user: User) -> web.StreamResponse:
+    raw_format = request.query.get("format", "wav")
+    if raw_format not in ("wav", "ogg"):
+        raise InvalidPayload("format must be wav or ogg",
+                            field="format")
+    fmt: PlayFormat = "wav" if raw_format == "wav" else "ogg"
+    try:
+        index = int(request.match_info["index"])
+    except ValueError:
+        raise NotFound("no such answer") from None
+    playable = await request.app[VOICE].recordings.playable(
+        user.id, request.match_info["interview_id"], index, fmt
+    )
+    size = len(playable.data)
+    headers = {
+        "Accept-Ranges": "bytes", "Content-Type": playable.content_type,
+        "Content-Disposition": f'inline; filename="{playable.filename}"',
+        "Cache-Control": "private, no-store",
+    }
+    if "Range" not in request.headers:
+        return web.Response(body=playable.data, headers=headers)
+    try:
+        wanted = byte_range(request.http_range, size)
+    except ValueError:
+        wanted = None
+    if wanted is None:
+        return web.json_response(
+            {"error": {"code": "invalid_payload", "message": "the range is not satisfiable"}},
+            status=416, headers={"Content-Range": f"bytes */{size}"},
+        )
+    first, last = wanted
+    headers["Content-Range"] = f"bytes {first}-{last}/{size}"
+    return web.Response(body=playable.data[first:last + 1], status=206, headers=headers)
