@@ -57,7 +57,7 @@ class ProgressHooks:
                 category=event.question.category, earlier=earlier,
                 score=event.evaluation.score,
             ))
-            await self._after(event.user_id, step, day)
+            await self._after(event.user_id, event.interview_id, step, day)
             return
         step = await self._progress.change(event.user_id, lambda p: rules.record_answer(
             p, answer_id=event.answer_id, category=event.question.category,
