@@ -181,6 +181,11 @@ class Settings(BaseSettings):
     sentry_dsn: str = Field("", validation_alias="SENTRY_DSN")
     sentry_environment: str = Field("", validation_alias="SENTRY_ENVIRONMENT")
 
+    # Candidate features (docs/candidate.md): evaluated answers kept per user for skills over
+    # time (older ones drop off the record; the oldest shown range is a year).
+    skill_history_max: int = Field(2000, ge=10, le=20000,
+                                   validation_alias="MOCKMATE_SKILL_HISTORY_MAX")
+
     @property
     def embedded_redis(self) -> bool:
         return not self.redis_url

@@ -25,6 +25,7 @@ from mockmate.server import (
     rest_me,
     rest_resumes,
     rest_share,
+    rest_skills,
 )
 from mockmate.server import (
     web as web_client,
@@ -110,5 +111,6 @@ def create_app(settings: Settings) -> web.Application:
     app.add_routes(rest_resumes.routes)
     app.add_routes(rest_job_descriptions.routes)
     app.add_routes(rest_share.routes)
+    app.add_routes(rest_skills.routes)
     web_client.register(app)
     return app

@@ -64,6 +64,7 @@ from mockmate.resumes.service import Resumes
 from mockmate.server.embedded import EmbeddedMongo, dev_jwt_secret
 from mockmate.server.redis_url import parse_sentinel, redis_from_url
 from mockmate.sharing.links import ShareLinks
+from mockmate.skills.wiring import CandidateFeatures, open_candidate_features
 from mockmate.speech.base import SpeechToText, TextToSpeech
 from mockmate.speech.elevenlabs_tts import make_elevenlabs_tts
 from mockmate.speech.groq_stt import make_groq_stt
@@ -118,6 +119,7 @@ class Services:
     security: AccountSecurity
     resumes: Resumes
     shares: ShareLinks
+    features: CandidateFeatures
 
 
 def open_redis(settings: Settings) -> Redis:
@@ -333,6 +335,7 @@ async def open_services(
         await resumes.ensure_indexes()
         shares = ShareLinks(db, public_url=settings.public_url)
         await shares.ensure_indexes()
+        features = await open_candidate_features(settings, db=db, hooks=hooks)
         candidate_service = CandidateService(
             profiles=profiles, progress=progress, leaderboard=leaderboard
         )
@@ -359,7 +362,8 @@ async def open_services(
                 buffer=buffer, hook_runs=hook_runs, profiles=profiles, progress=progress,
                 leaderboard=leaderboard, candidates=candidate_service, marketplace=marketplace,
                 learning_paths=learning_paths,
-                others={"security": security, "resumes": resumes, "sharing": shares},
+                others={"security": security, "resumes": resumes, "sharing": shares,
+                        "skills": features.skills},
             ),
             login_guard=LoginGuard(
                 redis, prefix=settings.redis_prefix, max_failures=settings.login_max_failures,
@@ -372,7 +376,7 @@ async def open_services(
                 redis, prefix=settings.redis_prefix, per_ip=settings.auth_per_ip,
                 per_address=settings.auth_per_address, window_s=settings.auth_window_s,
             ),
-            security=security, resumes=resumes, shares=shares,
+            security=security, resumes=resumes, shares=shares, features=features,
         )
         if isinstance(tts, PiperTextToSpeech):
             tasks.spawn(tts.warm_up(), name="tts-warm-up")
