@@ -185,6 +185,11 @@ class Settings(BaseSettings):
     # time (older ones drop off the record; the oldest shown range is a year).
     skill_history_max: int = Field(2000, ge=10, le=20000,
                                    validation_alias="MOCKMATE_SKILL_HISTORY_MAX")
+    # Questions one practice session may ask; bookmarks a user may keep.
+    practice_max_questions: int = Field(50, ge=1, le=500,
+                                        validation_alias="MOCKMATE_PRACTICE_MAX_QUESTIONS")
+    max_bookmarks_per_user: int = Field(500, ge=1,
+                                        validation_alias="MOCKMATE_MAX_BOOKMARKS_PER_USER")
 
     @property
     def embedded_redis(self) -> bool:

@@ -34,7 +34,9 @@ def device_of(request: web.Request) -> Device:
 async def me(request: web.Request) -> web.Response:
     auth = await authenticate(request)
     return web.json_response({
-        "user": {**auth.user.public(), "roles": list(auth.user.roles)},
+        "user": {**auth.user.public(), "roles": list(auth.user.roles),
+                 "last_login_at": auth.user.last_login_at.isoformat()
+                 if auth.user.last_login_at else None},
         "device_id": auth.claims.family or None,
     })
 

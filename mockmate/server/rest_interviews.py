@@ -7,6 +7,7 @@ from aiohttp import web
 from mockmate.errors import ErrorCode, MockMateError
 from mockmate.server.http import current_user
 from mockmate.server.keys import SERVICES
+from mockmate.server.list_filters import list_window, search_query
 from mockmate.storage import interviews as interview_status
 from mockmate.storage.database import Document, as_datetime
 
@@ -66,8 +67,10 @@ async def list_interviews(request: web.Request) -> web.Response:
             f"status must be one of {', '.join(interview_status.STATUSES)}",
         )
     page = _page(request)
+    since, until = list_window(request.query.get("from"), request.query.get("to"))
     docs, total = await request.app[SERVICES].interviews.list_for_user(
-        user.id, status=status, page=page, per_page=PER_PAGE
+        user.id, status=status, page=page, per_page=PER_PAGE, since=since, until=until,
+        text=search_query(request.query.get("q")),
     )
     return web.json_response({
         "interviews": [_summary(d) for d in docs], "page": page, "per_page": PER_PAGE,

@@ -8,6 +8,7 @@ from mockmate.handlers.connections import user_room
 from mockmate.server.http import current_user, read_json_object
 from mockmate.server.keys import SERVICES, SIO
 from mockmate.server.rest_market_common import read_optional_json
+from mockmate.skills.service import parse_range
 
 routes = web.RouteTableDef()
 
@@ -31,6 +32,9 @@ async def patch_profile(request: web.Request) -> web.Response:
 async def get_statistics(request: web.Request) -> web.Response:
     user = await current_user(request)
     figures = await request.app[SERVICES].candidate_service.statistics(user.id)
+    if "range" in request.query:  # the same figures over a week, month, quarter or year
+        figures["in_range"] = await request.app[SERVICES].features.skills.period_statistics(
+            user.id, parse_range(request.query["range"]))
     return web.json_response({"statistics": figures})
 
 
@@ -86,6 +90,33 @@ async def add_goal(request: web.Request) -> web.Response:
     body = await read_json_object(request)
     goal = await request.app[SERVICES].candidate_service.add_goal(user.id, body)
     return web.json_response(goal, status=201)
+
+
+@routes.post("/api/me/onboarding/complete")
+async def complete_onboarding(request: web.Request) -> web.Response:
+    user = await current_user(request)
+    done = await request.app[SERVICES].candidate_service.complete_onboarding(user.id)
+    if done["gamification"] is not None:
+        await request.app[SIO].emit("gamification:update", done["gamification"],
+                                    room=user_room(user.id))
+    return web.json_response(done)
+
+
+@routes.patch("/api/me/goals/{goal_id}")
+async def edit_goal(request: web.Request) -> web.Response:
+    user = await current_user(request)
+    body = await read_json_object(request)
+    service = request.app[SERVICES].candidate_service
+    return web.json_response(await service.edit_goal(user.id, request.match_info["goal_id"],
+                                                     body))
+
+
+@routes.delete("/api/me/goals/{goal_id}")
+async def delete_goal(request: web.Request) -> web.Response:
+    user = await current_user(request)
+    await request.app[SERVICES].candidate_service.delete_goal(
+        user.id, request.match_info["goal_id"])
+    return web.json_response({"ok": True})
 
 
 @routes.get("/api/me/export")

@@ -314,14 +314,18 @@ async def open_services(
         hooks.on_answer_evaluated("follow_ups", FollowUpPlanner(
             sessions=sessions, interviews=interviews, writer=follow_up_writer, emitter=emitter,
         ))
+        features = await open_candidate_features(
+            settings, db=db, hooks=hooks, interviews=interviews, emitter=emitter, bank=load_bank())
         profiles, progress = ProfileRepository(db), ProgressRepository(db)
         leaderboard = Leaderboard(redis, prefix=settings.redis_prefix)
         progress_hooks = ProgressHooks(
             users=users, profiles=profiles, progress=progress, leaderboard=leaderboard,
             emitter=emitter,
         )
-        hooks.on_answer_evaluated("progress", progress_hooks.answer_evaluated)
-        hooks.on_interview_completed("progress", progress_hooks.interview_completed)
+        hooks.on_answer_evaluated("progress", features.unless_practice(
+            progress_hooks.answer_evaluated))
+        hooks.on_interview_completed("progress", features.unless_practice(
+            progress_hooks.interview_completed))
         queue.register(TRANSCRIBE_ANSWER, answer_service.transcribe_answer)
         queue.register(EVALUATE_ANSWER, pipeline.evaluate_answer)
         queue.register(FINALIZE_INTERVIEW, pipeline.finalize_interview)
@@ -335,7 +339,6 @@ async def open_services(
         await resumes.ensure_indexes()
         shares = ShareLinks(db, public_url=settings.public_url)
         await shares.ensure_indexes()
-        features = await open_candidate_features(settings, db=db, hooks=hooks)
         candidate_service = CandidateService(
             profiles=profiles, progress=progress, leaderboard=leaderboard
         )
@@ -363,7 +366,7 @@ async def open_services(
                 leaderboard=leaderboard, candidates=candidate_service, marketplace=marketplace,
                 learning_paths=learning_paths,
                 others={"security": security, "resumes": resumes, "sharing": shares,
-                        "skills": features.skills},
+                        **features.data_owners()},
             ),
             login_guard=LoginGuard(
                 redis, prefix=settings.redis_prefix, max_failures=settings.login_max_failures,

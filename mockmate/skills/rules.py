@@ -39,6 +39,7 @@ class SkillEvent(BaseModel):
     skills: tuple[str, ...] = ()
     rubric: dict[str, float] = Field(default_factory=dict)
     practice: bool = False
+    interview_id: str = ""  # empty in records written before it was kept
 
 
 class SkillValue(BaseModel):
@@ -114,6 +115,25 @@ def _next(start: date, size: Literal["day", "week", "month"]) -> date:
 
 def _mean(values: Sequence[float]) -> float | None:
     return round(sum(values) / len(values), 1) if values else None
+
+
+def period_statistics(events: Sequence[SkillEvent], range_: Range, now: datetime
+                      ) -> dict[str, object]:
+    """Interview figures over the range (practice sessions apart): interviews with an
+    evaluated answer in it, answers, their mean and best score, and the mean per category."""
+    start, _ = window(range_, now)
+    inside = [e for e in events if start <= e.at <= now and not e.practice]
+    by_category: dict[str, list[float]] = {}
+    for event in inside:
+        by_category.setdefault(event.category, []).append(event.score)
+    return {
+        "range": range_, "from": start.isoformat(), "to": now.isoformat(),
+        "interviews": len({e.interview_id for e in inside if e.interview_id}),
+        "questions_answered": len(inside),
+        "average_score": _mean([e.score for e in inside]),
+        "best_answer_score": max((e.score for e in inside), default=None),
+        "category_scores": {c: _mean(v) for c, v in sorted(by_category.items())},
+    }
 
 
 def history(events: Sequence[SkillEvent], range_: Range, now: datetime

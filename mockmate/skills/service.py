@@ -42,9 +42,16 @@ class SkillService:
             answer_id=event.answer_id, at=at, category=event.question.category,
             score=event.evaluation.score, skills=event.question.skills,
             rubric=event.evaluation.rubric.model_dump(), practice=practice,
+            interview_id=event.interview_id,
         )
         await self._records.change(
             event.user_id, lambda events: rules.record(events, skill_event, self._keep))
+
+    def now(self) -> datetime:
+        return self._clock()
+
+    async def events(self, user_id: str) -> list[rules.SkillEvent]:
+        return await self._records.events(user_id)
 
     async def skills(self, user_id: str, range_: rules.Range) -> dict[str, Any]:
         events = await self._records.events(user_id)
@@ -58,6 +65,9 @@ class SkillService:
             "criteria": rules.current_criteria(events),
             "history": rules.history(events, range_, now),
         }
+
+    async def period_statistics(self, user_id: str, range_: rules.Range) -> dict[str, Any]:
+        return rules.period_statistics(await self._records.events(user_id), range_, self._clock())
 
     async def insights(self, user_id: str, range_: rules.Range) -> dict[str, Any]:
         events = await self._records.events(user_id)

@@ -82,6 +82,15 @@ async def test_skills_and_insights_after_several_interviews(
         assert len(exported["skills"]["insights"]["recommendations"]) == 3
         assert len(exported["skills"]["evaluated_answers"]) == 5
 
+        status, body = await api.get("/api/me/statistics", range="week")
+        assert status == 200
+        in_range = body["statistics"]["in_range"]
+        assert (in_range["interviews"], in_range["questions_answered"]) == (3, 5)
+        assert set(in_range["category_scores"]) == {"technical", "behavioral"}
+        assert 1 <= in_range["average_score"] <= 10
+
+        status, body = await api.get("/api/me/statistics", range="eon")
+        assert status == 400 and body["error"]["code"] == "invalid_payload"
         status, body = await api.get("/api/me/skills", range="decade")
         assert status == 400 and body["error"]["code"] == "invalid_payload"
         status, body = await api.get("/api/me/insights", range="fortnight")

@@ -12,7 +12,7 @@ TIMEOUT_S = 30.0
 SERVER_EVENTS = (
     "interview:question", "interview:audio", "answer:transcript", "answer:evaluation",
     "gamification:update", "interview:state", "interview:complete", "error",
-    "interview:follow_up_planned", "account:deleted", "answer:turn_ended",
+    "interview:follow_up_planned", "account:deleted", "answer:turn_ended", "answer:comparison",
 )
 
 

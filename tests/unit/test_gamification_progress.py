@@ -195,3 +195,12 @@ def test_paid_awards_wait_in_the_outbox_until_recorded() -> None:
     assert cleared.outbox == [] and cleared.total_xp == step.progress.total_xp
     # A repeat of the step pays nothing and adds nothing to the outbox.
     assert answer(cleared, 1).progress.outbox == []
+
+
+def test_onboarding_pays_its_xp_once() -> None:
+    step = rules.complete_onboarding(rules.new_progress("u1"), DAY, AT)
+    assert not step.repeated and step.progress.total_xp == rules.ONBOARDING_XP
+    assert step.progress.onboarding_completed_at == AT
+    assert [a.cause_key for a in step.awards] == ["onboarding"]
+    again = rules.complete_onboarding(step.progress, DAY, AT + timedelta(hours=1))
+    assert again.repeated and again.progress == step.progress and again.awards == ()

@@ -90,3 +90,15 @@ def test_recommendations_name_the_gap_and_why() -> None:
 def test_three_recommendations_even_with_no_answers() -> None:
     found = insights.recommendations([], [], insights.category_trends([]))
     assert [r.kind for r in found] == ["untried"] * 3
+
+
+def test_period_statistics_leave_out_practice_and_older_answers() -> None:
+    events = [event(1, 6, days_ago=1), event(2, 8, category="behavioral", days_ago=2),
+              event(3, 2, days_ago=20),
+              SkillEvent(answer_id="p", at=NOW, category="technical", score=1, practice=True)]
+    events = [e.model_copy(update={"interview_id": f"i{n % 2}"}) for n, e in enumerate(events)]
+    week = rules.period_statistics(events, "week", NOW)
+    assert (week["interviews"], week["questions_answered"]) == (2, 2)
+    assert week["average_score"] == 7.0 and week["best_answer_score"] == 8
+    assert week["category_scores"] == {"behavioral": 8.0, "technical": 6.0}
+    assert rules.period_statistics(events, "month", NOW)["questions_answered"] == 3
