@@ -190,6 +190,9 @@ class Settings(BaseSettings):
                                         validation_alias="MOCKMATE_PRACTICE_MAX_QUESTIONS")
     max_bookmarks_per_user: int = Field(500, ge=1,
                                         validation_alias="MOCKMATE_MAX_BOOKMARKS_PER_USER")
+    # The largest profile photo upload (it is stored resized to 256x256, a few tens of KB).
+    max_photo_bytes: int = Field(5 * 1024 * 1024, gt=0,
+                                 validation_alias="MOCKMATE_MAX_PHOTO_BYTES")
 
     @property
     def embedded_redis(self) -> bool:

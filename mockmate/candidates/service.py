@@ -46,8 +46,11 @@ class CandidateService:
         self._leaderboard = leaderboard
 
     async def profile(self, user: User) -> dict[str, Any]:
-        profile = (await self._profiles.get(user.id, user.display_name)).wire()
-        done = (await self._progress.get(user.id)).onboarding_completed_at
+        return await self._with_onboarding(
+            user.id, (await self._profiles.get(user.id, user.display_name)).wire())
+
+    async def _with_onboarding(self, user_id: str, profile: dict[str, Any]) -> dict[str, Any]:
+        done = (await self._progress.get(user_id)).onboarding_completed_at
         return {**profile, "onboarding_completed": done is not None,
                 "onboarding_completed_at": done.isoformat() if done else None}
 
@@ -75,7 +78,7 @@ class CandidateService:
             before = await self._profiles.get(user.id, user.display_name)
             after = apply_patch(before, patch, datetime.now(UTC))
             if after == before or await self._profiles.replace(user.id, before, after):
-                return after.wire()
+                return await self._with_onboarding(user.id, after.wire())
         raise MockMateError(ErrorCode.CONFLICT, "the profile changed meanwhile; try again")
 
     async def today(self, user_id: str) -> date:

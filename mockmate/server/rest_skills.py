@@ -10,6 +10,7 @@ from mockmate.errors import invalid_payload
 from mockmate.interviews.payloads import StartInterview
 from mockmate.server.http import current_user, read_json_object
 from mockmate.server.keys import SERVICES
+from mockmate.server.uploads import read_upload
 from mockmate.skills.service import parse_range
 
 routes = web.RouteTableDef()
@@ -96,3 +97,26 @@ async def preview_interview(request: web.Request) -> web.Response:
         user.id, config, config.exclude_ids)
     return web.json_response({"questions": [q.wire() for q in questions],
                               "total": len(questions)})
+
+
+@routes.put("/api/me/photo")
+async def put_photo(request: web.Request) -> web.Response:
+    user = await current_user(request)
+    photos = request.app[SERVICES].features.photos
+    data, _, _ = await read_upload(request, limit=photos.max_bytes)
+    return web.json_response({"photo": await photos.put(user.id, data)})
+
+
+@routes.get("/api/me/photo")
+async def get_photo(request: web.Request) -> web.Response:
+    user = await current_user(request)
+    data, content_type = await request.app[SERVICES].features.photos.get(user.id)
+    return web.Response(body=data, content_type=content_type,
+                        headers={"Cache-Control": "private, no-cache"})
+
+
+@routes.delete("/api/me/photo")
+async def delete_photo(request: web.Request) -> web.Response:
+    user = await current_user(request)
+    await request.app[SERVICES].features.photos.delete(user.id)
+    return web.json_response({"ok": True})

@@ -11,6 +11,7 @@ from pymongo.asynchronous.database import AsyncDatabase
 from mockmate.config import Settings
 from mockmate.evaluators.hooks import HookRegistry
 from mockmate.interviews.emitter import Emitter
+from mockmate.profiles.photo import ProfilePhotos
 from mockmate.questions.models import Question
 from mockmate.skills.attempts import Attempts
 from mockmate.skills.bookmarks import Bookmarks
@@ -55,6 +56,7 @@ class CandidateFeatures:
     bookmarks: Bookmarks
     practice: PracticeService
     is_practice: PracticeModes
+    photos: ProfilePhotos
 
     def unless_practice(self, hook: Callable[[E], Awaitable[None]]
                         ) -> Callable[[E], Awaitable[None]]:
@@ -67,7 +69,7 @@ class CandidateFeatures:
     def data_owners(self) -> dict[str, Any]:
         """What the account's export and erasure include, by export key."""
         return {"skills": self.skills, "question_attempts": self.attempts,
-                "bookmarks": self.bookmarks}
+                "bookmarks": self.bookmarks, "profile_photo": self.photos}
 
 
 async def open_candidate_features(
@@ -85,5 +87,6 @@ async def open_candidate_features(
     hooks.on_answer_evaluated("attempts", attempts.answer_evaluated)
     practice = PracticeService(db, bank=bank, bookmarks=bookmarks, skills=skills,
                                max_questions=settings.practice_max_questions)
+    photos = ProfilePhotos(db, max_bytes=settings.max_photo_bytes)
     return CandidateFeatures(skills=skills, attempts=attempts, bookmarks=bookmarks,
-                             practice=practice, is_practice=modes)
+                             practice=practice, is_practice=modes, photos=photos)

@@ -2,9 +2,11 @@
 other users' goals are `not_found`."""
 
 import asyncio
+import io
 from datetime import date, timedelta
 
 import aiohttp
+from PIL import Image
 
 from tests.conftest import CandidateFactory
 from tests.support.marketplace import Api
@@ -139,3 +141,48 @@ async def test_onboarding_pays_once_under_concurrency_and_login_is_recorded(
         await api.post("/api/auth/login", {"email": "onboard@example.com", "password": "wrong!!!"})
         _, again = await Api(client.url, signed_in["token"], http).get("/api/auth/me")
         assert again["user"]["last_login_at"] == me["user"]["last_login_at"]
+
+
+def photo_form(content: bytes, filename: str = "me.png") -> aiohttp.FormData:
+    form = aiohttp.FormData()
+    form.add_field("file", content, filename=filename, content_type="application/octet-stream")
+    return form
+
+
+async def test_a_profile_photo_is_checked_by_content_resized_and_removed(
+    candidates: CandidateFactory,
+) -> None:
+    client = await candidates.new()
+    picture = io.BytesIO()
+    Image.new("RGB", (800, 600), "navy").save(picture, "PNG")
+    async with aiohttp.ClientSession() as http:
+        api = Api(client.url, client.token, http)
+        status, body = await api.request("GET", "/api/me/photo")
+        assert status == 404 and body["error"]["code"] == "not_found"
+        status, body = await api.request("PUT", "/api/me/photo",
+                                         data=photo_form(picture.getvalue()))
+        assert status == 200, body
+        assert body["photo"]["width"] == body["photo"]["height"] == 256
+        status, jpeg = await api.request("GET", "/api/me/photo")
+        assert status == 200
+        with Image.open(io.BytesIO(jpeg)) as stored:
+            assert (stored.format, stored.size) == ("JPEG", (256, 256))
+        stranger = Api(client.url, (await candidates.new()).token, http)
+        status, _ = await stranger.request("GET", "/api/me/photo")
+        assert status == 404  # their own, which they have not set
+
+        status, body = await api.request("PUT", "/api/me/photo",
+                                         data=photo_form(b"<script>alert(1)</script>"))
+        assert status == 415 and body["error"]["code"] == "unsupported_document"
+        status, body = await api.request("PUT", "/api/me/photo",
+                                         data=photo_form(b"\x89PNG" + b"0" * 6_000_000))
+        assert status == 413 and body["error"]["code"] == "too_large"
+        status, body = await api.request("PUT", "/api/me/photo", json={"file": "x"})
+        assert status == 400 and body["error"]["code"] == "invalid_payload"
+        _, exported = await api.get("/api/me/export")
+        assert exported["profile_photo"]["photo"]["width"] == 256
+
+        status, body = await api.request("DELETE", "/api/me/photo")
+        assert status == 200
+        status, _ = await api.request("GET", "/api/me/photo")
+        assert status == 404

@@ -9,7 +9,8 @@ import aiohttp
 
 from mockmate.questions.bank import load_bank
 from tests.conftest import CandidateFactory
-from tests.integration.test_skills import STRONG, WEAK
+from tests.integration.test_progress import STRONG
+from tests.integration.test_skills import WEAK
 from tests.support.client import Candidate
 from tests.support.marketplace import Api
 

@@ -8,16 +8,10 @@ from typing import Any
 import aiohttp
 
 from tests.conftest import CandidateFactory
+from tests.integration.test_progress import STRONG
 from tests.support.client import Candidate
 from tests.support.marketplace import Api
 
-STRONG = (
-    "At my previous company our checkout service was timing out during peak sales. I was "
-    "responsible for fixing it before Black Friday. I profiled the database queries, added a "
-    "Redis cache in front of the product catalogue and rewrote the slowest query with a proper "
-    "index. As a result p95 latency dropped from 2.1 seconds to 300 ms and we handled 3x the "
-    "traffic with no outages; I learned to measure before optimising."
-)
 WEAK = "I would just do it, I think. Not sure really."
 
 
