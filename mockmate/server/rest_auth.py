@@ -36,5 +36,7 @@ async def login(request: web.Request) -> web.Response:
             await services.login_guard.failed(body.email)
         raise
     await services.login_guard.succeeded(body.email)
+    if await services.features.two_factor.enabled(user.id):  # tokens after the second step
+        return web.json_response(await services.features.two_factor.challenge(user.id))
     pair = await services.security.sign_ins.open(user, device_of(request))
     return web.json_response({**pair.model_dump(), "user": user.public()})

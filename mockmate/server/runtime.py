@@ -315,7 +315,8 @@ async def open_services(
             sessions=sessions, interviews=interviews, writer=follow_up_writer, emitter=emitter,
         ))
         features = await open_candidate_features(
-            settings, db=db, hooks=hooks, interviews=interviews, emitter=emitter, bank=load_bank())
+            settings, db=db, hooks=hooks, interviews=interviews, emitter=emitter, bank=load_bank(),
+            redis=redis)
         profiles, progress = ProfileRepository(db), ProgressRepository(db)
         leaderboard = Leaderboard(redis, prefix=settings.redis_prefix)
         progress_hooks = ProgressHooks(

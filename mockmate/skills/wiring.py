@@ -7,7 +7,9 @@ from dataclasses import dataclass
 from typing import Any, Protocol, TypeVar
 
 from pymongo.asynchronous.database import AsyncDatabase
+from redis.asyncio import Redis
 
+from mockmate.auth.two_factor import TwoFactor
 from mockmate.config import Settings
 from mockmate.evaluators.hooks import HookRegistry
 from mockmate.interviews.emitter import Emitter
@@ -57,6 +59,7 @@ class CandidateFeatures:
     practice: PracticeService
     is_practice: PracticeModes
     photos: ProfilePhotos
+    two_factor: TwoFactor
 
     def unless_practice(self, hook: Callable[[E], Awaitable[None]]
                         ) -> Callable[[E], Awaitable[None]]:
@@ -69,12 +72,13 @@ class CandidateFeatures:
     def data_owners(self) -> dict[str, Any]:
         """What the account's export and erasure include, by export key."""
         return {"skills": self.skills, "question_attempts": self.attempts,
-                "bookmarks": self.bookmarks, "profile_photo": self.photos}
+                "bookmarks": self.bookmarks, "profile_photo": self.photos,
+                "two_factor": self.two_factor}
 
 
 async def open_candidate_features(
     settings: Settings, *, db: AsyncDatabase[Document], hooks: HookRegistry,
-    interviews: InterviewRepository, emitter: Emitter, bank: Sequence[Question],
+    interviews: InterviewRepository, emitter: Emitter, bank: Sequence[Question], redis: Redis,
 ) -> CandidateFeatures:
     modes = PracticeModes(interviews)
     skills = SkillService(SkillRecords(db), keep=settings.skill_history_max, is_practice=modes)
@@ -89,4 +93,5 @@ async def open_candidate_features(
                                max_questions=settings.practice_max_questions)
     photos = ProfilePhotos(db, max_bytes=settings.max_photo_bytes)
     return CandidateFeatures(skills=skills, attempts=attempts, bookmarks=bookmarks,
-                             practice=practice, is_practice=modes, photos=photos)
+                             practice=practice, is_practice=modes, photos=photos,
+                             two_factor=TwoFactor(db, redis, prefix=settings.redis_prefix))
