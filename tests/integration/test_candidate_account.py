@@ -8,7 +8,10 @@ from datetime import date, timedelta
 import aiohttp
 from PIL import Image
 
+from mockmate.config import Settings
+from mockmate.storage.database import connect
 from tests.conftest import CandidateFactory
+from tests.integration.test_progress import STRONG
 from tests.support.marketplace import Api
 
 
@@ -186,3 +189,38 @@ async def test_a_profile_photo_is_checked_by_content_resized_and_removed(
         assert status == 200
         status, _ = await api.request("GET", "/api/me/photo")
         assert status == 404
+
+
+async def test_deleting_the_account_erases_every_candidate_feature(
+    candidates: CandidateFactory, settings: Settings,
+) -> None:
+    client = await candidates.new()
+    picture = io.BytesIO()
+    Image.new("RGB", (64, 64), "teal").save(picture, "PNG")
+    async with aiohttp.ClientSession() as http:
+        api = Api(client.url, client.token, http)
+        _, me = await api.get("/api/auth/me")
+        user_id = me["user"]["id"]
+        status, started = await api.post("/api/practice", {"skill": "sql", "count": 1,
+                                                           "speak": False})
+        assert status == 201
+        sid = started["session_id"]
+        await client.expect("interview:question", session_id=sid, index=0)
+        await client.call("answer:submit", {"session_id": sid, "index": 0, "text": STRONG})
+        await client.expect("interview:complete", session_id=sid)
+        assert (await api.post("/api/bookmarks", {"interview_id": sid, "index": 0}))[0] == 201
+        assert (await api.request("PUT", "/api/me/photo",
+                                  data=photo_form(picture.getvalue())))[0] == 200
+        assert (await api.post("/api/auth/2fa/setup"))[0] == 200
+        mongo = connect(settings.mongodb_url)
+        try:
+            db = mongo[settings.mongodb_db]
+            assert await db.skill_records.count_documents({"_id": user_id}) == 1
+            status, _ = await api.request("DELETE", "/api/me")
+            assert status == 200
+            for name in ("skill_records", "profile_photos", "two_factor"):
+                assert await db[name].count_documents({"_id": user_id}) == 0, name
+            for name in ("bookmarks", "question_attempts"):
+                assert await db[name].count_documents({"user_id": user_id}) == 0, name
+        finally:
+            await mongo.close()
