@@ -29,6 +29,7 @@ import argparse
 import asyncio
 import json
 import os
+import random
 import socket
 import statistics
 import subprocess
@@ -57,6 +58,7 @@ class Results:
     acked: int = 0
     lost: int = 0
     candidates_failed: int = 0
+    retries: Counter[str] = field(default_factory=Counter)
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -66,17 +68,53 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
 
 
+RETRIES = 6  # what a client does with `unavailable` (retryable): back off and try again
+
+
+def backoff_s(attempt: int) -> float:
+    return min(4.0, 0.25 * 2 ** attempt) * (0.5 + random.random())
+
+
+async def connect(sio: socketio.AsyncClient, url: str, token: str, args: argparse.Namespace,
+                  res: Results) -> None:
+    """Connect, retrying a handshake refused as `unavailable` (a busy or absent backing
+    service), as the contract asks clients to."""
+    for attempt in range(RETRIES):
+        try:
+            await sio.connect(url, auth={"token": token}, transports=["websocket"],
+                              wait_timeout=args.timeout_s)
+            return
+        except socketio.exceptions.ConnectionError as exc:
+            if attempt == RETRIES - 1 or "unavailable" not in str(exc):
+                raise
+            res.retries["connect"] += 1
+            await asyncio.sleep(backoff_s(attempt))
+
+
+async def call(sio: socketio.AsyncClient, event: str, payload: dict[str, Any],
+               args: argparse.Namespace, res: Results) -> Any:
+    """`sio.call`, retrying an ack that says `retryable` (it changed nothing)."""
+    for attempt in range(RETRIES):
+        ack = await sio.call(event, payload, timeout=args.timeout_s)
+        retryable = (isinstance(ack, dict) and not ack.get("ok")
+                     and ack.get("error", {}).get("retryable"))
+        if not retryable or attempt == RETRIES - 1:
+            return ack
+        res.retries[event] += 1
+        await asyncio.sleep(backoff_s(attempt))
+    raise AssertionError("unreachable")
+
+
 async def candidate(n: int, url: str, token: str, args: argparse.Namespace, res: Results,
                     start_at: float, mockmate: bool) -> None:
     sio = socketio.AsyncClient(reconnection=False)
     loop = asyncio.get_running_loop()
     await asyncio.sleep(max(0.0, start_at - loop.time()))
     try:
-        await sio.connect(url, auth={"token": token}, transports=["websocket"],
-                          wait_timeout=args.timeout_s)
+        await connect(sio, url, token, args, res)
         sid = f"echo-{n}"
         if mockmate:
-            ack = await sio.call("interview:start", START, timeout=args.timeout_s)
+            ack = await call(sio, "interview:start", START, args, res)
             if not ack.get("ok"):
                 res.errors[f"start:{ack['error']['code']}"] += 1
                 res.candidates_failed += 1
@@ -110,13 +148,15 @@ async def candidate(n: int, url: str, token: str, args: argparse.Namespace, res:
             seq += 1
             held = int(ack["received_bytes"])
         if mockmate:
-            snap = await sio.call("interview:resume", {"session_id": sid},
-                                  timeout=args.timeout_s)
-            stored = int(snap.get("snapshot", {}).get("received_bytes", -1))
-            if stored != held or stored != seq * len(CHUNK):
-                res.errors["stored_mismatch"] += 1
-                res.lost += abs(seq * len(CHUNK) - stored) // len(CHUNK)
-            await sio.call("interview:end", {"session_id": sid}, timeout=args.timeout_s)
+            snap = await call(sio, "interview:resume", {"session_id": sid}, args, res)
+            if not snap.get("ok"):  # could not check: an error, not a loss
+                res.errors[f"resume:{snap.get('error', {}).get('code', '?')}"] += 1
+            else:
+                stored = int(snap["snapshot"]["received_bytes"])
+                if stored != held or stored != seq * len(CHUNK):
+                    res.errors["stored_mismatch"] += 1
+                    res.lost += abs(seq * len(CHUNK) - stored) // len(CHUNK)
+            await call(sio, "interview:end", {"session_id": sid}, args, res)
     except Exception as exc:  # counted, not fatal: one candidate must not end the run
         res.errors[type(exc).__name__] += 1
         res.candidates_failed += 1
@@ -149,7 +189,7 @@ def summary(name: str, res: Results) -> dict[str, Any]:
         "late_sends": len(res.lag_ms),
         "lag_p99_ms": round(percentile(res.lag_ms, 0.99), 2) if res.lag_ms else 0.0,
         "errors": dict(res.errors), "lost_chunks": res.lost,
-        "candidates_failed": res.candidates_failed,
+        "candidates_failed": res.candidates_failed, "retries": dict(res.retries),
     }
 
 
@@ -223,6 +263,7 @@ def merge(parts: list[Results]) -> Results:
         total.acks_ms += r.acks_ms
         total.lag_ms += r.lag_ms
         total.errors.update(r.errors)
+        total.retries.update(r.retries)
         total.sent += r.sent
         total.acked += r.acked
         total.lost += r.lost
@@ -230,8 +271,25 @@ def merge(parts: list[Results]) -> Results:
     return total
 
 
-def measure(args: argparse.Namespace, secret: str, echo_port: int) -> dict[str, Any]:
+def cpu_s(pid: int | None) -> float | None:
+    """User + system CPU seconds used so far by process `pid` (Linux), or None."""
+    if pid is None:
+        return None
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def measure(args: argparse.Namespace, secret: str, echo_port: int,
+            echo_pid: int | None = None) -> dict[str, Any]:
     import multiprocessing
+
+    # CPU seconds each server spends per acknowledged chunk: unlike latency, this does not
+    # depend on what else the machine is doing (both servers idle through the other's phase).
+    cpu_before = (cpu_s(echo_pid), cpu_s(args.server_pid))
 
     user_ids = [uuid.uuid4().hex for _ in range(args.candidates)]
     asyncio.run(insert_users(args, user_ids))
@@ -255,6 +313,10 @@ def measure(args: argparse.Namespace, secret: str, echo_port: int) -> dict[str, 
         proc.join()
     rows = [summary("echo", merge([e for e, _ in parts])),
             summary("mockmate", merge([m for _, m in parts]))]
+    for row, before, after in zip(rows, cpu_before, (cpu_s(echo_pid), cpu_s(args.server_pid)),
+                                  strict=True):
+        if before is not None and after is not None and row["acks"]:
+            row["server_cpu_us_per_ack"] = round((after - before) / row["acks"] * 1e6, 1)
     ratio = rows[1]["p99_ms"] / rows[0]["p99_ms"] if rows[0]["p99_ms"] else float("nan")
     report = {"candidates": args.candidates, "duration_s": args.duration_s,
               "ramp_s": args.ramp_s, "rows": rows, "p99_ratio": round(ratio, 2)}
@@ -269,7 +331,7 @@ def main(args: argparse.Namespace) -> int:
     port = free_port()
     echo = subprocess.Popen([sys.executable, __file__, "--serve-echo", str(port)])
     try:
-        report = measure(args, secret, port)
+        report = measure(args, secret, port, echo.pid)
     finally:
         echo.terminate()
         echo.wait(10)
@@ -277,12 +339,15 @@ def main(args: argparse.Namespace) -> int:
     print(f"{args.candidates} candidates x {args.duration_s:.0f} s of 100 ms chunks (ramp "
           f"{args.ramp_s:.0f} s, {args.procs} client processes)")
     print(f"{'target':<9} {'acks':>6} {'p50':>8} {'p95':>8} {'p99':>8} {'max':>8} "
-          f"{'lost':>5} {'late':>5}  errors")
+          f"{'lost':>5} {'late':>5}  errors; retried")
     for r in rows:
         print(f"{r['target']:<9} {r['acks']:>6} {r['p50_ms']:>8} {r['p95_ms']:>8} "
               f"{r['p99_ms']:>8} {r['max_ms']:>8} {r['lost_chunks']:>5} {r['late_sends']:>5}  "
-              f"{r['errors'] or 'none'}")
+              f"{r['errors'] or 'none'}; {r['retries'] or 'none'}")
     print(f"p99 ratio mockmate/echo: {report['p99_ratio']}")
+    cpu = [r.get("server_cpu_us_per_ack") for r in rows]
+    if all(c is not None for c in cpu):
+        print(f"server CPU per ack: echo {cpu[0]} us, mockmate {cpu[1]} us")
     if args.json:
         with open(args.json, "w") as f:
             json.dump(report, f, indent=2)
@@ -297,6 +362,8 @@ def parse_args() -> argparse.Namespace:
     p.add_argument("--ramp-s", type=float, default=5.0)
     p.add_argument("--timeout-s", type=float, default=30.0)
     p.add_argument("--jwt-secret", default="")
+    p.add_argument("--server-pid", type=int, default=None,
+                   help="the mockmate server's pid, to report its CPU time per chunk")
     p.add_argument("--mongodb-url", default="mongodb://127.0.0.1:27017/?directConnection=true")
     p.add_argument("--mongodb-db", default="mockmate")
     p.add_argument("--procs", type=int, default=2, help="client processes")

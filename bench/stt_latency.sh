@@ -29,7 +29,7 @@ found one query scanning the whole orders table. I added an index and moved the 
 read replica, and after that the page loaded three times faster and the support tickets \
 about it stopped."
 for n in 1 "$N"; do
-  python3 bench/voice_interviews.py --url "http://127.0.0.1:$PORT" --candidates "$n" \
+  MOCKMATE_DATA_DIR=$DATA python3 bench/voice_interviews.py --url "http://127.0.0.1:$PORT" --candidates "$n" \
     --questions 1 --ramp-s 2 --timeout-s 120 --deadline-s 170 --answer-text "$TEXT" \
     --json "$OUT/voice-$n.json" > "$OUT/voice-$n.txt" 2>&1 || true
   grep -E "submit ack -> transcript|errors|wall" "$OUT/voice-$n.txt" || true

@@ -17,7 +17,7 @@ from mockmate.config import Settings
 from mockmate.loadtest import command as loadtest
 from mockmate.observability import configure_logging, init_sentry
 from mockmate.server.embedded import EmbeddedMongo, running_embedded_mongo
-from mockmate.server.runtime import jwt_secret
+from mockmate.server.wiring.core import jwt_secret
 from mockmate.storage.database import connect, ensure_indexes
 from mockmate.storage.users import UserRepository
 
@@ -39,13 +39,14 @@ def main(argv: list[str] | None = None) -> int:
     )
     report.add_argument("file", nargs="?", type=Path, help="graded answers, JSON Lines")
     report.add_argument("--json", action="store_true", help="print JSON instead of text")
+    report.add_argument("--check", action="store_true", help="exit 1 if a target is missed")
     loadtest.add_parser(commands)
     args = parser.parse_args(argv)
     settings = Settings()
     if args.command == "serve":
         return _serve(settings, args.host, args.port)
     if args.command == "eval-report":
-        return _eval_report(settings, args.file, args.json)
+        return _eval_report(settings, args.file, args.json, args.check)
     if args.command == "loadtest":
         return loadtest.main(args, lambda: asyncio.run(
             _token(settings, LOADTEST_ADMIN, admin=True)))
@@ -76,15 +77,16 @@ def _serve(settings: Settings, host: str, port: int) -> int:
     return 0
 
 
-def _eval_report(settings: Settings, path: Path | None, as_json: bool) -> int:
-    from mockmate.evaluators.eval_report import eval_report
+def _eval_report(settings: Settings, path: Path | None, as_json: bool, check: bool) -> int:
+    from mockmate.eval_report import eval_report
 
     try:
-        print(asyncio.run(eval_report(settings, path, as_json)))
+        text, met = asyncio.run(eval_report(settings, path, as_json))
     except (OSError, ValueError) as exc:
         print(f"mockmate eval-report: {exc}", file=sys.stderr)
         return 2
-    return 0
+    print(text)
+    return 1 if check and not met else 0
 
 
 async def _token(settings: Settings, email: str, admin: bool) -> str:

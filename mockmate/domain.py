@@ -1,9 +1,12 @@
-"""Vocabulary shared by every package: interview types, difficulties, question categories.
+"""Vocabulary shared by every package: interview types, difficulties, question categories,
+and the statuses of interviews and bookings.
 
-These literals are part of the client contract, so they live in one place and every
-wire model and domain rule imports them from here.
+These values are part of the client contract, so they live in one place and every wire
+model, domain rule and repository imports them from here. The statuses are `StrEnum`s: they
+are stored and sent as the same strings (`"pending_payment"`) and compare equal to them.
 """
 
+from enum import StrEnum
 from typing import Literal
 
 InterviewType = Literal["behavioral", "technical", "mixed"]
@@ -13,3 +16,23 @@ QuestionCategory = Literal["behavioral", "technical", "situational"]
 INTERVIEW_TYPES: tuple[InterviewType, ...] = ("behavioral", "technical", "mixed")
 DIFFICULTIES: tuple[Difficulty, ...] = ("junior", "mid", "senior")
 QUESTION_CATEGORIES: tuple[QuestionCategory, ...] = ("behavioral", "technical", "situational")
+
+
+class InterviewStatus(StrEnum):
+    IN_PROGRESS = "in_progress"
+    COMPLETED = "completed"
+    ABANDONED = "abandoned"
+
+
+class BookingStatus(StrEnum):
+    # Held for the candidate until the payment succeeds or the hold lapses.
+    PENDING_PAYMENT = "pending_payment"
+    CONFIRMED = "confirmed"
+    COMPLETED = "completed"
+    CANCELLED = "cancelled"
+    NO_SHOW = "no_show"
+
+
+class PaymentState(StrEnum):
+    UNPAID = "unpaid"
+    PAID = "paid"

@@ -8,7 +8,7 @@ REST), never `internal`. The Socket.IO dispatcher and the REST middleware both a
 import redis.exceptions as redis_errors
 from pymongo import errors as mongo_errors
 
-from mockmate.errors import ErrorCode, MockMateError
+from mockmate.errors import MockMateError, Unavailable
 
 # redis: ConnectionError covers refused/reset connections and MaxConnectionsError (a full
 # pool); TimeoutError a connect or pool wait past its bound; BusyLoadingError a Redis still
@@ -26,8 +26,8 @@ def unavailable_from(exc: BaseException) -> MockMateError | None:
     """`unavailable` (retryable) when `exc` is an outage of a backing service, else None."""
     if isinstance(exc, OUTAGES):
         service = "Redis" if isinstance(exc, redis_errors.RedisError) else "MongoDB"
-        return MockMateError(
-            ErrorCode.UNAVAILABLE, f"{service} is unavailable right now; try again shortly",
+        return Unavailable(
+            f"{service} is unavailable right now; try again shortly",
             retryable=True,
         )
     return None

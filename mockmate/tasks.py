@@ -27,15 +27,40 @@ def raise_if_cancelling() -> None:
 
 
 async def repeat_every(interval_s: float, step: Callable[[], Awaitable[object]], *,
-                       what: str) -> None:
-    """Run `step` every `interval_s` until cancelled; a failed step is logged and run again."""
+                       what: str, first_s: float | None = None,
+                       step_timeout_s: float | None = None) -> None:
+    """Run `step` every `interval_s` (the first time after `first_s`, if given) until
+    cancelled; a failed step is logged and run again.
+
+    A step may not end the loop by any other way than the task's own cancellation: a stray
+    `CancelledError` (one a library raised from a timeout of its own, while nobody cancelled
+    this task) is logged and the loop goes on, and a step that hangs on a dead connection is
+    cut after `step_timeout_s` (default: 30 intervals, at least 30 s) and logged with where
+    it hung. Otherwise one bad moment would silently stop a sweep for the life of the process.
+    """
+    limit_s = step_timeout_s if step_timeout_s is not None else max(30.0, 30 * interval_s)
+    wait_s = interval_s if first_s is None else first_s
     while True:
-        await asyncio.sleep(interval_s)
+        await asyncio.sleep(wait_s)
+        wait_s = interval_s
+        deadline = asyncio.timeout(limit_s)
         try:
-            await step()
+            async with deadline:
+                await step()
         except OUTAGES as exc:
             raise_if_cancelling()
             log.warning("%s skipped: a backing service is unavailable (%s)", what, exc)
+        except TimeoutError:
+            raise_if_cancelling()
+            if deadline.expired():
+                log.error("%s took longer than %.0f s and was cut short", what, limit_s,
+                          exc_info=True)
+            else:
+                log.exception("%s failed", what)
+        except asyncio.CancelledError:
+            raise_if_cancelling()
+            log.error("%s was interrupted by a stray cancellation; going on", what,
+                      exc_info=True)
         except Exception:
             raise_if_cancelling()
             log.exception("%s failed", what)
@@ -44,6 +69,7 @@ async def repeat_every(interval_s: float, step: Callable[[], Awaitable[object]],
 class BackgroundTasks:
     def __init__(self) -> None:
         self._tasks: set[asyncio.Task[Any]] = set()
+        self._closing = False
 
     def spawn(self, work: Coroutine[Any, Any, Any], *, name: str = "") -> asyncio.Task[Any]:
         task = asyncio.create_task(work, name=name or None)
@@ -53,13 +79,17 @@ class BackgroundTasks:
 
     def _done(self, task: asyncio.Task[Any]) -> None:
         self._tasks.discard(task)
-        if not task.cancelled() and task.exception() is not None:
+        if task.cancelled():
+            if not self._closing:  # nobody asked it to stop: say so, it will not run again
+                log.error("background task %s stopped: cancelled unexpectedly", task.get_name())
+        elif task.exception() is not None:
             log.error("background task %s failed", task.get_name(), exc_info=task.exception())
 
     async def close(self, *, patience_s: float = 5.0, grace_s: float = 10.0) -> None:
         """Cancel every task and wait for it. A task may take `patience_s` to wind down (the
         job queue lets running jobs finish); one still running then is taken to have lost its
         cancellation and is cancelled again, until `grace_s` has passed."""
+        self._closing = True
         loop = asyncio.get_running_loop()
         deadline = loop.time() + grace_s
         running = list(self._tasks)

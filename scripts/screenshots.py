@@ -21,7 +21,7 @@ from playwright.async_api import Page, async_playwright, expect
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from mockmate.speech.groq_stt import pcm_to_wav  # noqa: E402
+from mockmate.providers.groq_stt import pcm_to_wav  # noqa: E402
 from tests.support.audio import speech_16k  # noqa: E402
 from tests.support.marketplace import PDF, application  # noqa: E402
 from tests.support.server import ServerProcess  # noqa: E402

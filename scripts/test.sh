@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what the test suite needs (Debian packages below, the package with its test extras
-# from PyPI), checks style and types, then runs the whole suite against a real redis-server and
-# a real nx-27017 that the tests start on free ports.
+# from PyPI), checks style, types and the import layers, then runs the whole suite against a
+# real redis-server and a real nx-27017 that the tests start on free ports.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -32,7 +32,15 @@ python3 -m pip install --quiet --disable-pip-version-check -e '.[test]'
 
 python3 -m ruff check .
 python3 -m mypy
+# The import rules in pyproject.toml: layers, no cycles, pure domain rules.
+lint-imports
 python3 -m pytest "$@"
+
+# The offline evaluator's agreement with the graded corpus, printed for the CI log and gated
+# on issue 16's targets (docs/evaluation.md); a few seconds. Only on a full run.
+if [ "$#" -eq 0 ]; then
+  python3 -m mockmate eval-report --check
+fi
 
 # The rules that read the date (booking slots, holds and notice, streaks, challenges, goals)
 # again, under libfaketime at the instants where a date-dependent test would break: just

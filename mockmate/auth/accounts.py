@@ -11,7 +11,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from pydantic import BaseModel, EmailStr, Field
 
 from mockmate.auth.tokens import TokenIssuer
-from mockmate.errors import ErrorCode, MockMateError
+from mockmate.errors import MockMateError, Unauthorized, Unavailable
 from mockmate.storage.users import User, UserRepository
 
 T = TypeVar("T")
@@ -30,8 +30,8 @@ class HashingPool:
 
     async def run(self, work: Callable[[], T]) -> T:
         if self._pending >= self._capacity:
-            raise MockMateError(
-                ErrorCode.UNAVAILABLE, "the server is busy signing people in; try again",
+            raise Unavailable(
+                "the server is busy signing people in; try again",
                 retryable=True, retry_after_s=1,
             )
         self._pending += 1
@@ -74,7 +74,7 @@ class Accounts:
     async def login(self, request: LoginRequest) -> tuple[User, str]:
         user = await self._users.by_email(request.email)
         if user is None or not await self.password_matches(user, request.password):
-            raise MockMateError(ErrorCode.UNAUTHORIZED, "wrong email or password")
+            raise Unauthorized("wrong email or password")
         await self._users.record_login(user.id, datetime.now(UTC))
         return user, self.token_for(user)
 

@@ -9,26 +9,26 @@ import hashlib
 
 from redis.asyncio import Redis
 
-from mockmate.errors import ErrorCode, MockMateError
+from mockmate.errors import RateLimited
+from mockmate.redis_keys import RedisKeys
 
 
 class LoginGuard:
     def __init__(self, redis: Redis, *, prefix: str, max_failures: int, window_s: int):
         self._redis = redis
-        self._prefix = prefix
+        self._keys = RedisKeys(prefix)
         self._max = max_failures
         self._window_s = window_s
 
     def _key(self, email: str) -> str:
         # Hashed: Redis need not hold email addresses.
         digest = hashlib.sha256(email.strip().lower().encode()).hexdigest()[:32]
-        return f"{self._prefix}:loginfail:{digest}"
+        return self._keys.login_failures(digest)
 
     async def check(self, email: str) -> None:
         failures = int(await self._redis.get(self._key(email)) or 0)
         if failures >= self._max:
-            raise MockMateError(
-                ErrorCode.RATE_LIMITED,
+            raise RateLimited(
                 "too many failed logins for this account; try again later",
                 retry_after_s=int(await self._redis.ttl(self._key(email))),
             )

@@ -22,7 +22,7 @@ from pymongo import ASCENDING
 from pymongo.asynchronous.database import AsyncDatabase
 
 from mockmate.auth.accounts import Accounts
-from mockmate.errors import ErrorCode, MockMateError
+from mockmate.errors import Forbidden, MockMateError, Unauthorized
 from mockmate.jobs.queue import JobQueue
 from mockmate.mail import Mail, Mailer
 from mockmate.storage.database import Document
@@ -54,7 +54,7 @@ async def ensure_reset_indexes(db: AsyncDatabase[Document]) -> None:
 
 
 def _bad_token() -> MockMateError:
-    return MockMateError(ErrorCode.UNAUTHORIZED, "the reset link is not valid or has expired")
+    return Unauthorized("the reset link is not valid or has expired")
 
 
 class Passwords:
@@ -76,7 +76,7 @@ class Passwords:
 
     async def change(self, user: User, request: ChangePasswordRequest) -> None:
         if not await self._accounts.password_matches(user, request.old_password):
-            raise MockMateError(ErrorCode.FORBIDDEN, "the current password is wrong")
+            raise Forbidden("the current password is wrong")
         new_hash = await self._accounts.hash_password(request.new_password)
         await self._users.set_password(user.id, new_hash)
 

@@ -22,7 +22,7 @@ from pymongo.errors import DuplicateKeyError
 
 from mockmate.auth.revocation import Revocations
 from mockmate.auth.tokens import TokenIssuer
-from mockmate.errors import ErrorCode, MockMateError
+from mockmate.errors import MockMateError, NotFound, Unauthorized
 from mockmate.storage.database import Document
 from mockmate.storage.users import User, UserRepository
 
@@ -66,7 +66,7 @@ def _iso(epoch_s: float) -> str:
 
 
 def _unauthorized(message: str = "the refresh token is not valid") -> MockMateError:
-    return MockMateError(ErrorCode.UNAUTHORIZED, message)
+    return Unauthorized(message)
 
 
 async def ensure_refresh_indexes(db: AsyncDatabase[Document]) -> None:
@@ -158,7 +158,7 @@ class SignIns:
         """Signs one of the user's devices out (`not_found` for anyone else's)."""
         doc = await self._families.find_one({"_id": family, "user_id": user_id})
         if doc is None or doc.get("revoked_at") is not None:
-            raise MockMateError(ErrorCode.NOT_FOUND, "no such signed-in device")
+            raise NotFound("no such signed-in device")
         await self._revoke(family)
 
     async def revoke_all(self, user_id: str) -> None:

@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from redis.asyncio import Redis
 
 from mockmate.auth.tokens import Claims, TokenIssuer
-from mockmate.errors import ErrorCode, MockMateError
+from mockmate.errors import Unauthorized
+from mockmate.redis_keys import RedisKeys
 from mockmate.storage.users import User, UserRepository
 
 REVOKED = b"revoked"
@@ -24,11 +25,11 @@ REVOKED = b"revoked"
 class Revocations:
     def __init__(self, redis: Redis, *, prefix: str, access_ttl_s: int):
         self._redis = redis
-        self._prefix = prefix
+        self._keys = RedisKeys(prefix)
         self._ttl_s = access_ttl_s
 
     def _key(self, family: str) -> str:
-        return f"{self._prefix}:auth:family:{family}"
+        return self._keys.auth_family(family)
 
     async def revoke_family(self, family: str) -> None:
         await self._redis.set(self._key(family), REVOKED, ex=self._ttl_s)
@@ -50,9 +51,9 @@ class Revocations:
         if state is None:
             return
         if state == REVOKED:
-            raise MockMateError(ErrorCode.UNAUTHORIZED, "this sign-in has been revoked")
+            raise Unauthorized("this sign-in has been revoked")
         if int(state) > claims.generation:
-            raise MockMateError(ErrorCode.UNAUTHORIZED, "this token has been replaced")
+            raise Unauthorized("this token has been replaced")
 
 
 @dataclass(frozen=True)
@@ -74,7 +75,7 @@ class Authenticator:
         await self._revocations.check(claims)
         user = await self._users.by_id(claims.user_id)
         if user is None:
-            raise MockMateError(ErrorCode.UNAUTHORIZED, "this account no longer exists")
+            raise Unauthorized("this account no longer exists")
         if claims.epoch < user.token_epoch:
-            raise MockMateError(ErrorCode.UNAUTHORIZED, "this token has been signed out")
+            raise Unauthorized("this token has been signed out")
         return Authenticated(user, claims)

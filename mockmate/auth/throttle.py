@@ -11,7 +11,8 @@ import hashlib
 
 from redis.asyncio import Redis
 
-from mockmate.errors import ErrorCode, MockMateError
+from mockmate.errors import RateLimited
+from mockmate.redis_keys import RedisKeys
 
 
 def _digest(value: str) -> str:
@@ -24,17 +25,17 @@ class CredentialThrottle:
         self, redis: Redis, *, prefix: str, per_ip: int, per_address: int, window_s: int
     ) -> None:
         self._redis = redis
-        self._prefix = prefix
+        self._keys = RedisKeys(prefix)
         self._per_ip = per_ip
         self._per_address = per_address
         self._window_s = window_s
 
     async def admit(self, client_ip: str, email: str | None) -> None:
         """Count one credential request; `rate_limited` once either limit is passed."""
-        keys = [(f"{self._prefix}:authrate:ip:{_digest(client_ip)}", self._per_ip, "address")]
+        keys = [(self._keys.auth_rate_ip(_digest(client_ip)), self._per_ip, "address")]
         if email:
             keys.append(
-                (f"{self._prefix}:authrate:email:{_digest(email)}", self._per_address, "account")
+                (self._keys.auth_rate_email(_digest(email)), self._per_address, "account")
             )
         async with self._redis.pipeline(transaction=False) as pipe:
             for key, _, _ in keys:
@@ -45,8 +46,7 @@ class CredentialThrottle:
         for n, (_, limit, what) in enumerate(keys):
             count, ttl = int(replies[3 * n]), int(replies[3 * n + 2])
             if count > limit:
-                raise MockMateError(
-                    ErrorCode.RATE_LIMITED,
+                raise RateLimited(
                     f"too many sign-in requests for this {what}; try again later",
                     retry_after_s=max(1, ttl),
                 )

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 import jwt
 
-from mockmate.errors import ErrorCode, MockMateError
+from mockmate.errors import Unauthorized
 
 ALGORITHM = "HS256"
 ISSUER = "mockmate"
@@ -44,22 +44,22 @@ class TokenIssuer:
 
     def verify(self, token: object) -> Claims:
         if not isinstance(token, str) or not token:
-            raise MockMateError(ErrorCode.UNAUTHORIZED, "a token is required")
+            raise Unauthorized("a token is required")
         try:
             claims = jwt.decode(
                 token, self._secret, algorithms=[ALGORITHM], issuer=ISSUER,
                 options={"require": ["sub", "exp", "iat"]},
             )
         except jwt.ExpiredSignatureError:
-            raise MockMateError(ErrorCode.UNAUTHORIZED, "the token has expired") from None
+            raise Unauthorized("the token has expired") from None
         except jwt.PyJWTError:
-            raise MockMateError(ErrorCode.UNAUTHORIZED, "the token is not valid") from None
+            raise Unauthorized("the token is not valid") from None
         roles = claims.get("roles", [])
         family, generation, epoch = claims.get("fam", ""), claims.get("gen", 0), \
             claims.get("ep", 0)
         if not isinstance(claims["sub"], str) or not isinstance(roles, list) \
                 or not isinstance(family, str) or not isinstance(generation, int) \
                 or not isinstance(epoch, int):
-            raise MockMateError(ErrorCode.UNAUTHORIZED, "the token is not valid")
+            raise Unauthorized("the token is not valid")
         return Claims(user_id=claims["sub"], roles=tuple(str(r) for r in roles),
                       family=family, generation=generation, epoch=epoch)

@@ -19,7 +19,14 @@ from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
 from redis.asyncio import Redis
 
-from mockmate.errors import ErrorCode, MockMateError
+from mockmate.errors import (
+    Conflict,
+    InvalidPayload,
+    InvalidState,
+    MockMateError,
+    Unauthorized,
+)
+from mockmate.redis_keys import RedisKeys
 from mockmate.storage.database import Document
 
 RECOVERY_CODES = 10
@@ -43,7 +50,7 @@ def _hash(code: str) -> str:
 
 
 def _refused(message: str = "the code is not valid") -> MockMateError:
-    return MockMateError(ErrorCode.UNAUTHORIZED, message)
+    return Unauthorized(message)
 
 
 class TwoFactor:
@@ -51,7 +58,7 @@ class TwoFactor:
                  issuer: str = "MockMate", clock: Callable[[], float] = time.time) -> None:
         self._docs = db.two_factor
         self._redis = redis
-        self._prefix = prefix
+        self._keys = RedisKeys(prefix)
         self._issuer = issuer
         self._clock = clock
 
@@ -61,7 +68,7 @@ class TwoFactor:
 
     async def setup(self, user_id: str, email: str) -> dict[str, Any]:
         if await self.enabled(user_id):
-            raise MockMateError(ErrorCode.CONFLICT, "two-factor sign-in is on already")
+            raise Conflict("two-factor sign-in is on already")
         secret = pyotp.random_base32()
         await self._docs.replace_one(
             {"_id": user_id}, {"_id": user_id, "enabled": False, "secret": secret,
@@ -72,9 +79,9 @@ class TwoFactor:
     async def enable(self, user_id: str, request: CodeRequest) -> dict[str, Any]:
         doc = await self._docs.find_one({"_id": user_id})
         if doc is None or doc.get("enabled"):
-            raise MockMateError(ErrorCode.INVALID_STATE, "start with /api/auth/2fa/setup")
+            raise InvalidState("start with /api/auth/2fa/setup")
         if request.code is None:
-            raise MockMateError(ErrorCode.INVALID_PAYLOAD, "code is required", field="code")
+            raise InvalidPayload("code is required", field="code")
         codes = ["-".join([secrets.token_hex(3), secrets.token_hex(3)])
                  for _ in range(RECOVERY_CODES)]
         await self._use(doc, request.code, None, {
@@ -84,7 +91,7 @@ class TwoFactor:
     async def disable(self, user_id: str, request: CodeRequest) -> None:
         doc = await self._docs.find_one({"_id": user_id})
         if doc is None or not doc.get("enabled"):
-            raise MockMateError(ErrorCode.INVALID_STATE, "two-factor sign-in is off")
+            raise InvalidState("two-factor sign-in is off")
         await self._use(doc, request.code, request.recovery_code, {"enabled": False})
         await self._docs.delete_one({"_id": user_id})
 
@@ -122,7 +129,7 @@ class TwoFactor:
                 raise _refused("the recovery code is not valid")
             update["recovery"] = [h for h in doc["recovery"] if h != hashed]
         else:
-            raise MockMateError(ErrorCode.INVALID_PAYLOAD, "send a code or a recovery_code")
+            raise InvalidPayload("send a code or a recovery_code")
         version = int(doc.get("version", 0))
         try:
             written = await self._docs.update_one(
@@ -142,7 +149,7 @@ class TwoFactor:
         return None
 
     def _key(self, token: str) -> str:
-        return f"{self._prefix}:auth:mfa:{hashlib.sha256(token.encode()).hexdigest()}"
+        return self._keys.mfa_ticket(hashlib.sha256(token.encode()).hexdigest())
 
     async def export_user(self, user_id: str) -> dict[str, Any]:
         doc = await self._docs.find_one({"_id": user_id})

@@ -14,7 +14,8 @@ from collections.abc import Callable
 from typing import Any
 
 from mockmate.bookings.settlement import Party, Settlement
-from mockmate.bookings.views import LIVE_STATUSES, booking_view, expert_view, ledger_view
+from mockmate.bookings.status import LIVE_STATUSES
+from mockmate.bookings.views import booking_view, expert_view, ledger_view
 from mockmate.errors import MockMateError
 from mockmate.storage.bookings import BookingRepository
 from mockmate.storage.database import Document

@@ -17,7 +17,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from mockmate.bookings.holds import slot_keys
-from mockmate.bookings.payments import PaymentError, PaymentIntent, PaymentProvider
+from mockmate.bookings.payments.port import PaymentError, PaymentIntent, PaymentProvider
 from mockmate.bookings.pricing import quote
 from mockmate.bookings.queries import BookingListQuery
 from mockmate.bookings.refunds import Canceller
@@ -30,8 +30,16 @@ from mockmate.bookings.schemas import (
 )
 from mockmate.bookings.settlement import Party, Settlement, cancelled_changes
 from mockmate.bookings.slots import is_offered
+from mockmate.bookings.status import BookingStatus, PaymentState
 from mockmate.bookings.views import booking_view, iso, to_dt
-from mockmate.errors import ErrorCode, MockMateError, invalid_payload
+from mockmate.errors import (
+    Conflict,
+    InvalidPayload,
+    InvalidState,
+    NotFound,
+    Unavailable,
+    invalid_payload,
+)
 from mockmate.storage.bookings import BookingRepository, SlotCells
 from mockmate.storage.database import Document
 from mockmate.storage.experts import ExpertRepository
@@ -67,12 +75,12 @@ class BookingService:
     async def book(self, user: User, req: BookingRequest) -> tuple[Document, PaymentIntent]:
         expert = await self.experts.get(req.expert_id)
         if expert is None or expert["status"] != "active":
-            raise MockMateError(ErrorCode.NOT_FOUND, "no such expert")
+            raise NotFound("no such expert")
         if expert["user_id"] == user.id:
-            raise MockMateError(ErrorCode.INVALID_PAYLOAD, "you cannot book yourself")
+            raise InvalidPayload("you cannot book yourself")
         rate = expert["pricing"].get(req.session_type)
         if rate is None:
-            raise MockMateError(ErrorCode.INVALID_PAYLOAD,
+            raise InvalidPayload(
                                 f"this expert does not offer {req.session_type} sessions")
         now = self._clock()
         start = req.start.astimezone(UTC)
@@ -80,7 +88,7 @@ class BookingService:
         availability = Availability.model_validate(expert["availability"])
         rules = availability.rules()
         if rules.paused:
-            raise MockMateError(ErrorCode.INVALID_STATE,
+            raise InvalidState(
                                 "this expert is not taking bookings at the moment")
         day = start.date()
         offered = within_horizon(start, to_dt(now), rules) and is_offered(
@@ -90,22 +98,21 @@ class BookingService:
             min_notice=notice(self._min_notice, rules),
         )
         if not offered:
-            raise MockMateError(
-                ErrorCode.INVALID_PAYLOAD,
+            raise InvalidPayload(
                 "the expert does not offer this time; pick one from GET "
                 f"/api/experts/{expert['_id']}/slots",
             )
         try:
             keys = slot_keys(expert["_id"], *held_interval(start, end, rules))
         except ValueError as exc:
-            raise MockMateError(ErrorCode.INVALID_PAYLOAD, str(exc)) from None
+            raise InvalidPayload(str(exc)) from None
         booking_id = uuid.uuid4().hex
         expires = now + self._hold.total_seconds()
         held = await self.cells.hold(keys, expert_id=expert["_id"], booking_id=booking_id,
                                      first_ts=start.timestamp(), expires_ts=expires,
                                      now_ts=now)
         if not held:
-            raise MockMateError(ErrorCode.CONFLICT, "this time is no longer available")
+            raise Conflict("this time is no longer available")
         seats = seat_demands(start, expert["time_zone"], rules)
         for seat in seats:
             if not await self.cells.claim_seat(expert["_id"], seat.period, seat.capacity,
@@ -113,8 +120,7 @@ class BookingService:
                                                now_ts=now):
                 await self.cells.release(booking_id)
                 unit = seat.period.split(":")[0]
-                raise MockMateError(
-                    ErrorCode.CONFLICT,
+                raise Conflict(
                     f"the expert takes at most {seat.capacity} sessions a {unit}, "
                     f"and that {unit} is full",
                 )
@@ -127,7 +133,8 @@ class BookingService:
             "seats": [{"period": x.period, "capacity": x.capacity} for x in seats],
             "price_cents": split.gross_cents, "fee_cents": split.fee_cents,
             "net_cents": split.net_cents, "currency": split.currency,
-            "status": "pending_payment", "payment_state": "unpaid", "cells_state": "held",
+            "status": BookingStatus.PENDING_PAYMENT, "payment_state": PaymentState.UNPAID,
+            "cells_state": "held",
             "hold_expires_ts": expires, "refund_cents": 0, "refund_status": "none",
             "payment": {"provider": self.provider.name, "intent_id": None,
                         "client_secret": None},
@@ -147,12 +154,12 @@ class BookingService:
             )
         except PaymentError as exc:
             await self.bookings.transition(
-                booking_id, {"status": "pending_payment"},
+                booking_id, {"status": BookingStatus.PENDING_PAYMENT},
                 cancelled_changes("system", None, "the payment could not be started",
                                   self._clock()),
             )
             await self.settlement.release_cells(doc)
-            raise MockMateError(ErrorCode.UNAVAILABLE,
+            raise Unavailable(
                                 f"payments are unavailable, try again later ({exc})") from None
         payment = {"provider": self.provider.name, "intent_id": intent.id,
                    "client_secret": intent.client_secret}
@@ -164,7 +171,7 @@ class BookingService:
         booking = await self.bookings.get(booking_id)
         if booking is None or (party_of(user, booking) is None
                                and not (admin_ok and user.is_admin)):
-            raise MockMateError(ErrorCode.NOT_FOUND, "no such booking")
+            raise NotFound("no such booking")
         return booking
 
     async def view(self, user: User, booking: Document) -> dict[str, Any]:
@@ -203,12 +210,12 @@ class BookingService:
             parsed = model.model_validate(body)
         except ValidationError as exc:
             raise invalid_payload(exc) from None
-        if booking["status"] not in ("confirmed", "completed"):
-            raise MockMateError(ErrorCode.INVALID_STATE,
+        if booking["status"] not in (BookingStatus.CONFIRMED, BookingStatus.COMPLETED):
+            raise InvalidState(
                                 f"a {booking['status']} booking takes no feedback")
         now = self._clock()
         if now < booking["end_ts"]:
-            raise MockMateError(ErrorCode.INVALID_STATE,
+            raise InvalidState(
                                 "feedback opens when the session has ended")
         other = booking["expert_user_id"] if side == "candidate" else booking["candidate_id"]
         entry = {
@@ -224,9 +231,9 @@ class BookingService:
             await self.experts.add_rating(
                 booking["expert_id"], booking_id, rated.rating, rated.would_recommend
             )
-        if booking["status"] == "confirmed":
+        if booking["status"] == BookingStatus.CONFIRMED:
             await self.settlement.complete(booking)
         if not added:
-            raise MockMateError(ErrorCode.CONFLICT, "you already left feedback for this session")
+            raise Conflict("you already left feedback for this session")
         return {"booking_id": booking_id, "side": side, **entry["body"],
                 "created_at": entry["created_at"]}

@@ -14,10 +14,16 @@ from datetime import datetime
 
 from icalendar import Calendar, Event
 
+from mockmate.bookings.status import BookingStatus
+
 PRODID = "-//MockMate//Bookings//EN"
-_STATUS = {"pending_payment": "TENTATIVE", "confirmed": "CONFIRMED", "completed": "CONFIRMED",
-           "no_show": "CONFIRMED", "cancelled": "CANCELLED"}
-_SEQUENCE = {"pending_payment": 0, "confirmed": 1, "completed": 2, "no_show": 2, "cancelled": 3}
+_STATUS: dict[str, str] = {
+    BookingStatus.PENDING_PAYMENT: "TENTATIVE", BookingStatus.CONFIRMED: "CONFIRMED",
+    BookingStatus.COMPLETED: "CONFIRMED", BookingStatus.NO_SHOW: "CONFIRMED",
+    BookingStatus.CANCELLED: "CANCELLED",
+}
+_SEQUENCE: dict[str, int] = {BookingStatus.PENDING_PAYMENT: 0, BookingStatus.CONFIRMED: 1,
+             BookingStatus.COMPLETED: 2, BookingStatus.NO_SHOW: 2, BookingStatus.CANCELLED: 3}
 SESSION_NAMES = {"mock_interview": "Mock interview", "resume_review": "Resume review",
                  "career_coaching": "Career coaching",
                  "salary_negotiation": "Salary negotiation"}

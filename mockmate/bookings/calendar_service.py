@@ -5,8 +5,9 @@ import time
 from collections.abc import Callable
 
 from mockmate.bookings.calendar import CalendarEntry, calendar_bytes
+from mockmate.bookings.status import HELD_STATUSES, BookingStatus
 from mockmate.bookings.views import to_dt
-from mockmate.errors import ErrorCode, MockMateError
+from mockmate.errors import NotFound
 from mockmate.storage.bookings import BookingRepository
 from mockmate.storage.calendar_feeds import CalendarFeeds
 from mockmate.storage.database import Document
@@ -14,7 +15,7 @@ from mockmate.storage.experts import ExpertRepository
 from mockmate.storage.users import User, UserRepository
 
 # A feed shows sessions that happen or happened, and those called off after being paid for.
-FEED_STATUSES = ("confirmed", "completed", "no_show", "cancelled")
+FEED_STATUSES = (*HELD_STATUSES, BookingStatus.CANCELLED)
 
 
 class BookingCalendars:
@@ -41,11 +42,11 @@ class BookingCalendars:
     async def feed_ics(self, token: str, *, domain: str) -> bytes:
         user_id = await self.feeds.user_of(token)
         if user_id is None:
-            raise MockMateError(ErrorCode.NOT_FOUND, "no such calendar feed")
+            raise NotFound("no such calendar feed")
         entries = [
             await self._entry(b, user_id) for b in await self.bookings.all_for_user(user_id)
             if b["status"] in FEED_STATUSES
-            and (b["status"] != "cancelled" or b.get("confirmed_ts"))
+            and (b["status"] != BookingStatus.CANCELLED or b.get("confirmed_ts"))
         ]
         return calendar_bytes(entries, name="MockMate sessions", domain=domain)
 

@@ -24,7 +24,15 @@ from mockmate.bookings.schemas import (
     VerifyDocument,
 )
 from mockmate.bookings.views import iso
-from mockmate.errors import ErrorCode, MockMateError, invalid_payload
+from mockmate.errors import (
+    Conflict,
+    Forbidden,
+    InvalidPayload,
+    InvalidState,
+    MockMateError,
+    NotFound,
+    invalid_payload,
+)
 from mockmate.storage.database import Document
 from mockmate.storage.experts import ExpertDocumentStore, ExpertRepository, empty_stats
 from mockmate.storage.users import User
@@ -40,7 +48,7 @@ def is_private(user: User, expert: Document) -> bool:
 
 
 def _not_found() -> MockMateError:
-    return MockMateError(ErrorCode.NOT_FOUND, "no such expert")
+    return NotFound("no such expert")
 
 
 class ExpertService:
@@ -84,7 +92,7 @@ class ExpertService:
             )
             if edited is not None:
                 return edited
-        raise MockMateError(ErrorCode.CONFLICT, "your profile changed meanwhile; try again")
+        raise Conflict("your profile changed meanwhile; try again")
 
     async def visible(self, user: User, expert_id: str) -> Document:
         """The expert if `user` may see it: active ones to everybody, others to themselves
@@ -97,7 +105,7 @@ class ExpertService:
     async def mine(self, user: User) -> Document:
         expert = await self.experts.by_user(user.id)
         if expert is None:
-            raise MockMateError(ErrorCode.NOT_FOUND, "you have not applied as an expert")
+            raise NotFound("you have not applied as an expert")
         return expert
 
     async def owned(self, user: User, expert_id: str) -> Document:
@@ -106,7 +114,7 @@ class ExpertService:
         if expert is None:
             raise _not_found()
         if expert["user_id"] != user.id:
-            raise MockMateError(ErrorCode.FORBIDDEN, "only the expert can upload documents")
+            raise Forbidden("only the expert can upload documents")
         return expert
 
     async def store_document(
@@ -114,15 +122,15 @@ class ExpertService:
     ) -> dict[str, Any]:
         """Keep `data` as the expert's `doc_type` document, pending review."""
         if doc_type not in DOCUMENT_TYPES:
-            raise MockMateError(ErrorCode.INVALID_PAYLOAD,
+            raise InvalidPayload(
                                 f"type must be one of {', '.join(DOCUMENT_TYPES)}")
         kind = sniff(data[:SNIFF_BYTES])
         if kind is None:
-            raise MockMateError(ErrorCode.INVALID_PAYLOAD,
+            raise InvalidPayload(
                                 "the file must be a PDF, PNG or JPEG (checked by its content)")
         previous = expert.get("documents", {}).get(doc_type)
         if previous is not None and previous["status"] == "approved":
-            raise MockMateError(ErrorCode.CONFLICT,
+            raise Conflict(
                                 f"your {doc_type} document is already approved")
         name = os.path.basename(filename or "")[:200] or f"{doc_type}.{kind.extension}"
         file_id = await self.documents.save(
@@ -138,7 +146,7 @@ class ExpertService:
         )
         if not stored:
             await self.documents.delete(file_id)
-            raise MockMateError(ErrorCode.CONFLICT,
+            raise Conflict(
                                 f"your {doc_type} document changed meanwhile; try again")
         if previous is not None:
             await self.documents.delete(previous["id"])
@@ -150,23 +158,23 @@ class ExpertService:
         """(content, content type, file name) of a document, for the expert and admins."""
         expert = await self.visible(user, expert_id)
         if not is_private(user, expert):
-            raise MockMateError(ErrorCode.FORBIDDEN, "only the expert and admins see documents")
+            raise Forbidden("only the expert and admins see documents")
         meta = expert.get("documents", {}).get(doc_type)
         data = await self.documents.load(meta["id"]) if meta else None
         if meta is None or data is None:
-            raise MockMateError(ErrorCode.NOT_FOUND, f"no {doc_type} document")
+            raise NotFound(f"no {doc_type} document")
         return data, str(meta["content_type"]), str(meta["filename"])
 
     async def verify(self, admin: User, expert_id: str, decision: VerifyDocument) -> Document:
         if not admin.is_admin:
-            raise MockMateError(ErrorCode.FORBIDDEN, "only admins verify experts")
+            raise Forbidden("only admins verify experts")
         expert = await self.experts.get(expert_id)
         if expert is None:
             raise _not_found()
         doc_type = decision.document_type
         meta = expert.get("documents", {}).get(doc_type)
         if meta is None:
-            raise MockMateError(ErrorCode.INVALID_STATE,
+            raise InvalidState(
                                 f"no {doc_type} document has been uploaded yet")
         decided = await self.experts.decide_document(expert_id, doc_type, meta["id"], {
             "status": "approved" if decision.approved else "rejected",
@@ -175,7 +183,7 @@ class ExpertService:
             "reviewed_by": admin.id,
         })
         if decided is None:
-            raise MockMateError(ErrorCode.CONFLICT,
+            raise Conflict(
                                 f"the {doc_type} document was replaced meanwhile; review it again")
         return await self._sync_status(decided)
 
@@ -205,5 +213,5 @@ class ExpertService:
         self, admin: User, status: str, page: int, per_page: int
     ) -> tuple[list[Document], int]:
         if not admin.is_admin:
-            raise MockMateError(ErrorCode.FORBIDDEN, "only admins review experts")
+            raise Forbidden("only admins review experts")
         return await self.experts.page_with_status(status, page=page, per_page=per_page)

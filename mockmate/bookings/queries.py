@@ -27,8 +27,8 @@ from mockmate.bookings.schemas import (
     SpecialtyType,
     zone,
 )
+from mockmate.bookings.status import BookingStatus
 
-BookingStatus = Literal["pending_payment", "confirmed", "completed", "cancelled", "no_show"]
 MAX_PER_PAGE = 50
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
 
@@ -48,6 +48,7 @@ class _Body(BaseModel):
 class SearchQuery(_Query):
     """`GET /api/experts`: filters, then relevance order, then the page."""
 
+    q: Text | None = None  # free text: every word must appear in the expert's public profile
     specialty: SpecialtyType | None = None
     industry: Text | None = None
     session_type: SessionType | None = None

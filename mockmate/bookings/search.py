@@ -27,7 +27,7 @@ from mockmate.bookings.rules import bookable, notice, off_days, seat_demands
 from mockmate.bookings.schemas import Availability, zone
 from mockmate.bookings.slots import free_slots
 from mockmate.bookings.views import expert_view, to_dt
-from mockmate.errors import ErrorCode, MockMateError
+from mockmate.errors import InvalidPayload
 from mockmate.storage.bookings import CELL_S, BookingRepository, SlotCells
 from mockmate.storage.database import Document
 from mockmate.storage.experts import ExpertRepository
@@ -47,9 +47,28 @@ def _folded(values: list[str]) -> set[str]:
     return {v.strip().casefold() for v in values}
 
 
+def searchable_text(expert: Document) -> str:
+    """What free-text search looks in: the expert's public profile, case-folded (never the
+    private documents or contact details)."""
+    parts = [expert.get(key) or "" for key in (
+        "first_name", "last_name", "bio", "current_role", "current_company")]
+    parts += list(expert.get("industries", [])) + list(expert.get("languages", []))
+    parts += [s["type"].replace("_", " ") for s in expert.get("specialties", [])]
+    return " ".join(str(p) for p in parts).casefold()
+
+
+def text_matches(expert: Document, text: str) -> bool:
+    """Every word of `text` occurs in the expert's public profile, in any order and case."""
+    haystack = searchable_text(expert)
+    return all(word in haystack for word in text.casefold().split())
+
+
 def matches(expert: Document, q: SearchQuery) -> bool:
     """Whether `expert` passes every filter of `q` (prices: some offered rate, or the rate of
-    `q.session_type`, lies in the range; ratings: the average of its reviews)."""
+    `q.session_type`, lies in the range; ratings: the average of its reviews; `q.q`: every
+    word in the public profile)."""
+    if q.q and not text_matches(expert, q.q):
+        return False
     if q.specialty and q.specialty not in {s["type"] for s in expert["specialties"]}:
         return False
     if q.session_type and q.session_type not in expert["pricing"]:
@@ -146,13 +165,13 @@ class ExpertSearch:
         caller_zone = zone(tz)
         session_type = q.session_type or sorted(expert["pricing"])[0]
         if session_type not in expert["pricing"]:
-            raise MockMateError(ErrorCode.INVALID_PAYLOAD,
+            raise InvalidPayload(
                                 f"this expert does not offer {session_type} sessions")
         now = to_dt(self._clock())
         date_from = q.date_from or now.astimezone(caller_zone).date()
         date_to = q.date_to or date_from + timedelta(days=DEFAULT_DAYS - 1)
         if date_to < date_from:
-            raise MockMateError(ErrorCode.INVALID_PAYLOAD, "`to` must not be before `from`")
+            raise InvalidPayload("`to` must not be before `from`")
         first = datetime.combine(date_from, clock_time(), caller_zone) - timedelta(days=2)
         last = datetime.combine(date_to, clock_time(), caller_zone) + timedelta(days=3)
         busy = [(to_dt(s), to_dt(s + CELL_S)) for s in
@@ -170,7 +189,7 @@ class ExpertSearch:
                 min_notice=notice(self._min_notice, rules),
             )
         except ValueError as exc:
-            raise MockMateError(ErrorCode.INVALID_PAYLOAD, str(exc)) from None
+            raise InvalidPayload(str(exc)) from None
         periods = sorted({d.period for slot in found
                           for d in seat_demands(slot.start, expert["time_zone"], rules)})
         taken = (await self.cells.seats_taken(expert["_id"], periods, now_ts=now.timestamp())

@@ -18,7 +18,7 @@ import time
 from collections.abc import Callable
 from typing import Any, Literal
 
-from mockmate.bookings.payments import (
+from mockmate.bookings.payments.port import (
     PaymentError,
     PaymentEvent,
     PaymentProvider,
@@ -26,9 +26,16 @@ from mockmate.bookings.payments import (
 )
 from mockmate.bookings.pricing import Split, refund_split
 from mockmate.bookings.refunds import CancellationNotAllowed, Canceller, refund_for_cancellation
-from mockmate.bookings.views import LIVE_STATUSES, iso, to_dt
-from mockmate.errors import ErrorCode, MockMateError
-from mockmate.interviews.emitter import Emitter
+from mockmate.bookings.status import (
+    HELD_STATUSES,
+    LIVE_STATUSES,
+    BookingStatus,
+    PaymentState,
+    unpaid_hold,
+)
+from mockmate.bookings.views import iso, to_dt
+from mockmate.errors import Conflict, InvalidState, NotFound
+from mockmate.ports import Emitter
 from mockmate.storage.bookings import BookingRepository, SlotCells
 from mockmate.storage.database import Document
 from mockmate.storage.experts import ExpertRepository
@@ -76,15 +83,16 @@ class Settlement:
             await self._record_payment(booking)  # a no-op unless a crash lost it
             return "duplicate"
         intent_id = event.intent_id or known or ""
-        if booking["status"] == "pending_payment":
+        if booking["status"] == BookingStatus.PENDING_PAYMENT:
             secured = await self.cells.secure(
                 booking["cells"], expert_id=booking["expert_id"], booking_id=booking_id,
                 first_ts=booking["start_ts"], expires_ts=now + SECURE_HOLD_S,
             ) and await self._secure_seats(booking, now)
             if secured:
                 confirmed = await self.bookings.transition(
-                    booking_id, {"status": "pending_payment", "payment_state": "unpaid"},
-                    {"status": "confirmed", "payment_state": "paid", "paid_ts": now,
+                    booking_id, unpaid_hold(),
+                    {"status": BookingStatus.CONFIRMED, "payment_state": PaymentState.PAID,
+                     "paid_ts": now,
                      "confirmed_ts": now, "payment.intent_id": intent_id,
                      "meeting_url": f"{self._meeting_base}/{booking_id}-"
                                     f"{secrets.token_urlsafe(8)}"},
@@ -97,12 +105,12 @@ class Settlement:
             else:
                 await self._cancel_unpaid(booking, TIME_TAKEN)
         fresh = await self.bookings.get(booking_id)
-        if fresh is None or fresh["status"] != "cancelled":
+        if fresh is None or fresh["status"] != BookingStatus.CANCELLED:
             return "duplicate"  # another delivery confirmed it meanwhile
         await self.release_cells(fresh)  # whatever `secure` re-held
         refunding = await self.bookings.transition(
-            booking_id, {"status": "cancelled", "payment_state": "unpaid"},
-            {"payment_state": "paid", "paid_ts": now, "payment.intent_id": intent_id,
+            booking_id, {"status": BookingStatus.CANCELLED, "payment_state": PaymentState.UNPAID},
+            {"payment_state": PaymentState.PAID, "paid_ts": now, "payment.intent_id": intent_id,
              "refund_cents": booking["price_cents"], "refund_status": "pending",
              "refund_requested_ts": now,
              "refund_policy": "Paid after the booking was cancelled: full refund"},
@@ -123,7 +131,7 @@ class Settlement:
         now = self._clock()
         cancelled = await self.bookings.transition(
             booking["_id"],
-            {"status": "pending_payment", "payment_state": "unpaid",
+            {"status": BookingStatus.PENDING_PAYMENT, "payment_state": PaymentState.UNPAID,
              "hold_expires_ts": {"$lt": now}},
             cancelled_changes("system", None, PAYMENT_TIMEOUT, now),
         )
@@ -134,7 +142,7 @@ class Settlement:
 
     async def _cancel_unpaid(self, booking: Document, reason: str) -> Document | None:
         cancelled = await self.bookings.transition(
-            booking["_id"], {"status": "pending_payment", "payment_state": "unpaid"},
+            booking["_id"], unpaid_hold(),
             cancelled_changes("system", None, reason, self._clock()),
         )
         if cancelled is not None:
@@ -168,14 +176,14 @@ class Settlement:
         """Cancel under the refund policy and start the refund; the cancelled booking."""
         for _ in range(3):  # a payment or another cancel may move it while we decide
             if booking["status"] not in LIVE_STATUSES:
-                raise MockMateError(ErrorCode.INVALID_STATE,
+                raise InvalidState(
                                     f"a {booking['status']} booking cannot be cancelled")
             now = self._clock()
             paid = booking["price_cents"] if booking.get("payment_state") == "paid" else 0
             try:
                 refund = refund_for_cancellation(by, to_dt(booking["start_ts"]), to_dt(now), paid)
             except CancellationNotAllowed as exc:
-                raise MockMateError(ErrorCode.INVALID_STATE, str(exc)) from None
+                raise InvalidState(str(exc)) from None
             changes = cancelled_changes(by, actor_id, reason, now)
             changes.update(refund_cents=refund.refund_cents, refund_percent=refund.percent,
                            refund_policy=refund.reason,
@@ -190,10 +198,10 @@ class Settlement:
                 break
             fresh = await self.bookings.get(booking["_id"])
             if fresh is None:
-                raise MockMateError(ErrorCode.NOT_FOUND, "no such booking")
+                raise NotFound("no such booking")
             booking = fresh
         else:
-            raise MockMateError(ErrorCode.CONFLICT, "the booking keeps changing; try again")
+            raise Conflict("the booking keeps changing; try again")
         await self.release_cells(done)
         if paid and by != "system":  # an admin cancelling is neither party's record
             await self.experts.bump(done["expert_id"], {f"{by}_cancellations": 1})
@@ -205,7 +213,8 @@ class Settlement:
     async def complete(self, booking: Document) -> Document | None:
         now = self._clock()
         done = await self.bookings.transition(
-            booking["_id"], {"status": "confirmed"}, {"status": "completed", "completed_ts": now}
+            booking["_id"], {"status": BookingStatus.CONFIRMED},
+            {"status": BookingStatus.COMPLETED, "completed_ts": now},
         )
         if done is not None:
             await self.experts.bump(done["expert_id"], {"completed_sessions": 1},
@@ -215,22 +224,24 @@ class Settlement:
 
     async def no_show(self, booking: Document, *, absent: Party, marked_by: str) -> Document:
         now = self._clock()
-        if booking["status"] != "confirmed":
-            raise MockMateError(ErrorCode.INVALID_STATE,
+        if booking["status"] != BookingStatus.CONFIRMED:
+            raise InvalidState(
                                 f"a {booking['status']} booking cannot be marked as a no-show")
         if now < booking["start_ts"]:
-            raise MockMateError(ErrorCode.INVALID_STATE, "the session has not started yet")
+            raise InvalidState("the session has not started yet")
         changes: dict[str, Any] = {
-            "status": "no_show", "no_show_ts": now,
+            "status": BookingStatus.NO_SHOW, "no_show_ts": now,
             "no_show": {"party": absent, "marked_by": marked_by, "at": iso(now)},
         }
         if absent == "expert":
             changes.update(refund_cents=booking["price_cents"], refund_percent=100,
                            refund_status="pending", refund_requested_ts=now,
                            refund_policy="The expert did not attend: full refund")
-        done = await self.bookings.transition(booking["_id"], {"status": "confirmed"}, changes)
+        done = await self.bookings.transition(
+            booking["_id"], {"status": BookingStatus.CONFIRMED}, changes
+        )
         if done is None:
-            raise MockMateError(ErrorCode.INVALID_STATE, "the booking changed meanwhile")
+            raise InvalidState("the booking changed meanwhile")
         await self.experts.bump(done["expert_id"], {f"{absent}_no_shows": 1})
         await self._notify(done)
         return await self.settle_refund(done)
@@ -292,7 +303,7 @@ class Settlement:
         entry = self._entry(booking, "payment", intent_id, _split(booking), 1)
         if await self.ledger.record(entry):
             deltas = {"earnings_cents": booking["net_cents"]}
-            if booking["status"] in ("confirmed", "completed", "no_show"):
+            if booking["status"] in HELD_STATUSES:
                 deltas["sessions_booked"] = 1
             await self.experts.bump(booking["expert_id"], deltas)
 
@@ -327,7 +338,7 @@ def cancelled_changes(
     by: Canceller, actor_id: str | None, reason: str, now: float
 ) -> Document:
     """The fields every cancellation sets (the refund fields are overridden when owed)."""
-    return {"status": "cancelled", "cancelled_by": by, "cancel_actor": actor_id,
+    return {"status": BookingStatus.CANCELLED, "cancelled_by": by, "cancel_actor": actor_id,
             "cancel_reason": reason, "cancelled_ts": now, "cells_state": "releasing",
             "refund_cents": 0, "refund_status": "none"}
 

@@ -17,7 +17,7 @@ import time
 from collections.abc import Callable
 
 from mockmate.bookings.settlement import Settlement
-from mockmate.bookings.views import LIVE_STATUSES
+from mockmate.bookings.status import LIVE_STATUSES, BookingStatus
 from mockmate.storage.bookings import BookingRepository, SlotCells
 from mockmate.tasks import repeat_every
 
@@ -50,7 +50,7 @@ class BookingSweeper:
         now = self._clock()
         done = dict.fromkeys(("expired", "orphans", "released", "refunds", "completed"), 0)
         for booking in await self.bookings.find(
-            {"status": "pending_payment", "hold_expires_ts": {"$lt": now}}
+            {"status": BookingStatus.PENDING_PAYMENT, "hold_expires_ts": {"$lt": now}}
         ):
             done["expired"] += await self.settlement.expire(booking)
         for cell in await self.cells.stale_holds(now):
@@ -58,7 +58,7 @@ class BookingSweeper:
             if owner is None or owner["status"] not in LIVE_STATUSES:
                 await self.cells.drop(cell["_id"], cell["booking_id"])
                 done["orphans"] += 1
-            elif owner["status"] == "confirmed":  # confirmed, then interrupted
+            elif owner["status"] == BookingStatus.CONFIRMED:  # confirmed, then interrupted
                 await self.cells.promote(cell["_id"], cell["booking_id"])
         for booking in await self.bookings.find(
             {"cells_state": "releasing", "cancelled_ts": {"$lt": now - RETRY_AFTER_S}}
@@ -71,7 +71,7 @@ class BookingSweeper:
             settled = await self.settlement.settle_refund(booking)
             done["refunds"] += settled.get("refund_status") != "pending"
         for booking in await self.bookings.find(
-            {"status": "confirmed", "end_ts": {"$lt": now - NO_SHOW_WINDOW_S}}
+            {"status": BookingStatus.CONFIRMED, "end_ts": {"$lt": now - NO_SHOW_WINDOW_S}}
         ):
             done["completed"] += await self.settlement.complete(booking) is not None
         return done

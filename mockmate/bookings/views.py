@@ -9,10 +9,10 @@ shaping here keeps the storage layout (epoch `*_ts` fields, internal flags) off 
 from datetime import UTC, datetime
 from typing import Any
 
+from mockmate.bookings.status import BookingStatus
 from mockmate.storage.database import Document
 
 DOCUMENT_TYPES = ("identity", "employment", "education")
-LIVE_STATUSES = ("pending_payment", "confirmed")
 
 
 def to_dt(ts: float) -> datetime:
@@ -120,7 +120,7 @@ def booking_view(
         "completed_at": iso(doc.get("completed_ts")),
         "no_show": doc.get("no_show"),
     }
-    if doc["candidate_id"] == viewer_id and doc["status"] == "pending_payment":
+    if doc["candidate_id"] == viewer_id and doc["status"] == BookingStatus.PENDING_PAYMENT:
         out["payment"] = {
             "provider": payment.get("provider"),
             "client_secret": payment.get("client_secret"),

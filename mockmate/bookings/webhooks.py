@@ -14,8 +14,8 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from mockmate.bookings.local_payments import TestModePayments
-from mockmate.bookings.payments import (
+from mockmate.bookings.payments.local import TestModePayments
+from mockmate.bookings.payments.port import (
     PAYMENT_FAILED,
     PAYMENT_SUCCEEDED,
     PaymentEvent,
@@ -23,8 +23,9 @@ from mockmate.bookings.payments import (
     WebhookSignatureError,
 )
 from mockmate.bookings.settlement import Settlement
+from mockmate.bookings.status import BookingStatus
 from mockmate.bookings.views import iso
-from mockmate.errors import ErrorCode, MockMateError
+from mockmate.errors import InvalidPayload, InvalidState
 from mockmate.storage.bookings import BookingRepository
 from mockmate.storage.database import Document
 from mockmate.storage.ledger import PaymentEventRepository
@@ -49,7 +50,7 @@ class PaymentWebhooks:
         try:
             event = self.provider.parse_webhook(raw_body, signature)
         except WebhookSignatureError as exc:
-            raise MockMateError(ErrorCode.INVALID_PAYLOAD, f"rejected webhook: {exc}") from None
+            raise InvalidPayload(f"rejected webhook: {exc}") from None
         outcome = await self.handle(event)
         return {"received": True, "event_id": event.id, "outcome": outcome}
 
@@ -79,14 +80,14 @@ class PaymentWebhooks:
     async def test_payment(self, booking: Document, succeed: bool) -> str:
         """Test mode: the candidate pays (or fails to) for a pending booking."""
         if not isinstance(self.provider, TestModePayments):
-            raise MockMateError(ErrorCode.INVALID_STATE,
+            raise InvalidState(
                                 "test payments exist only in test mode (no STRIPE_SECRET_KEY)")
-        if booking["status"] != "pending_payment":
-            raise MockMateError(ErrorCode.INVALID_STATE,
+        if booking["status"] != BookingStatus.PENDING_PAYMENT:
+            raise InvalidState(
                                 f"a {booking['status']} booking is not awaiting payment")
         intent_id = booking.get("payment", {}).get("intent_id")
         if not intent_id:
-            raise MockMateError(ErrorCode.INVALID_STATE, "this booking has no payment to make")
+            raise InvalidState("this booking has no payment to make")
         event = self.provider.test_event(intent_id, booking["_id"], booking["price_cents"],
                                          succeed)
         return await self.handle(event)

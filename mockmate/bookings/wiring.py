@@ -1,9 +1,9 @@
-"""The marketplace's services, opened once at start-up by `open_services`.
+"""The marketplace's services, opened once at start-up by the server's marketplace context.
 
 Why here: the marketplace owns its collections (indexes included), its payment provider
-(Stripe when STRIPE_SECRET_KEY is set, test mode otherwise) and its sweeper task, so the rest
-of the server only sees one `Marketplace` object: REST handlers use its services, and the
-account component calls `export_user`/`erase_user`.
+(chosen by the server: Stripe when STRIPE_SECRET_KEY is set, test mode otherwise) and its
+sweeper task, so the rest of the server only sees one `Marketplace` object: REST handlers
+use its services, and the account component calls `export_user`/`erase_user`.
 """
 
 import logging
@@ -19,14 +19,13 @@ from mockmate.bookings.account import MarketplaceAccount
 from mockmate.bookings.booking_service import BookingService
 from mockmate.bookings.calendar_service import BookingCalendars
 from mockmate.bookings.experts import ExpertService
-from mockmate.bookings.payments import PaymentProvider, payments_from_settings
+from mockmate.bookings.payments.port import PaymentProvider
 from mockmate.bookings.search import ExpertSearch
 from mockmate.bookings.settlement import Settlement
 from mockmate.bookings.sweeper import BookingSweeper
 from mockmate.bookings.webhooks import PaymentWebhooks
 from mockmate.config import Settings
-from mockmate.interviews.emitter import Emitter
-from mockmate.providers.resilience import ProviderMetrics
+from mockmate.ports import Emitter
 from mockmate.storage.bookings import BookingRepository, SlotCells
 from mockmate.storage.calendar_feeds import CalendarFeeds
 from mockmate.storage.database import Document
@@ -63,7 +62,7 @@ class Marketplace:
 
 async def open_marketplace(
     *, settings: Settings, db: AsyncDatabase[Document], redis: Redis, stack: AsyncExitStack,
-    tasks: BackgroundTasks, emitter: Emitter, provider_metrics: ProviderMetrics | None,
+    tasks: BackgroundTasks, emitter: Emitter, provider: PaymentProvider,
 ) -> Marketplace:
     experts, documents = ExpertRepository(db), ExpertDocumentStore(db)
     bookings, cells = BookingRepository(db), SlotCells(db)
@@ -72,7 +71,6 @@ async def open_marketplace(
     feeds = CalendarFeeds(db)
     for repository in (experts, bookings, cells, ledger, feedback, feeds):
         await repository.ensure_indexes()
-    provider = payments_from_settings(settings, provider_metrics)
     stack.push_async_callback(provider.aclose)
     log.info("marketplace payments: %s", "Stripe" if provider.name == "stripe" else "test mode")
     min_notice = timedelta(minutes=settings.booking_min_notice_minutes)

@@ -8,11 +8,11 @@ mark, and the sweeper (`resume_erasures`) finishes the job, so nothing is left b
 
 import logging
 import time
+from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any, Protocol
 
 from bson import ObjectId
-from redis.asyncio import Redis
 
 from mockmate.candidates.learning_path_service import LearningPaths
 from mockmate.candidates.service import CandidateService
@@ -47,9 +47,15 @@ class UserDataOwner(Protocol):
     async def erase_user(self, user_id: str) -> None: ...
 
 
+class UserKeys(Protocol):
+    """A Redis-backed store that holds keys of a user's (`redis_keys.RedisKeys.user_*`)."""
+
+    async def delete_user_keys(self, user_id: str) -> None: ...
+
+
 class AccountData:
     def __init__(
-        self, *, redis: Redis, redis_prefix: str, users: UserRepository,
+        self, *, user_keys: Sequence[UserKeys], users: UserRepository,
         interviews: InterviewRepository, answers: AnswerRepository, audio: AudioStore,
         sessions: SessionStore, buffer: AnswerBuffer, hook_runs: HookRunRepository,
         profiles: ProfileRepository, progress: ProgressRepository, leaderboard: Leaderboard,
@@ -57,8 +63,7 @@ class AccountData:
         learning_paths: LearningPaths,
         others: dict[str, UserDataOwner] | None = None,
     ) -> None:
-        self._redis = redis
-        self._prefix = redis_prefix
+        self._user_keys = user_keys
         self._users = users
         self._interviews = interviews
         self._answers = answers
@@ -123,7 +128,8 @@ class AccountData:
         await self._learning_paths.forget(user_id)
         await self._profiles.delete(user_id)
         await self._leaderboard.remove(user_id)
-        await self._delete_redis_keys(user_id)
+        for store in self._user_keys:
+            await store.delete_user_keys(user_id)
         await self._users.delete(user_id)
         log.info("erased account %s", user_id)
 
@@ -133,12 +139,6 @@ class AccountData:
         for user_id in stale:
             await self.erase(user_id)
         return len(stale)
-
-    async def _delete_redis_keys(self, user_id: str) -> None:
-        keys = [f"{self._prefix}:user:{user_id}:active"]
-        keys += [k async for k in self._redis.scan_iter(f"{self._prefix}:llm:{user_id}:*")]
-        await self._redis.delete(*keys)
-
 
 def jsonable(value: Any) -> Any:
     """`value` with dates as ISO 8601 strings and ObjectIds as strings."""

@@ -20,8 +20,8 @@ from mockmate.candidates.learning_path import (
     measure,
     plan,
 )
-from mockmate.domain import QUESTION_CATEGORIES
-from mockmate.errors import ErrorCode, MockMateError
+from mockmate.domain import QUESTION_CATEGORIES, BookingStatus, InterviewStatus
+from mockmate.errors import NotFound
 from mockmate.storage.database import Document, as_datetime
 
 PATHS = "learning_paths"
@@ -68,7 +68,7 @@ class LearningPaths:
     async def current(self, user_id: str) -> dict[str, Any]:
         doc = await self._paths.find_one({"_id": user_id})
         if doc is None:
-            raise MockMateError(ErrorCode.NOT_FOUND,
+            raise NotFound(
                                 "no learning path yet: POST /api/me/learning-path makes one")
         steps = [Step.model_validate(s) for s in doc["steps"]]
         activity = await self._activity(user_id, min(s.started_at for s in steps))
@@ -108,13 +108,13 @@ class LearningPaths:
         interviews = [
             (at, i.get("overall_score"))
             async for i in self._db.interviews.find(
-                {"user_id": user_id, "status": "completed", "completion_sent": True})
+                {"user_id": user_id, "status": InterviewStatus.COMPLETED, "completion_sent": True})
             if (at := as_datetime(i.get("ended_at"))) is not None and at >= since
         ]
         sessions = [
             datetime.fromtimestamp(float(b["end_ts"]), UTC)
             async for b in self._db.bookings.find(
-                {"candidate_id": user_id, "status": "completed"})
+                {"candidate_id": user_id, "status": BookingStatus.COMPLETED})
         ]
         return Activity(answers=answers, interviews=interviews, expert_sessions=sessions)
 

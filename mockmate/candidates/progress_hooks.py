@@ -9,10 +9,10 @@ step earns nothing and sends nothing.
 import logging
 from datetime import UTC, date, datetime
 
-from mockmate.evaluators.hooks import AnswerEvaluated, InterviewCompleted
 from mockmate.gamification import progress as rules
 from mockmate.gamification.streaks import local_day
-from mockmate.interviews.emitter import Emitter
+from mockmate.interviews.hooks import AnswerEvaluated, InterviewCompleted
+from mockmate.ports import Emitter
 from mockmate.storage.database import as_datetime
 from mockmate.storage.leaderboard import Leaderboard
 from mockmate.storage.profiles import ProfileRepository

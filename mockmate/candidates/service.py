@@ -12,7 +12,14 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from mockmate.errors import ErrorCode, MockMateError, invalid_payload
+from mockmate.errors import (
+    Conflict,
+    ErrorCode,
+    InvalidPayload,
+    NotFound,
+    error_for,
+    invalid_payload,
+)
 from mockmate.gamification import progress as rules
 from mockmate.gamification import statistics as stats
 from mockmate.gamification.badges import BADGES, Badge
@@ -79,7 +86,7 @@ class CandidateService:
             after = apply_patch(before, patch, datetime.now(UTC))
             if after == before or await self._profiles.replace(user.id, before, after):
                 return await self._with_onboarding(user.id, after.wire())
-        raise MockMateError(ErrorCode.CONFLICT, "the profile changed meanwhile; try again")
+        raise Conflict("the profile changed meanwhile; try again")
 
     async def today(self, user_id: str) -> date:
         return local_day(datetime.now(UTC), await self._profiles.time_zone(user_id))
@@ -135,11 +142,11 @@ class CandidateService:
                 user_id, lambda p: rules.claim_challenge(p, challenge_id, today, now)
             )
         except KeyError:
-            raise MockMateError(ErrorCode.NOT_FOUND, "no such challenge today") from None
+            raise NotFound("no such challenge today") from None
         except ChallengeNotClaimableError as exc:
             code = ErrorCode.CONFLICT if exc.reason == "already_claimed" else (
                 ErrorCode.INVALID_STATE)
-            raise MockMateError(code, f"this challenge cannot be claimed: {exc.reason}",
+            raise error_for(code, f"this challenge cannot be claimed: {exc.reason}",
                                 reason=exc.reason) from None
         await self._progress.record(step.progress)
         claimed = next(c for c in step.progress.challenges if c.id == challenge_id)
@@ -169,7 +176,7 @@ class CandidateService:
             )
         except GoalValidationError as exc:
             problems = [{"field": f, "message": m} for f, m in exc.errors.items()]
-            raise MockMateError(ErrorCode.INVALID_PAYLOAD, str(exc), fields=problems) from None
+            raise InvalidPayload(str(exc), fields=problems) from None
         stored = next(g for g in step.progress.goals if g.id == goal.id)
         return {"goal": _goal(stored, today)}
 
@@ -194,10 +201,10 @@ class CandidateService:
         try:
             return await self._progress.change(user_id, step)
         except KeyError:
-            raise MockMateError(ErrorCode.NOT_FOUND, "no such goal") from None
+            raise NotFound("no such goal") from None
         except GoalValidationError as exc:
             problems = [{"field": f, "message": m} for f, m in exc.errors.items()]
-            raise MockMateError(ErrorCode.INVALID_PAYLOAD, str(exc), fields=problems) from None
+            raise InvalidPayload(str(exc), fields=problems) from None
 
 
 def _iso(day: date | None) -> str | None:

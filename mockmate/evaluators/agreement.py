@@ -206,6 +206,23 @@ def kind_row(kind: str, group: Sequence[Scored]) -> KindRow:
     )
 
 
+# Issue 16's targets for an evaluator on a graded file.
+TARGET_SPEARMAN = 0.9
+TARGET_PAIRWISE = 0.95
+
+
+def missed_targets(rep: Report) -> list[str]:
+    """The targets `rep` misses, worded for a reader ([] when it meets them all)."""
+    missed = []
+    if rep.spearman < TARGET_SPEARMAN:
+        missed.append(f"spearman {rep.spearman:.3f} < {TARGET_SPEARMAN}")
+    if rep.pairwise < TARGET_PAIRWISE:
+        missed.append(f"pairwise order {rep.pairwise:.3f} < {TARGET_PAIRWISE}")
+    if rep.trap_violations:
+        missed.append(f"{len(rep.trap_violations)} trap(s) scored at or above a better answer")
+    return missed
+
+
 def render(rep: Report, title: str = "") -> str:
     """The report as the plain text `mockmate eval-report` prints."""
     lines = [title] if title else []

@@ -113,6 +113,25 @@ class Star(BaseModel):
 Confidence = Literal["low", "medium", "high"]
 
 
+class IdealPoint(BaseModel):
+    """One step of the structure a strong answer to this question follows, and whether this
+    answer took it (quoting the sentence that did)."""
+
+    part: str  # "situation", "task", "action", "result", "reflection", "mechanism", ...
+    point: str  # what a strong answer says at this step, worded for this question
+    covered: bool
+    quote: str | None = None  # the candidate's sentence that covers it, verbatim (trimmed)
+
+
+class IdealOutline(BaseModel):
+    """The outline of a strong answer (STAR for behavioural questions, a technical or a
+    situational structure otherwise), marked against this answer."""
+
+    structure: Literal["star", "technical", "situational"]
+    points: list[IdealPoint]
+    missed: list[str] = Field(default_factory=list)  # the points this answer left out
+
+
 class Evaluation(BaseModel):
     """The contract's `answer:evaluation` body (without session_id/index/answer_id)."""
 
@@ -126,6 +145,8 @@ class Evaluation(BaseModel):
     source: Literal["llm", "heuristic"] = "heuristic"
     ideal_answer: str | None = None
     ideal_answer_strengths: str | None = None  # what makes the ideal answer strong
+    # The structure a strong answer follows, with what this answer missed (every evaluator).
+    ideal_outline: IdealOutline | None = None
     # How far the score can be trusted: "low" for very short, off-topic or garbled answers.
     confidence: Confidence = "high"
     # Why it is not "high" (a sentence the candidate can read), else None.

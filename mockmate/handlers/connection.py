@@ -9,6 +9,7 @@ from mockmate.auth.revocation import Authenticator
 from mockmate.errors import MockMateError
 from mockmate.handlers.connections import ConnectionRegistry, user_room
 from mockmate.metrics import Metrics
+from mockmate.outages import OUTAGES
 
 log = logging.getLogger(__name__)
 
@@ -26,6 +27,13 @@ def register(
             user = (await authenticator.authenticate(token)).user
         except MockMateError:
             raise socketio.exceptions.ConnectionRefusedError("unauthorized") from None
+        except OUTAGES as exc:
+            # Redis or MongoDB cannot check the token right now (down, or its pool is busy
+            # past its bounded wait): refused as retryable, so the client tries again.
+            log.warning("handshake refused: a backing service is unavailable (%s)", exc)
+            metrics.errors.labels("connect", "unavailable").inc()
+            raise socketio.exceptions.ConnectionRefusedError(
+                "unavailable", {"code": "unavailable", "retryable": True}) from None
         connections.add(sid, user.id, user.roles)
         await sio.enter_room(sid, user_room(user.id))
         metrics.connections.inc()

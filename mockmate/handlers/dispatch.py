@@ -13,7 +13,15 @@ from typing import Any, TypeVar
 import socketio
 from pydantic import BaseModel, ValidationError
 
-from mockmate.errors import ErrorCode, MockMateError, invalid_payload
+from mockmate.errors import (
+    ErrorCode,
+    Internal,
+    InvalidPayload,
+    MockMateError,
+    RateLimited,
+    Unauthorized,
+    invalid_payload,
+)
 from mockmate.handlers.connections import Connection, ConnectionRegistry
 from mockmate.metrics import Metrics
 from mockmate.observability import bind, user_id
@@ -31,7 +39,7 @@ def error_ack(error: MockMateError) -> Ack:
 
 def parse(model: type[M], args: tuple[Any, ...]) -> M:
     if len(args) != 1 or not isinstance(args[0], dict):
-        raise MockMateError(ErrorCode.INVALID_PAYLOAD, "the payload must be one JSON object")
+        raise InvalidPayload("the payload must be one JSON object")
     try:
         return model.model_validate(args[0])
     except ValidationError as exc:
@@ -63,7 +71,7 @@ class Dispatcher:
 
     async def unknown(self, event: str, sid: str, *args: Any) -> Ack:
         async def reject(conn: Connection) -> Ack:
-            raise MockMateError(ErrorCode.INVALID_PAYLOAD, f"unknown event '{event}'")
+            raise InvalidPayload(f"unknown event '{event}'")
 
         bind()
         return await self._run("unknown", sid, reject)
@@ -83,10 +91,10 @@ class Dispatcher:
         try:
             conn = self._connections.get(sid)
             if conn is None:
-                raise MockMateError(ErrorCode.UNAUTHORIZED, "reconnect with a valid token")
+                raise Unauthorized("reconnect with a valid token")
             user_id.set(conn.user_id)
             if not conn.bucket.allow():
-                raise MockMateError(ErrorCode.RATE_LIMITED, "too many events; slow down")
+                raise RateLimited("too many events; slow down")
             return {"ok": True, **await work(conn)}
         except MockMateError as exc:
             self._metrics.errors.labels(event, exc.code.value).inc()
@@ -104,7 +112,7 @@ class Dispatcher:
         except Exception:
             log.exception("event %s from %s failed", event, sid)
             self._metrics.errors.labels(event, ErrorCode.INTERNAL.value).inc()
-            failure = MockMateError(ErrorCode.INTERNAL, "something went wrong on our side")
+            failure = Internal("something went wrong on our side")
             return error_ack(failure)
         finally:
             self._metrics.ack_seconds.labels(event).observe(time.perf_counter() - started)

@@ -17,7 +17,7 @@ from typing import Any
 import socketio
 from socketio import packet
 
-from mockmate.errors import ErrorCode, MockMateError
+from mockmate.errors import InvalidPayload
 
 log = logging.getLogger(__name__)
 
@@ -42,7 +42,7 @@ class GuardedServer(socketio.AsyncServer):  # type: ignore[misc]
         log.warning("refused a %s frame from %s: %s", kind, eio_sid, why)
         if ack_id is None:
             return
-        error = MockMateError(ErrorCode.INVALID_PAYLOAD, why)
+        error = InvalidPayload(why)
         await self._send_packet(eio_sid, self.packet_class(
             packet.ACK, namespace=namespace or "/", id=ack_id,
             data=[{"ok": False, "error": error.body()}],

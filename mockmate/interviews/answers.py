@@ -14,7 +14,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from mockmate.config import Settings
-from mockmate.errors import ErrorCode, MockMateError
+from mockmate.errors import (
+    Conflict,
+    InvalidPayload,
+    MockMateError,
+    TooLarge,
+    Unavailable,
+)
 from mockmate.evaluators.delivery import analyse_delivery, pace_flag
 from mockmate.interviews.flow import EVALUATE_ANSWER, TRANSCRIBE_ANSWER, SessionFlow
 from mockmate.interviews.payloads import AnswerChunk, SubmitAnswer
@@ -41,8 +47,8 @@ MAX_CHUNK_CHECKS = 3
 
 def check_text_limit(field: str, value: str | None, limit: int) -> None:
     if value is not None and len(value) > limit:
-        raise MockMateError(
-            ErrorCode.TOO_LARGE, f"{field} is longer than {limit} characters", field=field
+        raise TooLarge(
+            f"{field} is longer than {limit} characters", field=field
         )
 
 
@@ -106,7 +112,7 @@ class AnswerService:
                                        grant.listen_silence_s)
                 return {"received_bytes": receipt.received_bytes, "next_seq": receipt.next_seq}
             grants.pop(key, None)  # the session changed: check again
-        raise MockMateError(ErrorCode.CONFLICT, "the interview is busy; try again")
+        raise Conflict("the interview is busy; try again")
 
     async def _grant_chunks(self, user_id: str, p: AnswerChunk) -> ChunkGrant:
         """Check that chunks of answer `p.index` are welcome now; the version checked, and
@@ -154,8 +160,8 @@ class AnswerService:
             if recording is None:
                 recording = await self._buffer.read(session.id, p.index)
             if not recording:
-                raise MockMateError(
-                    ErrorCode.INVALID_PAYLOAD, "nothing to submit: send text, audio, or chunks"
+                raise InvalidPayload(
+                    "nothing to submit: send text, audio, or chunks"
                 )
             doc.update(await self._audio_answer(recording, p.format, doc))
         await self._answers.create(doc)
@@ -172,15 +178,15 @@ class AnswerService:
             # Its transcription job ran first and failed (`ops.submit_answer`): the answer
             # is gone already, and the candidate answers this question again.
             await self._flow.emit_state(after)
-            raise MockMateError(
-                ErrorCode.UNAVAILABLE, TRANSCRIPTION_FAILED_MESSAGE, retryable=True
+            raise Unavailable(
+                TRANSCRIPTION_FAILED_MESSAGE, retryable=True
             )
         return {"answer_id": answer_id}
 
     def _text_answer(self, raw: str) -> dict[str, Any]:
         text = raw.strip()
         if not text:
-            raise MockMateError(ErrorCode.INVALID_PAYLOAD, "the answer is empty", field="text")
+            raise InvalidPayload("the answer is empty", field="text")
         check_text_limit("text", text, self._settings.max_answer_chars)
         transcript = {"text": text, "confidence": 1.0, "duration_s": 0.0, "delivery": None}
         return {"kind": "text", "text": text, "transcript": transcript}
@@ -189,8 +195,7 @@ class AnswerService:
         self, recording: bytes, fmt: str | None, doc: dict[str, Any]
     ) -> dict[str, Any]:
         if len(recording) > self._settings.max_answer_bytes:
-            raise MockMateError(
-                ErrorCode.TOO_LARGE,
+            raise TooLarge(
                 f"an answer may hold at most {self._settings.max_answer_bytes} bytes",
             )
         fmt = (fmt or sniff_format(recording) or "").lower() or None

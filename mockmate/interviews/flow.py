@@ -9,9 +9,9 @@ import logging
 from collections.abc import Callable
 from typing import Any, Protocol
 
-from mockmate.errors import MockMateError
-from mockmate.interviews.emitter import Emitter
+from mockmate.errors import Conflict, InvalidState, NotFound
 from mockmate.jobs.queue import JobQueue
+from mockmate.ports import Emitter
 from mockmate.state import session as ops
 from mockmate.state.machine import State
 from mockmate.state.session import InterviewSession
@@ -74,10 +74,11 @@ class SessionFlow:
         return after
 
     async def try_change(self, session_id: str, user_id: str, op: Operation) -> bool:
-        """`change` for follow-ups that are moot once the client has moved on."""
+        """`change` for follow-ups that are moot once the client has moved on: the session
+        is gone or its state or answers no longer fit the step."""
         try:
             await self.change(session_id, user_id, op)
-        except MockMateError as exc:
+        except (NotFound, InvalidState, Conflict) as exc:
             log.debug("session %s moved on before %s: %s", session_id, op, exc.message)
             return False
         return True

@@ -11,10 +11,10 @@ hook finds the follow-up already planned and only repeats that last step.
 
 import logging
 
-from mockmate.errors import MockMateError
-from mockmate.evaluators.hooks import AnswerEvaluated
-from mockmate.interviews.emitter import Emitter
-from mockmate.questions.follow_ups import FollowUpRequest, FollowUpWriter, follow_up_reason
+from mockmate.errors import MockMateError, NotFound
+from mockmate.follow_ups.rules import FollowUpRequest, FollowUpWriter, follow_up_reason
+from mockmate.interviews.hooks import AnswerEvaluated
+from mockmate.ports import Emitter
 from mockmate.state import session as ops
 from mockmate.state.session import InterviewSession
 from mockmate.state.store import SessionStore
@@ -38,7 +38,7 @@ class FollowUpPlanner:
     async def __call__(self, event: AnswerEvaluated) -> None:
         try:
             session = await self._sessions.get(event.interview_id)
-        except MockMateError:
+        except NotFound:
             return  # the interview is over and its session gone
         if event.index not in session.follow_ups:
             planned = await self._plan(session, event)

@@ -15,8 +15,9 @@ from collections.abc import AsyncIterator
 
 from redis.asyncio import Redis
 
-from mockmate.interviews.emitter import Emitter
 from mockmate.interviews.shared_synthesis import SharedStreams
+from mockmate.ports import Emitter
+from mockmate.redis_keys import RedisKeys
 from mockmate.speech.base import SpeechError, TextToSpeech
 from mockmate.speech.output import AudioChunker, OutChunk
 from mockmate.state.machine import State
@@ -42,7 +43,7 @@ class QuestionVoice:
         self._redis = redis
         self._sessions = sessions
         self._emit = emitter
-        self._prefix = prefix
+        self._keys = RedisKeys(prefix)
         self._lead_s = lead_s
         self._cache_ttl_s = cache_ttl_s
         self._inflight: SharedStreams[OutChunk] = SharedStreams()
@@ -52,7 +53,7 @@ class QuestionVoice:
 
     def _cache_key(self, text: str, voice: str | None, fmt: str) -> str:
         digest = hashlib.sha256(f"{voice or ''}\x00{fmt}\x00{text}".encode()).hexdigest()
-        return f"{self._prefix}:tts:{digest}"
+        return self._keys.question_audio(digest)
 
     async def speak(self, session: InterviewSession) -> None:
         question = session.current_question

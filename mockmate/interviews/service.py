@@ -14,12 +14,12 @@ from datetime import UTC, datetime
 from typing import Any, Protocol
 
 from mockmate.config import Settings
-from mockmate.errors import ErrorCode, MockMateError
-from mockmate.evaluators.pipeline import Budget
+from mockmate.errors import InvalidPayload, Unauthorized
 from mockmate.interviews.answers import check_text_limit
 from mockmate.interviews.flow import Operation, SessionFlow
 from mockmate.interviews.payloads import StartInterview
 from mockmate.jobdesc.analysis import analyze_job_description
+from mockmate.ports import Budget
 from mockmate.questions.models import Question, QuestionGenerator
 from mockmate.questions.selection import select_questions
 from mockmate.questions.templates import Template, get_template
@@ -78,7 +78,7 @@ class InterviewService:
         session practises (stored apart from interviews: `docs/candidate.md`)."""
         if self._users is not None and await self._users.by_id(user_id) is None:
             # A socket that outlived its account (deleted from another device).
-            raise MockMateError(ErrorCode.UNAUTHORIZED, "this account no longer exists")
+            raise Unauthorized("this account no longer exists")
         p, resume = await self._with_resume(user_id, p)
         questions = list(chosen) if chosen else await self._choose_questions(user_id, p, resume)
         now = time.time()
@@ -109,10 +109,11 @@ class InterviewService:
                 "practice": practice,
                 "started_at": datetime.now(UTC),
             })
-        except Exception as exc:
+        except Exception:
+            # Not stored, so not started: the session goes too, and the dispatcher answers
+            # `unavailable` for an outage (a busy pool included), `internal` for a bug.
             await self._sessions.discard(session.id, user_id)
-            log.exception("could not store interview %s", session.id)
-            raise MockMateError(ErrorCode.UNAVAILABLE, "storage is unavailable; try again") from exc
+            raise
         if self._on_started is not None and practice is None:  # not in interview figures
             try:
                 await self._on_started(user_id, session.id)
@@ -263,8 +264,8 @@ class InterviewService:
             try:
                 template = get_template(p.template)
             except KeyError:
-                raise MockMateError(
-                    ErrorCode.INVALID_PAYLOAD, f"unknown template '{p.template}'",
+                raise InvalidPayload(
+                    f"unknown template '{p.template}'",
                     field="template",
                 ) from None
         default_category = "technical" if p.interview_type == "technical" else "behavioral"

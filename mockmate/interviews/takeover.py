@@ -14,9 +14,10 @@ import logging
 
 from redis.asyncio import Redis
 
-from mockmate.errors import ErrorCode, MockMateError
+from mockmate.errors import NotFound
 from mockmate.interviews.flow import TRANSCRIBE_ANSWER, SessionFlow
 from mockmate.jobs.queue import JobQueue
+from mockmate.redis_keys import RedisKeys
 from mockmate.state.machine import State
 
 log = logging.getLogger(__name__)
@@ -31,7 +32,7 @@ class Takeover:
         self._queue = queue
         self._leases = flow.sessions.leases
         self._redis = redis
-        self._prefix = prefix
+        self._keys = RedisKeys(prefix)
 
     async def sweep(self) -> int:
         """Take over every lapsed lease this process wins; returns how many."""
@@ -45,9 +46,7 @@ class Takeover:
     async def _take_over(self, session_id: str) -> None:
         try:
             session = await self._flow.sessions.get(session_id)
-        except MockMateError as exc:
-            if exc.code is not ErrorCode.NOT_FOUND:
-                raise
+        except NotFound:
             await self._leases.release(session_id)
             return
         log.info("taking over session %s, left %s", session_id, session.state.value)
@@ -56,7 +55,7 @@ class Takeover:
         elif session.state is State.TRANSCRIBING and session.index in session.answers:
             answer_id = session.answers[session.index]
             first = await self._redis.set(
-                f"{self._prefix}:requeued:{answer_id}", 1, nx=True, ex=REQUEUED_TTL_S
+                self._keys.requeued(answer_id), 1, nx=True, ex=REQUEUED_TTL_S
             )
             if first:
                 await self._queue.enqueue(TRANSCRIBE_ANSWER, {"answer_id": answer_id})

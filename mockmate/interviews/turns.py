@@ -22,6 +22,7 @@ from typing import Any
 import numpy as np
 from redis.asyncio import Redis
 
+from mockmate.redis_keys import RedisKeys
 from mockmate.speech.base import PcmAudio, SpeechError, SpeechToText
 
 log = logging.getLogger(__name__)
@@ -98,14 +99,14 @@ class TurnDetector:
                  read_answer: Callable[[str, int], Awaitable[bytes]],
                  spawn: Callable[[Coroutine[Any, Any, None]], object]) -> None:
         self._redis = redis
-        self._prefix = prefix
+        self._keys = RedisKeys(prefix)
         self._ttl_s = ttl_s
         self._stt = stt
         self._read = read_answer
         self._spawn = spawn
 
     def _key(self, session_id: str, index: int) -> str:
-        return f"{self._prefix}:turn:{session_id}:{index}"
+        return self._keys.turn(session_id, index)
 
     async def heard(self, session_id: str, index: int, chunk: bytes, received_bytes: int,
                     allowance_s: float) -> bool:

@@ -22,6 +22,7 @@ from redis.exceptions import ResponseError
 
 from mockmate.observability import bind
 from mockmate.outages import OUTAGES
+from mockmate.redis_keys import RedisKeys
 from mockmate.tasks import raise_if_cancelling
 
 log = logging.getLogger(__name__)
@@ -45,8 +46,9 @@ class JobQueue:
         observe: JobObserver | None = None,
     ):
         self._redis = redis
-        self.stream = f"{prefix}:jobs"
-        self.dead_stream = f"{prefix}:jobs:dead"
+        keys = RedisKeys(prefix)
+        self.stream = keys.jobs
+        self.dead_stream = keys.dead_jobs
         self._group = "workers"
         self._consumer_prefix = consumer_prefix
         self._claim_idle_ms = int(claim_idle_s * 1000)

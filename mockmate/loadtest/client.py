@@ -42,6 +42,14 @@ def answer_text(rng: random.Random) -> str:
     return " ".join(parts)
 
 
+ATTEMPTS = 6  # of a call the server refused as retryable, backing off in between
+
+
+def backoff_s(attempt: int, rng: random.Random) -> float:
+    """Exponential backoff with jitter: about 0.25 s, 0.5 s, 1 s, ... capped at 4 s."""
+    return float(min(4.0, 0.25 * 2.0 ** attempt) * (0.5 + rng.random()))
+
+
 class Failure(Exception):
     """A candidate's run stopped: where (`stage`) and why (a contract code or `timeout`)."""
 
@@ -61,6 +69,7 @@ class SocketClient:
             asyncio.Queue)
         self.arrived: dict[str, dict[str, float]] = defaultdict(dict)
         self.sio = socketio.AsyncClient(reconnection=False)
+        self.rng = random.Random()
         for name in SERVER_EVENTS:
             self.sio.on(name, self._recorder(name))
 
@@ -77,26 +86,42 @@ class SocketClient:
         return record
 
     async def connect(self) -> None:
+        """Connect; a handshake refused as `unavailable` is tried again after a backoff."""
         started = time.perf_counter()
         self.res.ops += 1
-        try:
-            await self.sio.connect(self.url, auth={"token": self.token},
-                                   transports=[self.transport], wait_timeout=self.timeout_s)
-        except socketio.exceptions.ConnectionError as exc:
-            raise Failure("connect", str(exc) or "connect_error") from None
+        for attempt in range(ATTEMPTS):
+            try:
+                await self.sio.connect(self.url, auth={"token": self.token},
+                                       transports=[self.transport],
+                                       wait_timeout=self.timeout_s)
+                break
+            except socketio.exceptions.ConnectionError as exc:
+                if "unavailable" not in str(exc) or attempt == ATTEMPTS - 1:
+                    raise Failure("connect", str(exc) or "connect_error") from None
+                self.res.retried["connect"] += 1
+                await asyncio.sleep(backoff_s(attempt, self.rng))
         self.res.setup["connect"].append((time.perf_counter() - started) * 1000)
 
     async def call(self, event: str, data: dict[str, Any]) -> dict[str, Any]:
-        """The ack of `event`; a Failure for an error ack or none within the timeout."""
+        """The ack of `event`; a Failure for an error ack or none within the timeout. An
+        ack marked `retryable` changed nothing, so the same call is sent again after a
+        backoff; its latency is measured from the first attempt."""
         started = time.perf_counter()
         self.res.ops += 1
-        try:
-            ack = await self.sio.call(event, data, timeout=self.timeout_s)
-        except socketio.exceptions.TimeoutError:
-            raise Failure(event, "ack_timeout") from None
+        for attempt in range(ATTEMPTS):
+            try:
+                ack = await self.sio.call(event, data, timeout=self.timeout_s)
+            except socketio.exceptions.TimeoutError:
+                raise Failure(event, "ack_timeout") from None
+            error = ack.get("error") if isinstance(ack, dict) else None
+            if (isinstance(error, dict) and error.get("retryable")
+                    and attempt < ATTEMPTS - 1):
+                self.res.retried[event] += 1
+                await asyncio.sleep(backoff_s(attempt, self.rng))
+                continue
+            break
         self.res.acks[event].append((time.perf_counter() - started) * 1000)
         if not isinstance(ack, dict) or not ack.get("ok"):
-            error = ack.get("error") if isinstance(ack, dict) else None
             raise Failure(event, str(error.get("code", "?")) if isinstance(error, dict) else "?")
         return ack
 

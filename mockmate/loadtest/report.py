@@ -28,6 +28,9 @@ def render(doc: dict[str, Any], out: TextIO) -> None:
     if fig["failed_at"]:
         out.write("failed at: " + ", ".join(f"{k}: {v}" for k, v in fig["failed_at"].items())
                   + "\n")
+    if fig.get("retried"):
+        out.write("retried (retryable refusals): "
+                  + ", ".join(f"{k}: {v}" for k, v in fig["retried"].items()) + "\n")
     if fig["outcomes"]:
         out.write("outcomes: " + ", ".join(f"{k}: {v}" for k, v in fig["outcomes"].items())
                   + "\n")

@@ -44,6 +44,9 @@ class Results:
     errors: Counter[str] = field(default_factory=Counter)
     failed_at: Counter[str] = field(default_factory=Counter)
     outcomes: Counter[str] = field(default_factory=Counter)  # e.g. bookings: `book:409`
+    # Refusals the server marked retryable (`unavailable`) that the client retried, as the
+    # contract asks; an error only when the last attempt failed too.
+    retried: Counter[str] = field(default_factory=Counter)
     ops: int = 0
     # Progress, for the live line.
     started: int = 0
@@ -72,6 +75,7 @@ class Results:
             "errors": dict(self.errors.most_common()),
             "failed_at": dict(self.failed_at.most_common()),
             "outcomes": dict(sorted(self.outcomes.items())),
+            "retried": dict(self.retried.most_common()),
             "ops": self.ops,
             "error_rate": self.error_rate,
         }

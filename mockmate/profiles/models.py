@@ -31,7 +31,7 @@ from pydantic import (
 from pydantic_core import ErrorDetails
 
 from mockmate.domain import Difficulty, InterviewType
-from mockmate.errors import ErrorCode, MockMateError
+from mockmate.errors import InvalidPayload, MockMateError
 
 Visibility = Literal["public", "peers_only", "private"]
 SubscriptionTier = Literal["free", "pro", "premium"]
@@ -288,7 +288,7 @@ class ProfileValidationError(ValueError):
     def as_mockmate_error(self) -> MockMateError:
         """The `invalid_payload` error for the wire, shaped like `errors.invalid_payload`."""
         fields = [{"field": field, "message": msg} for field, msg in self.errors.items()]
-        return MockMateError(ErrorCode.INVALID_PAYLOAD, str(self), fields=fields)
+        return InvalidPayload(str(self), fields=fields)
 
 
 _MESSAGES: dict[str, str] = {

@@ -6,6 +6,8 @@ from datetime import UTC, datetime
 
 from redis.asyncio import Redis
 
+from mockmate.redis_keys import RedisKeys
+
 DAY_S = 24 * 3600
 
 
@@ -14,12 +16,12 @@ class LlmBudget:
 
     def __init__(self, redis: Redis, *, prefix: str, daily_limit: int):
         self._redis = redis
-        self._prefix = prefix
+        self._keys = RedisKeys(prefix)
         self._limit = daily_limit
 
     def _key(self, user_id: str, now: datetime | None = None) -> str:
         day = (now or datetime.now(UTC)).strftime("%Y-%m-%d")
-        return f"{self._prefix}:llm:{user_id}:{day}"
+        return self._keys.user_llm_calls(user_id, day)
 
     async def take(self, user_id: str, calls: int = 1) -> bool:
         """Spend `calls` from today's budget; False (and nothing spent) when it is exhausted."""
@@ -36,18 +38,24 @@ class LlmBudget:
     async def used(self, user_id: str) -> int:
         return int(await self._redis.get(self._key(user_id)) or 0)
 
+    async def delete_user_keys(self, user_id: str) -> None:
+        """Forget the user's counts (account erasure)."""
+        keys = [k async for k in self._redis.scan_iter(self._keys.user_llm_calls_pattern(user_id))]
+        if keys:
+            await self._redis.delete(*keys)
+
 
 class RedisEvaluationCache:
     """`EvaluationCache` in Redis, kept for `ttl_s`."""
 
     def __init__(self, redis: Redis, *, prefix: str, ttl_s: int = 30 * DAY_S):
         self._redis = redis
-        self._prefix = prefix
+        self._keys = RedisKeys(prefix)
         self._ttl_s = ttl_s
 
     async def get(self, key: str) -> str | None:
-        value = await self._redis.get(f"{self._prefix}:evalcache:{key}")
+        value = await self._redis.get(self._keys.evaluation(key))
         return value.decode() if isinstance(value, bytes) else value
 
     async def set(self, key: str, value: str) -> None:
-        await self._redis.set(f"{self._prefix}:evalcache:{key}", value, ex=self._ttl_s)
+        await self._redis.set(self._keys.evaluation(key), value, ex=self._ttl_s)

@@ -20,25 +20,23 @@ from pydantic import BaseModel
 
 from mockmate.providers.resilience import (
     Failure,
-    ProviderGuard,
-    ProviderMetrics,
     RetryPolicy,
+    Vendor,
     classify_basic,
     classify_status,
-    make_guard,
 )
 
 __all__ = [
     "API_VERSION",
     "DEFAULT_MODEL",
     "DEFAULT_POLICY",
+    "GEMINI",
     "PROVIDER",
     "InvalidOutputError",
     "classify_gemini",
     "generate_json",
     "load_json_lenient",
     "make_gemini_client",
-    "make_gemini_guard",
 ]
 
 PROVIDER = "gemini"
@@ -72,20 +70,6 @@ def make_gemini_client(
     return genai.Client(api_key=api_key, http_options=options)
 
 
-def make_gemini_guard(
-    metrics: ProviderMetrics | None = None,
-    *,
-    policy: RetryPolicy | None = None,
-    failure_threshold: int = 5,
-    cooldown_s: float = 30.0,
-) -> ProviderGuard:
-    """The Gemini provider's guard (one breaker shared by its generator and evaluator)."""
-    return make_guard(
-        PROVIDER, classify_gemini, DEFAULT_POLICY, metrics, policy=policy,
-        failure_threshold=failure_threshold, cooldown_s=cooldown_s,
-    )
-
-
 def classify_gemini(exc: BaseException) -> Failure:
     """How a failed Gemini call is treated: retry 429/5xx/timeouts/connection errors."""
     if isinstance(exc, genai_errors.APIError):
@@ -102,6 +86,10 @@ def classify_gemini(exc: BaseException) -> Failure:
     if isinstance(exc, aiohttp.ClientConnectionError | aiohttp.ClientPayloadError):
         return Failure(retryable=True, kind="connection")
     return classify_basic(exc)
+
+
+# `make_guard(GEMINI)`: one breaker shared by its generator, evaluator and follow-up writer.
+GEMINI = Vendor(PROVIDER, classify_gemini, DEFAULT_POLICY)
 
 
 _DURATION_RE = re.compile(r"^\s*(\d+(?:\.\d+)?)s\s*$")

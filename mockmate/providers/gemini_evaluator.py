@@ -25,6 +25,7 @@ from mockmate.evaluators.base import AnswerEvaluator
 from mockmate.evaluators.heuristic import evaluate_heuristically
 from mockmate.evaluators.heuristic.checks import caps
 from mockmate.evaluators.heuristic.confidence import LOW_TIP, assess_text
+from mockmate.evaluators.heuristic.ideal import ideal_for
 from mockmate.evaluators.models import RUBRIC_WEIGHTS, Evaluation, EvaluationContext, Rubric, Star
 from mockmate.providers.gemini import (
     DEFAULT_MODEL,
@@ -277,6 +278,7 @@ def to_evaluation(raw: _LlmEvaluation, answer_text: str, ctx: EvaluationContext)
         source="llm",
         ideal_answer=ideal,
         ideal_answer_strengths=why_strong or None,
+        ideal_outline=ideal_for(ctx.question, answer_text),  # the model's text stays richer
         confidence=confidence,
         confidence_reason=why,
         criteria_reasons={name: text for name, text in reasons.items() if text},

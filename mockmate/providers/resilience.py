@@ -25,8 +25,8 @@ from prometheus_client import CollectorRegistry, Counter, Histogram
 
 __all__ = [
     "CircuitBreaker", "CircuitOpenError", "Failure", "PrometheusProviderMetrics", "ProviderGuard",
-    "ProviderMetrics", "ProviderTimeoutError", "RetryPolicy", "call", "classify_basic",
-    "classify_status", "parse_retry_after",
+    "ProviderMetrics", "ProviderTimeoutError", "RetryPolicy", "Vendor", "call", "classify_basic",
+    "classify_status", "make_guard", "parse_retry_after",
 ]
 
 T = TypeVar("T")
@@ -315,21 +315,28 @@ class ProviderGuard:
         )
 
 
+@dataclass(frozen=True)
+class Vendor:
+    """What sets one cloud vendor's guard apart: its name (the breaker's and the metrics'
+    label), how its SDK's errors are classified, and its retry policy and breaker limits.
+    Each adapter module declares its vendor once (`GEMINI`, `GROQ`, `ELEVENLABS`, `STRIPE`)."""
+
+    name: str
+    classify: Callable[[BaseException], Failure]
+    policy: RetryPolicy
+    failure_threshold: int = 5
+    cooldown_s: float = 30.0
+
+
 def make_guard(
-    provider: str,
-    classify: Callable[[BaseException], Failure],
-    default_policy: RetryPolicy,
-    metrics: ProviderMetrics | None = None,
-    *,
-    policy: RetryPolicy | None = None,
-    failure_threshold: int = 5,
-    cooldown_s: float = 30.0,
+    vendor: Vendor, metrics: ProviderMetrics | None = None, *, policy: RetryPolicy | None = None,
 ) -> ProviderGuard:
-    """A provider's guard: its own breaker, its error classification, and its policy."""
+    """The vendor's guard: its own breaker (shared by everything built on this guard), its
+    error classification, and its policy (or `policy`)."""
     return ProviderGuard(
-        breaker=CircuitBreaker(provider, failure_threshold=failure_threshold,
-                               cooldown_s=cooldown_s),
-        classify=classify,
-        policy=policy or default_policy,
+        breaker=CircuitBreaker(vendor.name, failure_threshold=vendor.failure_threshold,
+                               cooldown_s=vendor.cooldown_s),
+        classify=vendor.classify,
+        policy=policy or vendor.policy,
         metrics=metrics,
     )

@@ -10,7 +10,7 @@ import logging
 import zipfile
 from typing import Literal
 
-from mockmate.errors import ErrorCode, MockMateError
+from mockmate.errors import MockMateError, UnsupportedDocument
 
 log = logging.getLogger(__name__)
 
@@ -25,7 +25,7 @@ MIN_TEXT_LETTERS = 30
 
 
 def unsupported(message: str) -> MockMateError:
-    return MockMateError(ErrorCode.UNSUPPORTED_DOCUMENT, message)
+    return UnsupportedDocument(message)
 
 
 def sniff(data: bytes) -> DocumentType:

@@ -21,7 +21,7 @@ from gridfs.errors import NoFile
 from pymongo import ASCENDING
 from pymongo.asynchronous.database import AsyncDatabase
 
-from mockmate.errors import ErrorCode, MockMateError
+from mockmate.errors import LimitReached, MockMateError, NotFound, TooLarge
 from mockmate.resumes.extract import MIME, DocumentType, extract_text, sniff
 from mockmate.resumes.models import ParsedResume, ResumePatch
 from mockmate.resumes.parser import parse_resume
@@ -35,7 +35,7 @@ ResumeParser = Callable[[str], Awaitable[ParsedResume | None]]
 
 
 def _not_found() -> MockMateError:
-    return MockMateError(ErrorCode.NOT_FOUND, "no such resume")
+    return NotFound("no such resume")
 
 
 def view(doc: Document, *, full: bool = True) -> dict[str, Any]:
@@ -70,13 +70,13 @@ class Resumes:
 
     async def upload(self, user_id: str, data: bytes, filename: str, title: str) -> Document:
         if len(data) > self.max_bytes:
-            raise MockMateError(ErrorCode.TOO_LARGE, f"the file is larger than "
+            raise TooLarge(f"the file is larger than "
                                 f"{self.max_bytes} bytes", max_bytes=self.max_bytes)
         kind: DocumentType = sniff(data)
         text = await asyncio.to_thread(extract_text, data, kind)
         parsed, parsed_by = await self._parse(text)
         if await self._resumes.count_documents({"user_id": user_id}) >= self._max_per_user:
-            raise MockMateError(ErrorCode.LIMIT_REACHED, f"at most {self._max_per_user} "
+            raise LimitReached(f"at most {self._max_per_user} "
                                 "resumes: delete one first", limit=self._max_per_user)
         resume_id = uuid.uuid4().hex
         file_id = await self._bucket.upload_from_stream(

@@ -14,6 +14,7 @@ from mockmate.handlers.connections import ConnectionRegistry, user_room
 from mockmate.handlers.dispatch import Dispatcher
 from mockmate.handlers.guarded_server import GuardedServer
 from mockmate.metrics import Metrics
+from mockmate.redis_keys import RedisKeys
 from mockmate.server import (
     rest_auth,
     rest_auth_security,
@@ -33,9 +34,11 @@ from mockmate.server import (
 )
 from mockmate.server.cors import OriginPolicy, parse_origins
 from mockmate.server.http import errors_middleware
-from mockmate.server.keys import METRICS, SERVICES, SIO
+from mockmate.server.keys import EMITTER, METRICS, SETTINGS, SIO
 from mockmate.server.redis_url import socketio_url
-from mockmate.server.runtime import open_services
+from mockmate.server.runtime import install_features
+from mockmate.server.wiring.accounts import ACCOUNTS
+from mockmate.server.wiring.interviews import INTERVIEWS
 
 log = logging.getLogger(__name__)
 
@@ -54,7 +57,8 @@ def create_sio(settings: Settings, metrics: Metrics) -> socketio.AsyncServer:
     manager = None
     if settings.redis_url:
         manager = socketio.AsyncRedisManager(
-            socketio_url(settings.redis_url), channel=f"{settings.redis_prefix}:socketio"
+            socketio_url(settings.redis_url),
+            channel=RedisKeys(settings.redis_prefix).socketio_channel,
         )
     return GuardedServer(
         on_malformed=lambda kind: metrics.malformed_frames.labels(kind).inc(),
@@ -75,33 +79,32 @@ def create_app(settings: Settings) -> web.Application:
     sio.attach(app)
     app[SIO] = sio
     app[METRICS] = metrics
+    app[SETTINGS] = settings
+    app[EMITTER] = SocketEmitter(sio)
     connections = ConnectionRegistry(settings.rate_limit_per_s, settings.rate_limit_burst)
     dispatch = Dispatcher(sio, connections, metrics)
     sio.on("*", dispatch.unknown)
 
-    async def lifecycle(app: web.Application) -> AsyncIterator[None]:
-        async with open_services(settings, SocketEmitter(sio), metrics) as services:
-            app[SERVICES] = services
-            connection_handlers.register(
-                sio, authenticator=services.security.authenticator, connections=connections,
-                metrics=metrics,
-            )
-            interview_handlers.register(
-                dispatch, services.interview_service, services.answer_service
-            )
-            log.info("MockMate ready (redis: %s, mongo: %s)",
-                     "embedded" if settings.embedded_redis else "configured",
-                     "embedded" if settings.embedded_mongo else "configured")
-            yield
-            # Stop taking work before the services close underneath it.
-            await services.tasks.close()
+    async def sockets(app: web.Application) -> AsyncIterator[None]:
+        """After every feature: the socket events, served by the features' services."""
+        connection_handlers.register(
+            sio, authenticator=app[ACCOUNTS].security.authenticator, connections=connections,
+            metrics=metrics,
+        )
+        interviews = app[INTERVIEWS]
+        interview_handlers.register(dispatch, interviews.service, interviews.answer_service)
+        log.info("MockMate ready (redis: %s, mongo: %s)",
+                 "embedded" if settings.embedded_redis else "configured",
+                 "embedded" if settings.embedded_mongo else "configured")
+        yield
 
     async def disconnect_sockets(app: web.Application) -> None:
         # Before aiohttp waits for open requests: clients reconnect elsewhere and resume.
         await sio.shutdown()
 
     app.on_shutdown.append(disconnect_sockets)
-    app.cleanup_ctx.append(lifecycle)
+    install_features(app)
+    app.cleanup_ctx.append(sockets)
     app.add_routes(rest_health.routes)
     app.add_routes(rest_auth.routes)
     app.add_routes(rest_auth_security.routes)

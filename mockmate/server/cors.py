@@ -14,7 +14,7 @@ from typing import Any
 from aiohttp import web
 from aiohttp.typedefs import Middleware
 
-from mockmate.errors import ErrorCode, MockMateError
+from mockmate.errors import Forbidden
 from mockmate.server.http import Handler, error_response
 
 ALLOWED_METHODS = "GET, POST, PUT, PATCH, DELETE, OPTIONS"
@@ -61,8 +61,8 @@ class OriginPolicy:
                 "Access-Control-Request-Method" in request.headers
             if preflight:
                 if not allowed:
-                    return error_response(MockMateError(
-                        ErrorCode.FORBIDDEN, f"the origin {origin} may not call this API"))
+                    return error_response(Forbidden(
+                        f"the origin {origin} may not call this API"))
                 response: web.StreamResponse = web.Response(status=204, headers={
                     "Access-Control-Allow-Methods": ALLOWED_METHODS,
                     "Access-Control-Allow-Headers": ALLOWED_HEADERS,

@@ -1,5 +1,7 @@
-"""REST plumbing: JSON error bodies with contract codes, bearer-token auth, body parsing."""
+"""REST plumbing: JSON error bodies with contract codes, bearer-token auth (`signed_in`,
+`authenticated`), body parsing (`read_json`, `read_optional_json`, `read_query`)."""
 
+import functools
 import logging
 from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
@@ -8,14 +10,25 @@ from aiohttp import web
 from pydantic import BaseModel, ValidationError
 
 from mockmate.auth.revocation import Authenticated
-from mockmate.errors import HTTP_STATUS, ErrorCode, MockMateError, invalid_payload
+from mockmate.errors import (
+    HTTP_STATUS,
+    ErrorCode,
+    Internal,
+    InvalidPayload,
+    MockMateError,
+    Unauthorized,
+    error_for,
+    invalid_payload,
+)
 from mockmate.observability import bind, user_id
 from mockmate.outages import OUTAGES, unavailable_from
-from mockmate.server.keys import METRICS, SERVICES
+from mockmate.server.keys import METRICS
+from mockmate.server.wiring.accounts import ACCOUNTS
 from mockmate.storage.users import User
 
 log = logging.getLogger(__name__)
 M = TypeVar("M", bound=BaseModel)
+R = TypeVar("R", bound=web.StreamResponse)
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 _HTTP_CODES = {400: ErrorCode.INVALID_PAYLOAD, 401: ErrorCode.UNAUTHORIZED,
@@ -42,13 +55,13 @@ async def errors_middleware(request: web.Request, handler: Handler) -> web.Strea
         if exc.status < 400:
             raise
         code = _HTTP_CODES.get(exc.status, ErrorCode.INTERNAL)
-        response = error_response(MockMateError(code, exc.reason))
+        response = error_response(error_for(code, exc.reason))
     except (OverflowError, RecursionError) as exc:
         # A date near year 1 or 9999 moved past the calendar, a number too large to convert,
         # JSON nested too deep: the input's fault, whichever rule met it.
         log.warning("%s %s: input out of range (%s)", request.method, request.path,
                     type(exc).__name__)
-        response = error_response(MockMateError(ErrorCode.INVALID_PAYLOAD,
+        response = error_response(InvalidPayload(
                                                 "a value in the request is out of range"))
     except OUTAGES as exc:
         outage = unavailable_from(exc)
@@ -57,7 +70,7 @@ async def errors_middleware(request: web.Request, handler: Handler) -> web.Strea
         response = error_response(outage)
     except Exception:
         log.exception("%s %s failed", request.method, request.path)
-        response = error_response(MockMateError(ErrorCode.INTERNAL, "something went wrong"))
+        response = error_response(Internal("something went wrong"))
     request.app[METRICS].http_requests.labels(route, str(response.status)).inc()
     return response
 
@@ -67,8 +80,8 @@ async def authenticate(request: web.Request) -> Authenticated:
     header = request.headers.get("Authorization", "")
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token:
-        raise MockMateError(ErrorCode.UNAUTHORIZED, "send 'Authorization: Bearer <token>'")
-    auth = await request.app[SERVICES].security.authenticator.authenticate(token.strip())
+        raise Unauthorized("send 'Authorization: Bearer <token>'")
+    auth = await request.app[ACCOUNTS].security.authenticator.authenticate(token.strip())
     user_id.set(auth.user.id)
     return auth
 
@@ -77,16 +90,40 @@ async def current_user(request: web.Request) -> User:
     return (await authenticate(request)).user
 
 
+def authenticated(
+    handler: Callable[[web.Request, Authenticated], Awaitable[R]],
+) -> Callable[[web.Request], Awaitable[R]]:
+    """A route for signed-in users only: the handler gets the token's user and claims."""
+
+    @functools.wraps(handler)
+    async def with_auth(request: web.Request) -> R:
+        return await handler(request, await authenticate(request))
+
+    return with_auth
+
+
+def signed_in(
+    handler: Callable[[web.Request, User], Awaitable[R]],
+) -> Callable[[web.Request], Awaitable[R]]:
+    """A route for signed-in users only: the handler gets the current user."""
+
+    @functools.wraps(handler)
+    async def with_user(request: web.Request) -> R:
+        return await handler(request, await current_user(request))
+
+    return with_user
+
+
 async def read_json_object(request: web.Request) -> dict[str, Any]:
     """The request's JSON object body (`invalid_payload` for anything else)."""
     try:
         body: Any = await request.json()
     except ValueError:
-        raise MockMateError(ErrorCode.INVALID_PAYLOAD, "the body must be JSON") from None
+        raise InvalidPayload("the body must be JSON") from None
     except RecursionError:
-        raise MockMateError(ErrorCode.INVALID_PAYLOAD, "the JSON is nested too deep") from None
+        raise InvalidPayload("the JSON is nested too deep") from None
     if not isinstance(body, dict):
-        raise MockMateError(ErrorCode.INVALID_PAYLOAD, "the body must be a JSON object")
+        raise InvalidPayload("the body must be a JSON object")
     return body
 
 
@@ -94,5 +131,20 @@ async def read_json(request: web.Request, model: type[M]) -> M:
     body = await read_json_object(request)
     try:
         return model.model_validate(body)
+    except ValidationError as exc:
+        raise invalid_payload(exc) from None
+
+
+async def read_optional_json(request: web.Request, model: type[M]) -> M:
+    """The JSON body as `model`, or `model()` when the request has no body."""
+    if not request.body_exists:
+        return model()
+    return await read_json(request, model)
+
+
+def read_query(request: web.Request, model: type[M]) -> M:
+    """The query string as `model`; `invalid_payload` naming each bad parameter."""
+    try:
+        return model.model_validate(dict(request.query))
     except ValidationError as exc:
         raise invalid_payload(exc) from None

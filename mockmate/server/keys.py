@@ -1,15 +1,15 @@
-"""Typed keys for what the aiohttp application holds."""
-
-from typing import TYPE_CHECKING
+"""Typed keys for what the aiohttp application holds before any feature opens: the settings,
+the metrics, the Socket.IO server and the emitter built on it. Each feature publishes its own
+services under its own key, declared next to it in `server/wiring/`."""
 
 import socketio
 from aiohttp import web
 
+from mockmate.config import Settings
 from mockmate.metrics import Metrics
+from mockmate.ports import Emitter
 
-if TYPE_CHECKING:
-    from mockmate.server.runtime import Services
-
-SERVICES: web.AppKey["Services"] = web.AppKey("services")
+SETTINGS = web.AppKey("settings", Settings)
 METRICS = web.AppKey("metrics", Metrics)
 SIO = web.AppKey("sio", socketio.AsyncServer)
+EMITTER: web.AppKey[Emitter] = web.AppKey("emitter")

@@ -3,7 +3,7 @@ into values the repository takes, or `invalid_payload` naming the parameter."""
 
 from datetime import UTC, date, datetime, time, timedelta
 
-from mockmate.errors import ErrorCode, MockMateError
+from mockmate.errors import InvalidPayload
 
 MAX_QUERY_CHARS = 200
 
@@ -15,8 +15,7 @@ def _moment(raw: str, name: str, end_of_day: bool) -> datetime:
             return datetime.combine(day + timedelta(days=end_of_day), time(), UTC)
         moment = datetime.fromisoformat(raw)
     except ValueError:
-        raise MockMateError(
-            ErrorCode.INVALID_PAYLOAD, f"{name} must be a date (2026-11-30) or an ISO time",
+        raise InvalidPayload(f"{name} must be a date (2026-11-30) or an ISO time",
             field=name) from None
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
@@ -27,13 +26,12 @@ def list_window(since: str | None, until: str | None
     start = _moment(since, "from", False) if since else None
     end = _moment(until, "to", True) if until else None
     if start is not None and end is not None and end <= start:
-        raise MockMateError(ErrorCode.INVALID_PAYLOAD, "to must be after from", field="to")
+        raise InvalidPayload("to must be after from", field="to")
     return start, end
 
 
 def search_query(raw: str | None) -> str:
     text = (raw or "").strip()
     if len(text) > MAX_QUERY_CHARS:
-        raise MockMateError(ErrorCode.INVALID_PAYLOAD,
-                            f"q: at most {MAX_QUERY_CHARS} characters", field="q")
+        raise InvalidPayload(f"q: at most {MAX_QUERY_CHARS} characters", field="q")
     return text

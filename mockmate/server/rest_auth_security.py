@@ -8,15 +8,17 @@ from mockmate.auth.passwords import (
     ResetPasswordRequest,
 )
 from mockmate.auth.refresh import MAX_USER_AGENT_CHARS, Device, RefreshRequest
-from mockmate.server.http import authenticate, read_json
-from mockmate.server.keys import SERVICES
+from mockmate.auth.revocation import Authenticated
+from mockmate.server.http import authenticated, read_json
+from mockmate.server.keys import SETTINGS
+from mockmate.server.wiring.accounts import ACCOUNTS
 
 routes = web.RouteTableDef()
 
 
 def client_ip(request: web.Request) -> str:
     """The client's address: the peer's, or behind a trusted proxy the one it appended."""
-    if request.app[SERVICES].settings.trust_forwarded_for:
+    if request.app[SETTINGS].trust_forwarded_for:
         forwarded = request.headers.get("X-Forwarded-For", "").split(",")[-1].strip()
         if forwarded:
             return forwarded
@@ -31,8 +33,8 @@ def device_of(request: web.Request) -> Device:
 
 
 @routes.get("/api/auth/me")
-async def me(request: web.Request) -> web.Response:
-    auth = await authenticate(request)
+@authenticated
+async def me(request: web.Request, auth: Authenticated) -> web.Response:
     return web.json_response({
         "user": {**auth.user.public(), "roles": list(auth.user.roles),
                  "last_login_at": auth.user.last_login_at.isoformat()
@@ -44,54 +46,54 @@ async def me(request: web.Request) -> web.Response:
 @routes.post("/api/auth/refresh")
 async def refresh(request: web.Request) -> web.Response:
     body = await read_json(request, RefreshRequest)
-    sign_ins = request.app[SERVICES].security.sign_ins
+    sign_ins = request.app[ACCOUNTS].security.sign_ins
     user, pair = await sign_ins.refresh(body.refresh_token, device_of(request))
     return web.json_response({**pair.model_dump(), "user": user.public()})
 
 
 @routes.post("/api/auth/logout")
-async def logout(request: web.Request) -> web.Response:
-    auth = await authenticate(request)
+@authenticated
+async def logout(request: web.Request, auth: Authenticated) -> web.Response:
     if auth.claims.family:
-        await request.app[SERVICES].security.sign_ins.revoke(auth.user.id, auth.claims.family)
+        await request.app[ACCOUNTS].security.sign_ins.revoke(auth.user.id, auth.claims.family)
     return web.json_response({"ok": True})
 
 
 @routes.post("/api/auth/logout-all")
-async def logout_all(request: web.Request) -> web.Response:
-    auth = await authenticate(request)
-    await request.app[SERVICES].security.sign_ins.revoke_all(auth.user.id)
+@authenticated
+async def logout_all(request: web.Request, auth: Authenticated) -> web.Response:
+    await request.app[ACCOUNTS].security.sign_ins.revoke_all(auth.user.id)
     return web.json_response({"ok": True})
 
 
 @routes.get("/api/auth/devices")
-async def devices(request: web.Request) -> web.Response:
-    auth = await authenticate(request)
-    listed = await request.app[SERVICES].security.sign_ins.devices(
+@authenticated
+async def devices(request: web.Request, auth: Authenticated) -> web.Response:
+    listed = await request.app[ACCOUNTS].security.sign_ins.devices(
         auth.user.id, auth.claims.family
     )
     return web.json_response({"devices": [d.model_dump() for d in listed]})
 
 
 @routes.delete("/api/auth/devices/{device_id}")
-async def revoke_device(request: web.Request) -> web.Response:
-    auth = await authenticate(request)
-    await request.app[SERVICES].security.sign_ins.revoke(
+@authenticated
+async def revoke_device(request: web.Request, auth: Authenticated) -> web.Response:
+    await request.app[ACCOUNTS].security.sign_ins.revoke(
         auth.user.id, request.match_info["device_id"]
     )
     return web.json_response({"ok": True})
 
 
 @routes.post("/api/auth/password/change")
-async def change_password(request: web.Request) -> web.Response:
+@authenticated
+async def change_password(request: web.Request, auth: Authenticated) -> web.Response:
     """Every other device is signed out; this one gets a fresh pair to stay signed in."""
-    auth = await authenticate(request)
     body = await read_json(request, ChangePasswordRequest)
-    await request.app[SERVICES].credential_throttle.admit(client_ip(request), auth.user.email)
-    security = request.app[SERVICES].security
+    await request.app[ACCOUNTS].credential_throttle.admit(client_ip(request), auth.user.email)
+    security = request.app[ACCOUNTS].security
     await security.passwords.change(auth.user, body)
     await security.sign_ins.revoke_all(auth.user.id)
-    user = await request.app[SERVICES].users.by_id(auth.user.id)
+    user = await request.app[ACCOUNTS].users.by_id(auth.user.id)
     assert user is not None
     pair = await security.sign_ins.open(user, device_of(request))
     return web.json_response({**pair.model_dump(), "user": user.public()})
@@ -100,16 +102,16 @@ async def change_password(request: web.Request) -> web.Response:
 @routes.post("/api/auth/password/forgot")
 async def forgot_password(request: web.Request) -> web.Response:
     body = await read_json(request, ForgotPasswordRequest)
-    await request.app[SERVICES].credential_throttle.admit(client_ip(request), str(body.email))
-    await request.app[SERVICES].security.passwords.forgot(body.email)
+    await request.app[ACCOUNTS].credential_throttle.admit(client_ip(request), str(body.email))
+    await request.app[ACCOUNTS].security.passwords.forgot(body.email)
     return web.json_response({"ok": True}, status=202)
 
 
 @routes.post("/api/auth/password/reset")
 async def reset_password(request: web.Request) -> web.Response:
     body = await read_json(request, ResetPasswordRequest)
-    await request.app[SERVICES].credential_throttle.admit(client_ip(request), None)
-    security = request.app[SERVICES].security
+    await request.app[ACCOUNTS].credential_throttle.admit(client_ip(request), None)
+    security = request.app[ACCOUNTS].security
     user = await security.passwords.reset(body)
     await security.sign_ins.revoke_all(user.id)
     return web.json_response({"ok": True})

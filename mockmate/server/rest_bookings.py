@@ -8,16 +8,23 @@ from mockmate.bookings.booking_service import party_of
 from mockmate.bookings.queries import BookingListQuery, NoShowRequest, TestPayment
 from mockmate.bookings.schemas import BookingRequest, CancelRequest
 from mockmate.bookings.views import booking_view
-from mockmate.errors import ErrorCode, MockMateError
-from mockmate.server.http import current_user, read_json, read_json_object
-from mockmate.server.rest_market_common import marketplace, read_optional_json, read_query
+from mockmate.errors import Forbidden
+from mockmate.server.http import (
+    read_json,
+    read_json_object,
+    read_optional_json,
+    read_query,
+    signed_in,
+)
+from mockmate.server.rest_market_common import marketplace
+from mockmate.storage.users import User
 
 routes = web.RouteTableDef()
 
 
 @routes.post("/api/bookings")
-async def book(request: web.Request) -> web.Response:
-    user = await current_user(request)
+@signed_in
+async def book(request: web.Request, user: User) -> web.Response:
     body = await read_json(request, BookingRequest)
     doc, intent = await marketplace(request).bookings.book(user, body)
     return web.json_response({
@@ -32,23 +39,23 @@ async def book(request: web.Request) -> web.Response:
 
 
 @routes.get("/api/bookings")
-async def list_bookings(request: web.Request) -> web.Response:
-    user = await current_user(request)
+@signed_in
+async def list_bookings(request: web.Request, user: User) -> web.Response:
     query = read_query(request, BookingListQuery)
     return web.json_response(await marketplace(request).bookings.list(user, query))
 
 
 @routes.get("/api/bookings/{booking_id}")
-async def get_booking(request: web.Request) -> web.Response:
-    user = await current_user(request)
+@signed_in
+async def get_booking(request: web.Request, user: User) -> web.Response:
     service = marketplace(request).bookings
     booking = await service.for_party(user, request.match_info["booking_id"])
     return web.json_response({"booking": await service.view(user, booking)})
 
 
 @routes.post("/api/bookings/{booking_id}/cancel")
-async def cancel(request: web.Request) -> web.Response:
-    user = await current_user(request)
+@signed_in
+async def cancel(request: web.Request, user: User) -> web.Response:
     body = await read_json(request, CancelRequest)
     service = marketplace(request).bookings
     booking = await service.cancel(user, request.match_info["booking_id"], body.reason)
@@ -59,13 +66,13 @@ async def cancel(request: web.Request) -> web.Response:
 
 
 @routes.post("/api/bookings/{booking_id}/test-payment")
-async def test_payment(request: web.Request) -> web.Response:
-    user = await current_user(request)
+@signed_in
+async def test_payment(request: web.Request, user: User) -> web.Response:
     body = await read_optional_json(request, TestPayment)
     market = marketplace(request)
     booking = await market.bookings.for_party(user, request.match_info["booking_id"])
     if party_of(user, booking) == "expert":
-        raise MockMateError(ErrorCode.FORBIDDEN, "only the candidate pays for a booking")
+        raise Forbidden("only the candidate pays for a booking")
     outcome = await market.webhooks.test_payment(booking, body.succeed)
     fresh = await market.bookings.for_party(user, booking["_id"])
     return web.json_response({"booking": await market.bookings.view(user, fresh),
@@ -73,8 +80,8 @@ async def test_payment(request: web.Request) -> web.Response:
 
 
 @routes.post("/api/bookings/{booking_id}/feedback")
-async def feedback(request: web.Request) -> web.Response:
-    user = await current_user(request)
+@signed_in
+async def feedback(request: web.Request, user: User) -> web.Response:
     body = await read_json_object(request)
     entry = await marketplace(request).bookings.leave_feedback(
         user, request.match_info["booking_id"], body
@@ -83,8 +90,8 @@ async def feedback(request: web.Request) -> web.Response:
 
 
 @routes.post("/api/bookings/{booking_id}/no-show")
-async def no_show(request: web.Request) -> web.Response:
-    user = await current_user(request)
+@signed_in
+async def no_show(request: web.Request, user: User) -> web.Response:
     await read_optional_json(request, NoShowRequest)
     service = marketplace(request).bookings
     booking = await service.no_show(user, request.match_info["booking_id"])

@@ -3,8 +3,9 @@ and the feed itself, which the URL's token authenticates (calendar apps send no 
 
 from aiohttp import web
 
-from mockmate.server.http import current_user
+from mockmate.server.http import signed_in
 from mockmate.server.rest_market_common import marketplace
+from mockmate.storage.users import User
 
 routes = web.RouteTableDef()
 ICS = "text/calendar"
@@ -23,8 +24,8 @@ def _feed(request: web.Request, token: str) -> dict[str, str]:
 
 
 @routes.get("/api/bookings/{booking_id}/calendar.ics")
-async def booking_calendar(request: web.Request) -> web.Response:
-    user = await current_user(request)
+@signed_in
+async def booking_calendar(request: web.Request, user: User) -> web.Response:
     market = marketplace(request)
     booking = await market.bookings.for_party(user, request.match_info["booking_id"],
                                               admin_ok=False)
@@ -33,15 +34,15 @@ async def booking_calendar(request: web.Request) -> web.Response:
 
 
 @routes.get("/api/me/calendar")
-async def feed_url(request: web.Request) -> web.Response:
-    user = await current_user(request)
+@signed_in
+async def feed_url(request: web.Request, user: User) -> web.Response:
     token = await marketplace(request).calendars.feed_token(user)
     return web.json_response(_feed(request, token))
 
 
 @routes.post("/api/me/calendar/rotate")
-async def rotate_feed(request: web.Request) -> web.Response:
-    user = await current_user(request)
+@signed_in
+async def rotate_feed(request: web.Request, user: User) -> web.Response:
     token = await marketplace(request).calendars.rotate_feed(user)
     return web.json_response(_feed(request, token))
 

@@ -3,15 +3,16 @@
 from aiohttp import web
 
 from mockmate import PROTOCOL_VERSION
-from mockmate.server.keys import METRICS, SERVICES
-from mockmate.server.runtime import health as check_health
+from mockmate.server.keys import METRICS
+from mockmate.server.wiring.core import CORE
+from mockmate.server.wiring.core import health as check_health
 
 routes = web.RouteTableDef()
 
 
 @routes.get("/health")
 async def health(request: web.Request) -> web.Response:
-    checks = await check_health(request.app[SERVICES])
+    checks = await check_health(request.app[CORE])
     healthy = all(checks.values())
     return web.json_response(
         {

@@ -1,18 +1,16 @@
 """The interview history: list, read in full, delete."""
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from aiohttp import web
 
-from mockmate.errors import ErrorCode, MockMateError
-from mockmate.server.http import current_user
-from mockmate.server.keys import SERVICES
+from mockmate.errors import InvalidPayload, NotFound
+from mockmate.server.http import current_user, signed_in
 from mockmate.server.list_filters import list_window, search_query
+from mockmate.server.wiring.interviews import INTERVIEWS, Interviews
 from mockmate.storage import interviews as interview_status
 from mockmate.storage.database import Document, as_datetime
-
-if TYPE_CHECKING:
-    from mockmate.server.runtime import Services
+from mockmate.storage.users import User
 
 routes = web.RouteTableDef()
 PER_PAGE = 20
@@ -43,32 +41,31 @@ def _page(request: web.Request) -> int:
     try:
         page = int(request.query.get("page", "1"))
     except ValueError:
-        raise MockMateError(ErrorCode.INVALID_PAYLOAD, "page must be a number") from None
+        raise InvalidPayload("page must be a number") from None
     if not 1 <= page <= 10_000:
-        raise MockMateError(ErrorCode.INVALID_PAYLOAD, "page must be between 1 and 10000")
+        raise InvalidPayload("page must be between 1 and 10000")
     return page
 
 
 async def _owned(request: web.Request) -> tuple[str, Document]:
     user = await current_user(request)
-    doc = await request.app[SERVICES].interviews.get(request.match_info["interview_id"])
+    doc = await request.app[INTERVIEWS].interviews.get(request.match_info["interview_id"])
     if doc is None or doc["user_id"] != user.id:
-        raise MockMateError(ErrorCode.NOT_FOUND, "no such interview")
+        raise NotFound("no such interview")
     return user.id, doc
 
 
 @routes.get("/api/interviews")
-async def list_interviews(request: web.Request) -> web.Response:
-    user = await current_user(request)
+@signed_in
+async def list_interviews(request: web.Request, user: User) -> web.Response:
     status = request.query.get("status") or None
     if status is not None and status not in interview_status.STATUSES:
-        raise MockMateError(
-            ErrorCode.INVALID_PAYLOAD,
+        raise InvalidPayload(
             f"status must be one of {', '.join(interview_status.STATUSES)}",
         )
     page = _page(request)
     since, until = list_window(request.query.get("from"), request.query.get("to"))
-    docs, total = await request.app[SERVICES].interviews.list_for_user(
+    docs, total = await request.app[INTERVIEWS].interviews.list_for_user(
         user.id, status=status, page=page, per_page=PER_PAGE, since=since, until=until,
         text=search_query(request.query.get("q")),
     )
@@ -81,10 +78,10 @@ async def list_interviews(request: web.Request) -> web.Response:
 @routes.get("/api/interviews/{interview_id}")
 async def get_interview(request: web.Request) -> web.Response:
     _, doc = await _owned(request)
-    return web.json_response({"interview": await interview_body(request.app[SERVICES], doc)})
+    return web.json_response({"interview": await interview_body(request.app[INTERVIEWS], doc)})
 
 
-async def interview_body(services: "Services", doc: Document) -> dict[str, Any]:
+async def interview_body(services: Interviews, doc: Document) -> dict[str, Any]:
     """An interview in full: questions, answers, transcripts, evaluations, delivery."""
     answers = await services.answers.for_interview(doc["_id"])
     questions = doc.get("questions", [])
@@ -135,7 +132,7 @@ def _asked(answer: dict[str, Any], questions: list[dict[str, Any]]) -> str | Non
 @routes.delete("/api/interviews/{interview_id}")
 async def delete_interview(request: web.Request) -> web.Response:
     user_id, doc = await _owned(request)
-    services = request.app[SERVICES]
+    services = request.app[INTERVIEWS]
     await services.sessions.discard(doc["_id"], user_id)
     await services.audio.delete_for_interview(doc["_id"])
     await services.answers.delete_for_interview(doc["_id"])

@@ -11,9 +11,11 @@ import asyncio
 from aiohttp import web
 from pydantic import BaseModel, Field
 
-from mockmate.errors import ErrorCode, MockMateError
-from mockmate.server.http import current_user, read_json
-from mockmate.server.keys import SERVICES
+from mockmate.errors import Forbidden, InvalidPayload
+from mockmate.server.http import read_json, signed_in
+from mockmate.server.keys import SETTINGS
+from mockmate.server.wiring.accounts import ACCOUNTS
+from mockmate.storage.users import User
 
 routes = web.RouteTableDef()
 
@@ -29,25 +31,25 @@ class LoadTestUsers(BaseModel):
 
 
 @routes.post("/api/admin/loadtest/users")
-async def loadtest_users(request: web.Request) -> web.Response:
-    admin = await current_user(request)
+@signed_in
+async def loadtest_users(request: web.Request, admin: User) -> web.Response:
     if not admin.is_admin:
-        raise MockMateError(ErrorCode.FORBIDDEN, "only admins create load-test users")
+        raise Forbidden("only admins create load-test users")
     body = await read_json(request, LoadTestUsers)
-    services = request.app[SERVICES]
-    limit = services.settings.loadtest_max_users
+    accounts = request.app[ACCOUNTS].accounts
+    limit = request.app[SETTINGS].loadtest_max_users
     if body.count > limit:
-        raise MockMateError(
-            ErrorCode.INVALID_PAYLOAD, f"at most {limit} users per call", max_count=limit
+        raise InvalidPayload(
+            f"at most {limit} users per call", max_count=limit
         )
     gate = asyncio.Semaphore(_CONCURRENCY)
 
     async def one(n: int) -> dict[str, str]:
         async with gate:
-            user = await services.accounts.ensure_user(
+            user = await accounts.ensure_user(
                 f"{body.prefix}-{n}@loadtest.example.com"
             )
-        return {"user_id": user.id, "email": user.email, "token": services.accounts.token_for(user)}
+        return {"user_id": user.id, "email": user.email, "token": accounts.token_for(user)}
 
     users = await asyncio.gather(*(one(body.first + i) for i in range(body.count)))
     return web.json_response({"users": users}, status=201)

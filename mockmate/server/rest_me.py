@@ -5,71 +5,74 @@ from aiohttp import web
 
 from mockmate.candidates.learning_path_service import LearningPathRequest
 from mockmate.handlers.connections import user_room
-from mockmate.server.http import current_user, read_json_object
-from mockmate.server.keys import SERVICES, SIO
-from mockmate.server.rest_market_common import read_optional_json
+from mockmate.server.http import read_json_object, read_optional_json, signed_in
+from mockmate.server.keys import SIO
+from mockmate.server.wiring.account import ACCOUNT_DATA
+from mockmate.server.wiring.candidate import CANDIDATE
+from mockmate.server.wiring.progress import PROGRESS
 from mockmate.skills.service import parse_range
+from mockmate.storage.users import User
 
 routes = web.RouteTableDef()
 
 
 @routes.get("/api/me/profile")
-async def get_profile(request: web.Request) -> web.Response:
-    user = await current_user(request)
-    profile = await request.app[SERVICES].candidate_service.profile(user)
+@signed_in
+async def get_profile(request: web.Request, user: User) -> web.Response:
+    profile = await request.app[PROGRESS].candidates.profile(user)
     return web.json_response({"profile": profile})
 
 
 @routes.patch("/api/me/profile")
-async def patch_profile(request: web.Request) -> web.Response:
-    user = await current_user(request)
+@signed_in
+async def patch_profile(request: web.Request, user: User) -> web.Response:
     body = await read_json_object(request)
-    profile = await request.app[SERVICES].candidate_service.patch_profile(user, body)
+    profile = await request.app[PROGRESS].candidates.patch_profile(user, body)
     return web.json_response({"profile": profile})
 
 
 @routes.get("/api/me/statistics")
-async def get_statistics(request: web.Request) -> web.Response:
-    user = await current_user(request)
-    figures = await request.app[SERVICES].candidate_service.statistics(user.id)
+@signed_in
+async def get_statistics(request: web.Request, user: User) -> web.Response:
+    figures = await request.app[PROGRESS].candidates.statistics(user.id)
     if "range" in request.query:  # the same figures over a week, month, quarter or year
-        figures["in_range"] = await request.app[SERVICES].features.skills.period_statistics(
+        figures["in_range"] = await request.app[CANDIDATE].skills.period_statistics(
             user.id, parse_range(request.query["range"]))
     return web.json_response({"statistics": figures})
 
 
 @routes.get("/api/me/benchmarks")
-async def get_benchmarks(request: web.Request) -> web.Response:
-    user = await current_user(request)
-    return web.json_response({"benchmarks": await request.app[SERVICES].benchmarks.for_user(
+@signed_in
+async def get_benchmarks(request: web.Request, user: User) -> web.Response:
+    return web.json_response({"benchmarks": await request.app[PROGRESS].benchmarks.for_user(
         user.id)})
 
 
 @routes.post("/api/me/learning-path")
-async def build_learning_path(request: web.Request) -> web.Response:
-    user = await current_user(request)
+@signed_in
+async def build_learning_path(request: web.Request, user: User) -> web.Response:
     body = await read_optional_json(request, LearningPathRequest)
-    path = await request.app[SERVICES].learning_paths.build(user.id, body)
+    path = await request.app[PROGRESS].learning_paths.build(user.id, body)
     return web.json_response({"learning_path": path}, status=201)
 
 
 @routes.get("/api/me/learning-path")
-async def get_learning_path(request: web.Request) -> web.Response:
-    user = await current_user(request)
-    path = await request.app[SERVICES].learning_paths.current(user.id)
+@signed_in
+async def get_learning_path(request: web.Request, user: User) -> web.Response:
+    path = await request.app[PROGRESS].learning_paths.current(user.id)
     return web.json_response({"learning_path": path})
 
 
 @routes.get("/api/me/gamification")
-async def get_gamification(request: web.Request) -> web.Response:
-    user = await current_user(request)
-    return web.json_response(await request.app[SERVICES].candidate_service.gamification(user.id))
+@signed_in
+async def get_gamification(request: web.Request, user: User) -> web.Response:
+    return web.json_response(await request.app[PROGRESS].candidates.gamification(user.id))
 
 
 @routes.post("/api/me/challenges/{challenge_id}/claim")
-async def claim_challenge(request: web.Request) -> web.Response:
-    user = await current_user(request)
-    service = request.app[SERVICES].candidate_service
+@signed_in
+async def claim_challenge(request: web.Request, user: User) -> web.Response:
+    service = request.app[PROGRESS].candidates
     claimed = await service.claim_challenge(user.id, request.match_info["challenge_id"])
     if claimed["gamification"] is not None:
         await request.app[SIO].emit(
@@ -79,23 +82,23 @@ async def claim_challenge(request: web.Request) -> web.Response:
 
 
 @routes.get("/api/me/goals")
-async def list_goals(request: web.Request) -> web.Response:
-    user = await current_user(request)
-    return web.json_response(await request.app[SERVICES].candidate_service.goals(user.id))
+@signed_in
+async def list_goals(request: web.Request, user: User) -> web.Response:
+    return web.json_response(await request.app[PROGRESS].candidates.goals(user.id))
 
 
 @routes.post("/api/me/goals")
-async def add_goal(request: web.Request) -> web.Response:
-    user = await current_user(request)
+@signed_in
+async def add_goal(request: web.Request, user: User) -> web.Response:
     body = await read_json_object(request)
-    goal = await request.app[SERVICES].candidate_service.add_goal(user.id, body)
+    goal = await request.app[PROGRESS].candidates.add_goal(user.id, body)
     return web.json_response(goal, status=201)
 
 
 @routes.post("/api/me/onboarding/complete")
-async def complete_onboarding(request: web.Request) -> web.Response:
-    user = await current_user(request)
-    done = await request.app[SERVICES].candidate_service.complete_onboarding(user.id)
+@signed_in
+async def complete_onboarding(request: web.Request, user: User) -> web.Response:
+    done = await request.app[PROGRESS].candidates.complete_onboarding(user.id)
     if done["gamification"] is not None:
         await request.app[SIO].emit("gamification:update", done["gamification"],
                                     room=user_room(user.id))
@@ -103,35 +106,35 @@ async def complete_onboarding(request: web.Request) -> web.Response:
 
 
 @routes.patch("/api/me/goals/{goal_id}")
-async def edit_goal(request: web.Request) -> web.Response:
-    user = await current_user(request)
+@signed_in
+async def edit_goal(request: web.Request, user: User) -> web.Response:
     body = await read_json_object(request)
-    service = request.app[SERVICES].candidate_service
+    service = request.app[PROGRESS].candidates
     return web.json_response(await service.edit_goal(user.id, request.match_info["goal_id"],
                                                      body))
 
 
 @routes.delete("/api/me/goals/{goal_id}")
-async def delete_goal(request: web.Request) -> web.Response:
-    user = await current_user(request)
-    await request.app[SERVICES].candidate_service.delete_goal(
+@signed_in
+async def delete_goal(request: web.Request, user: User) -> web.Response:
+    await request.app[PROGRESS].candidates.delete_goal(
         user.id, request.match_info["goal_id"])
     return web.json_response({"ok": True})
 
 
 @routes.get("/api/me/export")
-async def export(request: web.Request) -> web.Response:
-    user = await current_user(request)
-    data = await request.app[SERVICES].account.export(user)
+@signed_in
+async def export(request: web.Request, user: User) -> web.Response:
+    data = await request.app[ACCOUNT_DATA].export(user)
     return web.json_response(data, headers={
         "Content-Disposition": f'attachment; filename="mockmate-{user.id}.json"',
     })
 
 
 @routes.delete("/api/me")
-async def delete_account(request: web.Request) -> web.Response:
-    user = await current_user(request)
-    await request.app[SERVICES].account.erase(user.id)
+@signed_in
+async def delete_account(request: web.Request, user: User) -> web.Response:
+    await request.app[ACCOUNT_DATA].erase(user.id)
     sio = request.app[SIO]
     room = user_room(user.id)
     # Every process tells the user's sockets, then drops them from the room.

@@ -4,17 +4,18 @@ from aiohttp import web
 
 from mockmate.resumes.models import ResumePatch
 from mockmate.resumes.service import view
-from mockmate.server.http import current_user, read_json
-from mockmate.server.keys import SERVICES
+from mockmate.server.http import read_json, signed_in
 from mockmate.server.uploads import read_upload
+from mockmate.server.wiring.documents import DOCUMENTS
+from mockmate.storage.users import User
 
 routes = web.RouteTableDef()
 
 
 @routes.post("/api/resumes")
-async def upload(request: web.Request) -> web.Response:
-    user = await current_user(request)
-    resumes = request.app[SERVICES].resumes
+@signed_in
+async def upload(request: web.Request, user: User) -> web.Response:
+    resumes = request.app[DOCUMENTS].resumes
     data, filename, fields = await read_upload(request, limit=resumes.max_bytes,
                                                fields=("title",))
     doc = await resumes.upload(user.id, data, filename, fields.get("title", "")[:200])
@@ -22,23 +23,23 @@ async def upload(request: web.Request) -> web.Response:
 
 
 @routes.get("/api/resumes")
-async def list_resumes(request: web.Request) -> web.Response:
-    user = await current_user(request)
-    docs = await request.app[SERVICES].resumes.all_of(user.id)
+@signed_in
+async def list_resumes(request: web.Request, user: User) -> web.Response:
+    docs = await request.app[DOCUMENTS].resumes.all_of(user.id)
     return web.json_response({"resumes": [view(d, full=False) for d in docs]})
 
 
 @routes.get("/api/resumes/{resume_id}")
-async def get_resume(request: web.Request) -> web.Response:
-    user = await current_user(request)
-    doc = await request.app[SERVICES].resumes.get(user.id, request.match_info["resume_id"])
+@signed_in
+async def get_resume(request: web.Request, user: User) -> web.Response:
+    doc = await request.app[DOCUMENTS].resumes.get(user.id, request.match_info["resume_id"])
     return web.json_response({"resume": view(doc)})
 
 
 @routes.get("/api/resumes/{resume_id}/file")
-async def download(request: web.Request) -> web.Response:
-    user = await current_user(request)
-    data, content_type, filename = await request.app[SERVICES].resumes.file(
+@signed_in
+async def download(request: web.Request, user: User) -> web.Response:
+    data, content_type, filename = await request.app[DOCUMENTS].resumes.file(
         user.id, request.match_info["resume_id"]
     )
     return web.Response(body=data, headers={
@@ -48,15 +49,15 @@ async def download(request: web.Request) -> web.Response:
 
 
 @routes.patch("/api/resumes/{resume_id}")
-async def patch_resume(request: web.Request) -> web.Response:
-    user = await current_user(request)
+@signed_in
+async def patch_resume(request: web.Request, user: User) -> web.Response:
     body = await read_json(request, ResumePatch)
-    doc = await request.app[SERVICES].resumes.patch(user.id, request.match_info["resume_id"], body)
+    doc = await request.app[DOCUMENTS].resumes.patch(user.id, request.match_info["resume_id"], body)
     return web.json_response({"resume": view(doc)})
 
 
 @routes.delete("/api/resumes/{resume_id}")
-async def delete_resume(request: web.Request) -> web.Response:
-    user = await current_user(request)
-    await request.app[SERVICES].resumes.delete(user.id, request.match_info["resume_id"])
+@signed_in
+async def delete_resume(request: web.Request, user: User) -> web.Response:
+    await request.app[DOCUMENTS].resumes.delete(user.id, request.match_info["resume_id"])
     return web.json_response({"deleted": True, "id": request.match_info["resume_id"]})

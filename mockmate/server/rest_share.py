@@ -7,10 +7,11 @@ from typing import Any
 
 from aiohttp import web
 
-from mockmate.errors import ErrorCode, MockMateError
+from mockmate.errors import MockMateError, NotFound
 from mockmate.server.http import read_json
-from mockmate.server.keys import SERVICES
 from mockmate.server.rest_interviews import _owned, interview_body
+from mockmate.server.wiring.documents import DOCUMENTS
+from mockmate.server.wiring.interviews import INTERVIEWS
 from mockmate.sharing.links import ShareRequest
 from mockmate.sharing.report import interview_report_pdf
 
@@ -20,7 +21,7 @@ routes = web.RouteTableDef()
 @routes.get("/api/interviews/{interview_id}/report.pdf")
 async def report_pdf(request: web.Request) -> web.Response:
     _, doc = await _owned(request)
-    body = await interview_body(request.app[SERVICES], doc)
+    body = await interview_body(request.app[INTERVIEWS], doc)
     data = await asyncio.to_thread(interview_report_pdf, body)
     return web.Response(body=data, content_type="application/pdf", headers={
         "Content-Disposition": f'attachment; filename="mockmate-interview-{doc["_id"]}.pdf"',
@@ -31,24 +32,24 @@ async def report_pdf(request: web.Request) -> web.Response:
 async def create_share(request: web.Request) -> web.Response:
     user_id, doc = await _owned(request)
     body = await read_json(request, ShareRequest)
-    link = await request.app[SERVICES].shares.create(user_id, doc["_id"], body)
+    link = await request.app[DOCUMENTS].shares.create(user_id, doc["_id"], body)
     return web.json_response(link, status=201)
 
 
 @routes.delete("/api/interviews/{interview_id}/share/{token}")
 async def revoke_share(request: web.Request) -> web.Response:
     user_id, doc = await _owned(request)
-    await request.app[SERVICES].shares.revoke(user_id, doc["_id"], request.match_info["token"])
+    await request.app[DOCUMENTS].shares.revoke(user_id, doc["_id"], request.match_info["token"])
     return web.json_response({"revoked": True})
 
 
 async def _shared(request: web.Request) -> dict[str, Any]:
-    services = request.app[SERVICES]
-    share = await services.shares.resolve(request.match_info["token"])
-    doc = await services.interviews.get(share["interview_id"])
+    interviews = request.app[INTERVIEWS]
+    share = await request.app[DOCUMENTS].shares.resolve(request.match_info["token"])
+    doc = await interviews.interviews.get(share["interview_id"])
     if doc is None:
-        raise MockMateError(ErrorCode.NOT_FOUND, "this share link does not exist or has expired")
-    body = await interview_body(services, doc)
+        raise NotFound("this share link does not exist or has expired")
+    body = await interview_body(interviews, doc)
     if not share.get("include_audio"):
         for answer in body["answers"]:
             answer["audio"] = None

@@ -14,7 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from pymongo import ASCENDING
 from pymongo.asynchronous.database import AsyncDatabase
 
-from mockmate.errors import ErrorCode, MockMateError
+from mockmate.errors import MockMateError, NotFound
 from mockmate.storage.database import Document
 
 
@@ -30,7 +30,7 @@ def _hash(token: str) -> str:
 
 
 def _gone() -> MockMateError:
-    return MockMateError(ErrorCode.NOT_FOUND, "this share link does not exist or has expired")
+    return NotFound("this share link does not exist or has expired")
 
 
 class ShareLinks:

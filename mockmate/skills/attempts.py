@@ -13,8 +13,8 @@ from pymongo import ASCENDING, DESCENDING
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
 
-from mockmate.errors import ErrorCode, MockMateError
-from mockmate.evaluators.hooks import AnswerEvaluated
+from mockmate.errors import NotFound
+from mockmate.interviews.hooks import AnswerEvaluated
 from mockmate.skills.practice_rules import Attempt, Comparison, compare, question_key
 from mockmate.storage.database import Document, as_datetime
 
@@ -50,7 +50,7 @@ class Attempts:
     async def comparison(self, user_id: str, answer_id: str) -> dict[str, Any]:
         doc = await self._attempts.find_one({"_id": answer_id, "user_id": user_id})
         if doc is None:
-            raise MockMateError(ErrorCode.NOT_FOUND, "no evaluated answer with this id")
+            raise NotFound("no evaluated answer with this id")
         comparison = await self._comparison(doc)
         return {"comparison": comparison.model_dump(mode="json") if comparison else None}
 

@@ -13,7 +13,7 @@ from pymongo import DESCENDING
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
 
-from mockmate.errors import ErrorCode, MockMateError, invalid_payload
+from mockmate.errors import LimitReached, NotFound, invalid_payload
 from mockmate.questions.models import Question
 from mockmate.skills.attempts import Attempts
 from mockmate.skills.practice_rules import question_key
@@ -48,10 +48,10 @@ class Bookmarks:
             raise invalid_payload(exc) from None
         interview = await self._interviews.get(request.interview_id)
         if interview is None or interview.get("user_id") != user_id:
-            raise MockMateError(ErrorCode.NOT_FOUND, "no such interview")
+            raise NotFound("no such interview")
         questions = interview.get("questions", [])
         if request.index >= len(questions):
-            raise MockMateError(ErrorCode.NOT_FOUND, "the interview has no question at this index",
+            raise NotFound("the interview has no question at this index",
                                 field="index")
         question = Question.model_validate(questions[request.index])
         key = question_key(question.text)
@@ -59,8 +59,7 @@ class Bookmarks:
         if existing is not None:
             return await self._wire(existing), False
         if await self._bookmarks.count_documents({"user_id": user_id}) >= self._max:
-            raise MockMateError(ErrorCode.LIMIT_REACHED,
-                                f"at most {self._max} bookmarks; delete some first")
+            raise LimitReached(f"at most {self._max} bookmarks; delete some first")
         doc = {
             "_id": f"{user_id}:{key}", "user_id": user_id, "key": key,
             "question": question.wire(), "interview_id": request.interview_id,
@@ -84,13 +83,13 @@ class Bookmarks:
             query["_id"] = {"$in": [f"{user_id}:{i}" for i in ids]}
         docs = [d async for d in self._bookmarks.find(query).sort("created_at", DESCENDING)]
         if ids is not None and len(docs) < len(set(ids)):
-            raise MockMateError(ErrorCode.NOT_FOUND, "no such bookmark", field="bookmark_ids")
+            raise NotFound("no such bookmark", field="bookmark_ids")
         return [Question.model_validate(d["question"]) for d in docs]
 
     async def delete(self, user_id: str, bookmark_id: str) -> None:
         deleted = await self._bookmarks.delete_one({"_id": f"{user_id}:{bookmark_id}"})
         if deleted.deleted_count == 0:
-            raise MockMateError(ErrorCode.NOT_FOUND, "no such bookmark")
+            raise NotFound("no such bookmark")
 
     async def _wire(self, doc: Document) -> dict[str, Any]:
         created = doc["created_at"]

@@ -12,7 +12,7 @@ from pymongo import DESCENDING
 from pymongo.asynchronous.database import AsyncDatabase
 
 from mockmate.domain import Difficulty, QuestionCategory
-from mockmate.errors import ErrorCode, MockMateError, invalid_payload
+from mockmate.errors import InvalidPayload, InvalidState, invalid_payload
 from mockmate.interviews.payloads import StartInterview
 from mockmate.interviews.service import InterviewService
 from mockmate.questions.models import Question
@@ -67,8 +67,7 @@ class PracticeService:
         except ValidationError as exc:
             raise invalid_payload(exc) from None
         if request.count is not None and request.count > self._max:
-            raise MockMateError(ErrorCode.INVALID_PAYLOAD,
-                                f"count: at most {self._max} questions", field="count")
+            raise InvalidPayload(f"count: at most {self._max} questions", field="count")
         questions = await self._questions(user_id, request)
         categories = {q.category for q in questions}
         kind = ("technical" if categories == {"technical"} else
@@ -90,7 +89,7 @@ class PracticeService:
         if request.bookmarks or request.bookmark_ids is not None:
             marked = await self._bookmarks.questions(user_id, request.bookmark_ids)
             if not marked:
-                raise MockMateError(ErrorCode.INVALID_STATE, "there are no bookmarks to practise")
+                raise InvalidState("there are no bookmarks to practise")
             count = request.count or len(marked)
             return [marked[i % len(marked)] for i in range(count)]
         questions = pick_practice_questions(
@@ -98,8 +97,7 @@ class PracticeService:
             difficulty=request.difficulty, count=request.count or 5, rng=random.Random(),
         )
         if not questions:
-            raise MockMateError(ErrorCode.INVALID_PAYLOAD,
-                                f"no practice questions on '{request.skill}'", field="skill")
+            raise InvalidPayload(f"no practice questions on '{request.skill}'", field="skill")
         return questions
 
     async def history(self, user_id: str, range_: Range) -> dict[str, Any]:

@@ -5,8 +5,8 @@ from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from typing import Any
 
-from mockmate.errors import ErrorCode, MockMateError
-from mockmate.evaluators.hooks import AnswerEvaluated
+from mockmate.errors import InvalidPayload
+from mockmate.interviews.hooks import AnswerEvaluated
 from mockmate.skills import insights as advice
 from mockmate.skills import rules
 from mockmate.skills.store import SkillRecords
@@ -22,8 +22,7 @@ def parse_range(raw: str | None, default: rules.Range = "month") -> rules.Range:
     for known in rules.RANGES:
         if raw == known:
             return known
-    raise MockMateError(ErrorCode.INVALID_PAYLOAD,
-                        f"range must be one of {', '.join(rules.RANGES)}",
+    raise InvalidPayload(f"range must be one of {', '.join(rules.RANGES)}",
                         fields=[{"field": "range", "message": "unknown range"}])
 
 

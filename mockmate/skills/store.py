@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
 
-from mockmate.errors import ErrorCode, MockMateError
+from mockmate.errors import Unavailable
 from mockmate.skills.rules import SkillEvent
 from mockmate.storage.database import Document
 
@@ -52,7 +52,7 @@ class SkillRecords:
             if written.modified_count == 1:
                 return True
             await asyncio.sleep(random.uniform(0, 0.005 * (attempt + 1)))
-        raise MockMateError(ErrorCode.UNAVAILABLE, "skills are busy; try again")
+        raise Unavailable("skills are busy; try again")
 
     async def delete(self, user_id: str) -> None:
         await self._records.delete_one({"_id": user_id})

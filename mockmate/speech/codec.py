@@ -15,7 +15,7 @@ import av
 import numpy as np
 import numpy.typing as npt
 
-from mockmate.errors import ErrorCode, MockMateError
+from mockmate.errors import MockMateError, TooLarge, UnsupportedAudio
 from mockmate.speech.base import PcmAudio
 
 TARGET_RATE = 16_000
@@ -123,8 +123,8 @@ def decode_to_pcm16k(data: bytes, fmt: str | None, *, max_seconds: float) -> Pcm
     `fmt` is the client's declared format (or None to sniff it). The magic bytes win over the
     declared container when they disagree, as clients often mislabel recordings.
 
-    Raises `MockMateError(UNSUPPORTED_AUDIO)` for unknown, empty, corrupt or sample-less data,
-    and `MockMateError(TOO_LARGE)` as soon as more than `max_seconds` have been decoded. A
+    Raises `UnsupportedAudio` for unknown, empty, corrupt or sample-less data,
+    and `TooLarge` as soon as more than `max_seconds` have been decoded. A
     truncated file decodes to the audio before the cut when any of it is readable.
     """
     if not data:
@@ -231,10 +231,10 @@ def _reason(exc: Exception) -> str:
 
 
 def _unsupported(message: str) -> MockMateError:
-    return MockMateError(ErrorCode.UNSUPPORTED_AUDIO, message)
+    return UnsupportedAudio(message)
 
 
 def _too_large(max_seconds: float) -> MockMateError:
-    return MockMateError(
-        ErrorCode.TOO_LARGE, f"the answer is longer than the {max_seconds:g} s limit"
+    return TooLarge(
+        f"the answer is longer than the {max_seconds:g} s limit"
     )

@@ -24,7 +24,7 @@ import numpy as np
 import numpy.typing as npt
 from av.audio.codeccontext import AudioCodecContext
 
-from mockmate.errors import ErrorCode, MockMateError
+from mockmate.errors import InvalidPayload
 from mockmate.speech.base import PcmAudio
 
 OUTPUT_FORMATS: tuple[str, ...] = ("pcm_16000", "pcm_24000", "wav", "mp3")
@@ -160,8 +160,7 @@ class AudioChunker:
 
     def __init__(self, fmt: str, max_chunk_s: float = 0.25) -> None:
         if fmt not in OUTPUT_RATES:
-            raise MockMateError(
-                ErrorCode.INVALID_PAYLOAD,
+            raise InvalidPayload(
                 f"unsupported audio_format {fmt!r}; use one of {', '.join(OUTPUT_FORMATS)}",
             )
         if not max_chunk_s > 0:

@@ -24,6 +24,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 
 from redis.asyncio import Redis
 
+from mockmate.redis_keys import RedisKeys
 from mockmate.speech.base import PcmAudio, SpeechError, TextToSpeech
 from mockmate.speech.piper_tts import split_sentences
 
@@ -48,7 +49,7 @@ class SentenceCachedSpeech:
     ) -> None:
         self._inner = inner
         self._redis = redis
-        self._prefix = prefix
+        self._keys = RedisKeys(prefix)
         self._ttl_s = ttl_s
         self._resolve = resolve_voice
         self._background = background
@@ -61,7 +62,7 @@ class SentenceCachedSpeech:
 
     def _key(self, voice: str | None, sentence: str) -> str:
         digest = hashlib.sha256(f"{self._resolve(voice)}\x00{sentence}".encode()).hexdigest()
-        return f"{self._prefix}:tts-sentence:{digest}"
+        return self._keys.sentence_audio(digest)
 
     async def stream(self, text: str, voice: str | None = None) -> AsyncIterator[PcmAudio]:
         remaining = deque(split_sentences(text))

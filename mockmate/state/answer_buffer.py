@@ -13,7 +13,8 @@ from dataclasses import dataclass
 
 from redis.asyncio import Redis
 
-from mockmate.errors import ErrorCode, MockMateError
+from mockmate.errors import InvalidPayload, TooLarge
+from mockmate.redis_keys import RedisKeys
 from mockmate.state.store import SessionGuard
 
 # KEYS: meta hash, data list, session hash, user's active zset, expiry zset, lease zset.
@@ -57,14 +58,13 @@ class ChunkReceipt:
 class AnswerBuffer:
     def __init__(self, redis: Redis, *, prefix: str, ttl_s: int, max_bytes: int):
         self._redis = redis
-        self._prefix = prefix
+        self._keys_of = RedisKeys(prefix).answer_chunks
         self._ttl_s = ttl_s
         self._max_bytes = max_bytes
         self._append = redis.register_script(_APPEND)
 
     def _keys(self, session_id: str, index: int) -> tuple[str, str]:
-        base = f"{self._prefix}:answer:{session_id}:{index}"
-        return f"{base}:meta", f"{base}:data"
+        return self._keys_of(session_id, index)
 
     async def append(
         self, guard: SessionGuard, index: int, seq: int, chunk: bytes
@@ -81,13 +81,13 @@ class AnswerBuffer:
         if status == 4:
             return None
         if status == 2:
-            raise MockMateError(
-                ErrorCode.INVALID_PAYLOAD, f"chunk {seq} arrived out of order; send {next_seq}",
+            raise InvalidPayload(
+                f"chunk {seq} arrived out of order; send {next_seq}",
                 expected_seq=int(next_seq), received_bytes=int(size),
             )
         if status == 3:
-            raise MockMateError(
-                ErrorCode.TOO_LARGE, f"an answer may hold at most {self._max_bytes} bytes",
+            raise TooLarge(
+                f"an answer may hold at most {self._max_bytes} bytes",
                 received_bytes=int(size), next_seq=int(next_seq),
             )
         return ChunkReceipt(int(size), int(next_seq), stored=status == 0)

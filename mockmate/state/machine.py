@@ -8,7 +8,7 @@ advance by itself?); the table names those with a `Branch` that `transition` res
 
 from enum import StrEnum
 
-from mockmate.errors import ErrorCode, MockMateError
+from mockmate.errors import InvalidState
 
 
 class State(StrEnum):
@@ -86,8 +86,7 @@ def transition(
     """
     target = TRANSITIONS.get((state, event))
     if target is None:
-        raise MockMateError(
-            ErrorCode.INVALID_STATE,
+        raise InvalidState(
             f"'{event.value}' is not allowed while the interview is {state.value}",
             state=state.value,
         )

@@ -9,7 +9,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from mockmate.errors import ErrorCode, MockMateError
+from mockmate.errors import Conflict, InvalidState, NotFound
 from mockmate.questions.models import Question
 from mockmate.state.machine import TERMINAL_STATES, Event, State, transition
 
@@ -87,13 +87,12 @@ class InterviewSession(BaseModel):
 def ensure_owner(session: InterviewSession, user_id: str) -> None:
     # Exactly the answer an unknown id gets: nobody can learn which ids exist.
     if session.user_id != user_id:
-        raise MockMateError(ErrorCode.NOT_FOUND, "no such interview session")
+        raise NotFound("no such interview session")
 
 
 def _ensure_index(session: InterviewSession, index: int) -> None:
     if index != session.index:
-        raise MockMateError(
-            ErrorCode.INVALID_STATE,
+        raise InvalidState(
             f"question {index} is not the current question ({session.index})",
             state=session.state.value,
             current_index=session.index,
@@ -107,8 +106,8 @@ def start(session: InterviewSession) -> InterviewSession:
 def question_delivered(session: InterviewSession, ask: int) -> InterviewSession:
     """The question asked as `ask` was delivered; moot if it has been asked again since."""
     if session.asks != ask:
-        raise MockMateError(
-            ErrorCode.INVALID_STATE, "the question was asked again", state=session.state.value
+        raise InvalidState(
+            "the question was asked again", state=session.state.value
         )
     return session._to(Event.QUESTION_SENT)
 
@@ -116,15 +115,14 @@ def question_delivered(session: InterviewSession, ask: int) -> InterviewSession:
 def receive_chunk(session: InterviewSession, index: int) -> InterviewSession:
     _ensure_index(session, index)
     if session.current_answered:
-        raise MockMateError(ErrorCode.CONFLICT, f"question {index} is already answered")
+        raise Conflict(f"question {index} is already answered")
     return session._to(Event.CHUNK)
 
 
 def submit_answer(session: InterviewSession, index: int, answer_id: str) -> InterviewSession:
     _ensure_index(session, index)
     if session.current_answered:
-        raise MockMateError(
-            ErrorCode.CONFLICT,
+        raise Conflict(
             f"question {index} is already answered",
             answer_id=session.answers[index],
         )
@@ -156,8 +154,8 @@ def _transcription_outcome(
         # The submission is still on its way: leave the outcome for it to apply.
         outcomes = {**session.early_outcomes, answer_id: ok}
         return session.model_copy(update={"early_outcomes": outcomes})
-    raise MockMateError(
-        ErrorCode.INVALID_STATE, f"answer {answer_id} is not awaiting a transcript",
+    raise InvalidState(
+        f"answer {answer_id} is not awaiting a transcript",
         state=session.state.value,
     )
 
@@ -188,8 +186,8 @@ def follow_up_slot(session: InterviewSession, after: int) -> int | None:
 def plan_follow_up(session: InterviewSession, after: int, question: Question) -> InterviewSession:
     slot = follow_up_slot(session, after)
     if slot is None:
-        raise MockMateError(
-            ErrorCode.INVALID_STATE, f"no room for a follow-up to question {after}",
+        raise InvalidState(
+            f"no room for a follow-up to question {after}",
             state=session.state.value,
         )
     questions = list(session.questions)
@@ -201,8 +199,7 @@ def plan_follow_up(session: InterviewSession, after: int, question: Question) ->
 
 def next_question(session: InterviewSession) -> InterviewSession:
     if session.state is State.AWAITING_ANSWER and not session.current_answered:
-        raise MockMateError(
-            ErrorCode.INVALID_STATE,
+        raise InvalidState(
             "answer or skip the current question first",
             state=session.state.value,
         )

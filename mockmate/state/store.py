@@ -18,7 +18,8 @@ from typing import Any, cast
 
 from redis.asyncio import Redis
 
-from mockmate.errors import ErrorCode, MockMateError
+from mockmate.errors import Conflict, LimitReached, NotFound
+from mockmate.redis_keys import RedisKeys
 from mockmate.state.leases import TRANSIENT_STATES, SessionLeases
 from mockmate.state.session import InterviewSession
 
@@ -104,23 +105,27 @@ class SessionStore:
         lease_s: float = 7.5,
     ):
         self._redis = redis
-        self._prefix = prefix
+        self._keys = RedisKeys(prefix)
         self._ttl_s = ttl_s
         self._max_active = max_active
-        self.leases = SessionLeases(redis, key=f"{prefix}:sessions:leases", ttl_s=lease_s)
+        self.leases = SessionLeases(redis, key=self._keys.session_leases, ttl_s=lease_s)
         self._create = redis.register_script(_CREATE)
         self._update = redis.register_script(_UPDATE)
         self._touch = redis.register_script(_TOUCH)
 
     def _key(self, session_id: str) -> str:
-        return f"{self._prefix}:session:{session_id}"
+        return self._keys.session(session_id)
 
     def _active_key(self, user_id: str) -> str:
-        return f"{self._prefix}:user:{user_id}:active"
+        return self._keys.user_active_session(user_id)
+
+    async def delete_user_keys(self, user_id: str) -> None:
+        """Forget which session is the user's active one (account erasure)."""
+        await self._redis.delete(self._active_key(user_id))
 
     @property
     def expiry_key(self) -> str:
-        return f"{self._prefix}:sessions:expiry"
+        return self._keys.session_expiry
 
     async def create(self, session: InterviewSession) -> None:
         """Store a new session, or raise `limit_reached` naming the user's active one."""
@@ -136,8 +141,7 @@ class SessionStore:
         )
         if result != 1:
             active = [s.decode() if isinstance(s, bytes) else str(s) for s in result]
-            raise MockMateError(
-                ErrorCode.LIMIT_REACHED,
+            raise LimitReached(
                 "finish or end your active interview first",
                 session_id=active[0] if active else None,
                 active_session_ids=active,
@@ -146,7 +150,7 @@ class SessionStore:
     async def get(self, session_id: str) -> InterviewSession:
         raw = cast(dict[bytes, bytes], await self._redis.hgetall(self._key(session_id)))
         if not raw:
-            raise MockMateError(ErrorCode.NOT_FOUND, "no such interview session")
+            raise NotFound("no such interview session")
         session = InterviewSession.model_validate_json(raw[b"data"])
         return session.model_copy(update={"version": int(raw[b"v"])})
 
@@ -183,8 +187,8 @@ class SessionStore:
             if result == 1:
                 return before, after.model_copy(update={"version": before.version + 1})
             if result == -1:
-                raise MockMateError(ErrorCode.NOT_FOUND, "no such interview session")
-        raise MockMateError(ErrorCode.CONFLICT, "the interview is busy; try again")
+                raise NotFound("no such interview session")
+        raise Conflict("the interview is busy; try again")
 
     def guard(self, session_id: str, user_id: str, version: int) -> SessionGuard:
         """What a script needs to act only while the session is at `version`."""
@@ -234,7 +238,7 @@ class SessionStore:
 
     @property
     def _marker_key(self) -> str:
-        return f"{self._prefix}:sessions-marker"
+        return self._keys.sessions_marker
 
     async def exists(self, session_id: str) -> bool:
         return bool(await self._redis.exists(self._key(session_id)))

@@ -12,7 +12,7 @@ from pymongo import ASCENDING
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
 
-from mockmate.errors import ErrorCode, MockMateError
+from mockmate.errors import Conflict
 from mockmate.storage.database import Document
 
 
@@ -24,8 +24,8 @@ class AnswerRepository:
         try:
             await self._answers.insert_one({"created_at": datetime.now(UTC), **doc})
         except DuplicateKeyError:
-            raise MockMateError(
-                ErrorCode.CONFLICT, f"question {doc.get('index')} is already answered"
+            raise Conflict(
+                f"question {doc.get('index')} is already answered"
             ) from None
 
     async def get(self, answer_id: str) -> Document | None:

@@ -19,6 +19,7 @@ from pymongo import ASCENDING, DESCENDING, ReturnDocument
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
 
+from mockmate.domain import BookingStatus
 from mockmate.storage.database import Document
 
 BOOKINGS = "bookings"
@@ -85,7 +86,7 @@ class BookingRepository:
     async def sessions_with(self, candidate_id: str) -> dict[str, int]:
         """How many sessions `candidate_id` completed with each expert (by expert id)."""
         cursor = self._bookings.find(
-            {"candidate_id": candidate_id, "status": "completed"}, {"expert_id": 1}
+            {"candidate_id": candidate_id, "status": BookingStatus.COMPLETED}, {"expert_id": 1}
         )
         return dict(Counter([d["expert_id"] async for d in cursor]))
 

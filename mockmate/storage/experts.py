@@ -20,7 +20,7 @@ from pymongo import ASCENDING, ReturnDocument
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
 
-from mockmate.errors import ErrorCode, MockMateError
+from mockmate.errors import Conflict
 from mockmate.storage.database import Document
 
 EXPERTS = "experts"
@@ -53,8 +53,8 @@ class ExpertRepository:
         try:
             await self._experts.insert_one(doc)
         except DuplicateKeyError:
-            raise MockMateError(
-                ErrorCode.CONFLICT, "you have already applied as an expert"
+            raise Conflict(
+                "you have already applied as an expert"
             ) from None
 
     async def get(self, expert_id: str) -> Document | None:

@@ -7,12 +7,13 @@ from typing import Any
 from pymongo import DESCENDING, ReturnDocument
 from pymongo.asynchronous.database import AsyncDatabase
 
+from mockmate.domain import InterviewStatus
 from mockmate.storage.database import Document
 
-IN_PROGRESS = "in_progress"
-COMPLETED = "completed"
-ABANDONED = "abandoned"
-STATUSES = (IN_PROGRESS, COMPLETED, ABANDONED)
+IN_PROGRESS = InterviewStatus.IN_PROGRESS
+COMPLETED = InterviewStatus.COMPLETED
+ABANDONED = InterviewStatus.ABANDONED
+STATUSES = tuple(InterviewStatus)
 
 
 class InterviewRepository:

@@ -6,11 +6,13 @@ stand-in) would scan every profile on each `GET /api/me/statistics`.
 
 from redis.asyncio import Redis
 
+from mockmate.redis_keys import RedisKeys
+
 
 class Leaderboard:
     def __init__(self, redis: Redis, *, prefix: str):
         self._redis = redis
-        self._key = f"{prefix}:leaderboard:average_score"
+        self._key = RedisKeys(prefix).leaderboard
 
     async def set(self, user_id: str, average_score: float) -> None:
         await self._redis.zadd(self._key, {user_id: average_score})

@@ -16,7 +16,7 @@ from typing import Any
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import BulkWriteError, DuplicateKeyError
 
-from mockmate.errors import ErrorCode, MockMateError
+from mockmate.errors import Unavailable
 from mockmate.gamification.progress import Progress, Step, badge_of, new_progress, recorded
 from mockmate.storage.database import Document
 
@@ -56,7 +56,7 @@ class ProgressRepository:
             if written.modified_count == 1:
                 return result.model_copy(update={"progress": after})
             await asyncio.sleep(random.uniform(0, 0.005 * (attempt + 1)))
-        raise MockMateError(ErrorCode.UNAVAILABLE, "progress is busy; try again")
+        raise Unavailable("progress is busy; try again")
 
     async def record(self, progress: Progress) -> None:
         """Copy the outbox's awards (and the badges they pay for) to the ledger, then empty

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
 
-from mockmate.errors import ErrorCode, MockMateError
+from mockmate.errors import Conflict
 from mockmate.storage.database import Document, as_datetime
 
 
@@ -70,8 +70,8 @@ class UserRepository:
         try:
             await self._users.insert_one(doc)
         except DuplicateKeyError:
-            raise MockMateError(
-                ErrorCode.CONFLICT, "an account with this email already exists"
+            raise Conflict(
+                "an account with this email already exists"
             ) from None
         return _user(doc)
 

@@ -19,9 +19,17 @@ export class Connection {
       // The server closed us (shutdown, restart): socket.io does not retry that by itself.
       if (reason === "io server disconnect") this.socket.connect();
     });
+    this.retries = 0;
+    this.socket.on("connect", () => { this.retries = 0; });
     this.socket.on("connect_error", (err) => {
-      if (err && err.message === "unauthorized") onUnauthorized();
-      else this.set("reconnecting");
+      if (err && err.message === "unauthorized") return onUnauthorized();
+      this.set("reconnecting");
+      // Refused by the server as `unavailable` (it could not check the token just now):
+      // socket.io gives such a socket up, so try again ourselves, backing off with jitter.
+      if (!this.socket.active) {
+        const delay = Math.min(5000, 300 * 2 ** this.retries++) * (0.5 + Math.random());
+        this.retryTimer = setTimeout(() => this.socket.connect(), delay);
+      }
     });
   }
 
@@ -37,5 +45,8 @@ export class Connection {
     return () => this.listeners.delete(listener);
   }
 
-  close() { this.socket.disconnect(); }
+  close() {
+    clearTimeout(this.retryTimer);
+    this.socket.disconnect();
+  }
 }

@@ -20,11 +20,14 @@ export function ExpertsPage() {
     if (filters.specialty) q.set("specialty", filters.specialty);
     if (filters.session_type) q.set("session_type", filters.session_type);
     if (filters.max_price) q.set("max_price_cents", String(Math.round(Number(filters.max_price) * 100)));
-    get(`/api/experts?${q}`).then(setData).catch((e) => setError(describe(e)));
-  }, [JSON.stringify(filters)]);
-  const needle = text.trim().toLowerCase();
-  const shown = (data?.experts || []).filter(({ expert: e }) => !needle || [name(e), e.current_role, e.current_company, e.bio, ...(e.industries || []), ...(e.specialties || []).map((s) => s.type)]
-    .join(" ").toLowerCase().includes(needle));
+    if (text.trim()) q.set("q", text.trim());
+    // The server searches every expert (not just this page); wait for a pause in typing.
+    const timer = setTimeout(() => {
+      get(`/api/experts?${q}`).then((d) => { setError(""); setData(d); }).catch((e) => setError(describe(e)));
+    }, text.trim() ? 250 : 0);
+    return () => clearTimeout(timer);
+  }, [JSON.stringify(filters), text.trim()]);
+  const shown = data?.experts || [];
   const set = (key) => (event) => setFilters({ ...filters, [key]: event.target.value });
   return html`
     <section class="card" aria-labelledby="experts-title">

@@ -8,9 +8,9 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
-from playwright.async_api import Browser, BrowserContext, Page, async_playwright
+from playwright.async_api import Browser, BrowserContext, Page, async_playwright, expect
 
-from mockmate.speech.groq_stt import pcm_to_wav
+from mockmate.providers.groq_stt import pcm_to_wav
 from tests.support.audio import speech_16k
 
 CHROMIUM = "/usr/bin/chromium"
@@ -52,6 +52,12 @@ class Tab:
         self.errors: list[str] = []
         page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
         page.on("pageerror", lambda e: self.errors.append(f"uncaught: {e}"))
+
+
+# What a person would wait for a page to react, on a busy two-core CI machine. Playwright's
+# assertions default to 5 s: a sign-up (an argon2 hash while the speech models load) took
+# longer than that in one full run, and the spoken test failed on it.
+expect.set_options(timeout=30_000)
 
 
 @pytest.fixture

@@ -35,8 +35,6 @@ async def speak_answer(page, number: int, total: int, *, keyboard: bool) -> None
         await page.get_by_role("button", name="Done answering").click()
 
 
-# Known flaky (failed 1 of 4 full runs, cause not yet read): run up to three times.
-@pytest.mark.flaky(reruns=2)
 async def test_a_spoken_interview_shows_transcripts_feedback_and_results(open_tab) -> None:
     tab = await open_tab()
     page = tab.page

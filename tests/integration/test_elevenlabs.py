@@ -6,17 +6,17 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from mockmate.providers.resilience import (
-    RetryPolicy,
-)
-from mockmate.speech.base import PcmAudio, SpeechError, TextToSpeech
-from mockmate.speech.elevenlabs_tts import (
+from mockmate.providers.elevenlabs_tts import (
     DEFAULT_MODEL,
     DEFAULT_VOICES,
     ElevenLabsTextToSpeech,
     classify_elevenlabs,
     make_elevenlabs_tts,
 )
+from mockmate.providers.resilience import (
+    RetryPolicy,
+)
+from mockmate.speech.base import PcmAudio, SpeechError, TextToSpeech
 from tests.fakes.elevenlabs import FakeElevenLabs, Reply, tone
 from tests.fakes.guard import RecordingGuard, state
 

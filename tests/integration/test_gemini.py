@@ -210,6 +210,10 @@ async def test_evaluator_success(h: Harness) -> None:
     assert evaluation.ideal_answer_strengths == (
         "It quantifies the result and explains the trade-off."
     )
+    # The offline outline rides along: the STAR steps, marked against the answer.
+    assert evaluation.ideal_outline is not None
+    assert evaluation.ideal_outline.structure == "star"
+    assert evaluation.ideal_outline.points[0].part == "answer"
     rubric = evaluation.rubric
     assert (rubric.examples, rubric.technical_accuracy, rubric.clarity) == (10.0, 1.0, 7.2)
     assert evaluation.score == rubric.weighted_score()
@@ -227,7 +231,8 @@ async def test_evaluator_malformed_output_falls_back_to_heuristics(h: Harness) -
                   Reply.raw("{not json"))
     for _ in range(2):
         evaluation = await h.evaluator.evaluate(CONTEXT)
-        assert evaluation.source == "heuristic" and evaluation.ideal_answer is None
+        assert evaluation.source == "heuristic"
+        assert evaluation.ideal_answer is not None and evaluation.ideal_outline is not None
     assert len(h.fake.requests) == 2  # fallbacks are not cached
     assert h.errors("invalid_output") == 2
 
@@ -283,6 +288,30 @@ async def test_llm_marks_are_capped_where_the_heuristics_see_a_trap(h: Harness) 
     )
     assert "criteria_reasons" in h.fake.requests[0].prompt
     assert "answers a different question" in h.fake.requests[0].prompt
+
+
+MISTAKE = Question(id="bank:mistake", text="Tell me about a time you made a mistake at work.",
+                   category="behavioral", difficulty="mid")
+PREPARED = ("A project I'm proud of is the caching layer I built for our product catalogue. "
+            "Pages took two seconds, so I added Redis with a five-minute TTL, and load times "
+            "dropped to 300 milliseconds.")
+
+
+async def test_llm_marks_are_capped_for_a_prepared_story_of_another_kind(h: Harness) -> None:
+    charmed = {**LLM_EVALUATION, "rubric": {"relevance": 8, "examples": 9, "clarity": 8,
+                                            "technical_accuracy": 7, "job_alignment": 7}}
+    h.fake.script(Reply.json(charmed))
+    evaluation = await h.evaluator.evaluate(
+        EvaluationContext(question=MISTAKE, answer_text=PREPARED, role=ROLE)
+    )
+    assert (evaluation.rubric.relevance, evaluation.rubric.examples) == (3.0, 3.0)
+    assert evaluation.criteria_reasons["relevance"] == (
+        "Capped at 3.0: it announces another story (\"A project I'm proud of\") than the one "
+        "asked for."
+    )
+    assert evaluation.confidence == "low"
+    assert evaluation.ideal_outline is not None
+    assert evaluation.ideal_outline.missed[0].startswith("Answer what was asked")
 
 
 async def test_llm_evaluation_carries_confidence_and_reasons(h: Harness) -> None:

@@ -9,18 +9,18 @@ import numpy as np
 import pytest
 from prometheus_client import CollectorRegistry
 
-from mockmate.providers.resilience import (
-    PrometheusProviderMetrics,
-    RetryPolicy,
-)
-from mockmate.speech.base import PcmAudio, SpeechError, Word
-from mockmate.speech.groq_stt import (
+from mockmate.providers.groq_stt import (
     FILLER_PROMPT,
     GroqSpeechToText,
     classify_groq,
     make_groq_client,
     make_groq_stt,
 )
+from mockmate.providers.resilience import (
+    PrometheusProviderMetrics,
+    RetryPolicy,
+)
+from mockmate.speech.base import PcmAudio, SpeechError, Word
 from tests.fakes.groq import FakeGroq, Reply
 from tests.fakes.guard import RecordingGuard, state
 

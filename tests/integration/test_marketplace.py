@@ -155,6 +155,10 @@ async def test_search_filters_ranks_for_the_user_and_pages(market: Market) -> No
     assert set(await ids(session_type="mock_interview", max_price_cents=10_000)) == {stripe}
     assert set(await ids(min_experience=5, max_experience=12)) == {stripe}
     assert await ids(min_rating=1) == []  # nobody has reviews yet
+    # Free text over every expert, before the page is cut.
+    assert await ids(q="google") == [google]
+    assert await ids(q="FINTECH stripe", per_page=1) == [stripe]
+    assert await ids(q="nobody-has-this") == []
     status, body = await me.get("/api/experts", min_price_cents=5, max_price_cents=1)
     assert (status, body["error"]["code"]) == (400, "invalid_payload")
     status, body = await me.get("/api/experts", specialty="astrology")

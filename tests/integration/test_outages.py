@@ -9,8 +9,8 @@ from pathlib import Path
 from typing import Any
 
 import aiohttp
-import pytest
 
+from tests.integration.test_bad_input import refusal
 from tests.support import server as test_server
 from tests.support.client import Candidate, register
 from tests.support.server import running_app, settings_from
@@ -69,11 +69,6 @@ def unavailable(ack: dict[str, Any]) -> bool:
             and ack["error"]["retryable"] is True)
 
 
-# Marking the interviews lost with an emptied Redis `abandoned` is not yet reliable: this timed
-# out waiting for `abandoned` in 3 of 5 runs (it passes alone on a quiet machine). Expected to
-# fail until the cause is found; issue #10 stays open for it.
-@pytest.mark.xfail(reason="lost interviews not always marked abandoned in time (issue #10)",
-                   strict=False)
 async def test_redis_restarted_empty_answers_unavailable_then_rebuilds_its_queue(
     mongo_url: str, tmp_path: Path
 ) -> None:
@@ -151,6 +146,11 @@ async def test_mongodb_away_answers_unavailable_and_the_interview_resumes(
                 assert (body["status"], body["mongo"], body["redis"]) == (
                     "degraded", "unreachable", "ok")
                 assert client.sio.connected
+                # A new socket cannot have its token checked: refused as retryable, not as
+                # a bad token (which a client would answer by signing out).
+                assert await refusal(url, {"token": token}) == {
+                    "message": "unavailable",
+                    "data": {"code": "unavailable", "retryable": True}}
 
                 service.start()
                 await eventually(lambda: health_is(http, url, "ok"))

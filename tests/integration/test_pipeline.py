@@ -10,12 +10,12 @@ import pytest
 from pymongo.asynchronous.database import AsyncDatabase
 
 from mockmate.evaluators.heuristic import HeuristicEvaluator
-from mockmate.evaluators.hooks import (
+from mockmate.interviews.hooks import (
     AnswerEvaluated,
     HookRegistry,
     InterviewCompleted,
 )
-from mockmate.evaluators.pipeline import EvaluationPipeline
+from mockmate.interviews.pipeline import EvaluationPipeline
 from mockmate.questions.models import Question
 from mockmate.storage.answers import AnswerRepository
 from mockmate.storage.database import Document, connect, ensure_indexes

@@ -8,7 +8,7 @@ from redis.asyncio import Redis
 from mockmate.config import Settings
 from mockmate.errors import ErrorCode
 from mockmate.outages import unavailable_from
-from mockmate.server.runtime import open_redis
+from mockmate.server.wiring.core import open_redis
 from tests.support.server import settings_from
 from tests.support.waiting import eventually
 

@@ -11,11 +11,11 @@ from redis.asyncio import Redis
 
 from mockmate.candidates.progress_hooks import ProgressHooks
 from mockmate.config import Settings
-from mockmate.evaluators.hooks import AnswerEvaluated
 from mockmate.evaluators.models import Evaluation, Rubric
 from mockmate.gamification.progress import record_answer
-from mockmate.interviews.emitter import Emitter
 from mockmate.interviews.flow import EVALUATE_ANSWER, FINALIZE_INTERVIEW
+from mockmate.interviews.hooks import AnswerEvaluated
+from mockmate.ports import Emitter
 from mockmate.questions.models import Question
 from mockmate.storage.database import Document, connect, ensure_indexes
 from mockmate.storage.leaderboard import Leaderboard

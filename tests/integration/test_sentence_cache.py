@@ -11,13 +11,13 @@ import pytest
 from redis.asyncio import Redis
 
 from mockmate.evaluators.models import Evaluation
-from mockmate.questions.bank import load_bank
-from mockmate.questions.follow_ups import (
+from mockmate.follow_ups.rules import (
     FollowUpRequest,
     follow_up_reason,
     offline_texts,
     template_follow_up,
 )
+from mockmate.questions.bank import load_bank
 from mockmate.speech.base import PcmAudio, SpeechError
 from mockmate.speech.piper_tts import split_sentences
 from mockmate.speech.sentence_cache import SentenceCachedSpeech

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from mockmate.bookings.local_payments import TestModePayments
-from mockmate.bookings.payments import (
+from mockmate.bookings.payments.local import TestModePayments
+from mockmate.bookings.payments.port import (
     PAYMENT_FAILED,
     PAYMENT_SUCCEEDED,
     PaymentDeclinedError,
@@ -20,11 +20,11 @@ from mockmate.bookings.payments import (
     PaymentRequestError,
     PaymentUnavailableError,
     WebhookSignatureError,
-    payments_from_settings,
 )
-from mockmate.bookings.stripe_payments import StripePayments, classify_stripe
 from mockmate.config import Settings
 from mockmate.providers.resilience import RetryPolicy
+from mockmate.providers.stripe_payments import StripePayments, classify_stripe
+from mockmate.server.wiring.marketplace import payments_from_settings
 from tests.fakes.guard import RecordingGuard, state
 from tests.fakes.stripe import FakeStripe, Reply, event_payload, sign_webhook
 

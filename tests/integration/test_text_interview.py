@@ -190,3 +190,47 @@ async def test_long_polling_clients_work_too(server_url: str) -> None:
         assert complete["answered"] == 1
     finally:
         await client.close()
+
+
+async def test_every_evaluation_carries_the_outline_of_a_strong_answer(
+    candidates: CandidateFactory, server_url: str
+) -> None:
+    """#13 item 7, through the real server: the offline evaluation of a story without a
+    result carries the STAR outline, marks the result as missed, and is stored with it."""
+    client = await candidates.new()
+    question = {"text": "Tell me about a time you made a mistake at work.",
+                "category": "behavioral"}
+    ack = await client.call("interview:start", {
+        "role": "Backend Engineer", "interview_type": "behavioral", "difficulty": "mid",
+        "questions": [question], "speak": False,
+    })
+    assert ack["ok"], ack
+    sid = ack["session_id"]
+    await client.expect("interview:question", session_id=sid, index=0)
+    story = ("Last year I ran a database migration on a Friday that locked our orders table. "
+             "I was the engineer on call, so fixing it was my job. I cancelled the migration, "
+             "told my lead in the incident channel and rewrote it as three batched steps.")
+    answer = await client.call("answer:submit", {"session_id": sid, "index": 0, "text": story})
+    assert answer["ok"], answer
+    evaluation = await client.expect("answer:evaluation", answer_id=answer["answer_id"])
+    outline = evaluation["ideal_outline"]
+    assert outline["structure"] == "star"
+    assert [p["part"] for p in outline["points"]] == [
+        "answer", "situation", "task", "action", "result", "reflection"
+    ]
+    result = next(p for p in outline["points"] if p["part"] == "result")
+    assert result == {"part": "result", "covered": False, "quote": None,
+                      "point": "Result: how it ended, with a number (time, money, people, "
+                               "a metric)"}
+    assert result["point"] in outline["missed"]
+    assert evaluation["ideal_answer"].startswith("A strong answer tells one real story")
+    assert '"I cancelled the migration' in evaluation["ideal_answer"]
+
+    await client.expect("interview:complete", session_id=sid)
+    headers = {"Authorization": f"Bearer {client.token}"}
+    async with (
+        aiohttp.ClientSession(headers=headers) as http,
+        http.get(f"{server_url}/api/interviews/{sid}") as response,
+    ):
+        stored = (await response.json())["interview"]["answers"][0]["evaluation"]
+    assert stored["ideal_outline"] == outline

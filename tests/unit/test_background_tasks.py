@@ -113,3 +113,60 @@ async def test_a_task_winding_down_is_given_time_before_it_is_cancelled_again() 
     await asyncio.wait_for(started.wait(), 5)
     await asyncio.wait_for(tasks.close(patience_s=5), 10)
     assert wound_down.is_set() and task.cancelled()
+
+
+async def test_a_stray_cancellation_from_a_step_does_not_stop_the_loop(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    # A library's own timeout can surface as CancelledError while nobody cancelled the task:
+    # the sweep must go on (it used to end silently, leaving lost interviews unmarked).
+    second = asyncio.Event()
+    steps = 0
+
+    async def step() -> None:
+        nonlocal steps
+        steps += 1
+        if steps == 1:
+            raise asyncio.CancelledError
+        second.set()
+
+    tasks = BackgroundTasks()
+    with caplog.at_level(logging.ERROR):
+        sweeper = tasks.spawn(repeat_every(0, step, what="test sweep"))
+        await asyncio.wait_for(second.wait(), 5)
+        assert not sweeper.done()
+        await tasks.close()
+    assert "test sweep was interrupted by a stray cancellation" in caplog.text
+
+
+async def test_a_hung_step_is_cut_short_and_the_next_one_runs(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    second = asyncio.Event()
+    steps = 0
+
+    async def step() -> None:
+        nonlocal steps
+        steps += 1
+        if steps == 1:
+            await asyncio.Event().wait()  # a read on a connection that never answers
+        second.set()
+
+    tasks = BackgroundTasks()
+    with caplog.at_level(logging.ERROR):
+        tasks.spawn(repeat_every(0, step, what="test sweep", step_timeout_s=0.05))
+        await asyncio.wait_for(second.wait(), 5)
+        await tasks.close()
+    assert "test sweep took longer than" in caplog.text
+
+
+async def test_a_task_cancelled_by_anyone_but_close_is_reported(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    tasks = BackgroundTasks()
+    with caplog.at_level(logging.ERROR):
+        task = tasks.spawn(asyncio.Event().wait(), name="sweeper")
+        task.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await task
+    assert "background task sweeper stopped: cancelled unexpectedly" in caplog.text

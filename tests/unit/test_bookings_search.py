@@ -43,9 +43,23 @@ def expert(**changes: Any) -> dict[str, Any]:
     ({"min_price_cents": 16_000}, False),
     ({"min_rating": 4.5}, True),  # 9 / 2
     ({"min_rating": 4.6}, False),
+    ({"q": "stripe"}, True),  # free text: company, case folded
+    ({"q": "  SYSTEM design fintech "}, True),  # every word, any order, specialty spelled out
+    ({"q": "stripe google"}, False),  # a word missing
+    ({"q": "german"}, True),  # languages
 ])
 def test_filters(query: dict[str, Any], expected: bool) -> None:
     assert matches(expert(), SearchQuery.model_validate(query)) is expected
+
+
+def test_free_text_searches_the_public_profile_only() -> None:
+    private = expert(first_name="Ada", documents={"id_card": {"filename": "passport-7781.pdf"}},
+                     user_id="u-secret", bio="Ten years of payments.")
+    assert matches(private, SearchQuery(q="ada payments"))
+    assert not matches(private, SearchQuery(q="passport"))
+    assert not matches(private, SearchQuery(q="u-secret"))
+    with pytest.raises(ValidationError):
+        SearchQuery(q="x" * 101)
 
 
 def test_an_expert_without_reviews_fails_any_minimum_rating() -> None:

@@ -38,7 +38,8 @@ def test_eval_report_prints_the_agreement_figures(tmp_path: Path) -> None:
     assert "spearman: " in out and "pairwise order (same question): 1.000 of" in out
     assert "mean absolute error: " in out
     assert "traps scored at or above a better genuine answer: 0 of" in out
-    rows = {line.split()[0]: line.split() for line in out.splitlines()[8:] if line.strip()}
+    rows = {line.split()[0]: line.split() for line in out.splitlines()[8:]
+            if line.strip() and not line.startswith("targets")}
     assert set(rows) == {"strong", "average", "weak", "keyword_stuffed", "confidently_wrong"}
     assert rows["strong"][1] == "2"  # two strong answers in the file
 
@@ -59,3 +60,23 @@ def test_eval_report_rejects_a_file_that_is_not_graded(tmp_path: Path) -> None:
     result = run(tmp_path, str(bad))
     assert result.returncode == 2
     assert "bad.jsonl:1: not a graded answer" in result.stderr
+
+
+def test_eval_report_check_gates_on_the_targets(tmp_path: Path) -> None:
+    """`--check` is how CI gates on agreement (scripts/test.sh runs it on the corpus): exit 0
+    when the targets are met, 1 when not."""
+    met = run(tmp_path, "--check")  # the whole corpus
+    assert met.returncode == 0, met.stdout
+    assert met.stdout.rstrip().endswith("targets (issue 16): met")
+    # A file whose grades invert the order of the same answers misses every target.
+    items = [i for i in load_graded(CORPUS_PATH) if i.id in IDS]
+    flipped = [i.model_copy(update={"grade": 11 - i.grade}) for i in items]
+    bad = tmp_path / "flipped.jsonl"
+    bad.write_text("\n".join(i.model_dump_json() for i in flipped) + "\n", encoding="utf-8")
+    missed = run(tmp_path, str(bad), "--check")
+    assert missed.returncode == 1
+    verdict = missed.stdout.rstrip().splitlines()[-1]
+    assert verdict.startswith("targets (issue 16): missed: spearman -")
+    assert "pairwise order 0.000 < 0.95" in verdict
+    body = json.loads(run(tmp_path, str(bad), "--json").stdout)
+    assert body["targets_missed"] == verdict.split("missed: ")[1].split("; ")

@@ -6,7 +6,7 @@ from hypothesis import strategies as st
 
 from mockmate.errors import MockMateError
 from mockmate.evaluators.models import Evaluation, Rubric, Star
-from mockmate.questions.follow_ups import (
+from mockmate.follow_ups.rules import (
     FollowUpRequest,
     follow_up_reason,
     quote,

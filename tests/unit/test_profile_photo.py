@@ -5,8 +5,8 @@ import io
 import pytest
 from PIL import Image
 
+from mockmate.candidates.photo import SIDE, normalize_photo
 from mockmate.errors import MockMateError
-from mockmate.profiles.photo import SIDE, normalize_photo
 
 
 def image_bytes(size: tuple[int, int], kind: str, mode: str = "RGB") -> bytes:

@@ -8,7 +8,8 @@ answer and quotes it verbatim. It is pure and deterministic.
 This module is the public API and the pipeline; the parts live in their own modules:
 `text`, `vocabulary`, `cues` and `star` read the answer, `features` and `question` sum it
 and the question up, `marks` (with `clarity`, `depth` and `alignment`) scores the rubric,
-and `feedback` (with `depth_feedback`, `fallback` and `evidence`) words what was found.
+and `feedback` (with `depth_feedback`, `fallback` and `evidence`) words what was found;
+`ideal` outlines the answer a strong candidate would give, marked against this one.
 """
 
 from mockmate.evaluators.heuristic.confidence import LOW_TIP, assess
@@ -17,6 +18,7 @@ from mockmate.evaluators.heuristic.fallback import no_strength, weakest_area
 from mockmate.evaluators.heuristic.features import analyse_answer
 from mockmate.evaluators.heuristic.feedback import general_feedback
 from mockmate.evaluators.heuristic.findings import MAX_ITEMS, Feedback, top
+from mockmate.evaluators.heuristic.ideal import STRENGTHS, outline, render
 from mockmate.evaluators.heuristic.marks import score
 from mockmate.evaluators.heuristic.question import analyse_question
 from mockmate.evaluators.heuristic.quotes import trim
@@ -59,6 +61,7 @@ def evaluate_heuristically(ctx: EvaluationContext) -> Evaluation:
             for part, i in feats.star.items()
         }
     )
+    ideal = outline(feats, question, ctx.question)
     return Evaluation(
         score=rubric.weighted_score(),
         rubric=rubric,
@@ -68,7 +71,9 @@ def evaluate_heuristically(ctx: EvaluationContext) -> Evaluation:
         evidence=evidence(feats, marks.tech_hits),
         star=star,
         source="heuristic",
-        ideal_answer=None,
+        ideal_answer=render(ideal),
+        ideal_answer_strengths=STRENGTHS[ideal.structure],
+        ideal_outline=ideal,
         confidence=confidence,
         confidence_reason=why,
         criteria_reasons=criteria_reasons(ctx, feats, question, marks),

@@ -1,7 +1,8 @@
 """Checks an LLM's marks must pass: caps from signals the heuristics detect reliably.
 
 A model can be charmed by the same traps as a person: a long fluent answer of platitudes, a
-list of the right technologies, a confident false claim. The heuristics find a few of these
+list of the right technologies, a confident false claim, a polished prepared story of
+another kind than the one asked for. The heuristics find a few of these
 with high precision, so an LLM evaluation is capped where they fire (and the reason says
 why); everything else the model judges better, so nothing else is overridden.
 """
@@ -9,6 +10,7 @@ why); everything else the model judges better, so nothing else is overridden.
 from typing import NamedTuple
 
 from mockmate.evaluators.heuristic.features import analyse_answer
+from mockmate.evaluators.heuristic.marks import other_story
 from mockmate.evaluators.heuristic.question import analyse_question
 from mockmate.evaluators.heuristic.substance import analyse_substance
 from mockmate.questions.models import Question
@@ -35,6 +37,10 @@ def caps(question: Question, answer_text: str) -> list[Cap]:
     if feats.word_count >= LONG_WORDS and sub.points < 1.5:
         why = "no sentence of it gives a number, an action, a reason or a mechanism"
         out += [Cap("examples", 2.0, why), Cap("technical_accuracy", 4.0, why)]
+    story = other_story(feats, profile)
+    if story is not None:
+        why = f'it announces another story ("{story.text}") than the one asked for'
+        out += [Cap("relevance", 3.0, why), Cap("examples", 3.0, why)]
     if sub.misconceptions:
         out.append(Cap("technical_accuracy", 2.0, sub.misconceptions[0].correction))
     return out

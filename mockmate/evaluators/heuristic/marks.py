@@ -14,6 +14,7 @@ from mockmate.evaluators.heuristic.clarity import clarity
 from mockmate.evaluators.heuristic.depth import reflection, technical
 from mockmate.evaluators.heuristic.features import AnswerFeatures
 from mockmate.evaluators.heuristic.findings import Feedback
+from mockmate.evaluators.heuristic.intent import Frame, another_story
 from mockmate.evaluators.heuristic.question import QuestionProfile
 from mockmate.evaluators.heuristic.substance import Substance, analyse_substance
 from mockmate.evaluators.heuristic.text import Term
@@ -89,6 +90,11 @@ def score(
         # Examples of a false claim do not support the answer.
         example_mark = 1.0 + (example_mark - 1.0) * 0.5
         job = 1.0 + (job - 1.0) * 0.5
+    if other_story(feats, question) is not None or relevance_raw < ABOUT_SOMETHING_ELSE:
+        # A vivid example of something else is not an example for this answer (rubric: 3 at
+        # most), and the judgement it shows is about another situation.
+        example_mark = min(example_mark, 3.0)
+        tech = min(tech, 3.5)
     # Platitudes dilute everything an answer says around them.
     keep = 1.0 - 0.5 * sub.fluff
     example_mark = 1.0 + (example_mark - 1.0) * keep
@@ -111,6 +117,17 @@ def score(
     )
 
 
+# What is left of relevance when the answer announces a story the question did not ask for.
+OTHER_STORY = 0.25
+# Relevance (0..1) below which an answer's examples and judgement are about something else.
+ABOUT_SOMETHING_ELSE = 0.25
+
+
+def other_story(feats: AnswerFeatures, question: QuestionProfile) -> Frame | None:
+    """The story of another kind the answer announces in its first sentence, if any."""
+    return another_story(question.intents, feats.sentences[0].text) if feats.sentences else None
+
+
 def relevance(
     feats: AnswerFeatures, question: QuestionProfile
 ) -> tuple[float, tuple[str, ...], int]:
@@ -119,7 +136,7 @@ def relevance(
     if not feats.content:
         return 0.0, (), 0
     answer = feats.content_set
-    matched = tuple(word for s, word in question.keywords.items() if s in answer)
+    matched = question.covered(answer, feats.stem_line)
     coverage = len(matched) / len(question.keywords) if question.keywords else 0.5
     topic_hits = sum(1 for t in question.topic_terms if feats.has(t))
     topical = len(matched) + topic_hits
@@ -133,6 +150,8 @@ def relevance(
     )
     if not matched and topic_hits < 2 and len(question.keywords) >= 2:
         raw *= 0.5  # a couple of common topic words ("plan", "time") are not an answer
+    if other_story(feats, question) is not None:
+        raw *= OTHER_STORY  # a prepared story of another kind, whatever words it shares
     return raw * min(1.0, 0.6 + len(feats.content) / 25), matched, topic_hits
 
 

@@ -7,9 +7,11 @@ would use. Working this out once per question (it is cached) keeps the per-answe
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
+from mockmate.evaluators.heuristic.concepts import SIBLINGS, uses
+from mockmate.evaluators.heuristic.intent import intents_of
 from mockmate.evaluators.heuristic.text import (
     Term,
     fold,
@@ -42,6 +44,19 @@ class QuestionProfile:
     tech_weight: float  # < 1 when the skill is unknown and every vocabulary is accepted
     topic_terms: tuple[Term, ...]  # skill tags and their vocabularies (technical or topical)
     topic_stems: frozenset[str]  # question keywords and single-word topic terms
+    intents: frozenset[str] = frozenset()  # stock prompts its wording asks for (`intent`)
+    # Keyword stem -> other stems that cover it (`concepts`), for keywords that have them.
+    siblings: dict[str, frozenset[str]] = field(default_factory=dict)
+
+    def covered(self, answer: frozenset[str], stem_line: str) -> tuple[str, ...]:
+        """The question's keywords (as written) that the answer covers: its content stems
+        hold the keyword, or its stem line uses a sibling of it in the same sense."""
+        return tuple(
+            word
+            for s, word in self.keywords.items()
+            if s in answer
+            or any(uses(stem_line, o) for o in self.siblings.get(s, frozenset()) & answer)
+        )
 
     @property
     def technical(self) -> bool:
@@ -117,4 +132,6 @@ def analyse_question(q: Question) -> QuestionProfile:
         tech_weight=tech_weight,
         topic_terms=tuple(topic.values()),
         topic_stems=frozenset(keywords).union(single),
+        intents=intents_of(fold(q.text)),
+        siblings={s: SIBLINGS[s] for s in keywords if s in SIBLINGS},
     )

@@ -9,7 +9,7 @@ claim, the job's words. Quotes are verbatim excerpts, like the rest of the feedb
 from mockmate.evaluators.heuristic.cues import Cue
 from mockmate.evaluators.heuristic.features import AnswerFeatures
 from mockmate.evaluators.heuristic.findings import listing
-from mockmate.evaluators.heuristic.marks import Marks
+from mockmate.evaluators.heuristic.marks import Marks, other_story
 from mockmate.evaluators.heuristic.question import QuestionProfile
 from mockmate.evaluators.heuristic.quotes import clause_around, trim
 from mockmate.evaluators.heuristic.star import STAR_PARTS
@@ -58,6 +58,10 @@ def _relevance(feats: AnswerFeatures, question: QuestionProfile, marks: Marks) -
         return f'{head}: it lists terms ("{trim(first, QUOTE_CHARS)}") instead of answering.'
     if sub.fluff >= 0.5:
         return f'{head}: it talks around the question ("{_quote(feats, sub.platitudes[0])}").'
+    story = other_story(feats, question)
+    if story is not None:
+        return (f'{head}: it announces another story ("{trim(story.text, QUOTE_CHARS)}") '
+                "than the one the question asks for.")
     if marks.topic_factor < 0.6:
         asked = listing(missing, quote=True) or "what the question asks"
         return f"{head}: it may answer a different question; it never addresses {asked}."

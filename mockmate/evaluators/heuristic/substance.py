@@ -19,7 +19,7 @@ from mockmate.evaluators.heuristic.features import AnswerFeatures
 from mockmate.evaluators.heuristic.misconceptions import Misconception, find_misconceptions
 from mockmate.evaluators.heuristic.question import QuestionProfile
 from mockmate.evaluators.heuristic.text import Term, sentence_at
-from mockmate.evaluators.heuristic.vocabulary import ALL_TECH_TERMS
+from mockmate.evaluators.heuristic.vocabulary import ALL_TECH_TERMS, STOPWORDS
 
 # Fluent phrases that carry no information about this answer.
 PLATITUDE_RE: Final = cue_re(
@@ -50,12 +50,14 @@ PLATITUDE_RE: Final = cue_re(
 )
 # Certainty a careful engineer rarely claims; two or more in a technical answer is a red flag.
 ABSOLUTE_RE: Final = cue_re(
-    r"\balways (?:\w+ )?(?:faster|slower|better|worse|enough|correct|safe|wins?)\b"
+    r"\balways (?:\w+ ){0,2}(?:faster|slower|better|worse|enough|correct|safe|wins?)\b"
     r"|\byou should always\b|\bthe (?:fix|answer|solution) is always\b|\bno need (?:for|to)\b"
     r"|\bby definition\b|\bguarantees?\b|\bproves?\b|\binfinitely\b|\bis free\b"
     r"|\b(?:don'?t|doesn'?t) (?:really )?matter\b|\bnobody (?:uses|needs|does)\b"
     r"|\bno (?:real )?trade-?offs?\b|\bcan never\b|\bunnecessary\b|\bnever needs?\b"
     r"|\boutdated\b|\bdon'?t need to do anything\b|\bthat'?s all you need\b"
+    r"|\bguaranteed\b|\bis never (?:a |an )?(?:real )?(?:problem|issue|concern)\b"
+    r"|\bcan'?t (?:really |possibly )?(?:differ|fail|go wrong|happen)\b"
 )
 # Instructions given as steps ("Confirm it's real, then segment by platform").
 STEP_RE: Final = re.compile(
@@ -67,6 +69,7 @@ STEP_RE: Final = re.compile(
     r"|share|escalate|document|benchmark|reproduce|match|encode|hand out|send|commit|verify"
     r"|require|limit|remove|drop|replace|instrument|set up|roll back|migrate|index|shard)\b"
 )
+_SWEEPING: Final = frozenset(("always", "never", "every", "immediately", "any", "all"))
 _SHORT_ITEM_WORDS: Final = 3
 _LIST_MIN_ITEMS: Final = 5
 _SPLIT_ITEMS_RE: Final = re.compile(r",|;|\band\b|\bor\b|\bas well as\b|\bplus\b")
@@ -181,6 +184,10 @@ def analyse_substance(
         )
         if words < 5:
             value *= 0.5
+        elif value < 1.0 and not flat[i] and _telegraphic(sentence.text):
+            # A terse clause of mechanisms ("writes queue in an outbox with client IDs") says
+            # as much as a full sentence: dense answers must not lose for their economy.
+            value = 1.0
         value -= 1.0 * len(flat[i])
         if i in wrong:
             value = -1.0  # a false claim is not substance
@@ -201,6 +208,18 @@ def analyse_substance(
         used_terms=tuple(used.values()),
         listed_terms=tuple(t for k, t in listed.items() if k not in used),
         sentences=n,
+    )
+
+
+def _telegraphic(text: str) -> bool:
+    """Mostly content words: a clause written densely rather than a list or small talk. A
+    sweeping claim ("always", "never", "immediately") is not credited for its brevity."""
+    tokens = re.findall(r"[a-z][a-z'-]*", text.lower())
+    content = [t for t in tokens if t not in STOPWORDS]
+    return (
+        len(content) >= 4
+        and len(content) >= 0.6 * len(tokens)
+        and not _SWEEPING.intersection(tokens)
     )
 
 

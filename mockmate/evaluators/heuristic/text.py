@@ -86,6 +86,8 @@ def stem(word: str) -> str:
             w = w[:-1] if len(w) > 5 else w
             break
         w = w[: -len(suffix)] + replacement
+        if w.endswith("ell") and len(w) >= 6:  # British "cancelled", "modelling", "labelled"
+            w = w[:-1]
         break
     if len(w) > 3 and w[-1] == w[-2] and w[-1] not in "lsz":
         w = w[:-1]

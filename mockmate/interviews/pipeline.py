@@ -9,13 +9,13 @@ tries to finalize after its hooks, so the last one to finish does.
 """
 
 import logging
-from typing import Any, Protocol
+from typing import Any
 
 from mockmate.evaluators.base import AnswerEvaluator
-from mockmate.evaluators.hooks import AnswerEvaluated, HookRegistry, InterviewCompleted
 from mockmate.evaluators.models import Delivery, Evaluation, EvaluationContext
 from mockmate.evaluators.scoring import summarize_scores
-from mockmate.interviews.emitter import Emitter
+from mockmate.interviews.hooks import AnswerEvaluated, HookRegistry, InterviewCompleted
+from mockmate.ports import Budget, Emitter
 from mockmate.questions.models import Question
 from mockmate.storage import interviews as interview_status
 from mockmate.storage.answers import AnswerRepository
@@ -23,10 +23,6 @@ from mockmate.storage.database import as_datetime
 from mockmate.storage.interviews import InterviewRepository
 
 log = logging.getLogger(__name__)
-
-
-class Budget(Protocol):
-    async def take(self, user_id: str, calls: int = 1) -> bool: ...
 
 
 class EvaluationPipeline:

@@ -12,7 +12,7 @@ from typing import TypeVar
 import stripe
 from stripe.params import RefundCreateParams
 
-from mockmate.bookings.payments import (
+from mockmate.bookings.payments.port import (
     PROVIDER,
     WEBHOOK_TOLERANCE_S,
     PaymentDeclinedError,
@@ -28,8 +28,8 @@ from mockmate.providers.resilience import (
     CircuitOpenError,
     Failure,
     ProviderGuard,
-    ProviderMetrics,
     RetryPolicy,
+    Vendor,
     classify_basic,
     classify_status,
     make_guard,
@@ -39,25 +39,6 @@ from mockmate.providers.resilience import (
 DEFAULT_POLICY = RetryPolicy(attempts=3, timeout_s=10.0, deadline_s=25.0)
 _REFUND_REASONS = frozenset({"duplicate", "fraudulent", "requested_by_customer"})
 T = TypeVar("T")
-
-
-def make_stripe_guard(
-    metrics: ProviderMetrics | None = None,
-    *,
-    policy: RetryPolicy | None = None,
-    failure_threshold: int = 5,
-    cooldown_s: float = 30.0,
-) -> ProviderGuard:
-    """Stripe's guard: its own breaker, `classify_stripe`, and the default policy."""
-    return make_guard(
-        PROVIDER,
-        classify_stripe,
-        DEFAULT_POLICY,
-        metrics,
-        policy=policy,
-        failure_threshold=failure_threshold,
-        cooldown_s=cooldown_s,
-    )
 
 
 def classify_stripe(exc: BaseException) -> Failure:
@@ -77,6 +58,9 @@ def classify_stripe(exc: BaseException) -> Failure:
             failure = replace(failure, retryable=advice == "true")
         return failure
     return classify_basic(exc)
+
+
+STRIPE = Vendor(PROVIDER, classify_stripe, DEFAULT_POLICY)
 
 
 def _header(exc: stripe.StripeError, name: str) -> str | None:
@@ -108,7 +92,7 @@ class StripePayments:
             http_client=self._http,
             max_network_retries=0,  # the guard retries
         )
-        self._guard = guard or make_stripe_guard()
+        self._guard = guard or make_guard(STRIPE)
         self._policy = policy
         self._webhook_secret = webhook_secret
 

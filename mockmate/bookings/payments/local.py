@@ -14,7 +14,7 @@ from typing import Any
 
 import stripe
 
-from mockmate.bookings.payments import (
+from mockmate.bookings.payments.port import (
     PAYMENT_FAILED,
     PAYMENT_SUCCEEDED,
     WEBHOOK_TOLERANCE_S,

@@ -26,6 +26,7 @@ from mockmate.providers.resilience import (
     ProviderGuard,
     ProviderMetrics,
     RetryPolicy,
+    Vendor,
     classify_basic,
     classify_status,
     make_guard,
@@ -37,11 +38,11 @@ __all__ = [
     "DEFAULT_MODEL",
     "DEFAULT_POLICY",
     "FILLER_PROMPT",
+    "GROQ",
     "PROVIDER",
     "GroqSpeechToText",
     "classify_groq",
     "make_groq_client",
-    "make_groq_guard",
     "make_groq_stt",
     "pcm_to_wav",
     "transcript_from_response",
@@ -59,20 +60,6 @@ def make_groq_client(api_key: str, base_url: str = "") -> AsyncGroq:
     return AsyncGroq(api_key=api_key, base_url=base_url or None, max_retries=0)
 
 
-def make_groq_guard(
-    metrics: ProviderMetrics | None = None,
-    *,
-    policy: RetryPolicy | None = None,
-    failure_threshold: int = 5,
-    cooldown_s: float = 30.0,
-) -> ProviderGuard:
-    """The Groq provider's guard: its own breaker, `classify_groq`, and the default policy."""
-    return make_guard(
-        PROVIDER, classify_groq, DEFAULT_POLICY, metrics, policy=policy,
-        failure_threshold=failure_threshold, cooldown_s=cooldown_s,
-    )
-
-
 def classify_groq(exc: BaseException) -> Failure:
     """How a failed Groq call is treated: retry 408/429/5xx, timeouts and dropped connections."""
     if isinstance(exc, groq.APIStatusError):
@@ -82,6 +69,9 @@ def classify_groq(exc: BaseException) -> Failure:
     if isinstance(exc, groq.APIConnectionError):
         return Failure(retryable=True, kind="connection")
     return classify_basic(exc)
+
+
+GROQ = Vendor(PROVIDER, classify_groq, DEFAULT_POLICY)
 
 
 def pcm_to_wav(audio: PcmAudio) -> bytes:
@@ -156,16 +146,12 @@ def make_groq_stt(
     metrics: ProviderMetrics | None = None,
     *,
     policy: RetryPolicy | None = None,
-    failure_threshold: int = 5,
-    cooldown_s: float = 30.0,
     model: str = DEFAULT_MODEL,
     prompt: str = FILLER_PROMPT,
     language: str | None = "en",
 ) -> GroqSpeechToText:
     """A ready `GroqSpeechToText` with its own client and guard (close it with `aclose`)."""
-    guard = make_groq_guard(
-        metrics, policy=policy, failure_threshold=failure_threshold, cooldown_s=cooldown_s
-    )
+    guard = make_guard(GROQ, metrics, policy=policy)
     return GroqSpeechToText(
         make_groq_client(api_key, base_url), guard, model=model, prompt=prompt,
         language=language,

@@ -16,7 +16,7 @@ from bson import Binary
 from PIL import Image, UnidentifiedImageError
 from pymongo.asynchronous.database import AsyncDatabase
 
-from mockmate.errors import ErrorCode, MockMateError
+from mockmate.errors import InvalidPayload, MockMateError, NotFound, UnsupportedDocument
 from mockmate.storage.database import Document, as_datetime
 
 SIDE = 256
@@ -26,7 +26,7 @@ MAX_PIXELS = 40_000_000
 
 
 def _unsupported(message: str) -> MockMateError:
-    return MockMateError(ErrorCode.UNSUPPORTED_DOCUMENT, message)
+    return UnsupportedDocument(message)
 
 
 def normalize_photo(data: bytes) -> bytes:
@@ -63,7 +63,7 @@ class ProfilePhotos:
 
     async def put(self, user_id: str, data: bytes) -> dict[str, Any]:
         if not data:
-            raise MockMateError(ErrorCode.INVALID_PAYLOAD, "the file is empty")
+            raise InvalidPayload("the file is empty")
         jpeg = await asyncio.to_thread(normalize_photo, data)
         now = datetime.now(UTC)
         await self._photos.replace_one(
@@ -76,12 +76,12 @@ class ProfilePhotos:
     async def get(self, user_id: str) -> tuple[bytes, str]:
         doc = await self._photos.find_one({"_id": user_id})
         if doc is None:
-            raise MockMateError(ErrorCode.NOT_FOUND, "no profile photo")
+            raise NotFound("no profile photo")
         return bytes(doc["data"]), str(doc["content_type"])
 
     async def delete(self, user_id: str) -> None:
         if (await self._photos.delete_one({"_id": user_id})).deleted_count == 0:
-            raise MockMateError(ErrorCode.NOT_FOUND, "no profile photo")
+            raise NotFound("no profile photo")
 
     async def export_user(self, user_id: str) -> dict[str, Any]:
         doc = await self._photos.find_one({"_id": user_id}, {"data": 0})

@@ -2,19 +2,15 @@
 
 Bookings need four things: open a PaymentIntent the browser pays, refund (part of) it,
 release an unpaid one, and read signed webhooks. `PaymentProvider` is just that, so booking
-logic is the same with Stripe (`stripe_payments.py`, when a secret key is set) and in test
-mode (`local_payments.py`); `payments_from_settings` picks one at start-up. Every write
-carries the caller's idempotency key, so retries (or a second process retrying the same
+logic is the same with Stripe (`providers/stripe_payments.py`, when a secret key is set) and
+in test mode (`payments/local.py`); the server's marketplace wiring picks one at start-up.
+Every write carries the caller's idempotency key, so retries (or a second process retrying the same
 booking) never charge twice.
 """
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Protocol
-
-if TYPE_CHECKING:
-    from mockmate.config import Settings
-    from mockmate.providers.resilience import ProviderMetrics
+from typing import Any, Protocol
 
 PROVIDER = "stripe"
 PAYMENT_SUCCEEDED = "payment_intent.succeeded"
@@ -136,23 +132,3 @@ def event_from_dict(data: Mapping[str, Any]) -> PaymentEvent:
         failure_message=message if isinstance(message, str) else None,
     )
 
-
-def payments_from_settings(
-    settings: "Settings", metrics: "ProviderMetrics | None" = None
-) -> PaymentProvider:
-    """Stripe when STRIPE_SECRET_KEY is set, else test mode, signing with STRIPE_WEBHOOK_SECRET
-    or, unset, with a secret generated for this installation and kept in the data dir."""
-    from mockmate.bookings.local_payments import TestModePayments
-    from mockmate.bookings.stripe_payments import StripePayments, make_stripe_guard
-    from mockmate.server.embedded import webhook_test_secret
-
-    if settings.stripe_secret_key:
-        return StripePayments(
-            settings.stripe_secret_key,
-            settings.stripe_webhook_secret,
-            api_base=settings.stripe_api_base,
-            guard=make_stripe_guard(metrics),
-        )
-    return TestModePayments(
-        settings.stripe_webhook_secret or webhook_test_secret(settings.data_dir)
-    )

@@ -18,7 +18,7 @@ from typing import Literal, Protocol
 from pydantic import BaseModel, ConfigDict
 
 from mockmate.evaluators.models import RUBRIC_WEIGHTS, Evaluation
-from mockmate.questions.follow_up_gaps import find_gap
+from mockmate.follow_ups.gaps import find_gap
 from mockmate.questions.models import Question
 
 StarPart = Literal["situation", "task", "action", "result"]

@@ -28,6 +28,7 @@ from mockmate.providers.resilience import (
     ProviderGuard,
     ProviderMetrics,
     RetryPolicy,
+    Vendor,
     classify_basic,
     classify_status,
     make_guard,
@@ -40,12 +41,12 @@ __all__ = [
     "DEFAULT_POLICY",
     "DEFAULT_VOICES",
     "DEFAULT_VOICE_NAME",
+    "ELEVENLABS",
     "OUTPUT_FORMAT",
     "PROVIDER",
     "SAMPLE_RATE",
     "ElevenLabsTextToSpeech",
     "classify_elevenlabs",
-    "make_elevenlabs_guard",
     "make_elevenlabs_tts",
 ]
 
@@ -82,18 +83,8 @@ def classify_elevenlabs(exc: BaseException) -> Failure:
     return classify_basic(exc)
 
 
-def make_elevenlabs_guard(
-    metrics: ProviderMetrics | None = None,
-    *,
-    policy: RetryPolicy | None = None,
-    failure_threshold: int = 5,
-    cooldown_s: float = 30.0,
-) -> ProviderGuard:
-    """The ElevenLabs provider's guard (one breaker for all its streams)."""
-    return make_guard(
-        PROVIDER, classify_elevenlabs, DEFAULT_POLICY, metrics, policy=policy,
-        failure_threshold=failure_threshold, cooldown_s=cooldown_s,
-    )
+# The guard from `make_guard(ELEVENLABS)`: one breaker for all its streams.
+ELEVENLABS = Vendor(PROVIDER, classify_elevenlabs, DEFAULT_POLICY)
 
 
 class ElevenLabsTextToSpeech:
@@ -198,6 +189,6 @@ def make_elevenlabs_tts(
         api_key=api_key, base_url=base_url or None, timeout=read_timeout_s, httpx_client=http
     )
     return ElevenLabsTextToSpeech(
-        client, guard or make_elevenlabs_guard(metrics), model_id=model_id, voices=voices,
+        client, guard or make_guard(ELEVENLABS, metrics), model_id=model_id, voices=voices,
         http_client=http, chunk_bytes=chunk_bytes,
     )

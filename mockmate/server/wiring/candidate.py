@@ -1,26 +1,23 @@
-"""Builds the candidate's skills, practice, bookmark and re-answer services at start-up and
-plugs their hooks into the evaluation pipeline; `runtime.py` calls `open_candidate_features`
-and wraps the interview-figure hooks with `CandidateFeatures.unless_practice`."""
+"""Candidate features: skills over time, practice, bookmarks and re-answers, the profile
+photo and two-factor sign-in. The interviews feature plugs their hooks into its registry and
+wraps the interview-figure (progress) hooks with `CandidateFeatures.unless_practice`."""
 
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any, Protocol, TypeVar
 
-from pymongo.asynchronous.database import AsyncDatabase
-from redis.asyncio import Redis
+from aiohttp import web
 
 from mockmate.auth.two_factor import TwoFactor
-from mockmate.config import Settings
-from mockmate.evaluators.hooks import HookRegistry
-from mockmate.interviews.emitter import Emitter
-from mockmate.profiles.photo import ProfilePhotos
-from mockmate.questions.models import Question
+from mockmate.candidates.photo import ProfilePhotos
+from mockmate.interviews.hooks import HookRegistry
+from mockmate.questions.bank import load_bank
+from mockmate.server.wiring.core import CORE
 from mockmate.skills.attempts import Attempts
 from mockmate.skills.bookmarks import Bookmarks
 from mockmate.skills.practice import PracticeService
 from mockmate.skills.service import SkillService
 from mockmate.skills.store import SkillRecords
-from mockmate.storage.database import Document
 from mockmate.storage.interviews import InterviewRepository
 
 # Interviews whose mode is remembered per process (it never changes once stored).
@@ -69,6 +66,11 @@ class CandidateFeatures:
                 await hook(event)
         return run
 
+    def plug(self, hooks: HookRegistry) -> None:
+        """Every evaluated answer updates the skill scores and the question's attempts."""
+        hooks.on_answer_evaluated("skills", self.skills.answer_evaluated)
+        hooks.on_answer_evaluated("attempts", self.attempts.answer_evaluated)
+
     def data_owners(self) -> dict[str, Any]:
         """What the account's export and erasure include, by export key."""
         return {"skills": self.skills, "question_attempts": self.attempts,
@@ -76,22 +78,27 @@ class CandidateFeatures:
                 "two_factor": self.two_factor}
 
 
-async def open_candidate_features(
-    settings: Settings, *, db: AsyncDatabase[Document], hooks: HookRegistry,
-    interviews: InterviewRepository, emitter: Emitter, bank: Sequence[Question], redis: Redis,
-) -> CandidateFeatures:
+CANDIDATE = web.AppKey("candidate", CandidateFeatures)
+
+
+async def candidate_context(app: web.Application) -> AsyncIterator[None]:
+    """Opened before the interviews feature, which plugs these hooks into its registry
+    (`CandidateFeatures.plug`) and keeps practice out of the progress hooks."""
+    core = app[CORE]
+    settings, db = core.settings, core.db
+    interviews = InterviewRepository(db)
     modes = PracticeModes(interviews)
     skills = SkillService(SkillRecords(db), keep=settings.skill_history_max, is_practice=modes)
-    attempts = Attempts(db, emitter.to_user)
+    attempts = Attempts(db, core.emitter.to_user)
     await attempts.ensure_indexes()
     bookmarks = Bookmarks(db, interviews=interviews, attempts=attempts,
                           max_per_user=settings.max_bookmarks_per_user)
     await bookmarks.ensure_indexes()
-    hooks.on_answer_evaluated("skills", skills.answer_evaluated)
-    hooks.on_answer_evaluated("attempts", attempts.answer_evaluated)
-    practice = PracticeService(db, bank=bank, bookmarks=bookmarks, skills=skills,
+    practice = PracticeService(db, bank=load_bank(), bookmarks=bookmarks, skills=skills,
                                max_questions=settings.practice_max_questions)
     photos = ProfilePhotos(db, max_bytes=settings.max_photo_bytes)
-    return CandidateFeatures(skills=skills, attempts=attempts, bookmarks=bookmarks,
-                             practice=practice, is_practice=modes, photos=photos,
-                             two_factor=TwoFactor(db, redis, prefix=settings.redis_prefix))
+    app[CANDIDATE] = CandidateFeatures(
+        skills=skills, attempts=attempts, bookmarks=bookmarks, practice=practice,
+        is_practice=modes, photos=photos,
+        two_factor=TwoFactor(db, core.redis, prefix=settings.redis_prefix))
+    yield

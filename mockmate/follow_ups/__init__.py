@@ -1,0 +1,1 @@
+"""Follow-up questions: when an answer deserves one, what it probes, and the offline wording."""

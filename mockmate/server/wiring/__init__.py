@@ -1,0 +1,1 @@
+"""One async context per feature, opened in order by `server.runtime.FEATURES`."""
