@@ -218,6 +218,18 @@ class Settings(BaseSettings):
     # and the longest text one synthesis takes.
     speech_api_per_minute: int = Field(20, ge=1, validation_alias="MOCKMATE_SPEECH_API_PER_MINUTE")
     max_synthesis_chars: int = Field(2000, ge=1, validation_alias="MOCKMATE_MAX_SYNTHESIS_CHARS")
+    # Candidate features (docs/candidate.md): evaluated answers kept per user for skills over
+    # time (older ones drop off the record; the oldest shown range is a year).
+    skill_history_max: int = Field(2000, ge=10, le=20000,
+                                   validation_alias="MOCKMATE_SKILL_HISTORY_MAX")
+    # Questions one practice session may ask; bookmarks a user may keep.
+    practice_max_questions: int = Field(50, ge=1, le=500,
+                                        validation_alias="MOCKMATE_PRACTICE_MAX_QUESTIONS")
+    max_bookmarks_per_user: int = Field(500, ge=1,
+                                        validation_alias="MOCKMATE_MAX_BOOKMARKS_PER_USER")
+    # The largest profile photo upload (it is stored resized to 256x256, a few tens of KB).
+    max_photo_bytes: int = Field(5 * 1024 * 1024, gt=0,
+                                 validation_alias="MOCKMATE_MAX_PHOTO_BYTES")
 
     @property
     def embedded_redis(self) -> bool:

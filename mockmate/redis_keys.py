@@ -108,6 +108,10 @@ class RedisKeys:
     def login_failures(self, digest: str) -> str:
         return f"{self.prefix}:loginfail:{digest}"
 
+    def mfa_ticket(self, digest: str) -> str:
+        """A single-use two-factor ticket (between the password and the code)."""
+        return f"{self.prefix}:auth:mfa:{digest}"
+
     # Progress.
     @property
     def leaderboard(self) -> str:

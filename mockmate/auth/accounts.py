@@ -3,6 +3,7 @@
 import asyncio
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime
 from typing import TypeVar
 
 from argon2 import PasswordHasher
@@ -74,6 +75,7 @@ class Accounts:
         user = await self._users.by_email(request.email)
         if user is None or not await self.password_matches(user, request.password):
             raise Unauthorized("wrong email or password")
+        await self._users.record_login(user.id, datetime.now(UTC))
         return user, self.token_for(user)
 
     async def ensure_user(self, email: str, *, admin: bool = False) -> User:

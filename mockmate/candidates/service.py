@@ -26,6 +26,7 @@ from mockmate.gamification.badges import BADGES, Badge
 from mockmate.gamification.challenges import Challenge, ChallengeNotClaimableError, expired
 from mockmate.gamification.goals import (
     Goal,
+    GoalEdit,
     GoalSpec,
     GoalValidationError,
     new_goal,
@@ -59,7 +60,28 @@ class CandidateService:
         self._on_recordings_withdrawn = handler
 
     async def profile(self, user: User) -> dict[str, Any]:
-        return (await self._profiles.get(user.id, user.display_name)).wire()
+        return await self._with_onboarding(
+            user.id, (await self._profiles.get(user.id, user.display_name)).wire())
+
+    async def _with_onboarding(self, user_id: str, profile: dict[str, Any]) -> dict[str, Any]:
+        done = (await self._progress.get(user_id)).onboarding_completed_at
+        return {**profile, "onboarding_completed": done is not None,
+                "onboarding_completed_at": done.isoformat() if done else None}
+
+    async def complete_onboarding(self, user_id: str) -> dict[str, Any]:
+        """Onboarding done: its XP once, however often (or concurrently) this is called."""
+        now = datetime.now(UTC)
+        today = await self.today(user_id)
+        step = await self._progress.change(
+            user_id, lambda p: rules.complete_onboarding(p, today, now))
+        await self._progress.record(step.progress)
+        done = step.progress.onboarding_completed_at
+        return {
+            "onboarding_completed": True, "onboarding_completed_at": done.isoformat()
+            if done else None,
+            "xp_gained": 0 if step.repeated else rules.ONBOARDING_XP,
+            "gamification": None if step.repeated else step.update(today),
+        }
 
     async def patch_profile(self, user: User, raw: object) -> dict[str, Any]:
         try:
@@ -73,7 +95,7 @@ class CandidateService:
                 withdrawn = before.consent.recordings and not after.consent.recordings
                 if withdrawn and self._on_recordings_withdrawn is not None:
                     await self._on_recordings_withdrawn(user.id)
-                return after.wire()
+                return await self._with_onboarding(user.id, after.wire())
         raise Conflict("the profile changed meanwhile; try again")
 
     async def today(self, user_id: str) -> date:
@@ -169,6 +191,32 @@ class CandidateService:
         return {"goal": _goal(stored, today)}
 
 
+    async def edit_goal(self, user_id: str, goal_id: str, raw: object) -> dict[str, Any]:
+        try:
+            edit = GoalEdit.model_validate(raw)
+        except ValidationError as exc:
+            raise invalid_payload(exc) from None
+        today = await self.today(user_id)
+        step = await self._goal_change(
+            user_id, lambda p: rules.Step(progress=rules.edit_goal(p, goal_id, edit, today)))
+        stored = next(g for g in step.progress.goals if g.id == goal_id)
+        return {"goal": _goal(stored, today)}
+
+    async def delete_goal(self, user_id: str, goal_id: str) -> None:
+        await self._goal_change(
+            user_id, lambda p: rules.Step(progress=rules.delete_goal(p, goal_id)))
+
+    async def _goal_change(self, user_id: str, step: Callable[[rules.Progress], rules.Step]
+                           ) -> rules.Step:
+        try:
+            return await self._progress.change(user_id, step)
+        except KeyError:
+            raise NotFound("no such goal") from None
+        except GoalValidationError as exc:
+            problems = [{"field": f, "message": m} for f, m in exc.errors.items()]
+            raise InvalidPayload(str(exc), fields=problems) from None
+
+
 def _iso(day: date | None) -> str | None:
     return day.isoformat() if day else None
 
@@ -197,4 +245,5 @@ def _goal(goal: Goal, today: date) -> dict[str, Any]:
         "start_day": goal.start_day.isoformat(), "deadline": goal.deadline.isoformat(),
         "category": goal.category, "min_score": goal.min_score,
         "achieved_on": _iso(goal.achieved_on), "status": status(goal, today),
+        "paused": goal.paused,
     }

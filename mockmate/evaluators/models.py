@@ -81,6 +81,10 @@ class EvaluationContext(BaseModel):
     job_description: str = ""
     resume_text: str = ""
     delivery: Delivery | None = None
+    # From the interview's stored job-description analysis (docs/candidate.md): the skills
+    # the job requires weigh double in `job_alignment`, the nice-to-have ones single.
+    job_required_skills: tuple[str, ...] = ()
+    job_nice_skills: tuple[str, ...] = ()
 
 
 class Rubric(BaseModel):

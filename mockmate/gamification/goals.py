@@ -24,7 +24,7 @@ from mockmate.gamification.events import (
 GoalKind = Literal[
     "practice_frequency", "score_improvement", "category_mastery", "streak_maintenance"
 ]
-GoalStatus = Literal["active", "achieved", "expired"]
+GoalStatus = Literal["active", "achieved", "expired", "paused"]
 MAX_DEADLINE_DAYS = 365
 
 
@@ -90,6 +90,7 @@ class Goal(BaseModel):
     last_practice_day: date | None = None
     counted: tuple[str, ...] = ()
     achieved_on: date | None = None
+    paused: bool = False  # a paused goal is not moved by events until resumed
 
     @property
     def fraction(self) -> float:
@@ -154,6 +155,44 @@ def new_goal(
     )
 
 
+class GoalEdit(BaseModel):
+    """A change a client asks for (`PATCH /api/me/goals/{id}`); absent fields stay."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    target: float | None = None
+    deadline: date | None = None
+    category: QuestionCategory | None = None
+    min_score: float | None = None
+    paused: bool | None = None
+
+
+def edit_goal(goal: Goal, edit: GoalEdit, today: date) -> Goal:
+    """The goal with `edit` applied, validated as a new goal would be (against the baseline
+    it was set with); the title follows. An achieved goal can only be deleted."""
+    if goal.achieved_on is not None:
+        raise GoalValidationError({"goal": "is achieved already"})
+    spec = GoalSpec(
+        kind=goal.kind,
+        target=goal.target if edit.target is None else edit.target,
+        deadline=goal.deadline if edit.deadline is None else edit.deadline,
+        category=goal.category if edit.category is None else edit.category,
+        min_score=goal.min_score if edit.min_score is None else edit.min_score,
+    )
+    changed = edit.model_dump(exclude_none=True, exclude={"paused"})
+    if changed:
+        fresh = new_goal(spec, goal_id=goal.id, today=today, baseline=goal.baseline)
+        goal = goal.model_copy(update={
+            "target": fresh.target, "deadline": fresh.deadline, "category": fresh.category,
+            "min_score": fresh.min_score, "title": fresh.title,
+        })
+        if goal.progress >= goal.target:  # a lowered target reached already
+            goal = goal.model_copy(update={"achieved_on": today})
+    if edit.paused is not None:
+        goal = goal.model_copy(update={"paused": edit.paused})
+    return goal
+
+
 def _advanced(goal: Goal, event: GamificationEvent) -> Goal:
     if goal.kind == "practice_frequency" and isinstance(event, AnswerScored | Practiced):
         if goal.last_practice_day is not None and event.day <= goal.last_practice_day:
@@ -185,7 +224,8 @@ def _advanced(goal: Goal, event: GamificationEvent) -> Goal:
 def advance(goal: Goal, event: GamificationEvent) -> Goal:
     """The goal after `event`. Events outside [start_day, deadline] and events after the goal
     was achieved change nothing; reaching the target records the day it was achieved."""
-    if goal.achieved_on is not None or not goal.start_day <= event.day <= goal.deadline:
+    if goal.achieved_on is not None or goal.paused or not (
+            goal.start_day <= event.day <= goal.deadline):
         return goal
     after = _advanced(goal, event)
     if after.progress >= after.target:
@@ -196,4 +236,6 @@ def advance(goal: Goal, event: GamificationEvent) -> Goal:
 def status(goal: Goal, today: date) -> GoalStatus:
     if goal.achieved_on is not None:
         return "achieved"
-    return "expired" if today > goal.deadline else "active"
+    if today > goal.deadline:
+        return "expired"
+    return "paused" if goal.paused else "active"

@@ -86,6 +86,8 @@ class Progress(BaseModel):
     # Paid awards not yet copied to the ledger: written with the payment, in the same
     # document, so a crash right after a step cannot lose their history.
     outbox: list[LedgerItem] = Field(default_factory=list)
+    # When the candidate finished onboarding (paid ONBOARDING_XP, once: in this document).
+    onboarding_completed_at: datetime | None = None
 
 
 class Step(BaseModel):
@@ -238,6 +240,37 @@ def add_goal(progress: Progress, goal: personal.Goal) -> Progress:
     if len(progress.goals) >= MAX_GOALS:
         raise personal.GoalValidationError({"goals": f"at most {MAX_GOALS} goals"})
     return progress.model_copy(update={"goals": [*progress.goals, goal]})
+
+
+ONBOARDING_XP = 50
+
+
+def complete_onboarding(progress: Progress, day: date, at: datetime) -> Step:
+    """Mark onboarding done and pay its XP; a repeat (even a concurrent one, which the
+    store's version check turns into a repeat) changes and pays nothing."""
+    if progress.onboarding_completed_at is not None:
+        return Step(progress=progress, repeated=True)
+    done = progress.model_copy(update={"onboarding_completed_at": at})
+    return _pay(done, [Award(cause_key="onboarding", source="onboarding", xp=ONBOARDING_XP)],
+                day, at)
+
+
+def edit_goal(progress: Progress, goal_id: str, edit: personal.GoalEdit, today: date
+              ) -> Progress:
+    """Raises `KeyError` for an unknown goal, `GoalValidationError` for a refused edit."""
+    goal = next((g for g in progress.goals if g.id == goal_id), None)
+    if goal is None:
+        raise KeyError(goal_id)
+    edited = personal.edit_goal(goal, edit, today)
+    return progress.model_copy(update={
+        "goals": [edited if g.id == goal_id else g for g in progress.goals]})
+
+
+def delete_goal(progress: Progress, goal_id: str) -> Progress:
+    """Raises `KeyError` for an unknown goal."""
+    if all(g.id != goal_id for g in progress.goals):
+        raise KeyError(goal_id)
+    return progress.model_copy(update={"goals": [g for g in progress.goals if g.id != goal_id]})
 
 
 def snapshot(progress: Progress, day: date | None = None) -> ProgressSnapshot:

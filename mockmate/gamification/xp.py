@@ -24,6 +24,7 @@ XpSource = Literal[
     "challenge",
     "badge",
     "level_up",
+    "onboarding",
 ]
 
 

@@ -25,6 +25,9 @@ class OwnQuestion(_Payload):
     text: str = Field(min_length=1, max_length=2000)
     category: QuestionCategory | None = None
     skills: list[str] = Field(default_factory=list, max_length=20)
+    # From a preview (`POST /api/interviews/preview`), kept when it is started.
+    difficulty: Difficulty | None = None
+    why: str = Field("", max_length=2000)
 
 
 class StartInterview(_Payload):

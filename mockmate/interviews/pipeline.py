@@ -201,6 +201,7 @@ def _context(
 ) -> EvaluationContext:
     transcript = answer.get("transcript") or {}
     delivery = transcript.get("delivery")
+    analysis = interview.get("job_analysis") or {}
     return EvaluationContext(
         question=question,
         answer_text=transcript.get("text") or answer.get("text", ""),
@@ -208,6 +209,8 @@ def _context(
         job_description=interview.get("job_description", ""),
         resume_text=interview.get("resume_text", ""),
         delivery=Delivery.model_validate(delivery) if delivery else None,
+        job_required_skills=tuple(analysis.get("required_skills", ())),
+        job_nice_skills=tuple(analysis.get("nice_to_have_skills", ())),
     )
 
 

@@ -70,24 +70,22 @@ class InterviewService:
         self._generator = generator
         self._budget = budget
 
-    async def start(self, user_id: str, p: StartInterview) -> dict[str, Any]:
+    async def start(
+        self, user_id: str, p: StartInterview, *, chosen: Sequence[Question] | None = None,
+        practice: dict[str, Any] | None = None,
+    ) -> dict[str, Any]:
+        """`chosen`: these questions instead of choosing; `practice`: what a practice
+        session practises (stored apart from interviews: `docs/candidate.md`)."""
         if self._users is not None and await self._users.by_id(user_id) is None:
             # A socket that outlived its account (deleted from another device).
             raise Unauthorized("this account no longer exists")
-        for field in ("job_description", "resume_text"):
-            check_text_limit(field, getattr(p, field), self._settings.max_text_field_chars)
-        resume: ParsedResume | None = None
-        if p.resume_id and self._resumes is not None:
-            resume, text = await self._resumes.parsed(user_id, p.resume_id)
-            if not p.resume_text:
-                limit = self._settings.max_text_field_chars
-                p = p.model_copy(update={"resume_text": text[:limit]})
-        questions = await self._choose_questions(user_id, p, resume)
+        p, resume = await self._with_resume(user_id, p)
+        questions = list(chosen) if chosen else await self._choose_questions(user_id, p, resume)
         now = time.time()
         session = InterviewSession(
             id=uuid.uuid4().hex, user_id=user_id, questions=questions,
             auto_advance=p.auto_advance, voice=p.voice, audio_format=p.audio_format,
-            adaptive=p.adaptive, pinned=len(p.questions or ()), speak=p.speak,
+            adaptive=p.adaptive, pinned=len(chosen or p.questions or ()), speak=p.speak,
             turn_detection=p.turn_detection, end_of_turn_silence_s=p.end_of_turn_silence_s,
             confirm_transcripts=p.confirm_transcripts, hints=p.hints,
             created_at=now, updated_at=now,
@@ -109,6 +107,8 @@ class InterviewService:
                 "audio_format": p.audio_format,
                 "questions": [q.model_dump(mode="json") for q in questions],
                 "follow_up_count": 0,
+                "mode": "practice" if practice is not None else "interview",
+                "practice": practice,
                 "started_at": datetime.now(UTC),
             })
         except Exception:
@@ -116,7 +116,7 @@ class InterviewService:
             # `unavailable` for an outage (a busy pool included), `internal` for a bug.
             await self._sessions.discard(session.id, user_id)
             raise
-        if self._on_started is not None:
+        if self._on_started is not None and practice is None:  # not in interview figures
             try:
                 await self._on_started(user_id, session.id)
             except Exception:  # statistics must not stop an interview
@@ -124,6 +124,25 @@ class InterviewService:
         session = await self._flow.change(session.id, user_id, ops.start)
         return {"session_id": session.id, "state": session.state.value,
                 "total_questions": session.total}
+
+    async def preview(self, user_id: str, p: StartInterview, exclude_ids: Sequence[str] = ()
+                      ) -> list[Question]:
+        """The questions `interview:start` with `p` would ask, none of `exclude_ids`
+        (to regenerate or replace some); nothing is stored."""
+        p, resume = await self._with_resume(user_id, p)
+        return await self._choose_questions(user_id, p, resume, exclude_ids)
+
+    async def _with_resume(self, user_id: str, p: StartInterview
+                           ) -> tuple[StartInterview, ParsedResume | None]:
+        for field in ("job_description", "resume_text"):
+            check_text_limit(field, getattr(p, field), self._settings.max_text_field_chars)
+        resume: ParsedResume | None = None
+        if p.resume_id and self._resumes is not None:
+            resume, text = await self._resumes.parsed(user_id, p.resume_id)
+            if not p.resume_text:
+                limit = self._settings.max_text_field_chars
+                p = p.model_copy(update={"resume_text": text[:limit]})
+        return p, resume
 
     async def next(self, user_id: str, session_id: str) -> dict[str, Any]:
         return await self._simple(user_id, session_id, ops.next_question)
@@ -239,7 +258,8 @@ class InterviewService:
         return {"state": session.state.value}
 
     async def _choose_questions(
-        self, user_id: str, p: StartInterview, resume: ParsedResume | None = None
+        self, user_id: str, p: StartInterview, resume: ParsedResume | None = None,
+        exclude_ids: Sequence[str] = (),
     ) -> list[Question]:
         template: Template | None = None
         if p.template:
@@ -254,7 +274,8 @@ class InterviewService:
         own = [
             Question(
                 id=f"own:{n}", text=q.text.strip(), category=q.category or default_category,
-                difficulty=p.difficulty, skills=tuple(s.lower() for s in q.skills),
+                difficulty=q.difficulty or p.difficulty, skills=tuple(s.lower() for s in q.skills),
+                why=q.why,
             )
             for n, q in enumerate(p.questions or [])
         ][: p.count]
@@ -264,9 +285,10 @@ class InterviewService:
         if self._generator is not None and await self._within_budget(user_id):
             return own + await self._generator.generate(
                 p.role, p.job_description or "", p.resume_text or "", p.interview_type,
-                p.difficulty, missing, template,
+                p.difficulty, missing, template, exclude_ids=exclude_ids,
             )
         rng = random.Random()
+        job = analyze_job_description(p.job_description) if p.job_description else None
         personal = personal_questions(
             resume, interview_type=p.interview_type, difficulty=p.difficulty,
             count=personal_share(missing), rng=rng,
@@ -275,5 +297,7 @@ class InterviewService:
             self._bank, role=p.role, interview_type=p.interview_type,
             difficulty=p.difficulty, count=missing - len(personal),
             job_description=p.job_description or "", resume_text=p.resume_text or "",
-            template=template, rng=rng,
+            template=template, rng=rng, exclude_ids=exclude_ids,
+            required_skills=job.required_skills if job else (),
+            nice_skills=job.nice_to_have_skills if job else (),
         ))

@@ -165,6 +165,7 @@ class _Profile:
     resume: frozenset[str]
     template_skills: frozenset[str]
     difficulty: int
+    nice: frozenset[str] = frozenset()  # the job's nice-to-have skills (from its analysis)
 
 
 _JITTER = 1.5  # random spread: only questions within ~1.5 points of each other swap places
@@ -184,6 +185,7 @@ def _score(question: Question, profile: _Profile) -> float:
     difficulty = (5.0, 2.0, 0.0)[distance]
     skills = sum(
         2.0 * (s in profile.jd)
+        + 1.0 * (s in profile.nice)
         + 1.0 * (s in profile.resume)
         + 0.75 * (s in profile.template_skills)
         for s in question.skills
@@ -252,10 +254,14 @@ def select_questions(
     template: Template | None = None,
     exclude_ids: Collection[str] = (),
     rng: random.Random,
+    required_skills: Collection[str] = (),
+    nice_skills: Collection[str] = (),
 ) -> list[Question]:
     """Pick `count` distinct questions from `bank` for this candidate and interview.
 
     Returns fewer only when the bank has fewer than `count` non-excluded questions.
+    With the job description's analysis (`required_skills`, `nice_skills`), its required
+    skills stand for the job (weighing double) and its nice-to-have ones weigh single.
     Categories follow `interview_type` (and `template` weights); when a category runs
     out, other categories and difficulties fill in rather than shortening the interview.
     """
@@ -269,7 +275,9 @@ def select_questions(
     target_roles = resolve_roles(role) | frozenset(template.roles if template else ())
     profile = _Profile(
         roles=target_roles - {"general"},
-        jd=frozenset(extract_keywords(job_description)),
+        jd=frozenset(extract_keywords(" ".join(required_skills) if required_skills
+                                      else job_description)),
+        nice=frozenset(extract_keywords(" ".join(nice_skills))),
         resume=frozenset(extract_keywords(resume_text)),
         template_skills=frozenset(template.skills if template else ()),
         difficulty=DIFFICULTIES.index(difficulty),

@@ -29,6 +29,8 @@ from mockmate.server import (
     rest_resumes,
     rest_share,
     rest_speech,
+    rest_skills,
+    rest_two_factor,
 )
 from mockmate.server import (
     web as web_client,
@@ -113,5 +115,7 @@ def create_app(settings: Settings) -> web.Application:
     app.add_routes(rest_resumes.routes)
     app.add_routes(rest_job_descriptions.routes)
     app.add_routes(rest_share.routes)
+    app.add_routes(rest_skills.routes)
+    app.add_routes(rest_two_factor.routes)
     web_client.register(app)
     return app

@@ -9,6 +9,7 @@ from mockmate.errors import Unauthorized
 from mockmate.server.http import read_json
 from mockmate.server.rest_auth_security import client_ip, device_of
 from mockmate.server.wiring.accounts import ACCOUNTS
+from mockmate.server.wiring.candidate import CANDIDATE
 
 routes = web.RouteTableDef()
 
@@ -35,5 +36,7 @@ async def login(request: web.Request) -> web.Response:
         await services.login_guard.failed(body.email)
         raise
     await services.login_guard.succeeded(body.email)
+    if await request.app[CANDIDATE].two_factor.enabled(user.id):  # tokens after the second step
+        return web.json_response(await request.app[CANDIDATE].two_factor.challenge(user.id))
     pair = await services.security.sign_ins.open(user, device_of(request))
     return web.json_response({**pair.model_dump(), "user": user.public()})

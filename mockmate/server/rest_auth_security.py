@@ -36,7 +36,9 @@ def device_of(request: web.Request) -> Device:
 @authenticated
 async def me(request: web.Request, auth: Authenticated) -> web.Response:
     return web.json_response({
-        "user": {**auth.user.public(), "roles": list(auth.user.roles)},
+        "user": {**auth.user.public(), "roles": list(auth.user.roles),
+                 "last_login_at": auth.user.last_login_at.isoformat()
+                 if auth.user.last_login_at else None},
         "device_id": auth.claims.family or None,
     })
 

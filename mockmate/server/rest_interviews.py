@@ -6,6 +6,7 @@ from aiohttp import web
 
 from mockmate.errors import InvalidPayload, NotFound
 from mockmate.server.http import current_user, signed_in
+from mockmate.server.list_filters import list_window, search_query
 from mockmate.server.wiring.interviews import INTERVIEWS, Interviews
 from mockmate.storage import interviews as interview_status
 from mockmate.storage.database import Document, as_datetime
@@ -63,8 +64,10 @@ async def list_interviews(request: web.Request, user: User) -> web.Response:
             f"status must be one of {', '.join(interview_status.STATUSES)}",
         )
     page = _page(request)
+    since, until = list_window(request.query.get("from"), request.query.get("to"))
     docs, total = await request.app[INTERVIEWS].interviews.list_for_user(
-        user.id, status=status, page=page, per_page=PER_PAGE
+        user.id, status=status, page=page, per_page=PER_PAGE, since=since, until=until,
+        text=search_query(request.query.get("q")),
     )
     return web.json_response({
         "interviews": [_summary(d) for d in docs], "page": page, "per_page": PER_PAGE,

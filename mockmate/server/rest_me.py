@@ -8,7 +8,9 @@ from mockmate.events.rooms import user_room
 from mockmate.server.http import read_json_object, read_optional_json, signed_in
 from mockmate.server.keys import SIO
 from mockmate.server.wiring.account import ACCOUNT_DATA
+from mockmate.server.wiring.candidate import CANDIDATE
 from mockmate.server.wiring.progress import PROGRESS
+from mockmate.skills.service import parse_range
 from mockmate.storage.users import User
 
 routes = web.RouteTableDef()
@@ -33,6 +35,9 @@ async def patch_profile(request: web.Request, user: User) -> web.Response:
 @signed_in
 async def get_statistics(request: web.Request, user: User) -> web.Response:
     figures = await request.app[PROGRESS].candidates.statistics(user.id)
+    if "range" in request.query:  # the same figures over a week, month, quarter or year
+        figures["in_range"] = await request.app[CANDIDATE].skills.period_statistics(
+            user.id, parse_range(request.query["range"]))
     return web.json_response({"statistics": figures})
 
 
@@ -88,6 +93,33 @@ async def add_goal(request: web.Request, user: User) -> web.Response:
     body = await read_json_object(request)
     goal = await request.app[PROGRESS].candidates.add_goal(user.id, body)
     return web.json_response(goal, status=201)
+
+
+@routes.post("/api/me/onboarding/complete")
+@signed_in
+async def complete_onboarding(request: web.Request, user: User) -> web.Response:
+    done = await request.app[PROGRESS].candidates.complete_onboarding(user.id)
+    if done["gamification"] is not None:
+        await request.app[SIO].emit("gamification:update", done["gamification"],
+                                    room=user_room(user.id))
+    return web.json_response(done)
+
+
+@routes.patch("/api/me/goals/{goal_id}")
+@signed_in
+async def edit_goal(request: web.Request, user: User) -> web.Response:
+    body = await read_json_object(request)
+    service = request.app[PROGRESS].candidates
+    return web.json_response(await service.edit_goal(user.id, request.match_info["goal_id"],
+                                                     body))
+
+
+@routes.delete("/api/me/goals/{goal_id}")
+@signed_in
+async def delete_goal(request: web.Request, user: User) -> web.Response:
+    await request.app[PROGRESS].candidates.delete_goal(
+        user.id, request.match_info["goal_id"])
+    return web.json_response({"ok": True})
 
 
 @routes.get("/api/me/export")

@@ -14,6 +14,7 @@ from aiohttp import web
 from mockmate.server.wiring.account import account_context
 from mockmate.server.wiring.accounts import accounts_context
 from mockmate.server.wiring.ai import ai_context
+from mockmate.server.wiring.candidate import candidate_context
 from mockmate.server.wiring.core import CORE, core_context
 from mockmate.server.wiring.documents import documents_context
 from mockmate.server.wiring.interviews import interviews_context
@@ -44,6 +45,7 @@ FEATURES: list[FeatureContext] = [
     speech_context,
     progress_context,
     documents_context,
+    candidate_context,
     interviews_context,
     marketplace_context,
     payouts_context,

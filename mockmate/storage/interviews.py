@@ -1,5 +1,6 @@
 """Interview documents: configuration, questions, status, timestamps and final scores."""
 
+import re
 from datetime import UTC, datetime
 from typing import Any
 
@@ -21,8 +22,10 @@ class InterviewRepository:
 
     async def create(self, doc: Document) -> None:
         now = datetime.now(UTC)
+        search = search_text(doc.get("role", ""), doc.get("questions", []))
         await self._interviews.insert_one(
-            {"status": IN_PROGRESS, "completion_sent": False, "created_at": now, **doc}
+            {"status": IN_PROGRESS, "completion_sent": False, "created_at": now,
+             "search_text": search, **doc}
         )
 
     async def get(self, interview_id: str) -> Document | None:
@@ -38,11 +41,27 @@ class InterviewRepository:
         await self._interviews.delete_many({"user_id": user_id})
 
     async def list_for_user(
-        self, user_id: str, *, status: str | None, page: int, per_page: int
+        self, user_id: str, *, status: str | None, page: int, per_page: int,
+        since: datetime | None = None, until: datetime | None = None, text: str = "",
     ) -> tuple[list[Document], int]:
-        query: dict[str, Any] = {"user_id": user_id}
+        """A page of interviews, newest first: of `status`, created in [since, until), whose
+        role or questions contain `text` (any case)."""
+        # Practice sessions have their own history (`GET /api/practice`).
+        query: dict[str, Any] = {"user_id": user_id, "mode": {"$ne": "practice"}}
         if status:
             query["status"] = status
+        created: dict[str, datetime] = {}
+        if since is not None:
+            created["$gte"] = since
+        if until is not None:
+            created["$lt"] = until
+        if created:
+            query["created_at"] = created
+        if text:
+            # `search_text` holds the role and every question (nx-27017 cannot match a regex
+            # inside an array of sub-documents); older interviews are found by role.
+            query["$or"] = [{"search_text": {"$regex": re.escape(text.lower())}},
+                            {"role": {"$regex": re.escape(text), "$options": "i"}}]
         total = await self._interviews.count_documents(query)
         cursor = (
             self._interviews.find(query, {"resume_text": 0, "job_description": 0})
@@ -86,7 +105,8 @@ class InterviewRepository:
                     {"follow_up_count": {"$exists": False}},
                 ],
             },
-            {"$set": {"questions": questions, "follow_up_count": follow_ups}},
+            {"$set": {"questions": questions, "follow_up_count": follow_ups,
+                      "search_text": search_text(None, questions)}},
         )
         return result.modified_count == 1
 
@@ -129,3 +149,9 @@ class InterviewRepository:
             },
             return_document=ReturnDocument.AFTER,
         )
+
+
+def search_text(role: str | None, questions: list[Document]) -> str:
+    """What the interview list searches: the role and the questions, lower-cased."""
+    texts = [str(q.get("text", "")) for q in questions]
+    return "\n".join([role or "", *texts]).lower()

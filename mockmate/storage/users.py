@@ -9,7 +9,7 @@ from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
 
 from mockmate.errors import Conflict
-from mockmate.storage.database import Document
+from mockmate.storage.database import Document, as_datetime
 
 
 @dataclass(frozen=True)
@@ -22,6 +22,7 @@ class User:
     # Raised by logout-all, a password change or reset: every access token issued before
     # carries a lower epoch and is refused (auth/revocation.py).
     token_epoch: int = 0
+    last_login_at: datetime | None = None  # the last password sign-in
 
     @property
     def is_admin(self) -> bool:
@@ -39,6 +40,7 @@ def _user(doc: Document) -> User:
         password_hash=doc.get("password_hash", ""),
         roles=tuple(doc.get("roles", ["user"])),
         token_epoch=int(doc.get("token_epoch", 0)),
+        last_login_at=as_datetime(doc.get("last_login_at")),
     )
 
 
@@ -101,6 +103,9 @@ class UserRepository:
 
     async def set_password(self, user_id: str, password_hash: str) -> None:
         await self._users.update_one({"_id": user_id}, {"$set": {"password_hash": password_hash}})
+
+    async def record_login(self, user_id: str, at: datetime) -> None:
+        await self._users.update_one({"_id": user_id}, {"$set": {"last_login_at": at}})
 
     async def bump_token_epoch(self, user_id: str) -> None:
         """Every access token issued to this user so far stops working."""

@@ -17,9 +17,11 @@ from mockmate.gamification.events import (
 from mockmate.gamification.goals import (
     GOAL_KINDS,
     Goal,
+    GoalEdit,
     GoalSpec,
     GoalValidationError,
     advance,
+    edit_goal,
     new_goal,
     status,
     validate_goal,
@@ -204,3 +206,35 @@ def test_progress_never_decreases_nor_passes_the_end_once_achieved(
         assert g.progress <= g.target
         if before.achieved_on is not None:
             assert g == before
+
+
+# --------------------------------------------------------------------------- edits, pauses
+
+
+def test_an_edit_is_validated_and_renames_the_goal() -> None:
+    g = goal(kind="category_mastery", target=5, deadline=IN_10, category="technical")
+    edited = edit_goal(g, GoalEdit(target=3, category="behavioral"), TODAY)
+    assert (edited.target, edited.category, edited.id) == (3, "behavioral", "g1")
+    assert edited.title == "Score 8 or more on 3 behavioral answers"
+    with pytest.raises(GoalValidationError) as refused:
+        edit_goal(g, GoalEdit(deadline=TODAY - timedelta(days=1)), TODAY)
+    assert set(refused.value.errors) == {"deadline"}
+
+
+def test_a_lowered_target_already_reached_achieves_the_goal() -> None:
+    g = goal(kind="category_mastery", target=5, deadline=IN_10, category="technical")
+    g = advance(advance(g, answer(1)), answer(2))
+    edited = edit_goal(g, GoalEdit(target=2), TODAY)
+    assert edited.achieved_on == TODAY and status(edited, TODAY) == "achieved"
+    with pytest.raises(GoalValidationError):
+        edit_goal(edited, GoalEdit(paused=True), TODAY)
+
+
+def test_a_paused_goal_does_not_move_until_resumed() -> None:
+    g = edit_goal(goal(kind="category_mastery", target=5, deadline=IN_10,
+                       category="technical"), GoalEdit(paused=True), TODAY)
+    assert status(g, TODAY) == "paused"
+    assert advance(g, answer(1)).progress == 0
+    resumed = edit_goal(g, GoalEdit(paused=False), TODAY)
+    assert status(resumed, TODAY) == "active" and advance(resumed, answer(1)).progress == 1
+    assert status(g, IN_10 + timedelta(days=1)) == "expired"

@@ -212,3 +212,12 @@ def test_a_corrected_answer_takes_its_new_score_and_pays_nothing_again() -> None
     with pytest.raises(rules.AnswerNotCountedError):
         rules.rescore_answer(p, answer_id="a9", revision=2, category="behavioral",
                              earlier=4.0, score=8.0)
+
+
+def test_onboarding_pays_its_xp_once() -> None:
+    step = rules.complete_onboarding(rules.new_progress("u1"), DAY, AT)
+    assert not step.repeated and step.progress.total_xp == rules.ONBOARDING_XP
+    assert step.progress.onboarding_completed_at == AT
+    assert [a.cause_key for a in step.awards] == ["onboarding"]
+    again = rules.complete_onboarding(step.progress, DAY, AT + timedelta(hours=1))
+    assert again.repeated and again.progress == step.progress and again.awards == ()

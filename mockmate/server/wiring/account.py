@@ -9,6 +9,7 @@ from aiohttp import web
 from mockmate.candidates.account import AccountData
 from mockmate.providers.budget import LlmBudget
 from mockmate.server.wiring.accounts import ACCOUNTS
+from mockmate.server.wiring.candidate import CANDIDATE
 from mockmate.server.wiring.core import CORE
 from mockmate.server.wiring.documents import DOCUMENTS
 from mockmate.server.wiring.interviews import AUDIO_SWEEP_EVERY_S, INTERVIEWS
@@ -40,7 +41,7 @@ async def account_context(app: web.Application) -> AsyncIterator[None]:
         learning_paths=progress.learning_paths,
         others={"security": app[ACCOUNTS].security, "resumes": documents.resumes,
                 "sharing": documents.shares, "notifications": app[NOTIFICATIONS],
-                "payouts": app[PAYOUTS]},
+                "payouts": app[PAYOUTS], **app[CANDIDATE].data_owners()},
     )
 
     async def resume_erasures() -> None:

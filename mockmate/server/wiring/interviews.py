@@ -28,6 +28,7 @@ from mockmate.interviews.voice_wiring import Voice, open_voice
 from mockmate.questions.bank import load_bank
 from mockmate.server.wiring.accounts import ACCOUNTS
 from mockmate.server.wiring.ai import AI
+from mockmate.server.wiring.candidate import CANDIDATE
 from mockmate.server.wiring.core import CORE
 from mockmate.server.wiring.documents import DOCUMENTS
 from mockmate.server.wiring.progress import PROGRESS
@@ -64,6 +65,7 @@ VOICE = web.AppKey("voice", Voice)
 
 async def interviews_context(app: web.Application) -> AsyncIterator[None]:
     core, ai, speech, progress = app[CORE], app[AI], app[SPEECH], app[PROGRESS]
+    candidate = app[CANDIDATE]
     settings, redis, emitter, tasks = core.settings, core.redis, core.emitter, core.tasks
     interviews, answers = InterviewRepository(core.db), AnswerRepository(core.db)
     audio = AudioStore(core.db)
@@ -113,8 +115,12 @@ async def interviews_context(app: web.Application) -> AsyncIterator[None]:
             sessions=sessions, interviews=interviews, writer=ai.follow_up_writer,
             emitter=emitter,
         ))
-        hooks.on_answer_evaluated("progress", progress.hooks.answer_evaluated)
-        hooks.on_interview_completed("progress", progress.hooks.interview_completed)
+        candidate.plug(hooks)
+        # Practice sessions stay out of the interview figures.
+        hooks.on_answer_evaluated("progress", candidate.unless_practice(
+            progress.hooks.answer_evaluated))
+        hooks.on_interview_completed("progress", candidate.unless_practice(
+            progress.hooks.interview_completed))
         core.queue.register(TRANSCRIBE_ANSWER, answer_service.transcribe_answer)
         core.queue.register(EVALUATE_ANSWER, pipeline.evaluate_answer)
         core.queue.register(FINALIZE_INTERVIEW, pipeline.finalize_interview)

@@ -1,0 +1,1 @@
+"""Skills over time, practice sessions and bookmarks: what a candidate gets better at."""
