@@ -28,8 +28,8 @@ from mockmate.server import (
     rest_recordings,
     rest_resumes,
     rest_share,
-    rest_speech,
     rest_skills,
+    rest_speech,
     rest_two_factor,
 )
 from mockmate.server import (
