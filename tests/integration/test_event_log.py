@@ -9,6 +9,7 @@ import pytest
 from redis.asyncio import Redis
 
 from mockmate.config import Settings
+from mockmate.redis_keys import RedisKeys
 from mockmate.state.store import event_log_keys
 from tests.support.client import register
 from tests.support.recorder import Recorder, Seen, first_copies, is_event
@@ -73,7 +74,8 @@ async def test_every_interview_event_is_numbered_from_one_without_gaps(
     assert seqs == list(range(1, len(seqs) + 1)), "numbered 1.. in order, no gaps, none unnumbered"
     redis = Redis.from_url(settings.redis_url)
     try:
-        assert await redis.xlen(event_log_keys(settings.redis_prefix, sid).log) == len(seqs)
+        log_key = event_log_keys(RedisKeys(settings.redis_prefix), sid).log
+        assert await redis.xlen(log_key) == len(seqs)
     finally:
         await redis.aclose()
     await client.close()
@@ -159,7 +161,7 @@ async def test_the_log_of_a_finished_interview_is_gone_once_its_session_expires(
             "session_id"]
         await answer(client, sid, 0)
         await client.wait_for(state_is(sid, "completed"))
-        keys = event_log_keys(settings.redis_prefix, sid)
+        keys = event_log_keys(RedisKeys(settings.redis_prefix), sid)
         redis = Redis.from_url(settings.redis_url)
         try:
             for key in (keys.log, keys.seq):
