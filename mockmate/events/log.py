@@ -212,6 +212,10 @@ class EventLog:
     async def left(self, user_id: str, sid: str) -> None:
         await self._redis.hdel(self.presence_key(user_id), sid)
 
+    async def delete_user_keys(self, user_id: str) -> None:
+        """Account erasure: forget where the user's sockets were (their presence hash)."""
+        await self._redis.delete(self.presence_key(user_id))
+
     async def heartbeat(self, ttl_s: float) -> bool:
         """Keep this process live; False if it had lapsed (its presence may be forgotten)."""
         previous = await self._redis.set(self._alive_key(), b"1", px=int(ttl_s * 1000), get=True)

@@ -30,8 +30,9 @@ async def account_context(app: web.Application) -> AsyncIterator[None]:
     account = app[ACCOUNT_DATA] = AccountData(
         # The stores that keep keys of a user's in Redis; the budget's may be left from a
         # run with Gemini configured, so they are erased whatever this run uses.
-        user_keys=[interviews.sessions, LlmBudget(core.redis, prefix=core.settings.redis_prefix,
-                                                  daily_limit=core.settings.llm_daily_limit)],
+        user_keys=[interviews.sessions, core.fanout.events,
+                   LlmBudget(core.redis, prefix=core.settings.redis_prefix,
+                             daily_limit=core.settings.llm_daily_limit)],
         users=app[ACCOUNTS].users,
         interviews=interviews.interviews, answers=interviews.answers, audio=interviews.audio,
         sessions=interviews.sessions, buffer=interviews.buffer,
