@@ -43,6 +43,9 @@ from typing import Any
 import jwt
 import socketio
 
+# The same retry rule as `mockmate loadtest`: what a client does with a retryable refusal.
+from mockmate.loadtest.client import ATTEMPTS, backoff_s
+
 CHUNK_S = 0.1
 CHUNK = b"\x01\x00" * int(16000 * CHUNK_S)  # 100 ms of 16 kHz s16le mono: 3200 bytes
 START = {"role": "Backend Engineer", "interview_type": "behavioral", "difficulty": "mid",
@@ -68,40 +71,36 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
 
 
-RETRIES = 6  # what a client does with `unavailable` (retryable): back off and try again
-
-
-def backoff_s(attempt: int) -> float:
-    return min(4.0, 0.25 * 2 ** attempt) * (0.5 + random.random())
+RNG = random.Random()
 
 
 async def connect(sio: socketio.AsyncClient, url: str, token: str, args: argparse.Namespace,
                   res: Results) -> None:
     """Connect, retrying a handshake refused as `unavailable` (a busy or absent backing
     service), as the contract asks clients to."""
-    for attempt in range(RETRIES):
+    for attempt in range(ATTEMPTS):
         try:
             await sio.connect(url, auth={"token": token}, transports=["websocket"],
                               wait_timeout=args.timeout_s)
             return
         except socketio.exceptions.ConnectionError as exc:
-            if attempt == RETRIES - 1 or "unavailable" not in str(exc):
+            if attempt == ATTEMPTS - 1 or "unavailable" not in str(exc):
                 raise
             res.retries["connect"] += 1
-            await asyncio.sleep(backoff_s(attempt))
+            await asyncio.sleep(backoff_s(attempt, RNG))
 
 
 async def call(sio: socketio.AsyncClient, event: str, payload: dict[str, Any],
                args: argparse.Namespace, res: Results) -> Any:
     """`sio.call`, retrying an ack that says `retryable` (it changed nothing)."""
-    for attempt in range(RETRIES):
+    for attempt in range(ATTEMPTS):
         ack = await sio.call(event, payload, timeout=args.timeout_s)
         retryable = (isinstance(ack, dict) and not ack.get("ok")
                      and ack.get("error", {}).get("retryable"))
-        if not retryable or attempt == RETRIES - 1:
+        if not retryable or attempt == ATTEMPTS - 1:
             return ack
         res.retries[event] += 1
-        await asyncio.sleep(backoff_s(attempt))
+        await asyncio.sleep(backoff_s(attempt, RNG))
     raise AssertionError("unreachable")
 
 
