@@ -75,16 +75,38 @@ async def candidates(server_url: str) -> AsyncIterator[CandidateFactory]:
     await factory.close()
 
 
+SERVER_LOGS = pytest.StashKey[list[Path]]()
+LOG_TAIL_BYTES = 12_000
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(
+    item: pytest.Item, call: pytest.CallInfo[None]
+) -> Iterator[None]:
+    """A failing test that spawned servers shows the end of each server's log, so a failure
+    seen only in CI can be read from CI's output."""
+    report = yield
+    if report.failed:
+        for path in item.stash.get(SERVER_LOGS, []):
+            if path.exists():
+                data = path.read_bytes()[-LOG_TAIL_BYTES:]
+                report.sections.append((f"server log {path.name}",
+                                        data.decode(errors="replace")))
+    return report
+
+
 @pytest.fixture
 async def spawn(
-    deployment_env: dict[str, str], tmp_path: Path
+    deployment_env: dict[str, str], tmp_path: Path, request: pytest.FixtureRequest
 ) -> AsyncIterator[Callable[..., ServerProcess]]:
     """Starts real `mockmate serve` processes on this test's deployment; stops them after."""
     processes: list[ServerProcess] = []
+    request.node.stash[SERVER_LOGS] = logs = []
 
     def start(name: str, **env: str) -> ServerProcess:
         process = ServerProcess({**deployment_env, **env}, tmp_path / f"{name}.log")
         processes.append(process)
+        logs.append(tmp_path / f"{name}.log")
         return process
 
     yield start

@@ -15,6 +15,7 @@ from redis.asyncio import Redis
 
 from mockmate.errors import InvalidPayload, TooLarge
 from mockmate.redis_keys import RedisKeys
+from mockmate.state.script_pipeline import ScriptPipeline
 from mockmate.state.store import SessionGuard
 
 # KEYS: meta hash, data list, session hash, user's active zset, expiry zset, lease zset.
@@ -61,7 +62,8 @@ class AnswerBuffer:
         self._keys_of = RedisKeys(prefix).answer_chunks
         self._ttl_s = ttl_s
         self._max_bytes = max_bytes
-        self._append = redis.register_script(_APPEND)
+        # Pipelined across sockets: the streaming path's one Redis round trip (per batch).
+        self._append = ScriptPipeline(redis, _APPEND)
 
     def _keys(self, session_id: str, index: int) -> tuple[str, str]:
         return self._keys_of(session_id, index)
