@@ -76,7 +76,9 @@ def build_asyncapi() -> dict[str, Any]:
                 "Socket.IO v5, default namespace `/`. Every client event takes an ack "
                 "callback; the ack is `{ok: true, ...}` or `{ok: false, error: {code, "
                 f"message}}}}`. Error codes: {codes}. Binary fields travel as Socket.IO "
-                "binary attachments. Numbered events carry `event_seq` (docs/protocol.md)."
+                "binary attachments. Numbered events carry `event_seq` and ask for a "
+                "Socket.IO ack (the client's position; python-socketio acks by itself, "
+                "JavaScript handlers call the callback they are given): docs/protocol.md."
             ),
         },
         "defaultContentType": "application/json",

@@ -44,8 +44,13 @@ async def test_specs_are_served_as_checked_in_and_cover_every_socket_event(
                     etag = response.headers["ETag"]
                 async with http.get(f"{url}/{name}", headers={"If-None-Match": etag}) as again:
                     assert again.status == 304
-        registered = set(app[SIO].handlers["/"]) - {"connect", "disconnect", "*"}
+        handlers = app[SIO].handlers["/"]
+        registered = set(handlers) - {"connect", "disconnect", "*"}
         assert registered == {event.name for event in CLIENT_EVENTS}
+        for event in CLIENT_EVENTS:  # and each is validated with the model the spec names
+            handler = handlers[event.name]
+            bound = dict(zip(handler.__code__.co_freevars, handler.__closure__, strict=True))
+            assert bound["model"].cell_contents is event.payload, event.name
     finally:
         await runner.cleanup()
     listened = set(support_client.SERVER_EVENTS)
