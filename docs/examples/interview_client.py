@@ -1,6 +1,6 @@
 """A whole MockMate text interview from Python, surviving a dropped connection.
 
-    pip install "python-socketio[asyncio_client]" aiohttp
+    pip install python-socketio aiohttp
     python interview_client.py http://127.0.0.1:8080 --email me@example.com --drop-after 0
 
 It signs up (or signs in), starts a text interview, answers every question, and prints each
