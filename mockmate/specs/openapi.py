@@ -3,7 +3,7 @@
 The routes are read from the aiohttp router, so a new route is in the document without a
 line here. The request models are the ones each handler validates with: its source is read
 for `read_json(request, Model)`, `read_optional_json` and `read_query` calls (one level into
-the module's helpers it calls), and a handler that requires a signed-in user is recognized by
+the REST helpers it calls), and a handler that requires a signed-in user is recognized by
 `@signed_in`/`@authenticated` or a call of `current_user`/`authenticate`. Responses are
 described as JSON objects (handlers build them as dicts; `RESPONSES` names the models of
 those that have one), errors as the contract's `{error: {code, message}}`.
@@ -27,7 +27,9 @@ from mockmate.specs.messages import ErrorBody
 from mockmate.specs.schemas import SchemaTable
 
 _READERS = {"read_json": "body", "read_optional_json": "optional body", "read_query": "query"}
-_AUTH = {"current_user", "authenticate", "signed_in", "authenticated", "_owned"}
+_AUTH = {"current_user", "authenticate", "signed_in", "authenticated"}
+_REST = "mockmate.server."
+_PLUMBING = "mockmate.server.http"
 # Routes that are not part of the API: the browser client's page and its static assets
 # (docs/web.md), and the Socket.IO transport (docs/asyncapi.json describes it).
 EXCLUDED = re.compile(r"^(/|/assets/.*|/socket\.io/?)$")
@@ -66,7 +68,8 @@ RESPONSES: dict[tuple[str, str], type[BaseModel]] = {
 
 
 def _functions(handler: Callable[..., Any]) -> Iterator[ast.AST]:
-    """The handler's syntax tree, then those of the module functions it calls."""
+    """The handler's syntax tree, then those of the REST helpers it calls (not the plumbing
+    of `server/http.py`, whose readers are what is looked for)."""
     target = inspect.unwrap(handler)
     try:
         tree = ast.parse(textwrap.dedent(inspect.getsource(target)))
@@ -77,8 +80,8 @@ def _functions(handler: Callable[..., Any]) -> Iterator[ast.AST]:
     for node in ast.walk(tree):
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
             helper = getattr(module, node.func.id, None)
-            if inspect.isfunction(helper) and helper.__module__ == target.__module__ \
-                    and helper is not target:
+            if inspect.isfunction(helper) and helper.__module__.startswith(_REST) \
+                    and helper.__module__ != _PLUMBING and helper is not target:
                 try:
                     yield ast.parse(textwrap.dedent(inspect.getsource(helper)))
                 except (OSError, TypeError):
