@@ -1,6 +1,7 @@
 """The `mockmate` command: `serve` runs a server process, `token` prints a JWT for a user,
 `eval-report` measures the configured evaluator against graded answers, `loadtest` drives
-scripted candidates against running servers."""
+scripted candidates against running servers, `specs` checks or writes docs/asyncapi.json and
+docs/openapi.json."""
 
 import argparse
 import asyncio
@@ -41,12 +42,18 @@ def main(argv: list[str] | None = None) -> int:
     report.add_argument("--json", action="store_true", help="print JSON instead of text")
     report.add_argument("--check", action="store_true", help="exit 1 if a target is missed")
     loadtest.add_parser(commands)
+    specs = commands.add_parser("specs", help="check (or --write) docs/asyncapi.json and "
+                                              "docs/openapi.json against the code")
+    specs.add_argument("--write", action="store_true", help="rewrite the files that differ")
+    specs.add_argument("--dir", type=Path, default=Path("docs"))
     args = parser.parse_args(argv)
     settings = Settings()
     if args.command == "serve":
         return _serve(settings, args.host, args.port)
     if args.command == "eval-report":
         return _eval_report(settings, args.file, args.json, args.check)
+    if args.command == "specs":
+        return _specs(settings, args.dir, args.write)
     if args.command == "loadtest":
         return loadtest.main(args, lambda: asyncio.run(
             _token(settings, LOADTEST_ADMIN, admin=True)))
@@ -87,6 +94,16 @@ def _eval_report(settings: Settings, path: Path | None, as_json: bool, check: bo
         return 2
     print(text)
     return 1 if check and not met else 0
+
+
+def _specs(settings: Settings, directory: Path, write: bool) -> int:
+    from mockmate.server.app import create_app
+    from mockmate.specs.files import stale
+
+    differ = stale(create_app(settings), directory, write)
+    for name in differ:
+        print(f"{directory / name}: {'rewritten' if write else 'differs from the code'}")
+    return 1 if differ and not write else 0
 
 
 async def _token(settings: Settings, email: str, admin: bool) -> str:

@@ -29,6 +29,7 @@ from mockmate.server import (
     rest_resumes,
     rest_share,
     rest_skills,
+    rest_specs,
     rest_speech,
     rest_two_factor,
 )
@@ -117,5 +118,6 @@ def create_app(settings: Settings) -> web.Application:
     app.add_routes(rest_share.routes)
     app.add_routes(rest_skills.routes)
     app.add_routes(rest_two_factor.routes)
+    rest_specs.register(app)
     web_client.register(app)
     return app
