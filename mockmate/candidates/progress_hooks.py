@@ -7,9 +7,10 @@ step earns nothing and sends nothing.
 """
 
 import logging
-from datetime import UTC, date, datetime
+from datetime import date
 from typing import Protocol
 
+from mockmate.clock import Clock, utc_now
 from mockmate.gamification import progress as rules
 from mockmate.gamification.streaks import local_day
 from mockmate.interviews.hooks import AnswerEvaluated, InterviewCompleted
@@ -32,9 +33,10 @@ class ProgressHooks:
     def __init__(
         self, *, users: UserRepository, profiles: ProfileRepository,
         progress: ProgressRepository, leaderboard: Leaderboard, emitter: Emitter,
-        observer: ProgressObserver | None = None,
+        observer: ProgressObserver | None = None, clock: Clock = utc_now,
     ) -> None:
         self._observer = observer
+        self._clock = clock
         self._users = users
         self._profiles = profiles
         self._progress = progress
@@ -48,7 +50,7 @@ class ProgressHooks:
         if await self._users.by_id(event.user_id) is None:
             return  # the account was deleted while the answer was being evaluated
         # The day is the one the candidate practiced on, however late the evaluation is.
-        at = as_datetime(event.answer.get("created_at")) or datetime.now(UTC)
+        at = as_datetime(event.answer.get("created_at")) or self._clock()
         day = local_day(at, await self._profiles.time_zone(event.user_id))
         if event.revision > 1:  # a corrected transcript: the new score, nothing paid again
             earlier = event.earlier_score if event.earlier_score is not None else 0.0
@@ -68,7 +70,7 @@ class ProgressHooks:
     async def interview_completed(self, event: InterviewCompleted) -> None:
         if await self._users.by_id(event.user_id) is None:
             return
-        at = datetime.now(UTC)
+        at = self._clock()
         day = local_day(at, await self._profiles.time_zone(event.user_id))
         step = await self._progress.change(event.user_id, lambda p: rules.record_interview(
             p, interview_id=event.interview_id, average=event.overall_score,

@@ -7,11 +7,12 @@ stores as the hooks, so they never lose or double an update made at the same mom
 
 import uuid
 from collections.abc import Awaitable, Callable
-from datetime import UTC, date, datetime
+from datetime import date
 from typing import Any
 
 from pydantic import ValidationError
 
+from mockmate.clock import Clock, utc_now
 from mockmate.errors import (
     Conflict,
     ErrorCode,
@@ -46,9 +47,10 @@ PROFILE_ATTEMPTS = 10
 class CandidateService:
     def __init__(
         self, *, profiles: ProfileRepository, progress: ProgressRepository,
-        leaderboard: Leaderboard,
+        leaderboard: Leaderboard, clock: Clock = utc_now,
     ) -> None:
         self._profiles = profiles
+        self._clock = clock
         # Consent to keep recordings was withdrawn: delete the kept ones (issue 15). The
         # interviews feature, which owns the recordings, plugs it in at start-up.
         self._on_recordings_withdrawn: Callable[[str], Awaitable[object]] | None = None
@@ -70,7 +72,7 @@ class CandidateService:
 
     async def complete_onboarding(self, user_id: str) -> dict[str, Any]:
         """Onboarding done: its XP once, however often (or concurrently) this is called."""
-        now = datetime.now(UTC)
+        now = self._clock()
         today = await self.today(user_id)
         step = await self._progress.change(
             user_id, lambda p: rules.complete_onboarding(p, today, now))
@@ -90,7 +92,7 @@ class CandidateService:
             raise exc.as_mockmate_error() from None
         for _ in range(PROFILE_ATTEMPTS):
             before = await self._profiles.get(user.id, user.display_name)
-            after = apply_patch(before, patch, datetime.now(UTC))
+            after = apply_patch(before, patch, self._clock())
             if after == before or await self._profiles.replace(user.id, before, after):
                 withdrawn = before.consent.recordings and not after.consent.recordings
                 if withdrawn and self._on_recordings_withdrawn is not None:
@@ -99,7 +101,7 @@ class CandidateService:
         raise Conflict("the profile changed meanwhile; try again")
 
     async def today(self, user_id: str) -> date:
-        return local_day(datetime.now(UTC), await self._profiles.time_zone(user_id))
+        return local_day(self._clock(), await self._profiles.time_zone(user_id))
 
     async def statistics(self, user_id: str) -> dict[str, Any]:
         progress = await self._progress.get(user_id)
@@ -145,7 +147,7 @@ class CandidateService:
         }
 
     async def claim_challenge(self, user_id: str, challenge_id: str) -> dict[str, Any]:
-        now = datetime.now(UTC)
+        now = self._clock()
         today = await self.today(user_id)
         try:
             step = await self._progress.change(
