@@ -35,10 +35,10 @@ async def repeat_every(interval_s: float, step: Callable[[], Awaitable[object]],
     A step may not end the loop by any other way than the task's own cancellation: a stray
     `CancelledError` (one a library raised from a timeout of its own, while nobody cancelled
     this task) is logged and the loop goes on, and a step that hangs on a dead connection is
-    cut after `step_timeout_s` (default: 30 intervals, at least 30 s) and logged with where
+    cut after `step_timeout_s` (default: 10 intervals, at least 10 s) and logged with where
     it hung. Otherwise one bad moment would silently stop a sweep for the life of the process.
     """
-    limit_s = step_timeout_s if step_timeout_s is not None else max(30.0, 30 * interval_s)
+    limit_s = step_timeout_s if step_timeout_s is not None else max(10.0, 10 * interval_s)
     wait_s = interval_s if first_s is None else first_s
     while True:
         await asyncio.sleep(wait_s)

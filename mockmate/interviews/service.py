@@ -204,8 +204,11 @@ class InterviewService:
         Redis before its interview document, so an interview without one is lost, not new."""
         if not await self._sessions.redis_was_emptied():
             return 0
+        unfinished = await self._interviews.in_progress_started_before(now)
+        log.info("Redis has no sessions marker (emptied, or new): checking %d unfinished "
+                 "interview(s)", len(unfinished))
         count = 0
-        for interview_id in await self._interviews.in_progress_started_before(now):
+        for interview_id in unfinished:
             if await self._sessions.exists(interview_id):
                 continue
             doc = await self._interviews.finish(
