@@ -68,17 +68,28 @@ class Fanout:
             sid, user_id, send=self._send, events=self.events, hold_s=self._hold_s
         )
         self._by_user[user_id].add(sid)
-        await self.events.arrived(user_id, sid)
+        try:
+            await self.events.arrived(user_id, sid)
+        except BaseException:  # e.g. Redis down: the handshake is refused, nothing stays
+            feed = self._forget(sid)
+            if feed is not None:
+                await feed.discard()
+            raise
+
+    def _forget(self, sid: str) -> SocketFeed | None:
+        feed = self._feeds.pop(sid, None)
+        if feed is not None:
+            sids = self._by_user.get(feed.user_id)
+            if sids is not None:
+                sids.discard(sid)
+                if not sids:
+                    del self._by_user[feed.user_id]
+        return feed
 
     async def disconnected(self, sid: str) -> None:
-        feed = self._feeds.pop(sid, None)
+        feed = self._forget(sid)
         if feed is None:
             return
-        sids = self._by_user.get(feed.user_id)
-        if sids is not None:
-            sids.discard(sid)
-            if not sids:
-                del self._by_user[feed.user_id]
         # Its positions are written before it stops counting as present: a resume
         # elsewhere that waits for it to leave then finds where it got to.
         try:

@@ -85,6 +85,12 @@ class SocketFeed:
         self._queue.put_nowait(_Replay(session_id, last_seq, done))
         return await done
 
+    async def discard(self) -> None:
+        """The socket never became present (its handshake was refused): stop, record nothing."""
+        self._release.cancel()
+        self._task.cancel()
+        await asyncio.gather(self._task, return_exceptions=True)
+
     async def close(self) -> None:
         """The socket is gone: stop sending, and record how far it got."""
         self._release.cancel()

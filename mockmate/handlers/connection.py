@@ -33,16 +33,24 @@ def register(
         except OUTAGES as exc:
             # Redis or MongoDB cannot check the token right now (down, or its pool is busy
             # past its bounded wait): refused as retryable, so the client tries again.
-            log.warning("handshake refused: a backing service is unavailable (%s)", exc)
-            metrics.errors.labels("connect", "unavailable").inc()
-            raise socketio.exceptions.ConnectionRefusedError(
-                "unavailable", {"code": "unavailable", "retryable": True}) from None
-        connections.add(sid, user.id, user.roles)
+            raise unavailable(exc) from None
         # The room serves events about no interview (sent through the client manager);
         # interview events go through the fan-out, which counts the socket as present.
         await sio.enter_room(sid, user_room(user.id))
-        await fanout.connected(sid, user.id)
+        try:
+            await fanout.connected(sid, user.id)
+        except OUTAGES as exc:  # presence could not be recorded: nothing was registered
+            await sio.leave_room(sid, user_room(user.id))
+            raise unavailable(exc) from None
+        connections.add(sid, user.id, user.roles)
         metrics.connections.inc()
+
+    def unavailable(exc: BaseException) -> Exception:
+        log.warning("handshake refused: a backing service is unavailable (%s)", exc)
+        metrics.errors.labels("connect", "unavailable").inc()
+        refusal: Exception = socketio.exceptions.ConnectionRefusedError(
+            "unavailable", {"code": "unavailable", "retryable": True})
+        return refusal
 
     async def disconnect(sid: str, *args: Any) -> None:
         if connections.get(sid) is not None:

@@ -9,8 +9,10 @@ from pathlib import Path
 from typing import Any
 
 import aiohttp
+import jwt
 import pytest
 
+from mockmate.auth.tokens import TokenIssuer
 from tests.integration.test_bad_input import refusal
 from tests.support import server as test_server
 from tests.support.client import Candidate, register
@@ -170,5 +172,34 @@ async def test_mongodb_away_answers_unavailable_and_the_interview_resumes(
                 status, body = await get(http, f"{url}/api/interviews/{sid}", token)
                 assert status == 200, body
                 assert texts(body) == ["Kept answer"]
+            finally:
+                await client.close()
+
+
+async def test_redis_away_refuses_new_sockets_as_retryable_then_lets_them_in(
+    mongo_url: str, tmp_path: Path
+) -> None:
+    port = free_port()
+    for service in restartable(lambda: redis_server(port)):
+        redis_url = service.start()
+        env = test_server.test_env(redis_url, mongo_url, uuid.uuid4().hex[:12], tmp_path / "data")
+        async with running_app(settings_from(env, **QUICK)) as url:
+            token = await register(url, "handshake@example.com")
+            user_id = jwt.decode(token, options={"verify_signature": False})["sub"]
+            # A token of no refresh family is checked without Redis: its socket is refused
+            # when its presence cannot be recorded, not half-registered.
+            bare = TokenIssuer(test_server.TEST_SECRET, 600).issue(user_id, ("user",))
+            service.stop()
+            retryable = {"message": "unavailable",
+                         "data": {"code": "unavailable", "retryable": True}}
+            assert await refusal(url, {"token": token}) == retryable
+            assert await refusal(url, {"token": bare}) == retryable
+
+            service.start()
+            client = await Candidate(url, bare).connect()
+            try:
+                ack = await client.call("interview:start", START)
+                assert ack["ok"], ack
+                await client.expect("interview:question", session_id=ack["session_id"], index=0)
             finally:
                 await client.close()
