@@ -136,7 +136,10 @@ class EvaluationPipeline:
                 interview["_id"], overall_score=overall, category_scores=by_category
             )
         # After the hooks: once the candidate sees it, their statistics already count it.
-        await self._emit.to_user(answer["user_id"], "answer:evaluation", {
+        # Numbered and logged like every event of the interview while its session lives (a
+        # client away meanwhile gets it on resume); unnumbered once the session is gone.
+        await self._emit.to_session(answer["user_id"], answer["interview_id"],
+                                    "answer:evaluation", {
             "session_id": answer["interview_id"], "index": answer["index"],
             "answer_id": answer_id, **evaluation.model_dump(mode="json"), "revision": revision,
         })

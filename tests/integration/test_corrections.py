@@ -137,6 +137,14 @@ async def test_a_corrected_answer_is_scored_again_without_paying_twice(
     assert ack == {"ok": True, "answer_id": answer_id, "revision": 2}
     second = await client.expect("answer:evaluation", session_id=sid, index=0, revision=2)
     assert second["answer_id"] == answer_id and second["score"] > first["score"]
+    # Numbered in the interview's event log: a client that was away gets it on resume.
+    assert second["event_seq"] > first["event_seq"]
+    away = await candidates.connect(client.token)
+    resumed = await away.call("interview:resume", {
+        "session_id": sid, "last_event_seq": second["event_seq"] - 1})
+    assert resumed["ok"] and resumed["replayed"] and resumed["replayed_events"] == 1, resumed
+    replayed = await away.expect("answer:evaluation", session_id=sid, revision=2)
+    assert replayed == second
     # Hooks run before it is sent: a second payment would have arrived first.
     assert client.pending("gamification:update") == []
     again = await client.call("answer:correct", {**ref, "text": STRONG + " Again."})
