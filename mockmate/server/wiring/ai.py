@@ -12,6 +12,7 @@ from mockmate.evaluators.heuristic import HeuristicEvaluator
 from mockmate.follow_ups.rules import FollowUpWriter, TemplateFollowUps
 from mockmate.providers.budget import LlmBudget, RedisEvaluationCache
 from mockmate.providers.gemini import GEMINI, make_gemini_client
+from mockmate.providers.gemini_documents import GeminiDocumentReader
 from mockmate.providers.gemini_evaluator import GeminiEvaluator
 from mockmate.providers.gemini_follow_ups import GeminiFollowUpWriter
 from mockmate.providers.gemini_questions import GeminiQuestionGenerator
@@ -31,6 +32,8 @@ class AiProviders:
     generator: QuestionGenerator | None
     follow_up_writer: FollowUpWriter
     budget: LlmBudget | None
+    # Reads resumes and job descriptions better than the offline readers (None: offline).
+    documents: GeminiDocumentReader | None = None
 
 
 AI = web.AppKey("ai", AiProviders)
@@ -64,8 +67,10 @@ async def ai_context(app: web.Application) -> AsyncIterator[None]:
                 gemini, guard, budget=budget, model=settings.gemini_model
             ),
             budget=budget,
+            documents=GeminiDocumentReader(gemini, guard, model=settings.gemini_model),
         )
-        log.info("Gemini (%s) writes questions and evaluates answers", settings.gemini_model)
+        log.info("Gemini (%s) writes questions, evaluates answers and reads documents",
+                 settings.gemini_model)
         yield
     finally:
         await gemini.aio.aclose()

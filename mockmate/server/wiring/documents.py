@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from aiohttp import web
 
 from mockmate.resumes.service import Resumes
+from mockmate.server.wiring.ai import AI
 from mockmate.server.wiring.core import CORE
 from mockmate.sharing.links import ShareLinks
 
@@ -23,8 +24,10 @@ DOCUMENTS = web.AppKey("documents", Documents)
 async def documents_context(app: web.Application) -> AsyncIterator[None]:
     core = app[CORE]
     settings = core.settings
+    reader = app[AI].documents
     resumes = Resumes(core.db, max_bytes=settings.max_resume_bytes,
-                      max_per_user=settings.max_resumes_per_user)
+                      max_per_user=settings.max_resumes_per_user,
+                      parser=reader.parse_resume if reader is not None else None)
     await resumes.ensure_indexes()
     shares = ShareLinks(core.db, public_url=settings.public_url)
     await shares.ensure_indexes()
