@@ -24,6 +24,7 @@ import onnxruntime  # type: ignore[import-untyped]
 from piper import PiperConfig, PiperVoice
 
 from mockmate.speech.base import PcmAudio, SpeechError
+from mockmate.speech.personas import ALIASES, DEFAULT_PERSONA, PERSONAS, Persona, shift_pitch
 from mockmate.speech.priority import run_in_background
 
 __all__ = ["DEFAULT_VOICE", "PiperTextToSpeech", "PiperVoiceFiles", "split_sentences"]
@@ -78,9 +79,11 @@ class PiperTextToSpeech:
     """`TextToSpeech` backed by Piper, yielding 16-bit mono PCM at the voice's native rate
     (22050 Hz for joe), one `PcmAudio` per synthesized piece, in order.
 
-    `voice` names one of `voices` (default: only "joe"). Any other name, or None, falls back to
-    `default_voice`: the interview still gets spoken rather than failing on a voice this
-    deployment does not have offline.
+    `voice` names one of the interviewer personas (`speech.personas`: professional_male,
+    professional_female, stern), each spoken by `default_voice`'s model with its own pitch,
+    pace and expressiveness; "joe" means professional_male. Any other name, or None, falls
+    back to professional_male: the interview still gets spoken rather than failing on a voice
+    this deployment does not have offline.
 
     `max_concurrency` is the number of worker threads, i.e. syntheses running at once across all
     streams (default 2, one per core here); `lookahead` is how many sentences one stream keeps
@@ -119,11 +122,12 @@ class PiperTextToSpeech:
 
     @property
     def voice_names(self) -> tuple[str, ...]:
-        return tuple(self._voices)
+        return tuple(PERSONAS)
 
     def resolve_voice(self, voice: str | None) -> str:
-        """The voice actually used for `voice`: itself if known, else the default voice."""
-        return voice if voice is not None and voice in self._voices else self._default_voice
+        """The persona actually speaking for `voice`: itself if known, else the default."""
+        voice = ALIASES.get(voice or "", voice)
+        return voice if voice is not None and voice in PERSONAS else DEFAULT_PERSONA
 
     async def warm_up(self, voice: str | None = None) -> None:
         """Load a voice now (e.g. at start-up) rather than on the first question. At normal
@@ -134,11 +138,12 @@ class PiperTextToSpeech:
                                        ) -> list[PcmAudio]:
         """Speak one sentence on the process's low-priority thread (for cache warming): it
         takes no slot from live questions and yields the CPU to them."""
-        piper_voice = await self._voice(voice)
+        piper_voice, persona = await self._voice(voice)
         if self._closed:
             raise SpeechError("the Piper engine is closed", retryable=False)
         return await _speech_result(
-            asyncio.ensure_future(run_in_background(_synthesize, piper_voice, sentence)),
+            asyncio.ensure_future(run_in_background(_synthesize, piper_voice, sentence,
+                                                    persona)),
             "Piper synthesis failed",
         )
 
@@ -148,13 +153,14 @@ class PiperTextToSpeech:
         sentences = split_sentences(text)
         if not sentences:
             return
-        piper_voice = await self._voice(voice)
+        piper_voice, persona = await self._voice(voice)
         remaining = deque(sentences)
         in_flight: deque[asyncio.Future[list[PcmAudio]]] = deque()
 
         def refill() -> None:
             while remaining and len(in_flight) < self._lookahead:
-                in_flight.append(self._submit(_synthesize, piper_voice, remaining.popleft()))
+                in_flight.append(
+                    self._submit(_synthesize, piper_voice, remaining.popleft(), persona))
 
         try:
             refill()
@@ -176,8 +182,11 @@ class PiperTextToSpeech:
         await asyncio.to_thread(self._executor.shutdown, wait=True, cancel_futures=True)
         self._loaded.clear()
 
-    async def _voice(self, voice: str | None) -> PiperVoice:
-        name = self.resolve_voice(voice)
+    async def _voice(self, voice: str | None) -> tuple[PiperVoice, Persona]:
+        persona = PERSONAS[self.resolve_voice(voice)]
+        return await self._model(self._default_voice), persona
+
+    async def _model(self, name: str) -> PiperVoice:
         loaded = self._loaded.get(name)
         if loaded is not None:
             return loaded
@@ -224,16 +233,16 @@ def _load(files: PiperVoiceFiles, onnx_threads: int) -> PiperVoice:
         str(files.model_path), sess_options=options, providers=["CPUExecutionProvider"]
     )
     voice = PiperVoice(session=session, config=config)
-    _synthesize(voice, "Ready.")
+    _synthesize(voice, "Ready.", PERSONAS[DEFAULT_PERSONA])
     return voice
 
 
-def _synthesize(voice: PiperVoice, sentence: str) -> list[PcmAudio]:
+def _synthesize(voice: PiperVoice, sentence: str, persona: Persona) -> list[PcmAudio]:
     """Runs in a worker thread. Piper guards its (global) espeak phonemizer with its own lock
     and onnxruntime sessions accept concurrent runs, so one voice serves every thread."""
     pieces: list[PcmAudio] = []
-    for chunk in voice.synthesize(sentence):
-        samples = chunk.audio_int16_array
+    for chunk in voice.synthesize(sentence, syn_config=persona.synthesis_config()):
+        samples = shift_pitch(chunk.audio_int16_array, persona.pitch)
         if samples.size:
             pieces.append(PcmAudio(samples.astype("<i2", copy=False).tobytes(), chunk.sample_rate))
     return pieces

@@ -75,8 +75,9 @@ async def test_piper_concurrent_first_calls_load_the_voice_once(tts: PiperTextTo
 
 
 async def test_piper_unknown_voice_falls_back_to_joe(tts: PiperTextToSpeech) -> None:
-    assert tts.voice_names == ("joe",)
-    assert tts.resolve_voice("rachel") == "joe" and tts.resolve_voice(None) == "joe"
+    assert tts.voice_names == ("professional_male", "professional_female", "stern")
+    assert tts.resolve_voice("rachel") == tts.resolve_voice(None) == \
+        tts.resolve_voice("joe") == "professional_male"
     pieces = [piece async for piece in tts.stream("Good morning.", voice="rachel")]
     assert pieces and tts.loads == 1
 
