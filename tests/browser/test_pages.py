@@ -14,6 +14,7 @@ pytestmark = pytest.mark.timeout(240)
 WIDTHS = pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
 ANSWER = ("When our release slipped, I was asked to recover it. I split the work, paired with "
           "two engineers and we delivered a week later; customers renewed as a result.")
+ONE_UNREAD = re.compile(r"^Notifications\s*1 unread$")
 
 
 async def fits(page, viewport) -> None:  # type: ignore[no-untyped-def]
@@ -73,11 +74,34 @@ async def test_an_expert_is_found_booked_and_paid_in_test_mode(
     await page.get_by_role("button", name="Pay (test mode)").click()
     await expect(page.get_by_role("status")).to_contain_text("confirmed")
     await fits(page, viewport)
+    # The payment notifies the candidate: the unread count rises live, without a reload.
+    bell = page.get_by_role("button", name="Notifications")
+    await expect(bell).to_have_accessible_name(ONE_UNREAD, timeout=LONG)
+    await bell.click()
+    inbox = page.get_by_role("region", name="Inbox")
+    confirmed = inbox.get_by_role("listitem").filter(has_text="Session confirmed")
+    await expect(confirmed).to_contain_text("Unread")
+    await expect(confirmed.locator("time")).not_to_be_empty()
+    await fits(page, viewport)
+    await confirmed.get_by_role("button", name="Mark as read").click()
+    await expect(confirmed).to_contain_text("Read")
+    await expect(confirmed).not_to_contain_text("Unread")
+    await expect(bell).to_have_accessible_name("Notifications")
+    await bell.click()
+    await expect(inbox).to_have_count(0)
+
     await page.get_by_role("link", name="Bookings", exact=True).click()
     await expect(page.get_by_role("main")).to_contain_text("confirmed")
-    # Cancelling shows the refund.
+    # Cancelling shows the refund, and notifies it too.
     page.once("dialog", lambda dialog: dialog.accept())
     await page.get_by_role("button", name="Cancel booking").click()
     await expect(page.get_by_role("status")).to_contain_text("Refund")
     await expect(page.get_by_role("main")).to_contain_text("cancelled")
+    await expect(bell).to_have_accessible_name(ONE_UNREAD, timeout=LONG)
+    await bell.click()
+    await expect(inbox.get_by_role("listitem").first).to_contain_text("Session cancelled")
+    await expect(inbox.get_by_role("listitem").first).to_contain_text("Refund")
+    await inbox.get_by_role("button", name="Mark all as read").click()
+    await expect(bell).to_have_accessible_name("Notifications")
+    await expect(inbox.get_by_text("Unread")).to_have_count(0)
     assert tab.errors == []

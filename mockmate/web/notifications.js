@@ -1,0 +1,89 @@
+// The in-app inbox (docs/notifications.md): a `Notifications` button in the top bar with the
+// unread count, and an `Inbox` panel listing the newest notifications with mark one / all read.
+// The count follows the `notification` Socket.IO event live; after a reconnect the list is
+// loaded again, so nothing sent while the tab was offline is missed.
+import { html, useEffect, useState } from "./vendor/preact-htm.module.js";
+import { describe, fmtWhen, get, post } from "./api.js";
+
+const PAGE = 20;
+
+export function Notifications({ connection }) {
+  const [items, setItems] = useState([]);
+  const [unread, setUnread] = useState(0);
+  const [open, setOpen] = useState(false);
+  const [error, setError] = useState("");
+
+  const load = () => get(`/api/me/notifications?limit=${PAGE}`)
+    .then((r) => { setItems(r.notifications); setUnread(r.unread_count); setError(""); })
+    .catch((e) => setError(describe(e)));
+
+  useEffect(() => {
+    load();
+    const onNotification = (n) => {
+      setItems((list) => {
+        if (list.some((x) => x.id === n.id)) return list; // a repeat: counted already
+        if (!n.read) setUnread((u) => u + 1);
+        return [n, ...list].slice(0, PAGE);
+      });
+    };
+    let connectedOnce = false;
+    const onConnect = () => { if (connectedOnce) load(); connectedOnce = true; };
+    connection.socket.on("notification", onNotification);
+    connection.socket.on("connect", onConnect);
+    if (connection.connected) connectedOnce = true;
+    return () => {
+      connection.socket.off("notification", onNotification);
+      connection.socket.off("connect", onConnect);
+    };
+  }, []);
+
+  useEffect(() => {
+    if (!open) return undefined;
+    const onKey = (e) => { if (e.key === "Escape") setOpen(false); };
+    addEventListener("keydown", onKey);
+    return () => removeEventListener("keydown", onKey);
+  }, [open]);
+
+  async function markRead(id) {
+    try {
+      const { notification } = await post(`/api/me/notifications/${id}/read`);
+      setItems((list) => list.map((x) => (x.id === id ? notification : x)));
+      setUnread((u) => Math.max(0, u - 1));
+    } catch (e) { setError(describe(e)); }
+  }
+
+  async function markAll() {
+    try {
+      await post("/api/me/notifications/read-all");
+      setItems((list) => list.map((x) => ({ ...x, read: true })));
+      setUnread(0);
+    } catch (e) { setError(describe(e)); }
+  }
+
+  return html`
+    <div class="inbox-anchor">
+      <button type="button" class="ghost bell" aria-expanded=${open} aria-controls="inbox"
+        onClick=${() => { setOpen(!open); if (!open) load(); }}>
+        Notifications${unread > 0 && html` <span class="count">${unread}</span><span class="sr-only"> unread</span>`}
+      </button>
+      ${open && html`
+        <section id="inbox" class="card inbox" aria-label="Inbox">
+          <div class="inbox-head">
+            <h2>Notifications</h2>
+            <button type="button" class="link" disabled=${unread === 0} onClick=${markAll}>Mark all as read</button>
+          </div>
+          ${error && html`<p class="error" role="alert">${error}</p>`}
+          ${items.length === 0 && !error && html`<p class="muted">No notifications yet.</p>`}
+          <ul class="inbox-list" aria-label="Notifications">${items.map((n) => html`
+            <li class=${n.read ? "read" : "unread"}>
+              <div>
+                <strong>${n.title}</strong>
+                <p class="small">${n.body}</p>
+                <p class="muted small"><time datetime=${n.created_at}>${fmtWhen(n.created_at)}</time> · ${n.read ? "Read" : "Unread"}</p>
+              </div>
+              ${!n.read && html`<button type="button" class="small-button" onClick=${() => markRead(n.id)}
+                aria-label=${`Mark as read: ${n.title}`}>Mark as read</button>`}
+            </li>`)}</ul>
+        </section>`}
+    </div>`;
+}
