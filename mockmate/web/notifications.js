@@ -1,6 +1,6 @@
 // The in-app inbox (docs/notifications.md): a `Notifications` button in the top bar with the
 // unread count, and an `Inbox` panel listing the newest notifications with mark one / all read.
-// The count follows the `notification` Socket.IO event live; after a reconnect the list is
+// The count follows the `notification` Socket.IO event live; on every (re)connect the list is
 // loaded again, so nothing sent while the tab was offline is missed.
 import { html, useEffect, useState } from "./vendor/preact-htm.module.js";
 import { describe, fmtWhen, get, post } from "./api.js";
@@ -26,11 +26,10 @@ export function Notifications({ connection }) {
         return [n, ...list].slice(0, PAGE);
       });
     };
-    let connectedOnce = false;
-    const onConnect = () => { if (connectedOnce) load(); connectedOnce = true; };
+    // Loaded again on every (re)connect: what was sent before this socket joined is not lost.
+    const onConnect = () => load();
     connection.socket.on("notification", onNotification);
     connection.socket.on("connect", onConnect);
-    if (connection.connected) connectedOnce = true;
     return () => {
       connection.socket.off("notification", onNotification);
       connection.socket.off("connect", onConnect);
@@ -64,7 +63,10 @@ export function Notifications({ connection }) {
     <div class="inbox-anchor">
       <button type="button" class="ghost bell" aria-expanded=${open} aria-controls="inbox"
         onClick=${() => { setOpen(!open); if (!open) load(); }}>
-        Notifications${unread > 0 && html` <span class="count">${unread}</span><span class="sr-only"> unread</span>`}
+        <svg class="bell-icon" aria-hidden="true" viewBox="0 0 24 24" width="22" height="22" fill="none"
+          stroke="currentColor" stroke-width="2" stroke-linecap="round" stroke-linejoin="round">
+          <path d="M18 8A6 6 0 0 0 6 8c0 7-3 9-3 9h18s-3-2-3-9" /><path d="M13.73 21a2 2 0 0 1-3.46 0" /></svg>
+        <span class="bell-label">Notifications</span>${unread > 0 && html` <span class="count">${unread}</span><span class="sr-only"> unread</span>`}
       </button>
       ${open && html`
         <section id="inbox" class="card inbox" aria-label="Inbox">
