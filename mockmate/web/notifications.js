@@ -2,7 +2,7 @@
 // unread count, and an `Inbox` panel listing the newest notifications with mark one / all read.
 // The count follows the `notification` Socket.IO event live; on every (re)connect the list is
 // loaded again, so nothing sent while the tab was offline is missed.
-import { html, useEffect, useState } from "./vendor/preact-htm.module.js";
+import { html, useEffect, useRef, useState } from "./vendor/preact-htm.module.js";
 import { describe, fmtWhen, get, post } from "./api.js";
 
 const PAGE = 20;
@@ -13,13 +13,26 @@ export function Notifications({ connection }) {
   const [open, setOpen] = useState(false);
   const [error, setError] = useState("");
 
-  const load = () => get(`/api/me/notifications?limit=${PAGE}`)
-    .then((r) => { setItems(r.notifications); setUnread(r.unread_count); setError(""); })
-    .catch((e) => setError(describe(e)));
+  // Entries that came as events while a load was under way: its answer may predate them.
+  const arrived = useRef(new Map());
+
+  const load = () => {
+    arrived.current.clear();
+    return get(`/api/me/notifications?limit=${PAGE}`)
+      .then((r) => {
+        const known = new Set(r.notifications.map((n) => n.id));
+        const extra = [...arrived.current.values()].filter((n) => !known.has(n.id));
+        setItems([...extra, ...r.notifications].slice(0, PAGE));
+        setUnread(r.unread_count + extra.filter((n) => !n.read).length);
+        setError("");
+      })
+      .catch((e) => setError(describe(e)));
+  };
 
   useEffect(() => {
     load();
     const onNotification = (n) => {
+      arrived.current.set(n.id, n);
       setItems((list) => {
         if (list.some((x) => x.id === n.id)) return list; // a repeat: counted already
         if (!n.read) setUnread((u) => u + 1);
