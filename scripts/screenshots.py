@@ -8,6 +8,7 @@ Playwright through a spoken and a typed interview. Writes docs/screenshots/*.png
 
 import asyncio
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -122,6 +123,13 @@ async def tour(browser: Any, url: str, size: str) -> None:
     await page.get_by_role("button", name="Pay (test mode)").click()
     await expect(page.get_by_role("status")).to_contain_text("confirmed")
     await shoot(page, "expert", size)
+    # The payment's notification arrives live; the inbox also holds the interview's badge.
+    bell = page.get_by_role("button", name="Notifications")
+    await expect(bell).to_have_accessible_name(re.compile(r"unread$"))
+    await bell.click()
+    await expect(page.get_by_role("region", name="Inbox")).to_contain_text("Session confirmed")
+    await shoot(page, "notifications", size)
+    await bell.click()
     await page.get_by_role("link", name="Bookings", exact=True).click()
     await expect(page.get_by_role("main")).to_contain_text("confirmed")
     await shoot(page, "bookings", size)

@@ -6,6 +6,7 @@ import { HistoryPage, InterviewResultsPage } from "./results.js";
 import { ProgressPage } from "./progress.js";
 import { BookingsPage, ExpertPage, ExpertsPage } from "./experts.js";
 import { Connection } from "./connection.js";
+import { Notifications } from "./notifications.js";
 
 const NAV = [
   ["interview", "Interview"], ["history", "History"], ["progress", "Progress"],
@@ -96,6 +97,7 @@ function Shell({ user, onSignOut }) {
       </nav>
       <div class="who">
         <span class="muted user-name">${user.display_name || user.email}</span>
+        <${Notifications} connection=${connection} />
         <button type="button" class="ghost" onClick=${onSignOut}>Sign out</button>
       </div>
     </header>

@@ -137,6 +137,7 @@ function Live({ live, connectionStatus }) {
               <${Meter} level=${live.level} />
               ${live.phase === "listening" && html`<${Clock} since=${live.answerStartedAt} />`}
               <button type="button" class="primary big" disabled=${live.phase !== "listening"} onClick=${() => live.done()}>Done answering</button>
+              ${live.interrupted && live.phase === "listening" && html`<p class="small">You spoke over the question, so it stopped. Listening to your answer.</p>`}
               <p class="muted small">Press Space to finish. Speaking while the question plays interrupts it.</p>
             </div>`}
           ${live.mode !== "voice" && html`

@@ -63,6 +63,7 @@ export class LiveInterview {
     this.loudRun = 0;
     this.preroll = [];
     this.answerStartedAt = null;
+    this.interrupted = false; // the answer began by speaking over the question (barge-in)
   }
 
   mine(message) {
@@ -250,6 +251,7 @@ export class LiveInterview {
         clearTimeout(this.audioTimer);
         this.phase = "listening";
         this.capturing = true;
+        this.interrupted = true;
         this.answerStartedAt = Date.now();
         this.chunks.push(...this.preroll);
         this.preroll = [];

@@ -9,6 +9,13 @@ const GOAL_KINDS = [
   ["category_mastery", "Master a category"], ["streak_maintenance", "Keep a streak"],
 ];
 
+// The browser's local date `days` from today, as a date input's value (YYYY-MM-DD).
+function localDate(days) {
+  const d = new Date();
+  d.setDate(d.getDate() + days);
+  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, "0")}-${String(d.getDate()).padStart(2, "0")}`;
+}
+
 function Goals({ goals, onChange }) {
   const [error, setError] = useState("");
   async function add(event) {
@@ -32,8 +39,8 @@ function Goals({ goals, onChange }) {
       <span class="muted small">${g.progress}/${g.target} · ${g.status}${g.deadline ? ` · by ${g.deadline}` : ""}</span></li>`)}</ul>
     <form class="inline-form" onSubmit=${add}>
       <label>Goal<select name="kind">${GOAL_KINDS.map(([v, n]) => html`<option value=${v}>${n}</option>`)}</select></label>
-      <label>Target<input name="target" type="number" min="1" value="5" required /></label>
-      <label>Deadline<input name="deadline" type="date" required /></label>
+      <label>Target<input name="target" type="number" min="1" defaultValue="5" required /></label>
+      <label>Deadline<input name="deadline" type="date" required min=${localDate(0)} defaultValue=${localDate(14)} /></label>
       <label>Category<input name="category" placeholder="optional" /></label>
       <button type="submit">Add goal</button>
     </form>

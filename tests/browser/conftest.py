@@ -30,15 +30,30 @@ def answer_wav(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
+QUIET = ["--autoplay-policy=no-user-gesture-required", "--no-sandbox", "--disable-gpu",
+         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
 @pytest.fixture
 async def browser(answer_wav: Path) -> AsyncIterator[Browser]:
     async with async_playwright() as p:
         browser = await p.chromium.launch(executable_path=CHROMIUM, args=[
             "--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream",
-            f"--use-file-for-fake-audio-capture={answer_wav}",
-            "--autoplay-policy=no-user-gesture-required",
-            "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-            "--disable-component-update", "--disable-sync",
+            f"--use-file-for-fake-audio-capture={answer_wav}", *QUIET,
+        ])
+        yield browser
+        await browser.close()
+
+
+@pytest.fixture
+async def refusing_browser(answer_wav: Path) -> AsyncIterator[Browser]:
+    """A microphone is plugged in, but the person refuses it: without
+    `--use-fake-ui-for-media-stream` nothing grants the permission, and Playwright's contexts
+    answer an ungranted permission prompt with a refusal."""
+    async with async_playwright() as p:
+        browser = await p.chromium.launch(executable_path=CHROMIUM, args=[
+            "--use-fake-device-for-media-stream",
+            f"--use-file-for-fake-audio-capture={answer_wav}", *QUIET,
         ])
         yield browser
         await browser.close()
@@ -63,6 +78,16 @@ expect.set_options(timeout=30_000)
 @pytest.fixture
 def open_tab(browser: Browser, server_url: str):  # type: ignore[no-untyped-def]
     """`await open_tab(viewport)`: a fresh browser context (own session storage) on `/`."""
+    return tab_opener(browser, server_url)
+
+
+@pytest.fixture
+def open_refusing_tab(refusing_browser: Browser, server_url: str):  # type: ignore[no-untyped-def]
+    """`open_tab`, in a browser whose microphone permission is refused."""
+    return tab_opener(refusing_browser, server_url)
+
+
+def tab_opener(browser: Browser, server_url: str):  # type: ignore[no-untyped-def]
     tabs: list[Tab] = []
 
     async def open_(viewport: dict[str, int] = DESKTOP) -> Tab:

@@ -22,12 +22,15 @@ def heard(text: str) -> list[str]:
     return [w for w in ANSWER_WORDS if w in text.lower()]
 
 
-async def speak_answer(page, number: int, total: int, *, keyboard: bool) -> None:  # type: ignore[no-untyped-def]
+async def speak_answer(page, number: int, total: int, *, keyboard: bool,  # type: ignore[no-untyped-def]
+                       barge_in: bool) -> None:
     await expect(page.get_by_role("heading", name=f"Question {number} of {total}")).to_be_visible(
         timeout=LONG)
     await expect(page.get_by_role("region", name="Question")).not_to_be_empty()
     await expect(page.get_by_role("status")).to_have_text("Listening", timeout=LONG)
     await expect(page.get_by_role("meter", name="Microphone level")).to_be_visible()
+    interrupted = page.get_by_text("You spoke over the question, so it stopped.")
+    await expect(interrupted).to_have_count(1 if barge_in else 0)
     await expect(page.get_by_text(LONGER_THAN_THE_RECORDING)).to_be_visible(timeout=LONG)
     if keyboard:
         await page.locator("body").press("Space")
@@ -40,12 +43,16 @@ async def test_a_spoken_interview_shows_transcripts_feedback_and_results(open_ta
     page = tab.page
     await sign_up(page)
     await start_interview(page, mode="Voice", questions=2)
-    await speak_answer(page, 1, 2, keyboard=False)
+    # The microphone opens once the first question has been asked, and stays open: the
+    # recording (it loops, never silent for more than 2.4 s) talks over the second question
+    # (every question is 70+ characters, over 4 s spoken), which stops it and starts the
+    # answer at once (barge-in).
+    await speak_answer(page, 1, 2, keyboard=False, barge_in=False)
     transcript = page.get_by_role("region", name="Transcript")
     await expect(transcript).to_contain_text(re.compile("|".join(ANSWER_WORDS), re.I), timeout=LONG)
     assert len(heard(await transcript.inner_text())) >= 2, await transcript.inner_text()
     await expect(page.get_by_role("region", name="Feedback")).to_contain_text(SCORE, timeout=LONG)
-    await speak_answer(page, 2, 2, keyboard=True)
+    await speak_answer(page, 2, 2, keyboard=True, barge_in=True)
     await expect_results(page)
     results = page.get_by_role("region", name="Results")
     answers = await results.locator(".transcript").all_inner_texts()
