@@ -55,7 +55,7 @@ function StartForm({ onStart, busy, error, active }) {
         <label>Number of questions<input name="question_count" type="number" min="1" max="20" value="3" required /></label>
         <label>Answer mode<select name="mode"><option value="voice">Voice</option><option value="text">Text</option></select></label>
         <label>Template<select name="template">${TEMPLATES.map(([v, n]) => html`<option value=${v}>${n}</option>`)}</select></label>
-        <label>Voice<select name="voice"><option value="">Default voice</option><option value="joe">Joe (US English)</option></select></label>
+        <label>Voice<select name="voice"><option value="">Default voice</option><option value="professional_male">Professional, male</option><option value="professional_female">Professional, female</option><option value="stern">Stern</option></select></label>
         <label class="wide">Your own questions<textarea name="own" rows="2" placeholder="One per line (optional): asked first, in order"></textarea></label>
         <fieldset class="wide checks"><legend>Options</legend>
           <label class="check"><input type="checkbox" name="speak" defaultChecked /> Read questions aloud</label>
