@@ -231,6 +231,13 @@ class Settings(BaseSettings):
     max_photo_bytes: int = Field(5 * 1024 * 1024, gt=0,
                                  validation_alias="MOCKMATE_MAX_PHOTO_BYTES")
 
+    # Expert reviews (docs/marketplace.md): interviews a candidate may attach to one booking,
+    # and how long after the session's end its expert may still read and review them.
+    review_max_interviews: int = Field(5, ge=1, le=50,
+                                       validation_alias="MOCKMATE_REVIEW_MAX_INTERVIEWS")
+    review_access_hours: float = Field(72.0, ge=0,
+                                       validation_alias="MOCKMATE_REVIEW_ACCESS_HOURS")
+
     @property
     def embedded_redis(self) -> bool:
         return not self.redis_url

@@ -27,6 +27,7 @@ from mockmate.server import (
     rest_payouts,
     rest_recordings,
     rest_resumes,
+    rest_reviews,
     rest_share,
     rest_skills,
     rest_speech,
@@ -105,6 +106,7 @@ def create_app(settings: Settings) -> web.Application:
     app.add_routes(rest_auth.routes)
     app.add_routes(rest_auth_security.routes)
     app.add_routes(rest_recordings.routes)
+    app.add_routes(rest_reviews.routes)
     app.add_routes(rest_speech.routes)
     app.add_routes(rest_interviews.routes)
     app.add_routes(rest_marketplace.routes)
