@@ -172,6 +172,16 @@ class Reviews:
         await self._skills.change(user_id, lambda events: rules.with_expert_score(
             events, answer["_id"], scores[-1], rubric))
 
+    # --- account data -------------------------------------------------------------------
+
+    async def export_user(self, user_id: str) -> dict[str, Any]:
+        """The reviews the user wrote as an expert (their attachments are on their bookings,
+        exported with the marketplace)."""
+        return {"written": await self._reviews.written_by(user_id)}
+
+    async def erase_user(self, user_id: str) -> None:
+        await self._reviews.forget_reviewer(user_id)
+
     # --- helpers -----------------------------------------------------------------------
 
     async def _party_booking(self, user: User, booking_id: str) -> Document:

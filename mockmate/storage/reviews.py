@@ -12,6 +12,7 @@ from typing import Any
 
 from pymongo.asynchronous.database import AsyncDatabase
 
+from mockmate.storage.bookings import DELETED_USER
 from mockmate.storage.database import Document
 
 
@@ -38,3 +39,18 @@ class ReviewRepository:
             "review_version": version,
         }})
         return result.modified_count == 1
+
+    async def written_by(self, user_id: str) -> list[Document]:
+        """The reviews an expert wrote (for their data export), without the answers."""
+        cursor = self._answers.find({"expert_review.expert_user_id": user_id})
+        return [{"answer_id": doc["_id"], **doc["expert_review"]} async for doc in cursor]
+
+    async def forget_reviewer(self, user_id: str) -> None:
+        """An erased expert's reviews keep their marks (they are the candidate's results)
+        without the expert's id, name or words. Idempotent."""
+        async for doc in self._answers.find({"expert_review.expert_user_id": user_id}):
+            review = doc["expert_review"]
+            criteria = {name: {**c, "comment": ""} for name, c in review["criteria"].items()}
+            await self._answers.update_one({"_id": doc["_id"]}, {"$set": {"expert_review": {
+                **review, "expert_user_id": DELETED_USER, "expert_name": "", "comment": "",
+                "criteria": criteria}}})

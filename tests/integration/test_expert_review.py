@@ -2,7 +2,8 @@
 interview to a paid booking; its expert (and nobody else) reads the transcripts, plays the
 kept recording, sees the key moments and rubric scores, and overrides a score; the
 candidate's interview shows both and their statistics take the expert's score, once, with
-no XP paid; across two `mockmate serve` processes too."""
+no XP paid; an erased expert's words go, their marks stay; across two `mockmate serve`
+processes too."""
 
 import asyncio
 from collections.abc import Callable
@@ -185,6 +186,16 @@ async def test_the_expert_reviews_what_the_ai_saw_and_the_candidate_sees_both(
     assert after["xp"] == before["xp"]
     status, body = await expert.get(review)
     assert body["review"]["interviews"][0]["answers"][target]["expert_review"] == given
+
+    # The expert's export holds the review; erasing them keeps the candidate's marks only.
+    _, export = await expert.get("/api/me/export")
+    [written] = export["reviews"]["written"]
+    assert (written["answer_id"], written["comment"]) == (shown["answer_id"], "Good story.")
+    assert (await expert.request("DELETE", "/api/me"))[0] == 200
+    kept = (await interview_answers(me, sid))[target]["expert_review"]
+    assert (kept["score"], kept["expert_name"], kept["comment"]) == (expected, "", "")
+    assert {c["comment"] for c in kept["criteria"].values()} == {""}
+    assert kept["criteria"]["examples"]["score"] == given["criteria"]["examples"]["score"]
 
 
 async def test_attached_on_one_process_reviewed_on_another(
