@@ -130,7 +130,10 @@ class Reviews:
         comment = request.comment.strip()
         if earlier and earlier.get("criteria") == criteria and earlier.get("comment") == comment \
                 and earlier.get("booking_id") == booking["_id"]:
-            return _shown(earlier)  # the same review again: nothing changes
+            # The same review again changes nothing; queueing its job again (idempotent)
+            # repairs a save whose process died before it queued the job.
+            await self._queue.enqueue(APPLY_EXPERT_REVIEW, {"answer_id": answer["_id"]})
+            return _shown(earlier)
         score = rules.expert_score(float(answer["evaluation"]["score"]), ai_rubric, criteria)
         version = int(answer.get("review_version", 0)) + 1
         review = {
