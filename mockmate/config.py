@@ -237,6 +237,9 @@ class Settings(BaseSettings):
                                        validation_alias="MOCKMATE_REVIEW_MAX_INTERVIEWS")
     review_access_hours: float = Field(72.0, ge=0,
                                        validation_alias="MOCKMATE_REVIEW_ACCESS_HOURS")
+    # Plans (docs/subscriptions.md): a JSON object {"free": {...}, "premium": {...}} of
+    # `interviews_per_day`, `llm_evaluations_per_day`, `voices`; empty: the defaults.
+    plans: str = Field("", validation_alias="MOCKMATE_PLANS")
 
     @property
     def embedded_redis(self) -> bool:

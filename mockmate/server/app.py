@@ -31,6 +31,7 @@ from mockmate.server import (
     rest_share,
     rest_skills,
     rest_speech,
+    rest_subscriptions,
     rest_two_factor,
 )
 from mockmate.server import (
@@ -107,6 +108,7 @@ def create_app(settings: Settings) -> web.Application:
     app.add_routes(rest_auth_security.routes)
     app.add_routes(rest_recordings.routes)
     app.add_routes(rest_reviews.routes)
+    app.add_routes(rest_subscriptions.routes)
     app.add_routes(rest_speech.routes)
     app.add_routes(rest_interviews.routes)
     app.add_routes(rest_marketplace.routes)

@@ -24,6 +24,7 @@ from mockmate.server.wiring.payouts import payouts_context
 from mockmate.server.wiring.progress import progress_context
 from mockmate.server.wiring.reviews import reviews_context
 from mockmate.server.wiring.speech import speech_context
+from mockmate.server.wiring.subscriptions import subscriptions_context
 
 FeatureContext = Callable[[web.Application], AsyncIterator[None]]
 
@@ -51,6 +52,7 @@ FEATURES: list[FeatureContext] = [
     marketplace_context,
     payouts_context,
     reviews_context,
+    subscriptions_context,
     account_context,
     workers_context,
 ]

@@ -4,12 +4,12 @@ moment, and the `limit_reached` that names the plan when it says no.
 
 Why pure: the same rules answer a Stripe webhook, a test-mode event and every gated request,
 in any process and in any order the events arrive in, so they take the state and the event
-and return the new state, with no I/O. The store, the webhook wiring and the gates that call
-them are not built yet (docs/subscriptions.md).
+and return the new state, with no I/O. `service.py` stores the state and calls them.
 """
 
 import json
-from typing import Literal
+from collections.abc import Mapping
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -29,11 +29,9 @@ class Plan(BaseModel):
     voices: tuple[str, ...] | None = None
 
 
-DEFAULT_PLANS: dict[str, Plan] = {
-    FREE: Plan(name=FREE, interviews_per_day=3, llm_evaluations_per_day=20, voices=("default",)),
-    PREMIUM: Plan(name=PREMIUM, interviews_per_day=None, llm_evaluations_per_day=500,
-                  voices=None),
-}
+# Without `MOCKMATE_PLANS` neither plan limits anything: a deployment that sells premium
+# says what free lacks (an existing deployment keeps working as it did).
+DEFAULT_PLANS: dict[str, Plan] = {FREE: Plan(name=FREE), PREMIUM: Plan(name=PREMIUM)}
 
 
 def parse_plans(raw: str) -> dict[str, Plan]:
@@ -87,6 +85,48 @@ class SubscriptionEvent(BaseModel):
     subscription_id: str
     at_ts: float  # when the provider created the event
     period_end_ts: float | None = None  # for created and renewed
+
+
+def _get(data: Any, *path: str | int) -> Any:
+    for step in path:
+        if isinstance(step, int):
+            data = data[step] if isinstance(data, list) and len(data) > step else None
+        else:
+            data = data.get(step) if isinstance(data, Mapping) else None
+    return data
+
+
+def _first_str(*values: Any) -> str | None:
+    return next((v for v in values if isinstance(v, str) and v), None)
+
+
+def _first_number(*values: Any) -> float | None:
+    return next((float(v) for v in values
+                 if isinstance(v, (int, float)) and not isinstance(v, bool)), None)
+
+
+def from_stripe(event: Mapping[str, Any]) -> tuple[str, SubscriptionEvent] | None:
+    """The user and the subscription event in a Stripe event (a subscription's or an
+    invoice's, in the older and the newer API layouts); None when it is not one of
+    `STRIPE_EVENTS` or names no user (`metadata.user_id`, set at checkout) or subscription."""
+    kind = STRIPE_EVENTS.get(str(event.get("type")))
+    obj = _get(event, "data", "object")
+    if kind is None or not isinstance(obj, Mapping):
+        return None
+    is_subscription = obj.get("object") == "subscription"
+    details = _get(obj, "parent", "subscription_details") or obj.get("subscription_details")
+    user_id = _first_str(_get(obj, "metadata", "user_id"), _get(details, "metadata", "user_id"))
+    sub_id = _first_str(obj.get("id") if is_subscription else None, obj.get("subscription"),
+                        _get(details, "subscription"))
+    at = _first_number(event.get("created"))
+    if user_id is None or sub_id is None or at is None:
+        return None
+    ends = _first_number(obj.get("current_period_end"),
+                         _get(obj, "items", "data", 0, "current_period_end"),
+                         _get(obj, "lines", "data", 0, "period", "end"))
+    return user_id, SubscriptionEvent(kind=kind, subscription_id=sub_id, at_ts=at,
+                                      period_end_ts=ends if kind in ("created", "renewed")
+                                      else None)
 
 
 STATUS_AFTER: dict[EventKind, Status] = {

@@ -98,7 +98,8 @@ def test_every_stripe_event_has_a_kind() -> None:
 
 
 def test_the_gates_name_the_plan() -> None:
-    free = rules.DEFAULT_PLANS["free"]
+    free = rules.Plan(name="free", interviews_per_day=3, llm_evaluations_per_day=20,
+                      voices=("default",))
     rules.check_interview(free, 2)
     with pytest.raises(LimitReached) as caught:
         rules.check_interview(free, 3)
@@ -107,7 +108,10 @@ def test_the_gates_name_the_plan() -> None:
     one = rules.Plan(name="trial", interviews_per_day=1)
     with pytest.raises(LimitReached, match="allows 1 interview a day"):
         rules.check_interview(one, 1)
-    rules.check_interview(rules.DEFAULT_PLANS["premium"], 10_000)
+    for unlimited in rules.DEFAULT_PLANS.values():
+        rules.check_interview(unlimited, 10_000)
+        rules.check_voice(unlimited, "amy")
+        assert rules.llm_allowed(unlimited, 10_000)
     rules.check_voice(free, "default")
     with pytest.raises(LimitReached) as voice:
         rules.check_voice(free, "amy")
@@ -115,3 +119,39 @@ def test_the_gates_name_the_plan() -> None:
     rules.check_voice(rules.DEFAULT_PLANS["premium"], "amy")
     assert rules.llm_allowed(free, 19) and not rules.llm_allowed(free, 20)
     assert rules.llm_allowed(rules.Plan(name="x"), 10**6)
+
+
+def stripe(type_: str, obj: dict[str, object], created: int = 100) -> dict[str, object]:
+    return {"id": "evt_1", "type": type_, "created": created, "data": {"object": obj}}
+
+
+def test_stripe_events_in_both_layouts() -> None:
+    created = stripe("customer.subscription.created", {
+        "object": "subscription", "id": "sub_9", "metadata": {"user_id": "u1"},
+        "items": {"data": [{"current_period_end": 2000}]}})
+    assert rules.from_stripe(created) == ("u1", event("created", 100, 2000, "sub_9"))
+    old_layout = stripe("customer.subscription.deleted", {
+        "object": "subscription", "id": "sub_9", "metadata": {"user_id": "u1"},
+        "current_period_end": 2000})
+    assert rules.from_stripe(old_layout) == ("u1", event("cancelled", 100, None, "sub_9"))
+    paid = stripe("invoice.paid", {
+        "object": "invoice", "parent": {"subscription_details": {
+            "subscription": "sub_9", "metadata": {"user_id": "u1"}}},
+        "lines": {"data": [{"period": {"end": 4000}}]}}, created=300)
+    assert rules.from_stripe(paid) == ("u1", event("renewed", 300, 4000, "sub_9"))
+    failed = stripe("invoice.payment_failed", {
+        "object": "invoice", "subscription": "sub_9",
+        "subscription_details": {"metadata": {"user_id": "u1"}}})
+    assert rules.from_stripe(failed) == ("u1", event("payment_failed", 100, None, "sub_9"))
+
+
+@pytest.mark.parametrize("bad", [
+    stripe("payment_intent.succeeded", {"object": "payment_intent", "id": "pi"}),
+    stripe("invoice.paid", {"object": "invoice", "subscription": "sub_9"}),  # no user
+    stripe("invoice.paid", {"object": "invoice", "metadata": {"user_id": "u"}}),  # no sub
+    {"type": "invoice.paid", "data": {"object": {"subscription": "s",
+                                                 "metadata": {"user_id": "u"}}}},  # no time
+    {"type": "invoice.paid", "data": []},
+])
+def test_events_that_are_not_a_users_subscription_are_none(bad: dict[str, object]) -> None:
+    assert rules.from_stripe(bad) is None

@@ -18,6 +18,7 @@ from mockmate.server.wiring.notifications import NOTIFICATIONS
 from mockmate.server.wiring.payouts import PAYOUTS
 from mockmate.server.wiring.progress import PROGRESS
 from mockmate.server.wiring.reviews import REVIEWS
+from mockmate.server.wiring.subscriptions import SUBSCRIPTIONS
 from mockmate.tasks import repeat_every
 
 log = logging.getLogger(__name__)
@@ -44,6 +45,7 @@ async def account_context(app: web.Application) -> AsyncIterator[None]:
         others={"security": app[ACCOUNTS].security, "resumes": documents.resumes,
                 "sharing": documents.shares, "notifications": app[NOTIFICATIONS],
                 "payouts": app[PAYOUTS], "reviews": app[REVIEWS],
+                "subscriptions": app[SUBSCRIPTIONS],
                 **app[CANDIDATE].data_owners()},
     )
 

@@ -1,0 +1,22 @@
+"""Plans and subscriptions (`subscriptions.wiring.open_subscriptions`) as a feature context,
+opened after interviews (the start gate) and the marketplace (its webhook endpoint)."""
+
+from collections.abc import AsyncIterator
+
+from aiohttp import web
+
+from mockmate.server.wiring.core import CORE
+from mockmate.server.wiring.interviews import INTERVIEWS
+from mockmate.server.wiring.marketplace import MARKETPLACE
+from mockmate.subscriptions.service import Subscriptions
+from mockmate.subscriptions.wiring import open_subscriptions
+
+SUBSCRIPTIONS = web.AppKey("subscriptions", Subscriptions)
+
+
+async def subscriptions_context(app: web.Application) -> AsyncIterator[None]:
+    core, interviews = app[CORE], app[INTERVIEWS]
+    app[SUBSCRIPTIONS] = open_subscriptions(
+        core.settings, db=core.db, webhooks=app[MARKETPLACE].webhooks,
+        interviews=interviews.interviews, interview_service=interviews.service)
+    yield

@@ -1,0 +1,137 @@
+"""Plans and the premium subscription on a real server in test mode: the free plan's daily
+interview limit answers `limit_reached` naming the plan; a subscription created, renewed,
+failed and cancelled through signed webhooks (out of order and replayed too) moves the user
+between the plans; test-mode events do the same without Stripe."""
+
+import json
+import time
+import uuid
+from typing import Any
+
+import pytest
+
+from mockmate.config import Settings
+from tests.conftest import CandidateFactory
+from tests.fakes.stripe import sign_webhook
+from tests.support.client import Candidate
+from tests.support.marketplace import Api, Market
+from tests.support.server import settings_from
+
+WHSEC = "whsec_subscriptions"
+DAY = 86_400
+PLANS = {"free": {"interviews_per_day": 1}, "premium": {}}
+START = {"role": "Backend Engineer", "interview_type": "behavioral", "difficulty": "mid",
+         "question_count": 1, "speak": False, "adaptive": False}
+
+
+@pytest.fixture
+def settings(deployment_env: dict[str, str]) -> Settings:
+    return settings_from(deployment_env, STRIPE_WEBHOOK_SECRET=WHSEC,
+                         MOCKMATE_PLANS=json.dumps(PLANS))
+
+
+def subscription_event(type_: str, user_id: str, sub_id: str, created: float,
+                       period_end: float | None = None) -> dict[str, Any]:
+    """A Stripe event about a subscription (or its invoice, in the newer API layout)."""
+    if type_.startswith("invoice."):
+        obj: dict[str, Any] = {"object": "invoice", "parent": {"subscription_details": {
+            "subscription": sub_id, "metadata": {"user_id": user_id}}},
+            "lines": {"data": [{"period": {"end": period_end}}]} if period_end else {}}
+    else:
+        obj = {"object": "subscription", "id": sub_id, "metadata": {"user_id": user_id},
+               "items": {"data": [{"current_period_end": period_end}]}}
+    return {"id": f"evt_{uuid.uuid4().hex}", "object": "event", "type": type_,
+            "created": int(created), "livemode": False, "data": {"object": obj}}
+
+
+async def deliver(api: Api, event: dict[str, Any]) -> tuple[int, Any]:
+    raw = json.dumps(event).encode()
+    return await api.post("/api/payments/webhook", data=raw, headers={
+        "Stripe-Signature": sign_webhook(raw, WHSEC), "Content-Type": "application/json"})
+
+
+async def plan_of(api: Api) -> dict[str, Any]:
+    status, body = await api.get("/api/me/subscription")
+    assert status == 200, body
+    return dict(body["subscription"])
+
+
+async def try_interview(client: Candidate) -> dict[str, Any]:
+    """Start an interview and end it at once; the start's ack."""
+    ack = await client.call("interview:start", START)
+    if ack["ok"]:
+        assert (await client.call("interview:end", {"session_id": ack["session_id"]}))["ok"]
+    return dict(ack)
+
+
+async def test_signed_webhooks_move_a_user_between_plans(
+    market: Market, candidates: CandidateFactory,
+) -> None:
+    client = await candidates.new()
+    me = Api(client.url, client.token, market.http, market.tokens().verify(client.token).user_id)
+    assert (await plan_of(me))["plan"] == "free"
+    assert (await try_interview(client))["ok"]
+    refused = await try_interview(client)
+    assert not refused["ok"]
+    assert refused["error"]["code"] == "limit_reached" and refused["error"]["plan"] == "free"
+    assert "free plan allows 1 interview a day" in refused["error"]["message"]
+
+    now = time.time()
+    created = subscription_event("customer.subscription.created", me.user_id, "sub_1",
+                                 now - 60, now + 30 * DAY)
+    status, body = await deliver(me, created)
+    assert (status, body["outcome"]) == (200, "subscription active"), body
+    status, body = await deliver(me, created)  # a replay
+    assert body["outcome"] == "duplicate"
+    view = await plan_of(me)
+    assert (view["plan"], view["status"], view["interviews_today"]) == ("premium", "active", 1)
+    assert (await try_interview(client))["ok"]
+
+    renewed = subscription_event("invoice.paid", me.user_id, "sub_1", now - 30,
+                                 now + 60 * DAY)
+    failed = subscription_event("invoice.payment_failed", me.user_id, "sub_1", now - 20)
+    # out of order: the failure first, then the (older) renewal; the renewal still extends
+    # the period, the failure (newer) decides the status
+    assert (await deliver(me, failed))[1]["outcome"] == "subscription past_due"
+    assert (await deliver(me, renewed))[1]["outcome"] == "subscription past_due"
+    view = await plan_of(me)
+    assert (view["plan"], view["status"]) == ("premium", "past_due")
+    assert view["period_end"].startswith(time.strftime("%Y-%m-%d",
+                                                       time.gmtime(now + 60 * DAY)))
+
+    cancelled = subscription_event("customer.subscription.deleted", me.user_id, "sub_1",
+                                   now - 10)
+    assert (await deliver(me, cancelled))[1]["outcome"] == "subscription cancelled"
+    assert (await plan_of(me))["plan"] == "free"
+    refused = await try_interview(client)
+    assert (refused["error"]["code"], refused["error"]["plan"]) == ("limit_reached", "free")
+
+    bad = json.dumps(created).encode()
+    status, body = await me.post("/api/payments/webhook", data=bad, headers={
+        "Stripe-Signature": sign_webhook(bad, "whsec_wrong"),
+        "Content-Type": "application/json"})
+    assert (status, body["error"]["code"]) == (400, "invalid_payload")
+
+
+async def test_test_mode_subscribes_renews_fails_and_cancels_without_stripe(
+    market: Market,
+) -> None:
+    me = await market.user()
+    status, body = await me.post("/api/me/subscription/checkout")
+    assert status == 200 and body["checkout"]["test_mode"] is True, body
+    expected = {"created": ("active", "premium"), "renewed": ("active", "premium"),
+                "payment_failed": ("past_due", "premium"), "cancelled": ("cancelled", "free")}
+    period_end = None
+    for kind, (state, plan) in expected.items():
+        status, body = await me.post("/api/me/subscription/test-event", {"type": kind})
+        assert status == 200, body
+        view = body["subscription"]
+        assert (body["outcome"], view["status"], view["plan"]) == (
+            f"subscription {state}", state, plan)
+        if kind == "renewed":
+            assert view["period_end"] > period_end  # a renewal adds a period
+        period_end = view["period_end"]
+    status, body = await me.post("/api/me/subscription/test-event", {"type": "upgrade"})
+    assert (status, body["error"]["code"]) == (400, "invalid_payload")
+    _, export = await me.get("/api/me/export")
+    assert export["subscriptions"]["subscription"]["status"] == "cancelled"
