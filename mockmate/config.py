@@ -240,6 +240,8 @@ class Settings(BaseSettings):
     # Plans (docs/subscriptions.md): a JSON object {"free": {...}, "premium": {...}} of
     # `interviews_per_day`, `llm_evaluations_per_day`, `voices`; empty: the defaults.
     plans: str = Field("", validation_alias="MOCKMATE_PLANS")
+    # The Stripe price (a recurring one) of the premium plan, for Stripe Checkout.
+    stripe_premium_price: str = Field("", validation_alias="STRIPE_PREMIUM_PRICE")
 
     @property
     def embedded_redis(self) -> bool:

@@ -12,7 +12,7 @@ import time
 import uuid
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Protocol
 
 from mockmate.bookings.payments.port import PaymentEvent
 from mockmate.errors import InvalidState
@@ -27,12 +27,22 @@ TEST_EVENTS: dict[rules.EventKind, str] = {kind: name for name, kind in
                                           rules.STRIPE_EVENTS.items()}
 
 
+class CheckoutProvider(Protocol):
+    """Where a user pays for premium (Stripe Checkout in `subscription` mode)."""
+
+    async def subscription_session(self, *, user_id: str, email: str, success_url: str,
+                                   cancel_url: str, idempotency_key: str) -> str:
+        """The hosted payment page's URL."""
+
+
 class Subscriptions:
     def __init__(
         self, *, store: SubscriptionStore, plans: dict[str, rules.Plan],
         interviews: InterviewRepository, handle: Callable[[PaymentEvent], Awaitable[str]],
-        test_mode: bool, public_url: str, clock: Callable[[], float] = time.time,
+        test_mode: bool, public_url: str, checkout: CheckoutProvider | None = None,
+        clock: Callable[[], float] = time.time,
     ) -> None:
+        self._checkout = checkout
         self._store = store
         self._plans = plans
         self._interviews = interviews
@@ -56,11 +66,22 @@ class Subscriptions:
                 "test_mode": self._test_mode}
 
     async def checkout(self, user: User) -> dict[str, Any]:
-        """Where to pay for premium. Test mode: the return page (no payment is taken; events
-        come from `test_event`)."""
-        if not self._test_mode:
-            raise InvalidState("subscribing through Stripe Checkout is not available yet")
-        return {"url": f"{self._public_url}/?subscription=test", "test_mode": True}
+        """Where to pay for premium: a Stripe Checkout page (one per user and UTC day for
+        the same request: its idempotency key). Test mode: the return page (no payment is
+        taken; events come from `test_event`)."""
+        if rules.plan_name(await self.state(user.id), self._clock()) == rules.PREMIUM:
+            raise InvalidState("you are on the premium plan already")
+        if self._test_mode:
+            return {"url": f"{self._public_url}/?subscription=test", "test_mode": True}
+        if self._checkout is None:
+            raise InvalidState("premium is not for sale here (STRIPE_PREMIUM_PRICE is not set)")
+        day = datetime.fromtimestamp(self._clock(), UTC).date().isoformat()
+        url = await self._checkout.subscription_session(
+            user_id=user.id, email=user.email,
+            success_url=f"{self._public_url}/?subscription=success",
+            cancel_url=f"{self._public_url}/?subscription=cancelled",
+            idempotency_key=f"subscribe-{user.id}-{day}")
+        return {"url": url, "test_mode": False}
 
     async def test_event(self, user: User, kind: rules.EventKind) -> str:
         """Test mode: what Stripe would send about the user's subscription, handled as a

@@ -1,22 +1,25 @@
 """Plans and the premium subscription on a real server in test mode: the free plan's daily
 interview limit answers `limit_reached` naming the plan; a subscription created, renewed,
 failed and cancelled through signed webhooks (out of order and replayed too) moves the user
-between the plans; test-mode events do the same without Stripe."""
+between the plans; Stripe Checkout through the official SDK against the local Stripe fake;
+test-mode events do the same without Stripe."""
 
 import json
 import time
 import uuid
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 
 from mockmate.config import Settings
 from tests.conftest import CandidateFactory
-from tests.fakes.stripe import sign_webhook
+from tests.fakes.stripe import FakeStripe, sign_webhook
 from tests.support.client import Candidate
-from tests.support.marketplace import Api, Market
-from tests.support.server import settings_from
+from tests.support.marketplace import Api, Market, market_on
+from tests.support.server import running_app, settings_from
 
+pytestmark = pytest.mark.filterwarnings("ignore:Use 'content=<...>':DeprecationWarning")
 WHSEC = "whsec_subscriptions"
 DAY = 86_400
 PLANS = {"free": {"interviews_per_day": 1}, "premium": {}}
@@ -135,3 +138,40 @@ async def test_test_mode_subscribes_renews_fails_and_cancels_without_stripe(
     assert (status, body["error"]["code"]) == (400, "invalid_payload")
     _, export = await me.get("/api/me/export")
     assert export["subscriptions"]["subscription"]["status"] == "cancelled"
+
+
+async def test_premium_is_bought_through_stripe_checkout(
+    deployment_env: dict[str, str],
+) -> None:
+    async with FakeStripe() as fake:
+        settings = settings_from(deployment_env, STRIPE_SECRET_KEY=fake.api_key,
+                                 STRIPE_API_BASE=fake.url, STRIPE_WEBHOOK_SECRET=WHSEC,
+                                 STRIPE_PREMIUM_PRICE="price_premium")
+        async with running_app(settings) as url, market_on(url, settings) as market:
+            me = await market.user()
+            status, body = await me.post("/api/me/subscription/checkout")
+            assert status == 200, body
+            [session] = fake.checkout_sessions.values()
+            assert body["checkout"] == {"url": session["url"], "test_mode": False}
+            [request] = [r for r in fake.requests if r.path == "/v1/checkout/sessions"]
+            pairs = dict(request.pairs)
+            assert (pairs["mode"], pairs["line_items[0][price]"],
+                    pairs["line_items[0][quantity]"]) == ("subscription", "price_premium", "1")
+            assert pairs["subscription_data[metadata][user_id]"] == me.user_id
+            assert pairs["client_reference_id"] == me.user_id
+            day = datetime.now(UTC).date().isoformat()
+            assert request.idempotency_key == f"subscribe-{me.user_id}-{day}"
+            # a second click the same day gets the same page back
+            status, body = await me.post("/api/me/subscription/checkout")
+            assert body["checkout"]["url"] == session["url"] and len(fake.checkout_sessions) == 1
+            status, body = await me.post("/api/me/subscription/test-event", {"type": "created"})
+            assert (status, body["error"]["code"]) == (409, "invalid_state")
+
+            # Stripe's event once the customer paid: premium, and no second checkout
+            now = time.time()
+            status, body = await deliver(me, subscription_event(
+                "customer.subscription.created", me.user_id, "sub_live", now, now + 30 * DAY))
+            assert body["outcome"] == "subscription active", body
+            assert (await plan_of(me))["plan"] == "premium"
+            status, body = await me.post("/api/me/subscription/checkout")
+            assert (status, body["error"]["code"]) == (409, "invalid_state")

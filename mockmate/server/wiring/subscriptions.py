@@ -5,6 +5,8 @@ from collections.abc import AsyncIterator
 
 from aiohttp import web
 
+from mockmate.providers.stripe_checkout import StripeCheckout
+from mockmate.providers.stripe_payments import StripePayments
 from mockmate.server.wiring.core import CORE
 from mockmate.server.wiring.interviews import INTERVIEWS
 from mockmate.server.wiring.marketplace import MARKETPLACE
@@ -15,8 +17,11 @@ SUBSCRIPTIONS = web.AppKey("subscriptions", Subscriptions)
 
 
 async def subscriptions_context(app: web.Application) -> AsyncIterator[None]:
-    core, interviews = app[CORE], app[INTERVIEWS]
+    core, interviews, marketplace = app[CORE], app[INTERVIEWS], app[MARKETPLACE]
+    payments, price = marketplace.provider, core.settings.stripe_premium_price
     app[SUBSCRIPTIONS] = open_subscriptions(
-        core.settings, db=core.db, webhooks=app[MARKETPLACE].webhooks,
-        interviews=interviews.interviews, interview_service=interviews.service)
+        core.settings, db=core.db, webhooks=marketplace.webhooks,
+        interviews=interviews.interviews, interview_service=interviews.service,
+        checkout=StripeCheckout(payments, price_id=price)
+        if isinstance(payments, StripePayments) and price else None)
     yield
