@@ -70,8 +70,8 @@ class InterviewService:
         self._generator = generator
         self._budget = budget
         # Set by the subscriptions wiring: raises `limit_reached` when the user's plan allows
-        # no more interviews today (practice sessions are not counted).
-        self.before_start: Callable[[str], Awaitable[None]] | None = None
+        # no more interviews today (practice sessions are not counted) or not this voice.
+        self.before_start: Callable[[str, str | None], Awaitable[None]] | None = None
 
     async def start(
         self, user_id: str, p: StartInterview, *, chosen: Sequence[Question] | None = None,
@@ -83,7 +83,7 @@ class InterviewService:
             # A socket that outlived its account (deleted from another device).
             raise Unauthorized("this account no longer exists")
         if self.before_start is not None and practice is None:
-            await self.before_start(user_id)
+            await self.before_start(user_id, p.voice)
         p, resume = await self._with_resume(user_id, p)
         questions = list(chosen) if chosen else await self._choose_questions(user_id, p, resume)
         now = time.time()

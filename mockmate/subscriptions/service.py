@@ -117,12 +117,18 @@ class Subscriptions:
         after = rules.Subscription.model_validate(await self._store.change(user_id, step))
         return f"subscription {after.status}"
 
-    async def before_interview(self, user_id: str) -> None:
-        """The interview gate: `limit_reached` naming the plan past its interviews a day
-        (UTC days)."""
+    async def before_interview(self, user_id: str, voice: str | None) -> None:
+        """The interview gate: `limit_reached` naming the plan for a voice it does not
+        offer, or past its interviews a day (UTC days)."""
         plan = await self.plan(user_id)
+        if voice:
+            rules.check_voice(plan, voice)
         if plan.interviews_per_day is not None:
             rules.check_interview(plan, await self._started_today(user_id))
+
+    async def llm_limit(self, user_id: str) -> int | None:
+        """The user's plan's LLM evaluations a day (None: the plan sets no limit)."""
+        return (await self.plan(user_id)).llm_evaluations_per_day
 
     async def _started_today(self, user_id: str) -> int:
         now = datetime.fromtimestamp(self._clock(), UTC)

@@ -11,8 +11,10 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pytest
+from redis.asyncio import Redis
 
 from mockmate.config import Settings
+from mockmate.providers.budget import LlmBudget
 from tests.conftest import CandidateFactory
 from tests.fakes.stripe import FakeStripe, sign_webhook
 from tests.support.client import Candidate
@@ -22,7 +24,7 @@ from tests.support.server import running_app, settings_from
 pytestmark = pytest.mark.filterwarnings("ignore:Use 'content=<...>':DeprecationWarning")
 WHSEC = "whsec_subscriptions"
 DAY = 86_400
-PLANS = {"free": {"interviews_per_day": 1}, "premium": {}}
+PLANS = {"free": {"interviews_per_day": 1, "voices": ["default"]}, "premium": {}}
 START = {"role": "Backend Engineer", "interview_type": "behavioral", "difficulty": "mid",
          "question_count": 1, "speak": False, "adaptive": False}
 
@@ -73,6 +75,9 @@ async def test_signed_webhooks_move_a_user_between_plans(
     client = await candidates.new()
     me = Api(client.url, client.token, market.http, market.tokens().verify(client.token).user_id)
     assert (await plan_of(me))["plan"] == "free"
+    voiced = await client.call("interview:start", {**START, "voice": "amy"})
+    assert (voiced["error"]["code"], voiced["error"]["plan"]) == ("limit_reached", "free")
+    assert voiced["error"]["voices"] == ["default"] and "'amy'" in voiced["error"]["message"]
     assert (await try_interview(client))["ok"]
     refused = await try_interview(client)
     assert not refused["ok"]
@@ -89,6 +94,9 @@ async def test_signed_webhooks_move_a_user_between_plans(
     view = await plan_of(me)
     assert (view["plan"], view["status"], view["interviews_today"]) == ("premium", "active", 1)
     assert (await try_interview(client))["ok"]
+    voiced = await client.call("interview:start", {**START, "voice": "amy"})
+    assert voiced["ok"], voiced
+    assert (await client.call("interview:end", {"session_id": voiced["session_id"]}))["ok"]
 
     renewed = subscription_event("invoice.paid", me.user_id, "sub_1", now - 30,
                                  now + 60 * DAY)
@@ -175,3 +183,19 @@ async def test_premium_is_bought_through_stripe_checkout(
             assert (await plan_of(me))["plan"] == "premium"
             status, body = await me.post("/api/me/subscription/checkout")
             assert (status, body["error"]["code"]) == (409, "invalid_state")
+
+
+async def test_the_plan_caps_a_users_daily_llm_calls(redis_url: str) -> None:
+    redis = Redis.from_url(redis_url)
+    try:
+        budget = LlmBudget(redis, prefix=f"t{uuid.uuid4().hex[:8]}", daily_limit=4)
+        limits = {"capped": 2, "unlimited": None}
+
+        async def plan_limit(user_id: str) -> int | None:
+            return limits[user_id]
+        budget.plan_limit = plan_limit
+        assert [await budget.take("capped") for _ in range(3)] == [True, True, False]
+        assert [await budget.take("unlimited") for _ in range(5)] == [True] * 4 + [False]
+        assert await budget.used("capped") == 2  # a refused call is not counted
+    finally:
+        await redis.aclose()

@@ -7,6 +7,7 @@ from aiohttp import web
 
 from mockmate.providers.stripe_checkout import StripeCheckout
 from mockmate.providers.stripe_payments import StripePayments
+from mockmate.server.wiring.ai import AI
 from mockmate.server.wiring.core import CORE
 from mockmate.server.wiring.interviews import INTERVIEWS
 from mockmate.server.wiring.marketplace import MARKETPLACE
@@ -24,4 +25,7 @@ async def subscriptions_context(app: web.Application) -> AsyncIterator[None]:
         interviews=interviews.interviews, interview_service=interviews.service,
         checkout=StripeCheckout(payments, price_id=price)
         if isinstance(payments, StripePayments) and price else None)
+    budget = app[AI].budget
+    if budget is not None:  # with an LLM: the plan's evaluations a day cap its daily calls
+        budget.plan_limit = app[SUBSCRIPTIONS].llm_limit
     yield
