@@ -4,9 +4,11 @@ failed and cancelled through signed webhooks (out of order and replayed too) mov
 between the plans; Stripe Checkout through the official SDK against the local Stripe fake;
 test-mode events do the same without Stripe."""
 
+import asyncio
 import json
 import time
 import uuid
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -19,7 +21,7 @@ from tests.conftest import CandidateFactory
 from tests.fakes.stripe import FakeStripe, sign_webhook
 from tests.support.client import Candidate
 from tests.support.marketplace import Api, Market, market_on
-from tests.support.server import running_app, settings_from
+from tests.support.server import ServerProcess, running_app, settings_from
 
 pytestmark = pytest.mark.filterwarnings("ignore:Use 'content=<...>':DeprecationWarning")
 WHSEC = "whsec_subscriptions"
@@ -199,3 +201,24 @@ async def test_the_plan_caps_a_users_daily_llm_calls(redis_url: str) -> None:
         assert await budget.used("capped") == 2  # a refused call is not counted
     finally:
         await redis.aclose()
+
+
+async def test_a_webhook_on_one_process_lifts_the_limit_on_another(
+    spawn: Callable[..., ServerProcess], deployment_env: dict[str, str],
+) -> None:
+    env = {"STRIPE_WEBHOOK_SECRET": WHSEC, "MOCKMATE_PLANS": json.dumps(PLANS)}
+    a, b = await asyncio.gather(spawn("a", **env).ready(), spawn("b", **env).ready())
+    settings = settings_from(deployment_env, **env)
+    async with market_on(a.url, settings) as on_a:
+        me = await on_a.user()
+        client = await Candidate(b.url, str(me.token)).connect()
+        try:
+            assert (await try_interview(client))["ok"]
+            assert (await try_interview(client))["error"]["code"] == "limit_reached"
+            now = time.time()
+            status, body = await deliver(me, subscription_event(
+                "customer.subscription.created", me.user_id, "sub_ab", now, now + DAY))
+            assert (status, body["outcome"]) == (200, "subscription active"), body
+            assert (await try_interview(client))["ok"]  # on process b
+        finally:
+            await client.close()
