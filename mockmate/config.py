@@ -231,6 +231,18 @@ class Settings(BaseSettings):
     max_photo_bytes: int = Field(5 * 1024 * 1024, gt=0,
                                  validation_alias="MOCKMATE_MAX_PHOTO_BYTES")
 
+    # Expert reviews (docs/marketplace.md): interviews a candidate may attach to one booking,
+    # and how long after the session's end its expert may still read and review them.
+    review_max_interviews: int = Field(5, ge=1, le=50,
+                                       validation_alias="MOCKMATE_REVIEW_MAX_INTERVIEWS")
+    review_access_hours: float = Field(72.0, ge=0,
+                                       validation_alias="MOCKMATE_REVIEW_ACCESS_HOURS")
+    # Plans (docs/subscriptions.md): a JSON object {"free": {...}, "premium": {...}} of
+    # `interviews_per_day`, `llm_evaluations_per_day`, `voices`; empty: the defaults.
+    plans: str = Field("", validation_alias="MOCKMATE_PLANS")
+    # The Stripe price (a recurring one) of the premium plan, for Stripe Checkout.
+    stripe_premium_price: str = Field("", validation_alias="STRIPE_PREMIUM_PRICE")
+
     @property
     def embedded_redis(self) -> bool:
         return not self.redis_url

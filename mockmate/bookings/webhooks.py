@@ -47,6 +47,8 @@ class PaymentWebhooks:
         self._clock = clock
         # Set by the payouts wiring: handles `account.updated` (Connect onboarding).
         self.on_account_updated: Callable[[PaymentEvent], Awaitable[str]] | None = None
+        # Handlers of other event types by type (the subscriptions wiring's).
+        self.on_event: dict[str, Callable[[PaymentEvent], Awaitable[str]]] = {}
 
     async def receive(self, raw_body: bytes, signature: str | None) -> dict[str, Any]:
         """`POST /api/payments/webhook`: 400 `invalid_payload` unless properly signed."""
@@ -78,6 +80,8 @@ class PaymentWebhooks:
                 outcome = await self.settlement.payment_failed(booking, event)
         elif event.type == ACCOUNT_UPDATED and self.on_account_updated is not None:
             outcome = await self.on_account_updated(event)
+        elif event.type in self.on_event:
+            outcome = await self.on_event[event.type](event)
         await self.events.finish(event.id, outcome, self._clock())
         log.info("payment event %s (%s): %s", event.id, event.type, outcome)
         return outcome

@@ -69,6 +69,9 @@ class InterviewService:
         self._bank = bank
         self._generator = generator
         self._budget = budget
+        # Set by the subscriptions wiring: raises `limit_reached` when the user's plan allows
+        # no more interviews today (practice sessions are not counted) or not this voice.
+        self.before_start: Callable[[str, str | None], Awaitable[None]] | None = None
 
     async def start(
         self, user_id: str, p: StartInterview, *, chosen: Sequence[Question] | None = None,
@@ -79,6 +82,8 @@ class InterviewService:
         if self._users is not None and await self._users.by_id(user_id) is None:
             # A socket that outlived its account (deleted from another device).
             raise Unauthorized("this account no longer exists")
+        if self.before_start is not None and practice is None:
+            await self.before_start(user_id, p.voice)
         p, resume = await self._with_resume(user_id, p)
         questions = list(chosen) if chosen else await self._choose_questions(user_id, p, resume)
         now = time.time()

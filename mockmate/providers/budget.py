@@ -2,6 +2,7 @@
 Redis cache of finished evaluations (so identical answers are judged once, on any process).
 """
 
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 
 from redis.asyncio import Redis
@@ -12,12 +13,14 @@ DAY_S = 24 * 3600
 
 
 class LlmBudget:
-    """At most `daily_limit` LLM calls per user per UTC day."""
+    """At most `daily_limit` LLM calls per user per UTC day, or fewer where the user's plan
+    says so (`plan_limit`, set by the subscriptions wiring)."""
 
     def __init__(self, redis: Redis, *, prefix: str, daily_limit: int):
         self._redis = redis
         self._keys = RedisKeys(prefix)
         self._limit = daily_limit
+        self.plan_limit: Callable[[str], Awaitable[int | None]] | None = None
 
     def _key(self, user_id: str, now: datetime | None = None) -> str:
         day = (now or datetime.now(UTC)).strftime("%Y-%m-%d")
@@ -25,12 +28,16 @@ class LlmBudget:
 
     async def take(self, user_id: str, calls: int = 1) -> bool:
         """Spend `calls` from today's budget; False (and nothing spent) when it is exhausted."""
+        limit = self._limit
+        if self.plan_limit is not None:
+            plan = await self.plan_limit(user_id)
+            limit = limit if plan is None else min(limit, plan)
         key = self._key(user_id)
         async with self._redis.pipeline(transaction=True) as pipe:
             pipe.incrby(key, calls)
             pipe.expire(key, 2 * DAY_S)
             used, _ = await pipe.execute()
-        if int(used) > self._limit:
+        if int(used) > limit:
             await self._redis.decrby(key, calls)
             return False
         return True

@@ -27,10 +27,12 @@ from mockmate.server import (
     rest_payouts,
     rest_recordings,
     rest_resumes,
+    rest_reviews,
     rest_share,
     rest_skills,
     rest_specs,
     rest_speech,
+    rest_subscriptions,
     rest_two_factor,
 )
 from mockmate.server import (
@@ -106,6 +108,8 @@ def create_app(settings: Settings) -> web.Application:
     app.add_routes(rest_auth.routes)
     app.add_routes(rest_auth_security.routes)
     app.add_routes(rest_recordings.routes)
+    app.add_routes(rest_reviews.routes)
+    app.add_routes(rest_subscriptions.routes)
     app.add_routes(rest_speech.routes)
     app.add_routes(rest_interviews.routes)
     app.add_routes(rest_marketplace.routes)

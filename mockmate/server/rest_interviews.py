@@ -5,6 +5,7 @@ from typing import Any
 from aiohttp import web
 
 from mockmate.errors import InvalidPayload, NotFound
+from mockmate.reviews.rules import public_review
 from mockmate.server.http import current_user, signed_in
 from mockmate.server.list_filters import list_window, search_query
 from mockmate.server.wiring.interviews import INTERVIEWS, Interviews
@@ -116,6 +117,9 @@ async def interview_body(services: Interviews, doc: Document) -> dict[str, Any]:
                 } if a.get("kind") == "audio" else None,
                 "evaluation_revision": a.get("evaluation_revision", 1),
                 "evaluation": a.get("evaluation"),
+                # The booked expert's confirmation or override of the rubric scores (the
+                # statistics count its score), or None (docs/marketplace.md).
+                "expert_review": public_review(a.get("expert_review")),
                 "submitted_at": _iso(a.get("created_at")),
                 "evaluated_at": _iso(a.get("evaluated_at")),
             }

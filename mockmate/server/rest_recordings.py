@@ -1,12 +1,13 @@
 """`GET /api/interviews/{id}/answers/{index}/audio`: the owner plays or downloads a kept
 answer recording, as WAV (default) or Ogg/Opus (`?format=ogg`), with HTTP Range requests
-so players can seek; anyone else, and an answer whose recording is not kept, gets
+so players can seek (the booked expert plays attached ones through `rest_reviews.py`, with
+the same rules and responses); anyone else, and an answer whose recording is not kept, gets
 `not_found`."""
 
 from aiohttp import web
 
 from mockmate.errors import InvalidPayload, NotFound
-from mockmate.interviews.recordings import PlayFormat
+from mockmate.interviews.recordings import Playable, PlayFormat
 from mockmate.server.http import signed_in
 from mockmate.server.wiring.interviews import VOICE
 from mockmate.storage.users import User
@@ -29,21 +30,34 @@ def byte_range(requested: slice, size: int) -> tuple[int, int] | None:
     return start, last
 
 
-@routes.get("/api/interviews/{interview_id}/answers/{index}/audio")
-@signed_in
-async def answer_audio(request: web.Request, user: User) -> web.StreamResponse:
+def play_format(request: web.Request) -> PlayFormat:
+    """`?format=wav` (default) or `ogg`."""
     raw_format = request.query.get("format", "wav")
     if raw_format not in ("wav", "ogg"):
         raise InvalidPayload("format must be wav or ogg",
                             field="format")
-    fmt: PlayFormat = "wav" if raw_format == "wav" else "ogg"
+    return "wav" if raw_format == "wav" else "ogg"
+
+
+def answer_index(request: web.Request) -> int:
     try:
-        index = int(request.match_info["index"])
+        return int(request.match_info["index"])
     except ValueError:
         raise NotFound("no such answer") from None
+
+
+@routes.get("/api/interviews/{interview_id}/answers/{index}/audio")
+@signed_in
+async def answer_audio(request: web.Request, user: User) -> web.StreamResponse:
+    fmt = play_format(request)
     playable = await request.app[VOICE].recordings.playable(
-        user.id, request.match_info["interview_id"], index, fmt
+        user.id, request.match_info["interview_id"], answer_index(request), fmt
     )
+    return audio_response(request, playable)
+
+
+def audio_response(request: web.Request, playable: Playable) -> web.Response:
+    """The recording, or the byte range the request asks of it (206; 416 when none)."""
     size = len(playable.data)
     headers = {
         "Accept-Ranges": "bytes", "Content-Type": playable.content_type,

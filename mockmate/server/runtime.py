@@ -22,7 +22,9 @@ from mockmate.server.wiring.marketplace import marketplace_context
 from mockmate.server.wiring.notifications import notifications_context
 from mockmate.server.wiring.payouts import payouts_context
 from mockmate.server.wiring.progress import progress_context
+from mockmate.server.wiring.reviews import reviews_context
 from mockmate.server.wiring.speech import speech_context
+from mockmate.server.wiring.subscriptions import subscriptions_context
 
 FeatureContext = Callable[[web.Application], AsyncIterator[None]]
 
@@ -49,6 +51,8 @@ FEATURES: list[FeatureContext] = [
     interviews_context,
     marketplace_context,
     payouts_context,
+    reviews_context,
+    subscriptions_context,
     account_context,
     workers_context,
 ]

@@ -109,6 +109,7 @@ class FakeStripe(ScriptedServer[Reply, RecordedRequest]):
         self.refunds: dict[str, dict[str, Any]] = {}
         self.accounts: dict[str, dict[str, Any]] = {}
         self.transfers: dict[str, dict[str, Any]] = {}
+        self.checkout_sessions: dict[str, dict[str, Any]] = {}
         self.replayed: list[str] = []  # idempotency keys answered from the store
         self._stored: dict[tuple[str, str], tuple[tuple[Any, ...], Answer]] = {}
 
@@ -121,6 +122,7 @@ class FakeStripe(ScriptedServer[Reply, RecordedRequest]):
         app.router.add_get("/v1/accounts/{id}", self._handler(self._get_account))
         app.router.add_post("/v1/account_links", self._handler(self._account_link))
         app.router.add_post("/v1/transfers", self._handler(self._transfer))
+        app.router.add_post("/v1/checkout/sessions", self._handler(self._checkout_session))
         app.router.add_route("*", "/{tail:.*}", self._unknown)
 
     # The customer's side, done in the browser with Stripe.js in real life.
@@ -179,6 +181,24 @@ class FakeStripe(ScriptedServer[Reply, RecordedRequest]):
                      "expires_at": int(time.time()) + 300,
                      "url": f"https://connect.stripe.com/setup/e/{account_id}/"
                             f"{secrets.token_urlsafe(12)}"}
+
+    def _checkout_session(self, req: RecordedRequest) -> Answer:
+        for param in ("mode", "success_url", "line_items"):
+            if not req.form.get(param):
+                return _invalid(f"Missing required param: {param}.", param, "parameter_missing")
+        session_id = "cs_test_" + secrets.token_hex(12)
+        self.checkout_sessions[session_id] = {
+            "id": session_id, "object": "checkout.session", "mode": req.form["mode"],
+            "client_reference_id": req.form.get("client_reference_id"),
+            "customer_email": req.form.get("customer_email"),
+            "line_items": req.form["line_items"],
+            "subscription_data": req.form.get("subscription_data", {}),
+            "metadata": dict(req.form.get("metadata", {})),
+            "success_url": req.form["success_url"], "cancel_url": req.form.get("cancel_url"),
+            "status": "open", "url": f"https://checkout.stripe.com/c/pay/{session_id}",
+            "created": int(time.time()),
+        }
+        return 200, self.checkout_sessions[session_id]
 
     def _transfer(self, req: RecordedRequest) -> Answer:
         account = self.accounts.get(str(req.form.get("destination")))

@@ -72,6 +72,9 @@ class Api:
     async def patch(self, path: str, body: Any = None) -> tuple[int, Any]:
         return await self.request("PATCH", path, json=body)
 
+    async def put(self, path: str, body: Any = None) -> tuple[int, Any]:
+        return await self.request("PUT", path, json=body)
+
     async def upload(self, expert_id: str, doc_type: str, content: bytes,
                      filename: str = "doc.pdf") -> tuple[int, Any]:
         form = aiohttp.FormData()

@@ -9,7 +9,7 @@ booking) never charge twice.
 """
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 PROVIDER = "stripe"
@@ -51,6 +51,8 @@ class PaymentEvent:
     # For `account.updated`: the connected account and whether it can be paid out.
     account_id: str | None = None
     payouts_enabled: bool | None = None
+    # The whole Stripe event, for handlers of other objects (subscriptions, invoices).
+    raw: Mapping[str, Any] | None = field(default=None, repr=False, compare=False)
 
 
 class PaymentError(Exception):
@@ -138,5 +140,6 @@ def event_from_dict(data: Mapping[str, Any]) -> PaymentEvent:
         failure_message=message if isinstance(message, str) else None,
         account_id=str(obj["id"]) if is_account else None,
         payouts_enabled=obj.get("payouts_enabled") is True if is_account else None,
+        raw=data,
     )
 

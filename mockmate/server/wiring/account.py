@@ -17,6 +17,8 @@ from mockmate.server.wiring.marketplace import MARKETPLACE
 from mockmate.server.wiring.notifications import NOTIFICATIONS
 from mockmate.server.wiring.payouts import PAYOUTS
 from mockmate.server.wiring.progress import PROGRESS
+from mockmate.server.wiring.reviews import REVIEWS
+from mockmate.server.wiring.subscriptions import SUBSCRIPTIONS
 from mockmate.tasks import repeat_every
 
 log = logging.getLogger(__name__)
@@ -42,7 +44,9 @@ async def account_context(app: web.Application) -> AsyncIterator[None]:
         learning_paths=progress.learning_paths,
         others={"security": app[ACCOUNTS].security, "resumes": documents.resumes,
                 "sharing": documents.shares, "notifications": app[NOTIFICATIONS],
-                "payouts": app[PAYOUTS], **app[CANDIDATE].data_owners()},
+                "payouts": app[PAYOUTS], "reviews": app[REVIEWS],
+                "subscriptions": app[SUBSCRIPTIONS],
+                **app[CANDIDATE].data_owners()},
     )
 
     async def resume_erasures() -> None:

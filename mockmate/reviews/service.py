@@ -1,0 +1,267 @@
+"""The expert sees what the AI saw: a booking's candidate attaches completed interviews of
+theirs; the booking's expert, and nobody else, reads them (transcripts, kept recordings, the
+AI's key moments and rubric scores) and may confirm or override each rubric score with a
+comment. The candidate sees both in their interview; the statistics take the expert's score.
+
+Who may see what: anyone who is not a party to the booking, or asks about an interview not
+attached to it, gets `not_found` exactly as for an unknown id; the candidate gets
+`forbidden` on the expert's side. The expert's access opens with payment and closes
+`MOCKMATE_REVIEW_ACCESS_HOURS` after the session's end.
+"""
+
+import logging
+import time
+from collections.abc import Callable
+from typing import Any
+
+from mockmate.bookings.booking_service import party_of
+from mockmate.bookings.status import BookingStatus
+from mockmate.bookings.views import iso
+from mockmate.config import Settings
+from mockmate.errors import Conflict, Forbidden, InvalidPayload, InvalidState, NotFound
+from mockmate.gamification.progress import AnswerNotCountedError
+from mockmate.interviews.recordings import Playable, PlayFormat, Recordings
+from mockmate.jobs.queue import JobQueue
+from mockmate.reviews import rules
+from mockmate.skills.store import SkillRecords
+from mockmate.storage import interviews as interview_status
+from mockmate.storage.answers import AnswerRepository
+from mockmate.storage.bookings import BookingRepository
+from mockmate.storage.database import Document, as_datetime
+from mockmate.storage.hook_runs import HookRunRepository
+from mockmate.storage.interviews import InterviewRepository
+from mockmate.storage.leaderboard import Leaderboard
+from mockmate.storage.progress import ProgressRepository
+from mockmate.storage.reviews import ReviewRepository
+from mockmate.storage.users import User
+
+log = logging.getLogger(__name__)
+
+APPLY_EXPERT_REVIEW = "apply_expert_review"
+ATTACHABLE = (BookingStatus.PENDING_PAYMENT, BookingStatus.CONFIRMED)
+REVIEWABLE = (BookingStatus.CONFIRMED, BookingStatus.COMPLETED)
+
+
+class Reviews:
+    def __init__(
+        self, *, settings: Settings, bookings: BookingRepository, reviews: ReviewRepository,
+        interviews: InterviewRepository, answers: AnswerRepository, recordings: Recordings,
+        progress: ProgressRepository, leaderboard: Leaderboard, skills: SkillRecords,
+        hook_runs: HookRunRepository, queue: JobQueue,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self._settings = settings
+        self._bookings = bookings
+        self._reviews = reviews
+        self._interviews = interviews
+        self._answers = answers
+        self._recordings = recordings
+        self._progress = progress
+        self._leaderboard = leaderboard
+        self._skills = skills
+        self._hook_runs = hook_runs
+        self._queue = queue
+        self._clock = clock
+        queue.register(APPLY_EXPERT_REVIEW, self.apply_review)
+
+    # --- the candidate attaches -------------------------------------------------------
+
+    async def attach(self, user: User, booking_id: str, interview_ids: list[str]) -> list[str]:
+        """Replace the interviews attached to the booking (an empty list detaches all)."""
+        booking = await self._party_booking(user, booking_id)
+        if party_of(user, booking) != "candidate":
+            raise Forbidden("only the booking's candidate attaches interviews")
+        if booking["status"] not in ATTACHABLE or booking["end_ts"] <= self._clock():
+            raise InvalidState("interviews can be attached only before the session ends")
+        wanted = list(dict.fromkeys(interview_ids))
+        limit = self._settings.review_max_interviews
+        if len(wanted) > limit:
+            raise InvalidPayload(f"at most {limit} interviews can be attached",
+                                 field="interview_ids")
+        for interview_id in wanted:
+            interview = await self._interviews.get(interview_id)
+            if interview is None or interview["user_id"] != user.id:
+                raise NotFound(f"no such interview: {interview_id}")
+            if interview["status"] != interview_status.COMPLETED:
+                raise InvalidState(f"interview {interview_id} is not completed")
+        if not await self._reviews.attach(booking_id, user.id, wanted):
+            raise NotFound("no such booking")
+        return wanted
+
+    async def attached(self, user: User, booking_id: str) -> list[str]:
+        """The attached interview ids, for either party."""
+        booking = await self._party_booking(user, booking_id)
+        return list(booking.get("review_interview_ids") or [])
+
+    # --- the expert reads and reviews -------------------------------------------------
+
+    async def view(self, user: User, booking_id: str) -> dict[str, Any]:
+        booking = await self._expert_booking(user, booking_id)
+        interviews = []
+        for interview_id in booking.get("review_interview_ids") or []:
+            interview = await self._interviews.get(interview_id)
+            if interview is not None and interview["user_id"] == booking["candidate_id"]:
+                interviews.append(await self._interview_view(booking, interview))
+        return {"booking_id": booking["_id"], "candidate_id": booking["candidate_id"],
+                "start": iso(booking["start_ts"]), "end": iso(booking["end_ts"]),
+                "interviews": interviews}
+
+    async def recording(self, user: User, booking_id: str, interview_id: str, index: int,
+                        fmt: PlayFormat) -> Playable:
+        """A kept recording of an attached answer, under the candidate's consent (the same
+        rules as the candidate's own `…/answers/{index}/audio`)."""
+        booking = await self._attached(user, booking_id, interview_id)
+        return await self._recordings.playable(booking["candidate_id"], interview_id, index,
+                                               fmt)
+
+    async def review(self, user: User, booking_id: str, interview_id: str, index: int,
+                     request: rules.ReviewRequest) -> dict[str, Any]:
+        """Store the expert's review of an answer's rubric scores (replacing their earlier
+        one) and have the candidate's statistics take its score."""
+        booking = await self._attached(user, booking_id, interview_id)
+        answer = await self._answers.at_index(interview_id, index)
+        if answer is None or answer.get("user_id") != booking["candidate_id"]:
+            raise NotFound("no such answer")
+        if "evaluation" not in answer:
+            raise InvalidState("this answer has no evaluation to review")
+        earlier: Document = answer.get("expert_review") or {}
+        ai_rubric: dict[str, float] = answer["evaluation"]["rubric"]
+        criteria = rules.reviewed_criteria(ai_rubric, request)
+        comment = request.comment.strip()
+        if earlier and earlier.get("criteria") == criteria and earlier.get("comment") == comment \
+                and earlier.get("booking_id") == booking["_id"]:
+            # The same review again changes nothing; queueing its job again (idempotent)
+            # repairs a save whose process died before it queued the job.
+            await self._queue.enqueue(APPLY_EXPERT_REVIEW, {"answer_id": answer["_id"]})
+            return _shown(earlier)
+        score = rules.expert_score(float(answer["evaluation"]["score"]), ai_rubric, criteria)
+        version = int(answer.get("review_version", 0)) + 1
+        review = {
+            "booking_id": booking["_id"], "expert_user_id": user.id,
+            "expert_name": user.display_name, "criteria": criteria, "comment": comment,
+            "score": score,
+            "ai_score": float(earlier.get("ai_score", answer["evaluation"]["score"])),
+            "scores": [*earlier.get("scores", []), score],
+        }
+        if not await self._reviews.store(answer["_id"], review, version=version):
+            raise Conflict("the review changed meanwhile; reload and try again")
+        await self._queue.enqueue(APPLY_EXPERT_REVIEW, {"answer_id": answer["_id"]})
+        stored = await self._answers.get(answer["_id"])
+        return _shown((stored or {}).get("expert_review") or review)
+
+    async def apply_review(self, payload: dict[str, Any]) -> None:
+        """The job: the candidate's statistics, leaderboard average and skills take the
+        answer's latest expert score. Idempotent and order-free (`rules.apply_expert_scores`);
+        no XP is paid."""
+        answer = await self._answers.get(str(payload["answer_id"]))
+        if answer is None or not answer.get("expert_review"):
+            return
+        review, user_id = answer["expert_review"], answer["user_id"]
+        scores = [float(s) for s in review["scores"]]
+        try:
+            step = await self._progress.change(user_id, lambda p: rules.apply_expert_scores(
+                p, answer_id=answer["_id"], category=answer["category"],
+                ai_score=float(review["ai_score"]), scores=scores))
+        except AnswerNotCountedError:
+            if not await self._hook_runs.all_done([f"answer:{answer['_id']}"], ["progress"]):
+                raise  # its first score is still being counted: the job is retried
+            step = None  # never counted (a practice answer): nothing to replace
+        if step is not None and not step.repeated:
+            average = step.progress.statistics.average_score
+            if average is not None:
+                await self._leaderboard.set(user_id, average)
+        rubric = {**answer["evaluation"]["rubric"],
+                  **{name: float(c["score"]) for name, c in review["criteria"].items()}}
+        await self._skills.change(user_id, lambda events: rules.with_expert_score(
+            events, answer["_id"], scores[-1], rubric))
+
+    # --- account data -------------------------------------------------------------------
+
+    async def export_user(self, user_id: str) -> dict[str, Any]:
+        """The reviews the user wrote as an expert (their attachments are on their bookings,
+        exported with the marketplace)."""
+        return {"written": await self._reviews.written_by(user_id)}
+
+    async def erase_user(self, user_id: str) -> None:
+        await self._reviews.forget_reviewer(user_id)
+
+    # --- helpers -----------------------------------------------------------------------
+
+    async def _party_booking(self, user: User, booking_id: str) -> Document:
+        booking = await self._bookings.get(booking_id)
+        if booking is None or party_of(user, booking) is None:
+            raise NotFound("no such booking")
+        return booking
+
+    async def _expert_booking(self, user: User, booking_id: str) -> Document:
+        booking = await self._party_booking(user, booking_id)
+        if party_of(user, booking) != "expert":
+            raise Forbidden("only the booking's expert sees the review")
+        closes = booking["end_ts"] + self._settings.review_access_hours * 3600
+        if booking["status"] not in REVIEWABLE or self._clock() > closes:
+            raise InvalidState("the review is open from payment until "
+                               f"{self._settings.review_access_hours:g} h after the session")
+        return booking
+
+    async def _attached(self, user: User, booking_id: str, interview_id: str) -> Document:
+        booking = await self._expert_booking(user, booking_id)
+        if interview_id not in (booking.get("review_interview_ids") or []):
+            raise NotFound("no such interview")
+        return booking
+
+    async def _interview_view(self, booking: Document, interview: Document) -> dict[str, Any]:
+        answers = await self._answers.for_interview(interview["_id"])
+        started = as_datetime(interview.get("started_at") or interview.get("created_at"))
+        base = f"/api/bookings/{booking['_id']}/review/interviews/{interview['_id']}/answers"
+        facts, shown = [], []
+        for a in answers:
+            submitted = as_datetime(a.get("created_at"))
+            offset = (round((submitted - started).total_seconds(), 1)
+                      if submitted and started else None)
+            evaluation = a.get("evaluation")
+            transcript = a.get("transcript") or {}
+            delivery = transcript.get("delivery") or {}
+            facts.append(rules.AnswerFacts(
+                index=a["index"], category=a.get("category", ""),
+                score=float(evaluation["score"]) if evaluation else None, offset_s=offset,
+                pauses=tuple((float(p["at_s"]), float(p["length_s"]), p.get("after"))
+                             for p in delivery.get("pauses") or []),
+                star=(evaluation or {}).get("star"),
+                star_structure=((evaluation or {}).get("ideal_outline") or {}).get(
+                    "structure") == "star",
+            ))
+            kept = a.get("kind") == "audio" and a.get("recording") == "kept"
+            shown.append({
+                "answer_id": a["_id"], "index": a["index"],
+                "question": (a.get("question") or {}).get("text") or _asked(interview, a),
+                "category": a.get("category"), "kind": a.get("kind"),
+                "transcript": transcript.get("text"), "delivery": delivery or None,
+                "recording": {"wav": f"{base}/{a['index']}/audio",
+                              "ogg": f"{base}/{a['index']}/audio?format=ogg"} if kept else None,
+                "submitted_at": submitted.isoformat() if submitted else None,
+                "offset_s": offset,
+                "evaluation": evaluation and {
+                    k: evaluation.get(k) for k in ("score", "rubric", "criteria_reasons",
+                                                   "star", "strengths", "weaknesses",
+                                                   "confidence", "source")},
+                "expert_review": rules.public_review(a.get("expert_review")),
+            })
+        return {
+            "id": interview["_id"], "role": interview.get("role"),
+            "interview_type": interview.get("interview_type"),
+            "difficulty": interview.get("difficulty"),
+            "started_at": started.isoformat() if started else None,
+            "overall_score": interview.get("overall_score"),
+            "category_scores": interview.get("category_scores"),
+            "key_moments": [m.model_dump(mode="json") for m in rules.key_moments(facts)],
+            "answers": shown,
+        }
+
+def _asked(interview: Document, answer: Document) -> str | None:
+    questions = interview.get("questions") or []
+    index = int(answer["index"])
+    return str(questions[index]["text"]) if index < len(questions) else None
+
+
+def _shown(review: Document) -> dict[str, Any]:
+    return rules.public_review(review) or {}

@@ -1,0 +1,1 @@
+"""Free and premium plans and the premium subscription (docs/subscriptions.md)."""
