@@ -11,6 +11,7 @@ import logging
 import uuid
 from collections.abc import MutableMapping
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 from mockmate.config import Settings
@@ -22,6 +23,7 @@ from mockmate.errors import (
     Unavailable,
 )
 from mockmate.evaluators.delivery import analyse_delivery, pace_flag
+from mockmate.interviews.acceptance import Acceptance, acceptance, acceptance_of
 from mockmate.interviews.flow import EVALUATE_ANSWER, TRANSCRIBE_ANSWER, SessionFlow
 from mockmate.interviews.hints import hint_due, missing_part, nudge
 from mockmate.interviews.payloads import AnswerChunk, SubmitAnswer
@@ -36,6 +38,7 @@ from mockmate.state.machine import State
 from mockmate.state.session import InterviewSession
 from mockmate.storage.answers import AnswerRepository
 from mockmate.storage.audio import AudioStore
+from mockmate.storage.database import as_datetime
 
 log = logging.getLogger(__name__)
 
@@ -212,7 +215,10 @@ class AnswerService:
                     "nothing to submit: send text, audio, or chunks"
                 )
             doc.update(await self._audio_answer(recording, p.format, doc))
-        await self._answers.create(doc)
+        try:
+            await self._answers.create(doc)
+        except Conflict:
+            await self._replace_leftover(session, doc)
         await self._queue.enqueue(TRANSCRIBE_ANSWER, {"answer_id": answer_id})
         try:
             after = await self._flow.change(
@@ -231,6 +237,29 @@ class AnswerService:
                 TRANSCRIPTION_FAILED_MESSAGE, retryable=True
             )
         return {"answer_id": answer_id}
+
+    async def _replace_leftover(self, session: InterviewSession, doc: dict[str, Any]) -> None:
+        """Store `doc` in place of an answer to the same question that the session never
+        took: the leftover of a submit whose process died between storing the answer and the
+        session taking it (`interviews.acceptance`). One younger than the takeover delay may
+        still be on its way: the candidate is asked to try again shortly."""
+        index = int(doc["index"])
+        existing = await self._answers.at_index(session.id, index)
+        if existing is not None:
+            if acceptance_of(session, index, str(existing["_id"])) is not Acceptance.PENDING:
+                raise Conflict(f"question {index} is already answered")
+            created = as_datetime(existing.get("created_at"))
+            age_s = (datetime.now(UTC) - created).total_seconds() if created else 0.0
+            if age_s < self._settings.takeover_s:
+                raise Unavailable("an earlier submission of this answer is still being "
+                                  "stored; try again in a few seconds", retryable=True)
+            if await self._answers.delete_if_created(existing["_id"],
+                                                      existing.get("created_at")):
+                log.info("answer %s of %s/%d was left by a dead submit; replaced",
+                         existing["_id"], session.id, index)
+                if existing.get("audio_file_id"):
+                    await self._audio.delete(existing["audio_file_id"])
+        await self._answers.create(doc)  # a second conflict: another submit won meanwhile
 
     def _text_answer(self, raw: str) -> dict[str, Any]:
         text = raw.strip()
@@ -268,6 +297,11 @@ class AnswerService:
     async def transcribe_answer(self, payload: dict[str, Any]) -> None:
         answer = await self._answers.get(str(payload["answer_id"]))
         if answer is None:
+            return
+        if await acceptance(self._flow.sessions, answer) is Acceptance.SUPERSEDED:
+            # Left by a submit whose process died; the candidate's next submit was taken.
+            log.info("answer %s was never taken by its session: dropped", answer["_id"])
+            await self._discard(answer)
             return
         transcript = answer.get("transcript")
         if transcript is None:

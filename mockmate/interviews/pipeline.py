@@ -8,21 +8,29 @@ finalized only once every answer is evaluated and its hooks are done; every answ
 tries to finalize after its hooks, so the last one to finish does.
 """
 
+import asyncio
 import logging
 from typing import Any
 
 from mockmate.evaluators.base import AnswerEvaluator
 from mockmate.evaluators.models import Delivery, Evaluation, EvaluationContext
 from mockmate.evaluators.scoring import summarize_scores
+from mockmate.interviews.acceptance import Acceptance, AnswerPending, acceptance
 from mockmate.interviews.hooks import AnswerEvaluated, HookRegistry, InterviewCompleted
 from mockmate.ports import Budget, Emitter
 from mockmate.questions.models import Question
+from mockmate.state.store import SessionStore
 from mockmate.storage import interviews as interview_status
 from mockmate.storage.answers import AnswerRepository
+from mockmate.storage.audio import AudioStore
 from mockmate.storage.database import as_datetime
 from mockmate.storage.interviews import InterviewRepository
 
 log = logging.getLogger(__name__)
+
+# How long an evaluation waits in-process for its answer's submit to reach the session
+# before leaving the job to be run again.
+PENDING_CHECKS, PENDING_CHECK_S = 20, 0.1
 
 
 class EvaluationPipeline:
@@ -36,8 +44,14 @@ class EvaluationPipeline:
         emitter: Emitter,
         offline: AnswerEvaluator | None = None,
         budget: Budget | None = None,
+        sessions: SessionStore | None = None,
+        audio: AudioStore | None = None,
     ):
         self._evaluator = evaluator
+        # With sessions, an answer the session never took (its submit's process died) is
+        # dropped, not evaluated (`interviews.acceptance`).
+        self._sessions = sessions
+        self._audio = audio
         # With a budget, a user who has spent today's LLM calls is judged by `offline`.
         self._offline = offline or evaluator
         self._budget = budget
@@ -51,7 +65,7 @@ class EvaluationPipeline:
         if answer is None:
             return  # deleted with its interview, or never accepted
         interview = await self._interviews.get(answer["interview_id"])
-        if interview is None:
+        if interview is None or not await self._taken(answer):
             return
         question = Question.model_validate(
             answer.get("question") or interview["questions"][answer["index"]]
@@ -94,6 +108,28 @@ class EvaluationPipeline:
             )
         )
         await self.finalize_interview({"interview_id": answer["interview_id"]})
+
+    async def _taken(self, answer: dict[str, Any]) -> bool:
+        """Whether to evaluate `answer`: its session took it (or is gone). A submission still
+        on its way is waited for (the job runs again); a leftover of a submit whose process
+        died, superseded by the answer the candidate submitted again, is deleted."""
+        if self._sessions is None:
+            return True
+        for _ in range(PENDING_CHECKS):  # a live submit takes it within milliseconds
+            verdict = await acceptance(self._sessions, answer)
+            if verdict is not Acceptance.PENDING:
+                break
+            await asyncio.sleep(PENDING_CHECK_S)
+        else:
+            raise AnswerPending(f"answer {answer['_id']} is not taken by its session yet")
+        if verdict is Acceptance.SUPERSEDED:
+            log.info("answer %s was never taken by its session (its submit died): dropped",
+                     answer["_id"])
+            await self._answers.delete(answer["_id"])
+            if answer.get("audio_file_id") and self._audio is not None:
+                await self._audio.delete(answer["audio_file_id"])
+            return False
+        return True
 
     async def reevaluate_answer(self, payload: dict[str, Any]) -> None:
         """Evaluate a corrected transcript again (`answer:correct`): store it as `revision`,

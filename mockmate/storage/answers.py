@@ -76,6 +76,11 @@ class AnswerRepository:
             {"$set": {"recording": "deleted"}, "$unset": {"audio_file_id": ""}},
         )
 
+    async def delete_if_created(self, answer_id: str, created_at: object) -> bool:
+        """Delete `answer_id` if it is still the document created at `created_at`."""
+        result = await self._answers.delete_one({"_id": answer_id, "created_at": created_at})
+        return result.deleted_count == 1
+
     async def at_index(self, interview_id: str, index: int) -> Document | None:
         return await self._answers.find_one({"interview_id": interview_id, "index": index})
 

@@ -85,6 +85,7 @@ async def interviews_context(app: web.Application) -> AsyncIterator[None]:
     pipeline = EvaluationPipeline(
         evaluator=ai.evaluator, answers=answers, interviews=interviews,
         hooks=hooks, emitter=emitter, offline=ai.offline, budget=ai.budget,
+        sessions=sessions, audio=audio,
     )
     speaker = QuestionVoice(
         tts=speech.tts, redis=redis, sessions=sessions, emitter=emitter,
