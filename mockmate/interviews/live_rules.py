@@ -13,12 +13,15 @@ from mockmate.speech.base import Transcript, Word
 
 RATE = 16000
 BYTES_PER_S = RATE * 2
-# A segment closes in a silence at least this long (its cut is in the middle of it) ...
-MIN_GAP_S = 0.5
+# A segment closes in a silence at least this long (a pause between sentences; the cut is
+# in it, at most MIN_GAP_S after the speech) ...
+MIN_GAP_S = 0.3
 # ... once it holds this much audio: Whisper pads every call to a 30 s window, so a call's
-# cost is mostly fixed and fewer, longer segments are cheaper; what is still open when the
-# candidate stops (at most about this much speech) is transcribed after the submit.
+# cost is mostly fixed and fewer, longer segments are cheaper ...
 MIN_SEGMENT_S = 8.0
+# ... or whatever it holds, once the candidate has been silent this long (stopped, or
+# thinking): so when they stop, the last stretch is transcribed before they submit.
+END_GAP_S = 0.8
 # A stretch of speech without such a silence is cut here anyway (in the longest shorter
 # pause the detector found, else right here), under Whisper's 30 s window.
 MAX_SEGMENT_S = 25.0
@@ -37,6 +40,9 @@ def next_cut(spans: Sequence[tuple[float, float]], window_s: float) -> float | N
     gaps = [(end, start - end) for end, start in zip(ends, starts, strict=True)]
     cuts = [end + min(length, MIN_GAP_S * 2) / 2 for end, length in gaps if length >= MIN_GAP_S]
     ready = [cut for cut in cuts if MIN_SEGMENT_S <= cut <= MAX_SEGMENT_S]
+    last_end, silent = gaps[-1]
+    if silent + 1e-6 >= END_GAP_S and last_end + MIN_GAP_S <= MAX_SEGMENT_S:
+        ready.append(last_end + MIN_GAP_S)
     if ready:
         return max(ready)
     if window_s < MAX_SEGMENT_S:

@@ -3,6 +3,7 @@ answer's transcript, and the caption budget that drops (never queues) captions w
 
 from mockmate.interviews.live_rules import (
     BYTES_PER_S,
+    END_GAP_S,
     MAX_SEGMENT_S,
     CaptionBudget,
     Segment,
@@ -22,9 +23,17 @@ class Clock:
         return self.now
 
 
-def test_a_short_stretch_stays_open_even_after_a_pause() -> None:
-    # 5 s of speech then a pause: too short to be worth a Whisper call of its own yet.
-    assert next_cut([(0.2, 5.0)], 6.0) is None
+def test_a_short_stretch_stays_open_after_a_pause_between_sentences() -> None:
+    # 5 s of speech then a short pause: too short to be worth a Whisper call of its own yet.
+    assert next_cut([(0.2, 5.0)], 5.5) is None
+    assert next_cut([(0.2, 3.0), (3.4, 5.0)], 5.2) is None
+
+
+def test_a_short_stretch_closes_once_the_candidate_has_stopped() -> None:
+    # ... but once the silence after it is long, they have stopped (or are thinking):
+    # transcribe it now, before the submit.
+    cut = next_cut([(0.2, 5.0)], 5.0 + END_GAP_S)
+    assert cut is not None and 5.0 < cut < 5.0 + END_GAP_S
 
 
 def test_a_long_enough_stretch_closes_in_the_pause_after_it() -> None:
