@@ -25,7 +25,6 @@ stretch is left to transcribe.
 """
 
 import asyncio
-import hashlib
 import json
 import logging
 import time
@@ -43,8 +42,10 @@ from mockmate.interviews.live_rules import (
     CaptionBudget,
     Segment,
     covers,
+    digest,
     joined,
     next_cut,
+    same_recording,
     shifted,
 )
 from mockmate.interviews.turns import CONTAINERS, speech_spans
@@ -56,7 +57,6 @@ from mockmate.state.answer_buffer import AnswerBuffer
 log = logging.getLogger(__name__)
 
 STEP_B = BYTES_PER_S  # look for a closed stretch after every second of new audio
-DIGEST_B = 4000  # the answer's first bytes that tell one recording from another
 SETTLE_S = 15.0  # how long the job waits for this process's running segment work
 
 # KEYS: state hash, segments list. ARGV: expected `done`, new done, its chunk index, that
@@ -72,11 +72,6 @@ redis.call('EXPIRE', KEYS[1], ARGV[7])
 redis.call('EXPIRE', KEYS[2], ARGV[7])
 return 1
 """
-
-
-def digest(audio: bytes) -> str:
-    head = audio[:DIGEST_B]
-    return f"{len(head)}:{hashlib.sha1(head, usedforsecurity=False).hexdigest()[:20]}"
 
 
 def _encode(segment: Segment) -> str:
@@ -236,7 +231,7 @@ class LiveTranscriber:
         except RedisError as exc:
             log.warning("segments of %s/%d unreadable: %s", *key, exc)
             return None
-        if not raw or state.get("digest") != digest(pcm.data):
+        if not raw or not same_recording(state.get("digest", ""), pcm.data):
             return None
         segments = [_decode(item) for item in raw]
         if not covers(segments, len(pcm.data)):

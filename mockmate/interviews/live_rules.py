@@ -5,6 +5,7 @@ one, and the per-process CPU budget that decides whether a live caption is made 
 No I/O here: `interviews.live` runs these against Redis, the answer buffer and Whisper.
 """
 
+import hashlib
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -96,6 +97,22 @@ def joined(segments: Sequence[Segment], duration_s: float) -> Transcript:
         text=" ".join(s.text for s in heard), confidence=round(confidence, 3),
         duration_s=duration_s, words=tuple(w for s in heard for w in s.words),
     )
+
+
+DIGEST_B = 4000  # the answer's first bytes that tell one recording from another
+
+
+def digest(first_chunk: bytes) -> str:
+    """What identifies a recording by its first chunk (as far as DIGEST_B reaches)."""
+    head = first_chunk[:DIGEST_B]
+    return f"{len(head)}:{hashlib.sha1(head, usedforsecurity=False).hexdigest()[:20]}"
+
+
+def same_recording(stored: str, audio: bytes) -> bool:
+    """Whether `audio` starts as the recording digested as `stored` (which may have been
+    taken from a first chunk shorter than DIGEST_B)."""
+    length, _, _ = stored.partition(":")
+    return length.isdigit() and digest(audio[: int(length)]) == stored
 
 
 class CaptionBudget:

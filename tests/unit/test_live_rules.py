@@ -8,8 +8,10 @@ from mockmate.interviews.live_rules import (
     CaptionBudget,
     Segment,
     covers,
+    digest,
     joined,
     next_cut,
+    same_recording,
     shifted,
 )
 from mockmate.speech.base import Transcript, Word
@@ -126,3 +128,11 @@ def test_savings_are_capped_so_an_idle_hour_does_not_buy_a_burst() -> None:
 
 def test_a_zero_share_means_no_captions() -> None:
     assert not CaptionBudget(0.0, 1.0, max_running=1, clock=Clock()).try_start()
+
+
+def test_segments_belong_to_the_recording_that_starts_like_their_first_chunk() -> None:
+    recording = bytes(range(256)) * 40
+    for first_chunk in (recording[:8000], recording[:3200]):  # 250 ms or 100 ms chunks
+        assert same_recording(digest(first_chunk), recording)
+    assert not same_recording(digest(recording[:8000]), b"\x01" + recording[1:])
+    assert not same_recording("", recording)
