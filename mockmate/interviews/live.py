@@ -29,9 +29,10 @@ import json
 import logging
 import time
 from collections.abc import Callable, Coroutine
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
+from pydantic import BaseModel
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
@@ -90,6 +91,15 @@ def _text(fields: dict[Any, Any]) -> dict[str, str]:
     return {(k.decode() if isinstance(k, bytes) else k): (v.decode() if isinstance(v, bytes)
                                                         else str(v))
             for k, v in fields.items()}
+
+
+class Caption(BaseModel):
+    """`answer:partial`: what has been heard of the answer so far (never the final text)."""
+
+    session_id: str
+    index: int
+    text: str
+    final: Literal[False] = False
 
 
 class LiveTranscriber:
@@ -208,8 +218,8 @@ class LiveTranscriber:
             segments_key, 0, -1)]
         text = " ".join(t for t in [*closed, said.text.strip()] if t)
         await self._redis.hset(state_key, "caption_at", heard_b)
-        await self._emitter.to_user(user_id, "answer:partial", {
-            "session_id": key[0], "index": key[1], "text": text, "final": False})
+        caption = Caption(session_id=key[0], index=key[1], text=text)
+        await self._emitter.to_user(user_id, "answer:partial", caption.model_dump())
 
     async def finish(self, session_id: str, index: int, pcm: PcmAudio) -> Transcript | None:
         """The transcript of the submitted answer `pcm` from its stored segments and a pass
