@@ -248,7 +248,12 @@ class LiveTranscriber:
             return None
         done = segments[-1].end_b
         rest = PcmAudio(pcm.data[done:], RATE)
-        said = await self._stt.transcribe(rest)
+        samples = np.frombuffer(rest.data, dtype="<i2").astype(np.float32) / 32768.0
+        # Usually only the pause before the submit is left: no speech, no wait for a turn in
+        # the (possibly busy) Whisper pool.
+        spoken = bool(samples.size) and bool(await asyncio.to_thread(speech_spans, samples))
+        said = (await self._stt.transcribe(rest) if spoken
+                else Transcript(text="", confidence=0.0, duration_s=rest.duration_s))
         return joined([*segments, shifted(said, done, len(pcm.data))], pcm.duration_s)
 
     async def forget(self, session_id: str, index: int) -> None:
