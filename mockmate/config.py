@@ -230,6 +230,21 @@ class Settings(BaseSettings):
     # The largest profile photo upload (it is stored resized to 256x256, a few tens of KB).
     max_photo_bytes: int = Field(5 * 1024 * 1024, gt=0,
                                  validation_alias="MOCKMATE_MAX_PHOTO_BYTES")
+    # Transcribing while the candidate speaks (docs/voice.md): streamed pcm_16000 answers are
+    # transcribed stretch by stretch as they arrive, so the transcript follows the submit
+    # quickly (false: one pass over the whole answer after the submit).
+    live_transcription: bool = Field(True, validation_alias="MOCKMATE_LIVE_TRANSCRIPTION")
+    # Live captions (`live_captions: true`): one `answer:partial` per this much audio at most,
+    # made within this share of one CPU core per process (at most `burst` seconds of it saved
+    # up, and this many at once); a caption over the budget is dropped, never queued.
+    live_caption_every_s: float = Field(2.0, ge=0.5, le=30.0,
+                                        validation_alias="MOCKMATE_LIVE_CAPTION_EVERY_S")
+    live_caption_cpu_share: float = Field(0.5, ge=0.0, le=64.0,
+                                          validation_alias="MOCKMATE_LIVE_CAPTION_CPU_SHARE")
+    live_caption_burst_s: float = Field(2.0, gt=0, le=60.0,
+                                        validation_alias="MOCKMATE_LIVE_CAPTION_BURST_S")
+    live_caption_max_running: int = Field(1, ge=1, le=64,
+                                          validation_alias="MOCKMATE_LIVE_CAPTION_MAX_RUNNING")
 
     # Expert reviews (docs/marketplace.md): interviews a candidate may attach to one booking,
     # and how long after the session's end its expert may still read and review them.

@@ -61,6 +61,12 @@ class RedisKeys:
     def turn(self, session_id: str, index: int) -> str:
         return f"{self.prefix}:turn:{session_id}:{index}"
 
+    # What is transcribed of a streamed answer while it is spoken (interviews/live.py): its
+    # state (hash) and its closed segments (list).
+    def live_transcript(self, session_id: str, index: int) -> tuple[str, str]:
+        base = f"{self.prefix}:live:{session_id}:{index}"
+        return base, f"{base}:segments"
+
     def requeued(self, answer_id: str) -> str:
         return f"{self.prefix}:requeued:{answer_id}"
 

@@ -26,6 +26,7 @@ from mockmate.evaluators.delivery import analyse_delivery, pace_flag
 from mockmate.interviews.acceptance import Acceptance, acceptance, acceptance_of
 from mockmate.interviews.flow import EVALUATE_ANSWER, TRANSCRIBE_ANSWER, SessionFlow
 from mockmate.interviews.hints import hint_due, missing_part, nudge
+from mockmate.interviews.live import LiveTranscriber
 from mockmate.interviews.payloads import AnswerChunk, SubmitAnswer
 from mockmate.interviews.recordings import Recordings
 from mockmate.interviews.turns import TurnDetector
@@ -63,13 +64,18 @@ async def transcribe_pcm(
     """The stored transcript of `pcm` (text, confidence, duration, delivery) and the
     engine's own result (with word times)."""
     result = await stt.transcribe(pcm)
+    return described(result, pcm, pause_s=pause_s), result
+
+
+def described(result: Transcript, pcm: PcmAudio, *, pause_s: float) -> dict[str, Any]:
+    """The stored transcript of `pcm` that the engine heard as `result`."""
     delivery = analyse_delivery(result.text, pcm, result.words, pause_s=pause_s)
     return {
         "text": result.text, "confidence": round(result.confidence, 3),
         "duration_s": round(pcm.duration_s, 2),
         "delivery": {**delivery.model_dump(mode="json"),
                      "pace": pace_flag(delivery.words_per_minute)},
-    }, result
+    }
 
 
 @dataclass(frozen=True)
@@ -80,6 +86,7 @@ class ChunkGrant:
     version: int
     listen_silence_s: float | None
     hints: bool = False  # hands-free turns also nudge a candidate stuck mid-answer
+    captions: bool = False  # `answer:partial` while the answer is spoken (interviews.live)
 
 
 class AnswerService:
@@ -95,6 +102,7 @@ class AnswerService:
         stt: SpeechToText,
         turns: TurnDetector | None = None,
         recordings: Recordings | None = None,
+        live: LiveTranscriber | None = None,
     ):
         self._settings = settings
         self._flow = flow
@@ -105,6 +113,7 @@ class AnswerService:
         self._stt = stt
         self._turns = turns
         self._recordings = recordings
+        self._live = live
 
     async def owned(self, session_id: str, user_id: str) -> InterviewSession:
         session = await self._flow.sessions.get(session_id)
@@ -130,6 +139,9 @@ class AnswerService:
             guard = self._flow.sessions.guard(p.session_id, user_id, grant.version)
             receipt = await self._buffer.append(guard, p.index, p.seq, p.data)
             if receipt is not None:
+                if self._live is not None and receipt.stored:  # schedules only: no await
+                    self._live.heard(user_id, p.session_id, p.index, receipt.received_bytes,
+                                     captions=grant.captions)
                 if grant.listen_silence_s is not None and receipt.stored:
                     await self._listen(user_id, p, receipt.received_bytes,
                                        grant.listen_silence_s, hints=grant.hints)
@@ -148,7 +160,7 @@ class AnswerService:
             )
         auto = self._turns is not None and session.turn_detection == "auto"
         return ChunkGrant(session.version, session.end_of_turn_silence_s if auto else None,
-                          hints=auto and session.hints)
+                          hints=auto and session.hints, captions=session.live_captions)
 
     async def _listen(self, user_id: str, p: AnswerChunk, received_bytes: int,
                       silence_s: float, *, hints: bool = False) -> None:
@@ -316,6 +328,8 @@ class AnswerService:
             if not await self._answers.store_transcript(answer["_id"], transcript):
                 stored = await self._answers.get(answer["_id"])
                 transcript = (stored or {}).get("transcript") or transcript
+            if self._live is not None:
+                await self._live.forget(answer["interview_id"], answer["index"])
         answer_id, session_id, user_id = answer["_id"], answer["interview_id"], answer["user_id"]
         index = answer["index"]
         extra: dict[str, Any] = {}
@@ -340,8 +354,13 @@ class AnswerService:
             decode_to_pcm16k, recording, answer.get("format"),
             max_seconds=self._settings.max_answer_seconds,
         )
-        transcript, _ = await transcribe_pcm(self._stt, pcm, pause_s=self._settings.pause_s)
-        return transcript
+        result = None
+        if self._live is not None and answer.get("format") == "pcm_16000":
+            # Streamed: most of it was transcribed while it was spoken (interviews.live).
+            result = await self._live.finish(answer["interview_id"], answer["index"], pcm)
+        if result is None:
+            result = await self._stt.transcribe(pcm)
+        return described(result, pcm, pause_s=self._settings.pause_s)
 
     async def _transcription_failed(
         self, answer: dict[str, Any], exc: SpeechError | MockMateError

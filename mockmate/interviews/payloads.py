@@ -55,6 +55,8 @@ class StartInterview(_Payload):
     confirm_transcripts: bool = False
     # With turn_detection "auto": one `answer:hint` when stuck in a long silence mid-answer.
     hints: bool = False
+    # Streamed (pcm_16000) answers get `answer:partial` captions while they are spoken.
+    live_captions: bool = False
     questions: list[OwnQuestion] | None = Field(None, min_length=1, max_length=20)
 
     @model_validator(mode="after")

@@ -93,7 +93,7 @@ class InterviewService:
             adaptive=p.adaptive, pinned=len(chosen or p.questions or ()), speak=p.speak,
             turn_detection=p.turn_detection, end_of_turn_silence_s=p.end_of_turn_silence_s,
             confirm_transcripts=p.confirm_transcripts, hints=p.hints,
-            created_at=now, updated_at=now,
+            live_captions=p.live_captions, created_at=now, updated_at=now,
         )
         await self._sessions.create(session)
         try:
@@ -108,6 +108,7 @@ class InterviewService:
                 "auto_advance": p.auto_advance, "adaptive": p.adaptive, "speak": p.speak,
                 "turn_detection": p.turn_detection,
                 "confirm_transcripts": p.confirm_transcripts,
+                "live_captions": p.live_captions,
                 "voice": p.voice,
                 "audio_format": p.audio_format,
                 "questions": [q.model_dump(mode="json") for q in questions],

@@ -36,7 +36,7 @@ THINKING = re.compile(
     r"\b(let me think|let me see|give me (a|one) (moment|second|sec|minute)|"
     r"one (moment|second)|bear with me)\b", re.IGNORECASE,
 )
-_CONTAINERS = (b"RIFF", b"OggS", b"\x1aE\xdf\xa3", b"ID3", b"\xff\xfb")
+CONTAINERS = (b"RIFF", b"OggS", b"\x1aE\xdf\xa3", b"ID3", b"\xff\xfb")
 
 
 @dataclass(frozen=True)
@@ -133,7 +133,7 @@ class TurnDetector:
         fields: dict[str, bytes] = raw
         if "ended" in raw or "container" in raw:
             return False
-        if not fields.get("heard") and chunk.startswith(_CONTAINERS):
+        if not fields.get("heard") and chunk.startswith(CONTAINERS):
             await self._redis.hset(key, "container", b"1")
             await self._redis.expire(key, self._ttl_s)
             return False

@@ -104,5 +104,16 @@ class AnswerBuffer:
         chunks: list[bytes] = await self._redis.lrange(data, 0, -1)  # type: ignore[assignment]
         return b"".join(chunks)
 
+    async def read_from(self, session_id: str, index: int, first: int) -> list[bytes]:
+        """The chunks of the answer from the `first`-th on (as stored)."""
+        _, data = self._keys(session_id, index)
+        chunks: list[bytes] = await self._redis.lrange(data, first, -1)  # type: ignore[assignment]
+        return chunks
+
+    async def first_chunk(self, session_id: str, index: int) -> bytes | None:
+        _, data = self._keys(session_id, index)
+        chunk: bytes | None = await self._redis.lindex(data, 0)  # type: ignore[assignment]
+        return chunk
+
     async def clear(self, session_id: str, index: int) -> None:
         await self._redis.delete(*self._keys(session_id, index))

@@ -33,6 +33,8 @@ class InterviewSession(BaseModel):
     confirm_transcripts: bool = False
     # Hands-free answers get one `answer:hint` when stuck in a long silence mid-answer.
     hints: bool = False
+    # Streamed answers get `answer:partial` captions while spoken (interviews/live.py).
+    live_captions: bool = False
     # question index -> answer id, for every question answered so far
     answers: dict[int, str] = Field(default_factory=dict)
     skipped: list[int] = Field(default_factory=list)

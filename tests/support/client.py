@@ -13,7 +13,7 @@ SERVER_EVENTS = (
     "interview:question", "interview:audio", "answer:transcript", "answer:evaluation",
     "gamification:update", "interview:state", "interview:complete", "error",
     "interview:follow_up_planned", "account:deleted", "answer:turn_ended", "notification",
-    "booking:update", "answer:hint", "answer:comparison",
+    "booking:update", "answer:hint", "answer:comparison", "answer:partial",
 )
 
 

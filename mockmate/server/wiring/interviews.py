@@ -19,6 +19,7 @@ from mockmate.interviews.flow import (
 )
 from mockmate.interviews.follow_ups import FollowUpPlanner
 from mockmate.interviews.hooks import HookRegistry
+from mockmate.interviews.live import open_live
 from mockmate.interviews.pipeline import EvaluationPipeline
 from mockmate.interviews.question_audio import QuestionVoice
 from mockmate.interviews.service import InterviewService
@@ -110,6 +111,9 @@ async def interviews_context(app: web.Application) -> AsyncIterator[None]:
         answer_service = AnswerService(
             settings=settings, flow=flow, answers=answers, audio=audio, buffer=buffer,
             queue=core.queue, stt=speech.stt, turns=turns, recordings=voice.recordings,
+            live=open_live(settings, redis=redis, stt=speech.stt, buffer=buffer,
+                           emitter=emitter,
+                           spawn=lambda work: tasks.spawn(work, name="live-transcript")),
         )
         # First of the hooks: the sooner a follow-up is planned, the likelier it is asked next.
         hooks.on_answer_evaluated("follow_ups", FollowUpPlanner(

@@ -1,0 +1,153 @@
+"""The pure rules of transcribing an answer while it is spoken (issue 15, items 4 and 5):
+where a streamed answer is cut into segments, how the segments' transcripts make the answer's
+one, and the per-process CPU budget that decides whether a live caption is made or dropped.
+
+No I/O here: `interviews.live` runs these against Redis, the answer buffer and Whisper.
+"""
+
+import hashlib
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+from mockmate.speech.base import Transcript, Word
+
+RATE = 16000
+BYTES_PER_S = RATE * 2
+# A segment closes in a silence at least this long (a pause between sentences; the cut is
+# in it, at most MIN_GAP_S after the speech) ...
+MIN_GAP_S = 0.3
+# ... once it holds this much audio: Whisper pads every call to a 30 s window, so a call's
+# cost is mostly fixed and fewer, longer segments are cheaper ...
+MIN_SEGMENT_S = 8.0
+# ... or whatever it holds, once the candidate has been silent this long (stopped, or
+# thinking): so when they stop, the last stretch is transcribed before they submit.
+END_GAP_S = 0.8
+# A stretch of speech without such a silence is cut here anyway (in the longest shorter
+# pause the detector found, else right here), under Whisper's 30 s window.
+MAX_SEGMENT_S = 25.0
+
+
+def next_cut(spans: Sequence[tuple[float, float]], window_s: float) -> float | None:
+    """Where to close the next segment of an open window of `window_s` seconds in which the
+    voice activity detector found `spans` (seconds from the window's start); None to wait.
+
+    Silence alone is cut too once the window is long (nothing to transcribe in it), so a
+    quiet candidate never makes the open window grow without bound."""
+    if not spans:
+        return window_s - MIN_GAP_S if window_s >= MAX_SEGMENT_S else None
+    ends = [end for _, end in spans]
+    starts = [start for start, _ in spans[1:]] + [window_s]
+    gaps = [(end, start - end) for end, start in zip(ends, starts, strict=True)]
+    cuts = [end + min(length, MIN_GAP_S * 2) / 2 for end, length in gaps if length >= MIN_GAP_S]
+    ready = [cut for cut in cuts if MIN_SEGMENT_S <= cut <= MAX_SEGMENT_S]
+    last_end, silent = gaps[-1]
+    if silent + 1e-6 >= END_GAP_S and last_end + MIN_GAP_S <= MAX_SEGMENT_S:
+        ready.append(last_end + MIN_GAP_S)
+    if ready:
+        return max(ready)
+    if window_s < MAX_SEGMENT_S:
+        return None
+    inner = [(length, end + length / 2) for end, length in gaps[:-1]
+             if end + length / 2 <= MAX_SEGMENT_S]
+    return max(inner)[1] if inner else MAX_SEGMENT_S
+
+
+@dataclass(frozen=True)
+class Segment:
+    """One closed segment: the audio bytes [start_b, end_b) of the answer and its
+    transcript, word times from the answer's start."""
+
+    start_b: int
+    end_b: int
+    text: str
+    confidence: float
+    words: tuple[Word, ...] = field(default=())
+
+    @property
+    def duration_s(self) -> float:
+        return (self.end_b - self.start_b) / BYTES_PER_S
+
+
+def shifted(transcript: Transcript, start_b: int, end_b: int) -> Segment:
+    """The segment of bytes [start_b, end_b) whose own transcript is `transcript`."""
+    offset = start_b / BYTES_PER_S
+    words = tuple(Word(w.text, round(w.start_s + offset, 3), round(w.end_s + offset, 3))
+                  for w in transcript.words)
+    return Segment(start_b, end_b, transcript.text.strip(), transcript.confidence, words)
+
+
+def covers(segments: Sequence[Segment], length_b: int) -> bool:
+    """The segments follow each other from the answer's start, within its `length_b`."""
+    at = 0
+    for segment in segments:
+        if segment.start_b != at or segment.end_b <= segment.start_b:
+            return False
+        at = segment.end_b
+    return at <= length_b
+
+
+def joined(segments: Sequence[Segment], duration_s: float) -> Transcript:
+    """The answer's transcript from its segments in order: texts joined, words in order,
+    confidence the mean of the heard segments' weighted by their length."""
+    heard = [s for s in segments if s.text]
+    weight = sum(s.duration_s for s in heard)
+    confidence = sum(s.confidence * s.duration_s for s in heard) / weight if weight else 0.0
+    return Transcript(
+        text=" ".join(s.text for s in heard), confidence=round(confidence, 3),
+        duration_s=duration_s, words=tuple(w for s in heard for w in s.words),
+    )
+
+
+DIGEST_B = 4000  # the answer's first bytes that tell one recording from another
+
+
+def digest(first_chunk: bytes) -> str:
+    """What identifies a recording by its first chunk (as far as DIGEST_B reaches)."""
+    head = first_chunk[:DIGEST_B]
+    return f"{len(head)}:{hashlib.sha1(head, usedforsecurity=False).hexdigest()[:20]}"
+
+
+def same_recording(stored: str, audio: bytes) -> bool:
+    """Whether `audio` starts as the recording digested as `stored` (which may have been
+    taken from a first chunk shorter than DIGEST_B)."""
+    length, _, _ = stored.partition(":")
+    return length.isdigit() and digest(audio[: int(length)]) == stored
+
+
+class CaptionBudget:
+    """The CPU a process spends on live captions: `share` of one core over time, at most
+    `burst_s` seconds saved up, and at most `max_running` captions at once.
+
+    A caption may start while the balance is positive and a slot is free; what it cost is
+    taken afterwards (so one caption may overdraw, and the next ones wait for the refill).
+    A caption refused is dropped by the caller, never queued: a caption late is worthless.
+    """
+
+    def __init__(self, share: float, burst_s: float, max_running: int,
+                 clock: Callable[[], float] = time.monotonic) -> None:
+        self._share = share
+        self._burst_s = burst_s
+        self._max_running = max_running
+        self._clock = clock
+        self._balance = burst_s
+        self._at = clock()
+        self.running = 0
+
+    def _refill(self) -> None:
+        now = self._clock()
+        self._balance = min(self._burst_s, self._balance + (now - self._at) * self._share)
+        self._at = now
+
+    def try_start(self) -> bool:
+        """Whether a caption may be made now (if so, call `finished` with its cost)."""
+        self._refill()
+        if self._share <= 0 or self._balance <= 0 or self.running >= self._max_running:
+            return False
+        self.running += 1
+        return True
+
+    def finished(self, cost_s: float) -> None:
+        self._refill()
+        self.running = max(0, self.running - 1)
+        self._balance -= max(0.0, cost_s)
