@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from mockmate.domain import Difficulty, QuestionCategory
 from mockmate.errors import ErrorCode
 from mockmate.evaluators.models import Delivery, Evaluation
+from mockmate.interviews.live import Caption
 from mockmate.interviews.payloads import (
     AnswerChunk,
     ConfirmAnswer,
@@ -294,6 +295,9 @@ SERVER_EVENTS: tuple[ServerEvent, ...] = (
                 summary="Hands-free: the server ended the answer after silence."),
     ServerEvent(name="answer:hint", payload=HintEvent,
                 summary="Hands-free: a nudge in a long silence mid-answer."),
+    ServerEvent(name="answer:partial", payload=Caption,
+                summary="Live captions while the candidate speaks (`live_captions: true`); "
+                        "unnumbered, dropped when the server is busy, never the final text."),
     ServerEvent(name="answer:comparison", payload=ComparisonEvent,
                 summary="What changed since the last answer to the same question."),
     ServerEvent(name="error", payload=ErrorEvent,
