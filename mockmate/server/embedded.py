@@ -38,10 +38,19 @@ def installation_secret(data_dir: Path, name: str, prefix: str = "") -> str:
     sharing the data dir reads the same one."""
     data_dir.mkdir(parents=True, exist_ok=True)
     path = data_dir / name
-    with contextlib.suppress(FileExistsError):
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "w") as f:
-            f.write(prefix + secrets.token_urlsafe(48))
+    if not path.exists():
+        # Written whole to a private file, then linked into place: a process starting at the
+        # same moment either sees no file or the whole secret, never an empty one. `link`
+        # fails if another process linked first; then its secret is the one read below.
+        draft = data_dir / f".{name}.{os.getpid()}.tmp"
+        fd = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        try:
+            with os.fdopen(fd, "w") as f:
+                f.write(prefix + secrets.token_urlsafe(48))
+            with contextlib.suppress(FileExistsError):
+                os.link(draft, path)
+        finally:
+            draft.unlink(missing_ok=True)
     return path.read_text().strip()
 
 

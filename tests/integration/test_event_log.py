@@ -146,7 +146,11 @@ async def test_a_capped_log_answers_replayed_false_with_a_correct_snapshot(
         assert again["replayed"] is True and again["replayed_events"] == last - recent >= 3
         replayed = [s for _, s, p in late.seen[before:] if p.get("session_id") == sid
                     and s and s <= last]
-        assert replayed == list(range(recent + 1, last + 1))
+        # A live event (a late evaluation) may reach the socket, already in the room, just
+        # before the replay starts; the replay itself is the whole range, in order.
+        start = replayed.index(recent + 1)
+        assert all(s > recent for s in replayed[:start]), replayed
+        assert replayed[start:] == list(range(recent + 1, last + 1))
         await client.close()
         await late.close()
 

@@ -83,10 +83,20 @@ class ServerProcess:
     async def ready(self) -> "ServerProcess":
         import asyncio
 
-        await asyncio.to_thread(wait_listening, self.port, self.proc, 60.0)
+        try:
+            await asyncio.to_thread(wait_listening, self.port, self.proc, 60.0)
+        except RuntimeError as exc:
+            # The server's last words in the failure's one-line summary: CI shows that line
+            # even where it cuts the log tail short.
+            self._log.flush()
+            raise RuntimeError(f"{exc}: {self.last_log_line()}") from None
         async with aiohttp.ClientSession() as http, http.get(f"{self.url}/health") as response:
             assert response.status == 200, await response.text()
         return self
+
+    def last_log_line(self) -> str:
+        lines = Path(self._log.name).read_text(errors="replace").strip().splitlines()
+        return lines[-1] if lines else "(nothing logged)"
 
     def kill(self) -> None:
         """A crash: SIGKILL, no cleanup."""
