@@ -328,6 +328,10 @@ class Settlement:
         """`booking:update {booking_id, status}` to both parties' sockets (best effort), and
         the change to the observer (notifications)."""
         await observe(self.observer.booking_changed(booking), f"booking {booking['_id']}")
+        await self.emit_update(booking)
+
+    async def emit_update(self, booking: Document) -> None:
+        """`booking:update {booking_id, status}` to both parties' sockets (best effort)."""
         if self._emitter is None:
             return
         data = {"booking_id": booking["_id"], "status": booking["status"]}
