@@ -102,6 +102,11 @@ class Settlement:
                 )
                 if confirmed is not None:
                     await self.cells.mark_booked(booking_id)
+                    # `secure` worked from the booking as read: had a reschedule moved it
+                    # meanwhile, it re-held the old time; keep only the current one.
+                    await self.cells.keep_only(
+                        booking_id, list(confirmed["cells"]),
+                        [s["period"] for s in confirmed.get("seats", [])])
                     await self._record_payment(confirmed)
                     await self._notify(confirmed)
                     return "confirmed"
