@@ -113,3 +113,11 @@ class AnswerRepository:
                       "first_evaluation": answer.get("first_evaluation") or answer["evaluation"]}},
         )
         return result.modified_count == 1
+
+
+def expert_reviewed_before(answer: Document, revision: int) -> bool:
+    """Whether an expert's review of `answer` (`expert_review`, written by `reviews`) was
+    made against an evaluation older than `revision`: the statistics then count the
+    expert's score, which a re-evaluation of a corrected transcript must not replace."""
+    review: Document | None = answer.get("expert_review")
+    return review is not None and int(review.get("ai_revision", 1)) < revision
