@@ -137,6 +137,12 @@ class Authenticator:
             raise Unauthorized("this token has been signed out")
         return claims
 
+    async def account_open(self, user_id: str) -> bool:
+        """Whether the account exists and is not being erased (from Redis once known)."""
+        epoch = await self._revocations.user_epoch(
+            user_id, lambda: self._stored_epoch(user_id))
+        return epoch is not None
+
     async def _stored_epoch(self, user_id: str) -> int | None:
         user = await self._users.by_id(user_id)
         return None if user is None else user.token_epoch
