@@ -107,6 +107,9 @@ class SignIns:
             "created_at": now, "last_used_at": now, "expires_at": now + self._refresh_ttl_s,
             "ip": device.ip, "user_agent": device.user_agent[:MAX_USER_AGENT_CHARS],
         })
+        # The socket that follows a sign-in finds the epoch in Redis: no handshake of a
+        # signed-in user reads MongoDB (a stale epoch merged here can never lower it).
+        await self._revocations.epoch_raised(user.id, user.token_epoch)
         return self._pair(user, family, 0, secret)
 
     async def refresh(self, refresh_token: str, device: Device) -> tuple[User, TokenPair]:

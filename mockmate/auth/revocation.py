@@ -80,6 +80,7 @@ class Revocations:
         await self._redis.delete(self._keys.auth_epoch(user_id))
 
     async def epoch_raised(self, user_id: str, epoch: int) -> None:
+        """The user's epoch is at least `epoch` (raised, or read at a sign-in)."""
         await self._redis.eval(MERGE_EPOCH, 1, self._keys.auth_epoch(user_id), str(epoch),
                                str(self._ttl_s), CLOSED)
 
