@@ -2,10 +2,11 @@
 
 `answer:submit` stores the answer before the session takes it (what a user submits is
 persisted before it is acknowledged). A process that dies in between leaves a stored answer
-the session never took, and possibly its transcription job; the candidate, never acked,
-submits again and that answer is the one the session takes. The jobs ask here before they
-speak or pay for an answer, so the leftover is neither evaluated, nor shown, nor counted:
-it is deleted. The rule (`acceptance_of`) is pure; `acceptance` reads the session.
+the session never took (its transcription job is queued only in the step that takes it);
+the candidate, never acked, submits again and that submit replaces the leftover. The jobs
+still ask here before they speak or pay for an answer (one queued by an earlier version, or
+evaluated after the interview moved on), so a leftover is neither evaluated, nor shown, nor
+counted: it is deleted. The rule (`acceptance_of`) is pure; `acceptance` reads the session.
 """
 
 from enum import StrEnum

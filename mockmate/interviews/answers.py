@@ -1,8 +1,9 @@
 """Taking answers: typed text, a whole recording, or chunks; and transcribing them.
 
 What the candidate submits is validated (a recording is decoded once to prove it is usable
-audio), stored (the recording in GridFS, the answer in MongoDB) and a durable
-`transcribe_answer` job queued, all before the ack. The job, on any worker, transcribes,
+audio) and stored (the recording in GridFS, the answer in MongoDB); then one Redis step moves
+the session and queues its durable `transcribe_answer` job (`SessionFlow.change`), all
+before the ack. The job, on any worker, transcribes,
 measures delivery, sends `answer:transcript`, moves the session on, and queues evaluation.
 """
 
@@ -30,7 +31,7 @@ from mockmate.interviews.live import LiveTranscriber
 from mockmate.interviews.payloads import AnswerChunk, SubmitAnswer
 from mockmate.interviews.recordings import Recordings
 from mockmate.interviews.turns import TurnDetector
-from mockmate.jobs.queue import JobQueue
+from mockmate.jobs.queue import Job, JobQueue
 from mockmate.speech.base import PcmAudio, SpeechError, SpeechToText, Transcript
 from mockmate.speech.codec import decode_to_pcm16k, sniff_format
 from mockmate.state import session as ops
@@ -204,8 +205,6 @@ class AnswerService:
     async def submit(self, user_id: str, p: SubmitAnswer) -> dict[str, Any]:
         session = await self.owned(p.session_id, user_id)
         answer_id = uuid.uuid4().hex
-        # Only a transcript the machine made waits for the candidate's confirmation.
-        confirm = session.confirm_transcripts and p.text is None
         ops.submit_answer(session, p.index, answer_id)  # refuse before storing anything
         question = session.questions[p.index]
         doc: dict[str, Any] = {
@@ -214,7 +213,8 @@ class AnswerService:
             # As asked: a follow-up may replace a planned question after the interview began.
             "question": question.model_dump(mode="json"),
         }
-        if confirm:
+        # Only a transcript the machine made waits for the candidate's confirmation.
+        if session.confirm_transcripts and p.text is None:
             doc["confirm"] = True
         if p.text is not None:
             doc.update(self._text_answer(p.text))
@@ -231,23 +231,18 @@ class AnswerService:
             await self._answers.create(doc)
         except Conflict:
             await self._replace_leftover(session, doc)
-        await self._queue.enqueue(TRANSCRIBE_ANSWER, {"answer_id": answer_id})
         try:
-            after = await self._flow.change(
-                session.id, user_id,
-                lambda s: ops.submit_answer(s, p.index, answer_id, confirm=confirm),
+            # The session takes the answer and its transcription is queued in one step: the
+            # job never runs before the session took the answer, and a crash before the step
+            # leaves only the stored answer, which the next submit replaces.
+            await self._flow.change(
+                session.id, user_id, lambda s: ops.submit_answer(s, p.index, answer_id),
+                jobs=[Job(TRANSCRIBE_ANSWER, {"answer_id": answer_id})],
             )
         except MockMateError:
             await self._discard(doc)  # the session moved on; nothing was accepted
             raise
         await self._buffer.clear(session.id, p.index)  # any chunks are now superseded
-        if after.index == p.index and after.answers.get(p.index) != answer_id:
-            # Its transcription job ran first and failed (`ops.submit_answer`): the answer
-            # is gone already, and the candidate answers this question again.
-            await self._flow.emit_state(after)
-            raise Unavailable(
-                TRANSCRIPTION_FAILED_MESSAGE, retryable=True
-            )
         return {"answer_id": answer_id}
 
     async def _replace_leftover(self, session: InterviewSession, doc: dict[str, Any]) -> None:
@@ -310,10 +305,17 @@ class AnswerService:
         answer = await self._answers.get(str(payload["answer_id"]))
         if answer is None:
             return
-        if await acceptance(self._flow.sessions, answer) is Acceptance.SUPERSEDED:
+        verdict = await acceptance(self._flow.sessions, answer)
+        if verdict is Acceptance.SUPERSEDED:
             # Left by a submit whose process died; the candidate's next submit was taken.
             log.info("answer %s was never taken by its session: dropped", answer["_id"])
             await self._discard(answer)
+            return
+        if verdict is Acceptance.PENDING:
+            # Queued in the step that takes the answer, the job never finds it pending: only
+            # a job queued by an earlier version (before its session change) can. The next
+            # submit replaces a leftover; a late change re-queues the job (`takeover`).
+            log.info("answer %s is not taken by its session: left alone", answer["_id"])
             return
         transcript = answer.get("transcript")
         if transcript is None:
@@ -340,11 +342,16 @@ class AnswerService:
             **extra,
         })
         confirm = bool(answer.get("confirm"))
-        await self._flow.try_change(
-            session_id, user_id, lambda s: ops.transcribed(s, index, answer_id, confirm=confirm)
+        # Evaluation is queued with the move (else `answer:confirm` queues it: corrections);
+        # when the move is moot (the interview went on, or a retry of this job made it) the
+        # answer is still evaluated: twice stores one evaluation.
+        evaluate = [] if confirm else [Job(EVALUATE_ANSWER, {"answer_id": answer_id})]
+        moved = await self._flow.try_change(
+            session_id, user_id, lambda s: ops.transcribed(s, index, answer_id, confirm=confirm),
+            jobs=evaluate,
         )
-        if not confirm:  # else `answer:confirm` queues it (interviews.corrections)
-            await self._queue.enqueue(EVALUATE_ANSWER, {"answer_id": answer_id})
+        if evaluate and not moved:
+            await self._queue.enqueue(*evaluate[0])
 
     async def _transcribe(self, answer: dict[str, Any]) -> dict[str, Any]:
         recording = await self._audio.load(answer["audio_file_id"])

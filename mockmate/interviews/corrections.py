@@ -18,7 +18,7 @@ from mockmate.errors import Conflict, InvalidPayload, InvalidState, NotFound
 from mockmate.interviews.answers import check_text_limit
 from mockmate.interviews.flow import EVALUATE_ANSWER, SessionFlow
 from mockmate.interviews.payloads import ConfirmAnswer, CorrectAnswer
-from mockmate.jobs.queue import JobQueue
+from mockmate.jobs.queue import Job, JobQueue
 from mockmate.state import session as ops
 from mockmate.state.machine import State
 from mockmate.storage.answers import AnswerRepository
@@ -77,11 +77,10 @@ class Corrections:
         ):
             raise Conflict("the transcript was confirmed already",
                                 answer_id=answer_id)
-        # Queued before the move, so a crash in between cannot leave it unevaluated
-        # (evaluating twice stores one evaluation).
-        await self._queue.enqueue(EVALUATE_ANSWER, {"answer_id": answer_id})
+        # Queued in the same step as the move: a crash cannot leave it unevaluated.
         await self._flow.change(
-            session.id, user_id, lambda s: ops.confirm(s, p.index, answer_id)
+            session.id, user_id, lambda s: ops.confirm(s, p.index, answer_id),
+            jobs=[Job(EVALUATE_ANSWER, {"answer_id": answer_id})],
         )
         return {"answer_id": answer_id, "text": text or heard, "corrected": text not in
                 (None, heard)}

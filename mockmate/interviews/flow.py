@@ -1,22 +1,23 @@
 """Moving a session and following up on the move: the one path every state change takes.
 
-`SessionFlow.change` applies a pure operation through the store's compare-and-set, announces
-the new state, asks the next question when the session is asking, and records a completed
-interview (queueing its finalization). Handlers and jobs alike change sessions through here.
+`SessionFlow.change` applies a pure operation through the store's compare-and-set (queueing,
+in that same Redis step, the jobs the change starts), announces the new state, asks the next
+question when the session is asking, and records a completed interview (queueing its
+finalization). Handlers, jobs and hooks alike change sessions through here.
 """
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any, Protocol
 
 from mockmate.errors import Conflict, InvalidState, NotFound
 from mockmate.events.asking import Asked
-from mockmate.jobs.queue import JobQueue
+from mockmate.jobs.queue import Job, JobQueue
 from mockmate.ports import Emitter
 from mockmate.state import session as ops
 from mockmate.state.machine import State
 from mockmate.state.session import InterviewSession
-from mockmate.state.store import SessionStore
+from mockmate.state.store import SessionStore, StreamAdd
 from mockmate.storage import interviews as interview_status
 from mockmate.storage.interviews import InterviewRepository
 from mockmate.tasks import BackgroundTasks
@@ -63,14 +64,24 @@ class SessionFlow:
         self._tasks = tasks
         self._history = history
 
-    async def change(self, session_id: str, user_id: str, op: Operation) -> InterviewSession:
-        """Apply `op` atomically, then announce and follow up on what changed."""
+    async def change(
+        self, session_id: str, user_id: str, op: Operation, *, jobs: Sequence[Job] = ()
+    ) -> InterviewSession:
+        """Apply `op` atomically, then announce and follow up on what changed.
+
+        `jobs` are queued in the same Redis step as the change: both happen, or (the session
+        moved on, the process died before the step) neither does."""
 
         def owned_op(s: InterviewSession) -> InterviewSession:
             ops.ensure_owner(s, user_id)
             return op(s)
 
-        before, after = await self.sessions.mutate(session_id, owned_op)
+        add = None
+        if jobs:
+            add = StreamAdd(self._queue.stream, tuple(self._queue.message(j) for j in jobs))
+        before, after = await self.sessions.mutate(session_id, owned_op, add=add)
+        if jobs:
+            self._queue.wake()
         if after.state is not before.state:
             await self.emit_state(after)
         if after.asks != before.asks:  # started, advanced, repeated or resumed
@@ -83,11 +94,14 @@ class SessionFlow:
             await self._queue.enqueue(FINALIZE_INTERVIEW, {"interview_id": session_id})
         return after
 
-    async def try_change(self, session_id: str, user_id: str, op: Operation) -> bool:
+    async def try_change(
+        self, session_id: str, user_id: str, op: Operation, *, jobs: Sequence[Job] = ()
+    ) -> bool:
         """`change` for follow-ups that are moot once the client has moved on: the session
-        is gone or its state or answers no longer fit the step."""
+        is gone or its state or answers no longer fit the step (then `jobs` are not queued
+        either)."""
         try:
-            await self.change(session_id, user_id, op)
+            await self.change(session_id, user_id, op, jobs=jobs)
         except (NotFound, InvalidState, Conflict) as exc:
             log.debug("session %s moved on before %s: %s", session_id, op, exc.message)
             return False

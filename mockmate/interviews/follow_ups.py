@@ -5,19 +5,19 @@ It runs as a post-answer hook, so it sees every evaluation once, from whichever 
 evaluated it. Evaluation never holds up the interview, so by the time a verdict lands the
 candidate may already be on the next question: the follow-up then takes the place of the
 first question not yet asked (`ops.follow_up_slot`). The session in Redis decides, through
-its compare-and-set; the interview document is brought in line afterwards, and a retried
-hook finds the follow-up already planned and only repeats that last step.
+`SessionFlow` like every other change; the interview document is brought in line
+afterwards, and a retried hook finds the follow-up already planned and only repeats that
+last step.
 """
 
 import logging
 
 from mockmate.errors import MockMateError, NotFound
 from mockmate.follow_ups.rules import FollowUpRequest, FollowUpWriter, follow_up_reason
+from mockmate.interviews.flow import SessionFlow
 from mockmate.interviews.hooks import AnswerEvaluated
-from mockmate.ports import Emitter
 from mockmate.state import session as ops
 from mockmate.state.session import InterviewSession
-from mockmate.state.store import SessionStore
 from mockmate.storage.interviews import InterviewRepository
 
 log = logging.getLogger(__name__)
@@ -27,19 +27,17 @@ class FollowUpPlanner:
     """The `follow_ups` hook."""
 
     def __init__(
-        self, *, sessions: SessionStore, interviews: InterviewRepository,
-        writer: FollowUpWriter, emitter: Emitter,
+        self, *, flow: SessionFlow, interviews: InterviewRepository, writer: FollowUpWriter,
     ) -> None:
-        self._sessions = sessions
+        self._flow = flow
         self._interviews = interviews
         self._writer = writer
-        self._emit = emitter
 
     async def __call__(self, event: AnswerEvaluated) -> None:
         if event.revision > 1:
             return  # planned (or not) after the first evaluation already
         try:
-            session = await self._sessions.get(event.interview_id)
+            session = await self._flow.sessions.get(event.interview_id)
         except NotFound:
             return  # the interview is over and its session gone
         if event.index not in session.follow_ups:
@@ -68,8 +66,8 @@ class FollowUpPlanner:
             job_description=str(interview.get("job_description") or ""),
         ))
         try:
-            _, after = await self._sessions.mutate(
-                session.id, lambda s: ops.plan_follow_up(s, event.index, question)
+            after = await self._flow.change(
+                session.id, event.user_id, lambda s: ops.plan_follow_up(s, event.index, question)
             )
         except MockMateError as exc:
             log.debug("no follow-up to %s/%d: %s", session.id, event.index, exc.message)
@@ -77,7 +75,7 @@ class FollowUpPlanner:
         slot = after.follow_ups[event.index]
         log.info("follow-up to question %d of %s planned as question %d",
                  event.index, session.id, slot)
-        await self._emit.to_session(event.user_id, session.id, "interview:follow_up_planned", {
+        await self._flow.emit(event.user_id, "interview:follow_up_planned", {
             "session_id": session.id, "index": slot, "follow_up_to": event.index,
         })
         return after

@@ -15,7 +15,7 @@ import contextlib
 import json
 import logging
 from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import Any, NamedTuple
 
 from redis.asyncio import Redis
 from redis.exceptions import ResponseError
@@ -26,6 +26,15 @@ from mockmate.redis_keys import RedisKeys
 from mockmate.tasks import raise_if_cancelling
 
 log = logging.getLogger(__name__)
+
+
+
+class Job(NamedTuple):
+    """A job to queue: its kind (which handler runs it) and its JSON payload."""
+
+    kind: str
+    payload: dict[str, Any]
+
 
 JobHandler = Callable[[dict[str, Any]], Awaitable[None]]
 # Told (kind, outcome) after every attempt: "ok", "failed", "dead" or "unknown".
@@ -74,14 +83,19 @@ class JobQueue:
                 raise
 
     async def enqueue(self, kind: str, payload: dict[str, Any]) -> str:
-        message_id = await self._redis.xadd(
-            self.stream, {"kind": kind, "payload": json.dumps(payload)}
-        )
+        message_id = await self._redis.xadd(self.stream, dict(_pairs(Job(kind, payload))))
         self._wake.set()
         return message_id.decode() if isinstance(message_id, bytes) else str(message_id)
 
+    @staticmethod
+    def message(job: Job) -> tuple[str, ...]:
+        """`job` as the stream message a script adds itself (field, value, field, value),
+        for work queued in the same step as another change (`state.store`); `wake` after."""
+        return tuple(part for pair in _pairs(job) for part in pair)
+
     def wake(self) -> None:
-        """Jobs were added to the stream behind `enqueue`'s back (the scheduler's script)."""
+        """Jobs were added to the stream behind `enqueue`'s back (the scheduler's script, a
+        session change's script)."""
         self._wake.set()
 
     async def run(self, workers: int) -> None:
@@ -228,6 +242,10 @@ class JobQueue:
     async def pending_count(self) -> int:
         info = await self._redis.xpending(self.stream, self._group)
         return int(info["pending"])
+
+
+def _pairs(job: Job) -> list[tuple[str, str]]:
+    return [("kind", job.kind), ("payload", json.dumps(job.payload))]
 
 
 def _id(message_id: bytes | str) -> str:

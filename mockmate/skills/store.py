@@ -7,16 +7,13 @@ purely (`rules.record`) and writes it only if nobody wrote in between; otherwise
 again from the newer one. Two evaluations of one user's answers at once both land.
 """
 
-import asyncio
-import random
 from collections.abc import Callable, Sequence
 
 from pymongo.asynchronous.database import AsyncDatabase
-from pymongo.errors import DuplicateKeyError
 
-from mockmate.errors import Unavailable
 from mockmate.skills.rules import SkillEvent
 from mockmate.storage.database import Document
+from mockmate.storage.versioned import change_versioned
 
 Change = Callable[[list[SkillEvent]], list[SkillEvent] | None]
 
@@ -32,27 +29,15 @@ class SkillRecords:
 
     async def change(self, user_id: str, step: Change) -> bool:
         """Apply `step` (pure; None means no change) atomically; whether it changed anything."""
-        for attempt in range(self._attempts):
-            doc = await self._records.find_one({"_id": user_id})
+
+        def write(doc: Document | None) -> tuple[Document | None, bool]:
             after = step(_events(doc))
             if after is None:
-                return False
-            body = {"events": [e.model_dump(mode="json") for e in after]}
-            if doc is None:
-                try:
-                    await self._records.insert_one({"_id": user_id, "version": 1, **body})
-                    return True
-                except DuplicateKeyError:
-                    continue
-            version = int(doc.get("version", 0))
-            written = await self._records.update_one(
-                {"_id": user_id, "version": version},
-                {"$set": {**body, "version": version + 1}},
-            )
-            if written.modified_count == 1:
-                return True
-            await asyncio.sleep(random.uniform(0, 0.005 * (attempt + 1)))
-        raise Unavailable("skills are busy; try again")
+                return None, False
+            return {"events": [e.model_dump(mode="json") for e in after]}, True
+
+        return await change_versioned(self._records, user_id, write, attempts=self._attempts,
+                                      busy="skills are busy; try again")
 
     async def delete(self, user_id: str) -> None:
         await self._records.delete_one({"_id": user_id})

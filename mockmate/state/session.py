@@ -40,11 +40,6 @@ class InterviewSession(BaseModel):
     skipped: list[int] = Field(default_factory=list)
     # Counts every time a question is (re)asked: tells one delivery of it from the next.
     asks: int = 0
-    # answer id -> did its transcription succeed, for a transcription job that finished before
-    # the submission that enqueued it was recorded here. The job is enqueued before the
-    # session changes (so a crash cannot lose it); whichever of the two comes second applies
-    # the outcome.
-    early_outcomes: dict[str, bool] = Field(default_factory=dict)
     # Adaptive interviews may replace a question not yet asked with a follow-up to an answer;
     # the first `pinned` questions (the candidate's own) are never replaced.
     adaptive: bool = True
@@ -88,7 +83,6 @@ class InterviewSession(BaseModel):
             Event.NEXT, Event.SKIP, Event.TRANSCRIBED, Event.CONFIRMED)
         if advancing:
             changes.setdefault("index", self.index + 1)
-            changes.setdefault("early_outcomes", {})
         if state is State.ASKING:
             changes["asks"] = self.asks + 1
         return self.model_copy(update={"state": state, **changes})
@@ -129,25 +123,16 @@ def receive_chunk(session: InterviewSession, index: int) -> InterviewSession:
     return session._to(Event.CHUNK)
 
 
-def submit_answer(
-    session: InterviewSession, index: int, answer_id: str, *, confirm: bool = False
-) -> InterviewSession:
-    """`confirm`: the answer's transcript waits for `answer:confirm` (spoken answers of an
-    interview with `confirm_transcripts`)."""
+def submit_answer(session: InterviewSession, index: int, answer_id: str) -> InterviewSession:
+    """The session takes `answer_id` for question `index`; its transcription job is queued
+    in the same step (`SessionFlow.change`), so its outcome always comes after this."""
     _ensure_index(session, index)
     if session.current_answered:
         raise Conflict(
             f"question {index} is already answered",
             answer_id=session.answers[index],
         )
-    outcomes = dict(session.early_outcomes)
-    early = outcomes.pop(answer_id, None)
-    submitted = session._to(
-        Event.SUBMIT, answers={**session.answers, index: answer_id}, early_outcomes=outcomes
-    )
-    if early is None:
-        return submitted
-    return _apply_outcome(submitted, index, ok=early, confirm=confirm)
+    return session._to(Event.SUBMIT, answers={**session.answers, index: answer_id})
 
 
 def transcribed(
@@ -175,22 +160,12 @@ def transcription_failed(session: InterviewSession, index: int, answer_id: str) 
 def _transcription_outcome(
     session: InterviewSession, index: int, answer_id: str, *, ok: bool, confirm: bool = False
 ) -> InterviewSession:
-    if session.answers.get(index) == answer_id:
-        _ensure_index(session, index)
-        return _apply_outcome(session, index, ok=ok, confirm=confirm)
-    if index == session.index and index not in session.answers and not session.finished:
-        # The submission is still on its way: leave the outcome for it to apply.
-        outcomes = {**session.early_outcomes, answer_id: ok}
-        return session.model_copy(update={"early_outcomes": outcomes})
-    raise InvalidState(
-        f"answer {answer_id} is not awaiting a transcript",
-        state=session.state.value,
-    )
-
-
-def _apply_outcome(
-    session: InterviewSession, index: int, *, ok: bool, confirm: bool = False
-) -> InterviewSession:
+    if session.answers.get(index) != answer_id:
+        raise InvalidState(
+            f"answer {answer_id} is not awaiting a transcript",
+            state=session.state.value,
+        )
+    _ensure_index(session, index)
     if ok:
         return session._to(Event.TRANSCRIBED, confirm=confirm)
     answers = {i: a for i, a in session.answers.items() if i != index}

@@ -4,7 +4,10 @@ Several server processes (and several events of one client) may act on the same 
 once. Every change reads the session, applies a pure operation from `state.session`, and
 writes it back with a Lua script that succeeds only if the version is still the one read;
 on a lost race the change is recomputed on the fresh session. A change into a transient state
-also takes that state's lease (`state.leases`) in the same script. The scripts also keep, per
+also takes that state's lease (`state.leases`) in the same script, and a change that starts
+background work adds its jobs to the job stream (`jobs.queue`) in that script too: the job
+exists exactly when the change happened, so neither can outlive the other in a crash, and the
+job never finds the session before the change. The scripts also keep, per
 user, the set of active sessions (to enforce the active-interview limit atomically) and a
 global expiry index that the sweeper uses to mark timed-out interviews abandoned.
 """
@@ -38,10 +41,11 @@ redis.call('ZADD', KEYS[3], deadline, ARGV[1])
 return 1
 """
 
-# KEYS: session hash, active zset, expiry zset, lease zset, then the session's event-log keys
-# (`event_log_keys`: they expire with it). ARGV: expected version, data, ttl seconds, now,
-# session id, terminal (0/1), lease deadline ('' when the new state is not transient: nobody
-# need hold it).
+# KEYS: session hash, active zset, expiry zset, lease zset, job stream, then the session's
+# event-log keys (`event_log_keys`: they expire with it). ARGV: expected version, data, ttl
+# seconds, now, session id, terminal (0/1), lease deadline ('' when the new state is not
+# transient: nobody need hold it), then the messages to add to the job stream, each as its
+# number of fields and values followed by them.
 # Returns 1 on success, 0 on a version mismatch, -1 when the session is gone.
 _UPDATE = """
 local v = redis.call('HGET', KEYS[1], 'v')
@@ -49,7 +53,7 @@ if not v then return -1 end
 if v ~= ARGV[1] then return 0 end
 redis.call('HSET', KEYS[1], 'v', tonumber(ARGV[1]) + 1, 'data', ARGV[2])
 redis.call('EXPIRE', KEYS[1], ARGV[3])
-for i = 5, #KEYS do redis.call('EXPIRE', KEYS[i], ARGV[3]) end
+for i = 6, #KEYS do redis.call('EXPIRE', KEYS[i], ARGV[3]) end
 if ARGV[6] == '1' then
   redis.call('ZREM', KEYS[2], ARGV[5])
   redis.call('ZREM', KEYS[3], ARGV[5])
@@ -62,6 +66,12 @@ if ARGV[7] == '' then
   redis.call('ZREM', KEYS[4], ARGV[5])
 else
   redis.call('ZADD', KEYS[4], ARGV[7], ARGV[5])
+end
+local i = 8
+while i <= #ARGV do
+  local n = tonumber(ARGV[i])
+  redis.call('XADD', KEYS[5], '*', unpack(ARGV, i + 1, i + n))
+  i = i + n + 1
 end
 return 1
 """
@@ -116,6 +126,15 @@ def event_log_keys(keys: RedisKeys, session_id: str) -> EventLogKeys:
 
 
 Mutation = Callable[[InterviewSession], InterviewSession]
+
+
+@dataclass(frozen=True)
+class StreamAdd:
+    """Messages to add to a stream in the same step as a session change: each message its
+    fields and values in turn (the layout `jobs.queue` reads)."""
+
+    stream: str
+    messages: tuple[tuple[str, ...], ...]
 
 # How long a finished session stays readable (for a late `interview:resume`).
 FINISHED_TTL_S = 600
@@ -184,9 +203,17 @@ class SessionStore:
         return session.model_copy(update={"version": int(raw[b"v"])})
 
     async def mutate(
-        self, session_id: str, change: Mutation
+        self, session_id: str, change: Mutation, *, add: StreamAdd | None = None
     ) -> tuple[InterviewSession, InterviewSession]:
-        """Apply `change` atomically; returns (before, after). Retries lost races."""
+        """Apply `change` atomically; returns (before, after). Retries lost races.
+
+        `add`: messages (jobs) added to a stream by the same script, only if the change is
+        applied: none on a lost race until the retry that wins, none if the change fails."""
+        stream = add.stream if add is not None else self._keys.jobs
+        messages = [
+            str(part) for message in (add.messages if add is not None else ())
+            for part in (len(message), *message)
+        ]
         for attempt in range(MAX_CAS_ATTEMPTS):
             if attempt:
                 # Lost a race: back off a little, with jitter, so contenders spread out.
@@ -202,7 +229,7 @@ class SessionStore:
             lease = self.leases.deadline(now) if after.state in TRANSIENT_STATES else ""
             result = await self._update(
                 keys=[self._key(session_id), self._active_key(after.user_id), self.expiry_key,
-                      self.leases.key, *self._companions(session_id)],
+                      self.leases.key, stream, *self._companions(session_id)],
                 args=[
                     before.version,
                     after.model_dump_json(),
@@ -211,6 +238,7 @@ class SessionStore:
                     session_id,
                     1 if terminal else 0,
                     lease,
+                    *messages,
                 ],
             )
             if result == 1:

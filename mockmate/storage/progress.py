@@ -8,17 +8,15 @@ award is keyed by (user, cause) and each badge by (user, slug) under unique inde
 writing it again after a retry adds nothing.
 """
 
-import asyncio
-import random
 from collections.abc import Callable
 from typing import Any
 
 from pymongo.asynchronous.database import AsyncDatabase
-from pymongo.errors import BulkWriteError, DuplicateKeyError
+from pymongo.errors import BulkWriteError
 
-from mockmate.errors import Unavailable
 from mockmate.gamification.progress import Progress, Step, badge_of, new_progress, recorded
 from mockmate.storage.database import Document
+from mockmate.storage.versioned import change_versioned
 
 DUPLICATE_KEY = 11000
 
@@ -36,27 +34,18 @@ class ProgressRepository:
 
     async def change(self, user_id: str, step: Callable[[Progress], Step]) -> Step:
         """Apply `step` atomically; it may run several times (it must be pure)."""
-        for attempt in range(self._attempts):
-            doc = await self._progress.find_one({"_id": user_id})
+
+        def write(doc: Document | None) -> tuple[Document | None, Step]:
             current = _progress(doc) if doc else new_progress(user_id)
             result = step(current)
             if result.progress == current:
-                return result
+                return None, result
             after = result.progress.model_copy(update={"version": current.version + 1})
-            body = {"version": after.version, "progress": after.model_dump(mode="json")}
-            if doc is None:
-                try:
-                    await self._progress.insert_one({"_id": user_id, **body})
-                    return result.model_copy(update={"progress": after})
-                except DuplicateKeyError:
-                    continue
-            written = await self._progress.update_one(
-                {"_id": user_id, "version": current.version}, {"$set": body}
-            )
-            if written.modified_count == 1:
-                return result.model_copy(update={"progress": after})
-            await asyncio.sleep(random.uniform(0, 0.005 * (attempt + 1)))
-        raise Unavailable("progress is busy; try again")
+            return ({"progress": after.model_dump(mode="json")},
+                    result.model_copy(update={"progress": after}))
+
+        return await change_versioned(self._progress, user_id, write, attempts=self._attempts,
+                                      busy="progress is busy; try again")
 
     async def record(self, progress: Progress) -> None:
         """Copy the outbox's awards (and the badges they pay for) to the ledger, then empty

@@ -1,6 +1,7 @@
-"""A submit whose process died after storing the answer and queuing its transcription, before
-the session took it (issue 10): the candidate, never acknowledged, submits again. Only the
-answer the session took is evaluated, shown and counted; the leftover is deleted."""
+"""A submit whose process died after storing the answer, before the step that has the session
+take it and queues its transcription (issue 10; one step since issue 9): the candidate, never
+acknowledged, submits again. Only the answer the session took is evaluated, shown and
+counted; the leftover is deleted."""
 
 import uuid
 from datetime import UTC, datetime, timedelta
@@ -16,6 +17,7 @@ from mockmate.storage.interviews import InterviewRepository
 from tests.conftest import CandidateFactory
 from tests.integration.test_corrections import answers_of
 from tests.integration.test_progress import rest
+from tests.support.waiting import eventually
 
 
 async def test_only_the_answer_the_session_took_counts(
@@ -30,7 +32,7 @@ async def test_only_the_answer_the_session_took_counts(
     sid = str(ack["session_id"])
     await client.expect("interview:question", session_id=sid, index=0)
 
-    # What the dead process left: the stored answer and its queued transcription.
+    # What the dead process left: the stored answer, and no job (queued only with the step).
     mongo, redis = connect(settings.mongodb_url), Redis.from_url(settings.redis_url)
     try:
         db = mongo[settings.mongodb_db]
@@ -44,10 +46,18 @@ async def test_only_the_answer_the_session_took_counts(
             "question": interview["questions"][0], "kind": "text", "text": text,
             "transcript": {"text": text, "confidence": 1.0, "duration_s": 0.0,
                            "delivery": None}})
+        # A transcription job for it, as a process of the previous version queued it before
+        # its session change: it neither shows nor moves anything for an answer not taken.
         queue = JobQueue(redis, prefix=settings.redis_prefix, consumer_prefix="dead",
                          claim_idle_s=1, max_attempts=5)
         await queue.enqueue(TRANSCRIBE_ANSWER, {"answer_id": left})
-        await client.expect("answer:transcript", answer_id=left)  # its job has run
+
+        async def drained() -> bool:
+            return await redis.xlen(queue.stream) == 0
+
+        await eventually(drained)
+        assert not client.pending("answer:transcript")
+        assert (await AnswerRepository(db).get(left)) is not None  # left for the next submit
 
         resubmit = {"session_id": sid, "index": 0,
                     "text": "We cached the slow report, and checkout got four times faster."}

@@ -12,7 +12,7 @@ from mockmate.errors import ErrorCode, MockMateError
 from mockmate.questions.models import Question
 from mockmate.state import session as ops
 from mockmate.state.session import InterviewSession
-from mockmate.state.store import SessionStore
+from mockmate.state.store import SessionStore, StreamAdd
 from tests.support.waiting import eventually
 
 
@@ -61,6 +61,29 @@ async def test_a_refused_change_writes_nothing(redis: Redis) -> None:
         await store.mutate(session.id, ops.next_question)
     assert refused.value.code is ErrorCode.INVALID_STATE
     assert (await store.get(session.id)).version == 0
+
+
+async def test_jobs_are_queued_exactly_with_the_change_that_starts_them(redis: Redis) -> None:
+    store = store_for(redis)
+    session = new_session()
+    await store.create(session)
+    await store.mutate(session.id, ops.start)
+    stream = f"t:{uuid.uuid4().hex}:jobs"
+
+    def job(n: int) -> StreamAdd:
+        return StreamAdd(stream, (("kind", "skipped", "payload", str(n)),))
+
+    # 20 racing changes, each with its job: every retry after a lost race re-applies the
+    # change, yet each change queues its job once.
+    await asyncio.gather(*(store.mutate(session.id, ops.skip, add=job(n)) for n in range(20)))
+    queued = await redis.xrange(stream)
+    assert sorted(int(fields[b"payload"]) for _, fields in queued) == list(range(20))
+    assert all(fields[b"kind"] == b"skipped" for _, fields in queued)
+
+    # A refused change queues nothing.
+    with pytest.raises(MockMateError):
+        await store.mutate(session.id, lambda s: ops.submit_answer(s, 0, "late"), add=job(99))
+    assert await redis.xlen(stream) == 20
 
 
 async def test_active_limit_is_atomic(redis: Redis) -> None:

@@ -117,8 +117,7 @@ async def interviews_context(app: web.Application) -> AsyncIterator[None]:
         )
         # First of the hooks: the sooner a follow-up is planned, the likelier it is asked next.
         hooks.on_answer_evaluated("follow_ups", FollowUpPlanner(
-            sessions=sessions, interviews=interviews, writer=ai.follow_up_writer,
-            emitter=emitter,
+            flow=flow, interviews=interviews, writer=ai.follow_up_writer,
         ))
         candidate.plug(hooks)
         # Practice sessions stay out of the interview figures.
