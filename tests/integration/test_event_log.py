@@ -130,6 +130,8 @@ async def test_a_capped_log_answers_replayed_false_with_a_correct_snapshot(
         await answer(client, sid, 1)
         await client.wait_for(state_is(sid, "awaiting_answer"), count=3)
         late = await Recorder(url, token).connect()
+        # Evaluations may still be on their way: the ack covers at least what came before it.
+        emitted_before = client.last_seq
         ack = await late.call("interview:resume", {"session_id": sid, "last_event_seq": 1})
         assert ack["replayed"] is False and ack["replayed_events"] == 0, ack
         assert not [s for _, s, _ in late.numbered(sid) if s <= ack["last_event_seq"]]
@@ -137,7 +139,7 @@ async def test_a_capped_log_answers_replayed_false_with_a_correct_snapshot(
         assert snapshot["state"] == "awaiting_answer" and snapshot["index"] == 2
         assert snapshot["question"]["text"] == QUESTIONS[2]["text"]
         assert [(a["index"], a["text"]) for a in snapshot["answers"]] == [(0, ANSWER), (1, ANSWER)]
-        assert ack["last_event_seq"] >= client.last_seq > 10
+        assert ack["last_event_seq"] >= emitted_before > 10
         # A position the log still holds is replayed as usual.
         recent = ack["last_event_seq"] - 3
         before = len(late.seen)
