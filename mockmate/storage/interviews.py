@@ -1,6 +1,8 @@
-"""Interview documents: configuration, questions, status, timestamps and final scores."""
+"""Interview documents: configuration, questions, status, timestamps and final scores, read
+and written as `InterviewRecord`s (`storage/records.py`)."""
 
 import re
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -8,7 +10,9 @@ from pymongo import DESCENDING, ReturnDocument
 from pymongo.asynchronous.database import AsyncDatabase
 
 from mockmate.domain import InterviewStatus
+from mockmate.questions.models import Question
 from mockmate.storage.database import Document
+from mockmate.storage.records import InterviewRecord
 
 IN_PROGRESS = InterviewStatus.IN_PROGRESS
 COMPLETED = InterviewStatus.COMPLETED
@@ -20,30 +24,32 @@ class InterviewRepository:
     def __init__(self, db: AsyncDatabase[Document]):
         self._interviews = db.interviews
 
-    async def create(self, doc: Document) -> None:
+    async def create(self, interview: InterviewRecord) -> None:
+        """Store a new interview: in progress, its completion not yet announced."""
         now = datetime.now(UTC)
-        search = search_text(doc.get("role", ""), doc.get("questions", []))
+        search = search_text(interview.role, interview.questions)
         await self._interviews.insert_one(
             {"status": IN_PROGRESS, "completion_sent": False, "created_at": now,
-             "search_text": search, **doc}
+             "search_text": search, **interview.document()}
         )
 
-    async def get(self, interview_id: str) -> Document | None:
-        return await self._interviews.find_one({"_id": interview_id})
+    async def get(self, interview_id: str) -> InterviewRecord | None:
+        return _record(await self._interviews.find_one({"_id": interview_id}))
 
     async def delete(self, interview_id: str) -> None:
         await self._interviews.delete_one({"_id": interview_id})
 
-    async def all_for_user(self, user_id: str) -> list[Document]:
-        return [doc async for doc in self._interviews.find({"user_id": user_id})]
+    async def all_for_user(self, user_id: str) -> list[InterviewRecord]:
+        return [InterviewRecord.model_validate(doc)
+                async for doc in self._interviews.find({"user_id": user_id})]
 
     async def delete_for_user(self, user_id: str) -> None:
         await self._interviews.delete_many({"user_id": user_id})
 
     async def list_for_user(
-        self, user_id: str, *, status: str | None, page: int, per_page: int,
+        self, user_id: str, *, status: InterviewStatus | None, page: int, per_page: int,
         since: datetime | None = None, until: datetime | None = None, text: str = "",
-    ) -> tuple[list[Document], int]:
+    ) -> tuple[list[InterviewRecord], int]:
         """A page of interviews, newest first: of `status`, created in [since, until), whose
         role or questions contain `text` (any case)."""
         # Practice sessions have their own history (`GET /api/practice`).
@@ -69,28 +75,29 @@ class InterviewRepository:
             .skip((page - 1) * per_page)
             .limit(per_page)
         )
-        return [doc async for doc in cursor], total
+        return [InterviewRecord.model_validate(doc) async for doc in cursor], total
 
     async def finish(
-        self, interview_id: str, *, status: str, answered: int, skipped: list[int]
-    ) -> Document | None:
-        """Record how an interview ended; only the first end counts."""
+        self, interview_id: str, *, status: InterviewStatus, answered: int,
+        skipped: Sequence[int],
+    ) -> InterviewRecord | None:
+        """Record how an interview ended; only the first end counts (None: it had ended)."""
         now = datetime.now(UTC)
-        return await self._interviews.find_one_and_update(
+        return _record(await self._interviews.find_one_and_update(
             {"_id": interview_id, "status": IN_PROGRESS},
             {
                 "$set": {
                     "status": status,
                     "ended_at": now,
                     "answered": answered,
-                    "skipped": skipped,
+                    "skipped": list(skipped),
                 }
             },
             return_document=ReturnDocument.AFTER,
-        )
+        ))
 
     async def record_questions(
-        self, interview_id: str, questions: list[Document], follow_ups: int
+        self, interview_id: str, questions: Sequence[Question], follow_ups: int
     ) -> bool:
         """Store the questions as the session now plans them, with `follow_ups` in them.
 
@@ -105,7 +112,8 @@ class InterviewRepository:
                     {"follow_up_count": {"$exists": False}},
                 ],
             },
-            {"$set": {"questions": questions, "follow_up_count": follow_ups,
+            {"$set": {"questions": [q.model_dump(mode="json") for q in questions],
+                      "follow_up_count": follow_ups,
                       "search_text": search_text(None, questions)}},
         )
         return result.modified_count == 1
@@ -136,9 +144,9 @@ class InterviewRepository:
 
     async def mark_completion_sent(
         self, interview_id: str, *, overall_score: float | None, category_scores: dict[str, float]
-    ) -> Document | None:
-        """Flip `completion_sent` once; the caller that gets the document announces it."""
-        return await self._interviews.find_one_and_update(
+    ) -> InterviewRecord | None:
+        """Flip `completion_sent` once; the caller that gets the record announces it."""
+        return _record(await self._interviews.find_one_and_update(
             {"_id": interview_id, "status": COMPLETED, "completion_sent": False},
             {
                 "$set": {
@@ -148,10 +156,13 @@ class InterviewRepository:
                 }
             },
             return_document=ReturnDocument.AFTER,
-        )
+        ))
 
 
-def search_text(role: str | None, questions: list[Document]) -> str:
+def search_text(role: str | None, questions: Sequence[Question]) -> str:
     """What the interview list searches: the role and the questions, lower-cased."""
-    texts = [str(q.get("text", "")) for q in questions]
-    return "\n".join([role or "", *texts]).lower()
+    return "\n".join([role or "", *(q.text for q in questions)]).lower()
+
+
+def _record(doc: Document | None) -> InterviewRecord | None:
+    return None if doc is None else InterviewRecord.model_validate(doc)

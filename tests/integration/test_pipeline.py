@@ -21,6 +21,9 @@ from mockmate.storage.answers import AnswerRepository
 from mockmate.storage.database import Document, connect, ensure_indexes
 from mockmate.storage.hook_runs import HookRunRepository
 from mockmate.storage.interviews import COMPLETED, InterviewRepository
+from mockmate.storage.records import AnswerRecord, InterviewRecord, StoredTranscript
+
+EMPTY = AnswerRecord(id="", interview_id="", user_id="", index=0, category="behavioral")
 
 
 class RecordingEmitter:
@@ -53,24 +56,24 @@ async def db(mongo_url: str) -> AsyncIterator[AsyncDatabase[Document]]:
 
 async def seed(db: AsyncDatabase[Document], answers: int) -> tuple[str, list[str]]:
     interview_id = uuid.uuid4().hex
-    questions = [
+    questions = tuple(
         Question(id=f"q{i}", text="Tell me about a time you improved performance.",
-                 category="behavioral", difficulty="mid").model_dump(mode="json")
+                 category="behavioral", difficulty="mid")
         for i in range(answers)
-    ]
-    await InterviewRepository(db).create({
-        "_id": interview_id, "user_id": "u1", "role": "Backend Engineer", "questions": questions,
-    })
+    )
+    await InterviewRepository(db).create(InterviewRecord(
+        id=interview_id, user_id="u1", role="Backend Engineer", questions=questions,
+    ))
     ids = []
     for index in range(answers):
         answer_id = uuid.uuid4().hex
-        await AnswerRepository(db).create({
-            "_id": answer_id, "interview_id": interview_id, "user_id": "u1", "index": index,
-            "category": "behavioral", "kind": "text",
-            "text": "I cut our API latency by 40% by adding a cache; as a result we saved $2k.",
-            "transcript": {"text": "I cut our API latency by 40% by adding a cache.",
-                           "confidence": 1.0, "duration_s": 0.0, "delivery": None},
-        })
+        await AnswerRepository(db).create(AnswerRecord(
+            id=answer_id, interview_id=interview_id, user_id="u1", index=index,
+            category="behavioral", kind="text",
+            text="I cut our API latency by 40% by adding a cache; as a result we saved $2k.",
+            transcript=StoredTranscript(text="I cut our API latency by 40% by adding a cache.",
+                                        confidence=1.0, duration_s=0.0, delivery=None),
+        ))
         ids.append(answer_id)
     return interview_id, ids
 
@@ -99,11 +102,11 @@ async def test_a_retried_job_skips_finished_hooks(db: AsyncDatabase[Document]) -
 
     with pytest.raises(RuntimeError):
         await pipeline.evaluate_answer({"answer_id": answer_id})
-    first = (await answers.get(answer_id) or {})["evaluation"]
+    first = (await answers.get(answer_id) or EMPTY).evaluation or {}
     await pipeline.evaluate_answer({"answer_id": answer_id})  # the retry
     await pipeline.evaluate_answer({"answer_id": answer_id})  # a duplicated job
     assert runs == {"steady": 1, "flaky": 2}
-    assert (await answers.get(answer_id) or {})["evaluation"] == first
+    assert (await answers.get(answer_id) or EMPTY).evaluation == first
     scores = {e["score"] for e in emitter.events("answer:evaluation")}
     assert scores == {first["score"]}  # re-sent on retries, never changed
 
@@ -144,7 +147,7 @@ async def test_completion_is_announced_once_after_the_last_evaluation(
     assert len(announced) == 1
     assert announced[0]["answered"] == 3 and 1 <= announced[0]["overall_score"] <= 10
     stored = await interviews.get(interview_id)
-    assert stored is not None and stored["overall_score"] == announced[0]["overall_score"]
+    assert stored is not None and stored.overall_score == announced[0]["overall_score"]
     assert [c.interview_id for c in completed] == [interview_id]  # the hook ran once
 
 
