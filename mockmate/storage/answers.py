@@ -45,6 +45,13 @@ class AnswerRepository:
         return [AnswerRecord.model_validate(doc)
                 async for doc in self._answers.find({"user_id": user_id})]
 
+    async def evaluated_since(self, user_id: str, since: datetime) -> list[AnswerRecord]:
+        """The user's evaluated answers submitted since `since`, oldest first."""
+        cursor = self._answers.find(
+            {"user_id": user_id, "evaluation": {"$exists": True}, "created_at": {"$gte": since}}
+        ).sort("created_at", ASCENDING)
+        return [AnswerRecord.model_validate(doc) async for doc in cursor]
+
     async def delete_for_user(self, user_id: str) -> None:
         await self._answers.delete_many({"user_id": user_id})
 

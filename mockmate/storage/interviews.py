@@ -14,11 +14,6 @@ from mockmate.questions.models import Question
 from mockmate.storage.database import Document
 from mockmate.storage.records import InterviewRecord
 
-IN_PROGRESS = InterviewStatus.IN_PROGRESS
-COMPLETED = InterviewStatus.COMPLETED
-ABANDONED = InterviewStatus.ABANDONED
-STATUSES = tuple(InterviewStatus)
-
 
 class InterviewRepository:
     def __init__(self, db: AsyncDatabase[Document]):
@@ -29,7 +24,7 @@ class InterviewRepository:
         now = datetime.now(UTC)
         search = search_text(interview.role, interview.questions)
         await self._interviews.insert_one(
-            {"status": IN_PROGRESS, "completion_sent": False, "created_at": now,
+            {"status": InterviewStatus.IN_PROGRESS, "completion_sent": False, "created_at": now,
              "search_text": search, **interview.document()}
         )
 
@@ -77,6 +72,25 @@ class InterviewRepository:
         )
         return [InterviewRecord.model_validate(doc) async for doc in cursor], total
 
+    async def practice_for_user(self, user_id: str, *, limit: int) -> list[InterviewRecord]:
+        """The user's latest practice sessions, newest first, without their texts."""
+        cursor = self._interviews.find(
+            {"user_id": user_id, "mode": "practice"},
+            {"resume_text": 0, "job_description": 0, "questions": 0},
+        ).sort("created_at", DESCENDING).limit(limit)
+        return [InterviewRecord.model_validate(doc) async for doc in cursor]
+
+    async def count_practice(self, user_id: str) -> int:
+        return await self._interviews.count_documents({"user_id": user_id, "mode": "practice"})
+
+    async def announced_for_user(self, user_id: str) -> list[InterviewRecord]:
+        """The user's completed interviews whose final scores were announced."""
+        cursor = self._interviews.find(
+            {"user_id": user_id, "status": InterviewStatus.COMPLETED, "completion_sent": True},
+            {"resume_text": 0, "job_description": 0},
+        )
+        return [InterviewRecord.model_validate(doc) async for doc in cursor]
+
     async def finish(
         self, interview_id: str, *, status: InterviewStatus, answered: int,
         skipped: Sequence[int],
@@ -84,7 +98,7 @@ class InterviewRepository:
         """Record how an interview ended; only the first end counts (None: it had ended)."""
         now = datetime.now(UTC)
         return _record(await self._interviews.find_one_and_update(
-            {"_id": interview_id, "status": IN_PROGRESS},
+            {"_id": interview_id, "status": InterviewStatus.IN_PROGRESS},
             {
                 "$set": {
                     "status": status,
@@ -121,14 +135,14 @@ class InterviewRepository:
     async def abandon_in_progress(self) -> int:
         """Mark every unfinished interview abandoned (their sessions are known to be lost)."""
         result = await self._interviews.update_many(
-            {"status": IN_PROGRESS}, {"$set": {"status": ABANDONED}}
+            {"status": InterviewStatus.IN_PROGRESS}, {"$set": {"status": InterviewStatus.ABANDONED}}
         )
         return result.modified_count
 
     async def in_progress_started_before(self, cutoff: datetime) -> list[str]:
         """The ids of unfinished interviews started before `cutoff`."""
         cursor = self._interviews.find(
-            {"status": IN_PROGRESS, "started_at": {"$lt": cutoff}}, {"_id": 1}
+            {"status": InterviewStatus.IN_PROGRESS, "started_at": {"$lt": cutoff}}, {"_id": 1}
         )
         return [str(doc["_id"]) async for doc in cursor]
 
@@ -147,7 +161,7 @@ class InterviewRepository:
     ) -> InterviewRecord | None:
         """Flip `completion_sent` once; the caller that gets the record announces it."""
         return _record(await self._interviews.find_one_and_update(
-            {"_id": interview_id, "status": COMPLETED, "completion_sent": False},
+            {"_id": interview_id, "status": InterviewStatus.COMPLETED, "completion_sent": False},
             {
                 "$set": {
                     "completion_sent": True,

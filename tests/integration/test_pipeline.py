@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from pymongo.asynchronous.database import AsyncDatabase
 
+from mockmate.domain import InterviewStatus
 from mockmate.evaluators.heuristic import HeuristicEvaluator
 from mockmate.interviews.hooks import (
     AnswerEvaluated,
@@ -20,7 +21,7 @@ from mockmate.questions.models import Question
 from mockmate.storage.answers import AnswerRepository
 from mockmate.storage.database import Document, connect, ensure_indexes
 from mockmate.storage.hook_runs import HookRunRepository
-from mockmate.storage.interviews import COMPLETED, InterviewRepository
+from mockmate.storage.interviews import InterviewRepository
 from mockmate.storage.records import AnswerRecord, InterviewRecord, StoredTranscript
 
 EMPTY = AnswerRecord(id="", interview_id="", user_id="", index=0, category="behavioral")
@@ -128,7 +129,7 @@ async def test_completion_is_announced_once_after_the_last_evaluation(
         hooks=hooks, emitter=emitter,
     )
     interview_id, answer_ids = await seed(db, 3)
-    await interviews.finish(interview_id, status=COMPLETED, answered=3, skipped=[])
+    await interviews.finish(interview_id, status=InterviewStatus.COMPLETED, answered=3, skipped=[])
 
     await pipeline.evaluate_answer({"answer_id": answer_ids[0]})
     await pipeline.finalize_interview({"interview_id": interview_id})
