@@ -101,8 +101,7 @@ class LearningPaths:
     async def _activity(self, user_id: str, since: datetime) -> Activity:
         answers = [
             AnswerFact(at=a.created_at, category=a.category, score=a.score,
-                       rubric={k: float(v) for k, v in
-                               (a.evaluation.get("rubric") or {}).items()})
+                       rubric=dict(a.evaluation.rubric))
             for a in await self._answers.evaluated_since(user_id, since)
             if a.created_at is not None and a.score is not None and a.evaluation is not None
         ]

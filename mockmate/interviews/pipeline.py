@@ -24,7 +24,7 @@ from mockmate.state.store import SessionStore
 from mockmate.storage.answers import AnswerRepository
 from mockmate.storage.audio import AudioStore
 from mockmate.storage.interviews import InterviewRepository
-from mockmate.storage.records import AnswerRecord, InterviewRecord
+from mockmate.storage.records import AnswerRecord, InterviewRecord, StoredEvaluation
 
 log = logging.getLogger(__name__)
 
@@ -71,16 +71,14 @@ class EvaluationPipeline:
         if answer.evaluation is not None:
             # After a correction was evaluated again, this job still reports the first one.
             first = answer.first_evaluation or answer.evaluation
-            evaluation = Evaluation.model_validate(first)
+            evaluation = Evaluation.model_validate(first.document())
         else:
             evaluation = await self._evaluate(interview, answer, question)
-            if not await self._answers.store_evaluation(
-                answer.id, evaluation.model_dump(mode="json")
-            ):
+            if not await self._answers.store_evaluation(answer.id, _stored(evaluation)):
                 stored = await self._answers.get(answer.id)
                 if stored is None or stored.evaluation is None:
                     return
-                evaluation = Evaluation.model_validate(stored.evaluation)
+                evaluation = Evaluation.model_validate(stored.evaluation.document())
         # Sent on every (re)run: a retry after a crash may repeat it; clients key on answer_id.
         await self._emit.to_session(
             answer.user_id,
@@ -145,14 +143,14 @@ class EvaluationPipeline:
         question = _asked(interview, answer)
         if answer.evaluation_revision < revision:
             evaluation = await self._evaluate(interview, answer, question)
-            await self._answers.store_revision(
-                answer, evaluation.model_dump(mode="json"), revision=revision
-            )
+            await self._answers.store_revision(answer, _stored(evaluation), revision=revision)
             answer = await self._answers.get(answer_id)
             if answer is None or answer.evaluation_revision < revision:
                 return
-        evaluation = Evaluation.model_validate(answer.evaluation)
-        earlier = Evaluation.model_validate(answer.first_evaluation)
+        if answer.evaluation is None or answer.first_evaluation is None:
+            return  # not so once a revision is stored: it keeps the first evaluation
+        evaluation = Evaluation.model_validate(answer.evaluation.document())
+        earlier = Evaluation.model_validate(answer.first_evaluation.document())
         await self._hooks.answer_evaluated(AnswerEvaluated(
             user_id=answer.user_id, interview_id=answer.interview_id, answer_id=answer_id,
             index=answer.index, question=question, evaluation=evaluation, answer=answer,
@@ -227,6 +225,10 @@ class EvaluationPipeline:
                     "duration_s": completed.duration_s,
                 },
             )
+
+
+def _stored(evaluation: Evaluation) -> StoredEvaluation:
+    return StoredEvaluation.model_validate(evaluation.model_dump(mode="json"))
 
 
 def _asked(interview: InterviewRecord, answer: AnswerRecord) -> Question:

@@ -192,7 +192,7 @@ class InterviewService:
                 {
                     "index": a.index, "answer_id": a.id,
                     "text": a.transcript.text if a.transcript else None,
-                    "evaluation": a.evaluation,
+                    "evaluation": a.evaluation.wire() if a.evaluation else None,
                 }
                 for a in answers
             ],

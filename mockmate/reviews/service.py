@@ -126,7 +126,7 @@ class Reviews:
         if answer.evaluation is None:
             raise InvalidState("this answer has no evaluation to review")
         earlier: Document = answer.expert_review or {}
-        ai_rubric: dict[str, float] = answer.evaluation["rubric"]
+        ai_rubric = answer.evaluation.rubric
         criteria = rules.reviewed_criteria(ai_rubric, request)
         comment = request.comment.strip()
         if earlier and earlier.get("criteria") == criteria and earlier.get("comment") == comment \
@@ -135,13 +135,13 @@ class Reviews:
             # repairs a save whose process died before it queued the job.
             await self._queue.enqueue(APPLY_EXPERT_REVIEW, {"answer_id": answer.id})
             return _shown(earlier)
-        score = rules.expert_score(float(answer.evaluation["score"]), ai_rubric, criteria)
+        score = rules.expert_score(answer.evaluation.score, ai_rubric, criteria)
         version = answer.review_version + 1
         review = {
             "booking_id": booking["_id"], "expert_user_id": user.id,
             "expert_name": user.display_name, "criteria": criteria, "comment": comment,
             "score": score,
-            "ai_score": float(earlier.get("ai_score", answer.evaluation["score"])),
+            "ai_score": float(earlier.get("ai_score", answer.evaluation.score)),
             "scores": [*earlier.get("scores", []), score],
         }
         if not await self._reviews.store(answer.id, review, version=version):
@@ -172,7 +172,7 @@ class Reviews:
             average = step.progress.statistics.average_score
             if average is not None:
                 await self._leaderboard.set(user_id, average)
-        rubric = {**evaluation["rubric"],
+        rubric = {**evaluation.rubric,
                   **{name: float(c["score"]) for name, c in review["criteria"].items()}}
         await self._skills.change(user_id, lambda events: rules.with_expert_score(
             events, answer_id, scores[-1], rubric))
@@ -221,7 +221,7 @@ class Reviews:
             submitted = a.created_at
             offset = (round((submitted - started).total_seconds(), 1)
                       if submitted and started else None)
-            evaluation = a.evaluation
+            evaluation = a.evaluation.wire() if a.evaluation else None
             delivery = (a.transcript.delivery if a.transcript else None) or {}
             facts.append(rules.AnswerFacts(
                 index=a.index, category=a.category, score=a.score, offset_s=offset,

@@ -118,7 +118,7 @@ async def interview_body(services: Interviews, doc: InterviewRecord) -> dict[str
                     "recording": a.recording,
                 } if a.kind == "audio" else None,
                 "evaluation_revision": a.evaluation_revision,
-                "evaluation": a.evaluation,
+                "evaluation": a.evaluation.wire() if a.evaluation else None,
                 # The booked expert's confirmation or override of the rubric scores (the
                 # statistics count its score), or None (docs/marketplace.md).
                 "expert_review": public_review(a.expert_review),

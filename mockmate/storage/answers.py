@@ -7,7 +7,7 @@ Answers are read and written as `AnswerRecord`s (`storage/records.py`).
 """
 
 from datetime import UTC, datetime
-from typing import Any, Literal
+from typing import Literal
 
 from pymongo import ASCENDING
 from pymongo.asynchronous.database import AsyncDatabase
@@ -15,7 +15,7 @@ from pymongo.errors import DuplicateKeyError
 
 from mockmate.errors import Conflict
 from mockmate.storage.database import Document
-from mockmate.storage.records import AnswerRecord, StoredTranscript
+from mockmate.storage.records import AnswerRecord, StoredEvaluation, StoredTranscript
 
 
 class AnswerRepository:
@@ -58,12 +58,11 @@ class AnswerRepository:
     async def delete_for_interview(self, interview_id: str) -> None:
         await self._answers.delete_many({"interview_id": interview_id})
 
-    async def store_evaluation(self, answer_id: str, evaluation: dict[str, Any]) -> bool:
-        """Store the first evaluation of an answer (`Evaluation` as JSON); False when one was
-        already there."""
+    async def store_evaluation(self, answer_id: str, evaluation: StoredEvaluation) -> bool:
+        """Store the first evaluation of an answer; False when one was already there."""
         result = await self._answers.update_one(
             {"_id": answer_id, "evaluation": {"$exists": False}},
-            {"$set": {"evaluation": evaluation, "evaluated_at": datetime.now(UTC)}},
+            {"$set": {"evaluation": evaluation.document(), "evaluated_at": datetime.now(UTC)}},
         )
         return result.modified_count == 1
 
@@ -115,17 +114,18 @@ class AnswerRepository:
         return result.modified_count == 1
 
     async def store_revision(
-        self, answer: AnswerRecord, evaluation: dict[str, Any], *, revision: int
+        self, answer: AnswerRecord, evaluation: StoredEvaluation, *, revision: int
     ) -> bool:
         """Replace the evaluation with the one of a corrected transcript, once per revision;
         the first one is kept in `first_evaluation` (a `$set`: nx-27017 stores a document
         pushed into an array as a string)."""
+        first = answer.first_evaluation or answer.evaluation
         result = await self._answers.update_one(
             {"_id": answer.id, "evaluation": {"$exists": True},
              "evaluation_revision": {"$nin": [revision]}},
-            {"$set": {"evaluation": evaluation, "evaluation_revision": revision,
+            {"$set": {"evaluation": evaluation.document(), "evaluation_revision": revision,
                       "evaluated_at": datetime.now(UTC),
-                      "first_evaluation": answer.first_evaluation or answer.evaluation}},
+                      "first_evaluation": first.document() if first else None}},
         )
         return result.modified_count == 1
 

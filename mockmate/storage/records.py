@@ -8,8 +8,10 @@ declared (`extra="allow"` keeps them, so a document read and exported is not cut
 `document()` gives back what was read or set, field for field (`exclude_unset`), which is what
 the export and the wire bodies built from a stored sub-document (a transcript) rely on.
 
-The evaluation stays the JSON of `evaluators.models.Evaluation`: that model belongs to the
-evaluators, a layer above storage, so callers validate it there (`Evaluation.model_validate`).
+An evaluation is stored as the JSON of `evaluators.models.Evaluation`; that model belongs to
+the evaluators, a layer above storage, so `StoredEvaluation` declares only what storage-side
+readers use (score, rubric) and keeps the rest as it is; the pipeline validates the whole
+with `Evaluation.model_validate(stored.document())`.
 """
 
 from datetime import datetime
@@ -48,6 +50,17 @@ class StoredTranscript(Record):
 
     def wire(self) -> dict[str, Any]:
         """The transcript's fields as the contract sends them (what is stored, no more)."""
+        return self.model_dump(mode="json", exclude_unset=True)
+
+
+class StoredEvaluation(Record):
+    """An answer's evaluation as stored (`evaluators.models.Evaluation` as JSON)."""
+
+    score: float
+    rubric: dict[str, float] = Field(default_factory=dict)
+
+    def wire(self) -> dict[str, Any]:
+        """The evaluation as the contract sends it (what is stored, no more)."""
         return self.model_dump(mode="json", exclude_unset=True)
 
 
@@ -133,10 +146,10 @@ class AnswerRecord(Record):
     recording: Literal["kept", "deleted"] | None = None
     created_at: Timestamp = None
     transcribed_at: Timestamp = None
-    evaluation: dict[str, Any] | None = None  # `evaluators.models.Evaluation` as JSON
+    evaluation: StoredEvaluation | None = None
     evaluated_at: Timestamp = None
     evaluation_revision: int = 1
-    first_evaluation: dict[str, Any] | None = None  # revision 1's, once corrected
+    first_evaluation: StoredEvaluation | None = None  # revision 1's, once corrected
     correction: Correction | None = None
     # The booked expert's marks (`reviews/`), as `storage/reviews.py` writes them.
     expert_review: dict[str, Any] | None = None
@@ -149,7 +162,7 @@ class AnswerRecord(Record):
     @property
     def score(self) -> float | None:
         """The evaluation's score, None before the evaluation."""
-        return None if self.evaluation is None else float(self.evaluation["score"])
+        return None if self.evaluation is None else self.evaluation.score
 
     @property
     def answer_text(self) -> str:

@@ -24,8 +24,6 @@ from mockmate.storage.hook_runs import HookRunRepository
 from mockmate.storage.interviews import InterviewRepository
 from mockmate.storage.records import AnswerRecord, InterviewRecord, StoredTranscript
 
-EMPTY = AnswerRecord(id="", interview_id="", user_id="", index=0, category="behavioral")
-
 
 class RecordingEmitter:
     """Stands in for the Socket.IO room emitter: the pipeline's only outward edge here."""
@@ -79,6 +77,12 @@ async def seed(db: AsyncDatabase[Document], answers: int) -> tuple[str, list[str
     return interview_id, ids
 
 
+async def evaluation_of(answers: AnswerRepository, answer_id: str) -> dict[str, Any]:
+    """The stored evaluation as JSON (empty before there is one)."""
+    answer = await answers.get(answer_id)
+    return answer.evaluation.wire() if answer and answer.evaluation else {}
+
+
 async def test_a_retried_job_skips_finished_hooks(db: AsyncDatabase[Document]) -> None:
     runs: dict[str, int] = {"steady": 0, "flaky": 0}
 
@@ -103,11 +107,11 @@ async def test_a_retried_job_skips_finished_hooks(db: AsyncDatabase[Document]) -
 
     with pytest.raises(RuntimeError):
         await pipeline.evaluate_answer({"answer_id": answer_id})
-    first = (await answers.get(answer_id) or EMPTY).evaluation or {}
+    first = await evaluation_of(answers, answer_id)
     await pipeline.evaluate_answer({"answer_id": answer_id})  # the retry
     await pipeline.evaluate_answer({"answer_id": answer_id})  # a duplicated job
     assert runs == {"steady": 1, "flaky": 2}
-    assert (await answers.get(answer_id) or EMPTY).evaluation == first
+    assert await evaluation_of(answers, answer_id) == first
     scores = {e["score"] for e in emitter.events("answer:evaluation")}
     assert scores == {first["score"]}  # re-sent on retries, never changed
 

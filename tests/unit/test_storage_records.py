@@ -8,7 +8,12 @@ from pydantic import ValidationError
 
 from mockmate.domain import InterviewStatus
 from mockmate.questions.models import Question
-from mockmate.storage.records import AnswerRecord, InterviewRecord, StoredTranscript
+from mockmate.storage.records import (
+    AnswerRecord,
+    InterviewRecord,
+    StoredEvaluation,
+    StoredTranscript,
+)
 
 QUESTION = Question(id="q0", text="Tell me about a launch.", category="behavioral",
                     difficulty="mid")
@@ -60,3 +65,15 @@ def test_a_corrected_transcript_shows_what_the_machine_heard_only_when_stored() 
     corrected = StoredTranscript.model_validate({**plain.wire(), "text": "Hi!",
                                                  "machine_text": "hi"})
     assert corrected.wire()["machine_text"] == "hi"
+
+
+def test_an_evaluation_reads_its_score_and_keeps_everything_the_evaluator_stored() -> None:
+    stored = {"score": 7, "rubric": {"relevance": 8, "examples": 6}, "strengths": ["numbers"],
+              "ideal_outline": None, "confidence": "high"}
+    evaluation = StoredEvaluation.model_validate(stored)
+    assert evaluation.score == 7.0 and evaluation.rubric["examples"] == 6.0
+    assert evaluation.wire() == stored
+    answer = AnswerRecord.model_validate({"_id": "a", "interview_id": "i", "user_id": "u",
+                                          "index": 0, "category": "technical",
+                                          "evaluation": stored})
+    assert answer.score == 7.0 and answer.document()["evaluation"] == stored
