@@ -6,6 +6,7 @@ stored yet, so a retried evaluation job never replaces a result a client has alr
 Answers are read and written as `AnswerRecord`s (`storage/records.py`).
 """
 
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Literal
 
@@ -51,6 +52,22 @@ class AnswerRepository:
             {"user_id": user_id, "evaluation": {"$exists": True}, "created_at": {"$gte": since}}
         ).sort("created_at", ASCENDING)
         return [AnswerRecord.model_validate(doc) async for doc in cursor]
+
+    async def rubric_averages(
+        self, criteria: Sequence[str], user_id: str | None = None
+    ) -> dict[str, dict[str, float | None]]:
+        """Per user (only `user_id`'s, when given): the mean of each rubric criterion over
+        their evaluated answers (None where no answer has it)."""
+        match: Document = {"evaluation": {"$exists": True}}
+        if user_id is not None:
+            match["user_id"] = user_id
+        cursor = await self._answers.aggregate([
+            {"$match": match},
+            {"$group": {"_id": "$user_id",
+                        **{c: {"$avg": f"$evaluation.rubric.{c}"} for c in criteria}}},
+        ])
+        return {str(doc["_id"]): {c: _number(doc.get(c)) for c in criteria}
+                async for doc in cursor}
 
     async def delete_for_user(self, user_id: str) -> None:
         await self._answers.delete_many({"user_id": user_id})
@@ -128,6 +145,10 @@ class AnswerRepository:
                       "first_evaluation": first.document() if first else None}},
         )
         return result.modified_count == 1
+
+
+def _number(value: object) -> float | None:
+    return float(value) if isinstance(value, int | float) else None
 
 
 def _record(doc: Document | None) -> AnswerRecord | None:
