@@ -132,7 +132,8 @@ class Settings(BaseSettings):
     gemini_api_key: str = Field("", validation_alias="GEMINI_API_KEY")
     gemini_base_url: str = Field("", validation_alias="GEMINI_BASE_URL")
     gemini_model: str = Field("gemini-2.5-flash", validation_alias="GEMINI_MODEL")
-    # LLM calls (question sets and evaluations) a user may cause per UTC day.
+    # LLM calls (question sets and evaluations) a user may cause per day (the user's own day,
+    # midnight in their time zone; docs/subscriptions.md).
     llm_daily_limit: int = Field(200, ge=0, validation_alias="MOCKMATE_LLM_DAILY_LIMIT")
     groq_api_key: str = Field("", validation_alias="GROQ_API_KEY")
     groq_base_url: str = Field("", validation_alias="GROQ_BASE_URL")

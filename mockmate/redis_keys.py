@@ -6,6 +6,7 @@ new key is added here, so a reader sees at a glance what lives in Redis and whic
 a user's data (`user_*`, erased with the account by the store that owns them).
 """
 
+import hashlib
 from dataclasses import dataclass
 
 
@@ -104,6 +105,12 @@ class RedisKeys:
     # Accounts: revoked sign-in families, sign-in throttles and lockouts (by digest).
     def auth_family(self, family: str) -> str:
         return f"{self.prefix}:auth:family:{family}"
+
+    def auth_epoch(self, user_id: str) -> str:
+        # By digest: the tombstone an erasure leaves (auth/revocation.py) must not name the
+        # erased user.
+        digest = hashlib.sha256(b"auth-epoch:" + user_id.encode()).hexdigest()[:32]
+        return f"{self.prefix}:auth:epoch:{digest}"
 
     def auth_rate_ip(self, digest: str) -> str:
         return f"{self.prefix}:authrate:ip:{digest}"

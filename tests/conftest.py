@@ -8,8 +8,10 @@ from pathlib import Path
 
 import pytest
 from hypothesis import settings as hypothesis_settings
+from pymongo.asynchronous.database import AsyncDatabase
 
 from mockmate.config import Settings
+from mockmate.storage.database import Document, connect, ensure_indexes
 from tests.support.client import Candidate, register
 from tests.support.server import ServerProcess, running_app, settings_from, test_env
 from tests.support.services import mongo_server, redis_server
@@ -31,6 +33,16 @@ def redis_url() -> Iterator[str]:
 def mongo_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     with mongo_server(tmp_path_factory.mktemp("mongo")) as url:
         yield url
+
+
+@pytest.fixture
+async def db(mongo_url: str) -> AsyncIterator[AsyncDatabase[Document]]:
+    """A database of this test's own on the shared MongoDB-wire server, with the indexes."""
+    client = connect(mongo_url)
+    database = client[f"t_{uuid.uuid4().hex[:12]}"]
+    await ensure_indexes(database)
+    yield database
+    await client.close()
 
 
 @pytest.fixture

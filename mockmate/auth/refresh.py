@@ -163,7 +163,10 @@ class SignIns:
 
     async def revoke_all(self, user_id: str) -> None:
         """Signs every device out, and every access token issued so far stops working."""
-        await self._users.bump_token_epoch(user_id)
+        await self._revocations.forget_epoch(user_id)
+        epoch = await self._users.bump_token_epoch(user_id)
+        if epoch is not None:
+            await self._revocations.epoch_raised(user_id, epoch)
         await self._families.update_many(
             {"user_id": user_id, "revoked_at": {"$exists": False}},
             {"$set": {"revoked_at": self._clock()}},

@@ -21,6 +21,7 @@ from mockmate.storage.users import UserRepository
 @dataclass
 class AccountSecurity:
     authenticator: Authenticator
+    revocations: Revocations
     sign_ins: SignIns
     passwords: Passwords
     mailer: Mailer
@@ -51,6 +52,7 @@ async def open_account_security(
     queue.register(SEND_PASSWORD_RESET, passwords.send_reset_mail)
     return AccountSecurity(
         authenticator=Authenticator(tokens, users, revocations),
+        revocations=revocations,
         sign_ins=SignIns(
             db, users=users, tokens=tokens, revocations=revocations,
             access_ttl_s=settings.access_token_ttl_s,

@@ -11,7 +11,7 @@ if the process dies in between, the cells carry the hold's expiry and the sweepe
 import time
 import uuid
 from collections.abc import Callable
-from datetime import UTC, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from pydantic import ValidationError
@@ -22,7 +22,14 @@ from mockmate.bookings.payments.port import PaymentError, PaymentIntent, Payment
 from mockmate.bookings.pricing import quote
 from mockmate.bookings.queries import BookingListQuery
 from mockmate.bookings.refunds import Canceller
-from mockmate.bookings.rules import held_interval, notice, off_days, seat_demands, within_horizon
+from mockmate.bookings.rules import (
+    BookingRules,
+    held_interval,
+    notice,
+    off_days,
+    seat_demands,
+    within_horizon,
+)
 from mockmate.bookings.schemas import (
     Availability,
     BookingRequest,
@@ -57,6 +64,33 @@ def party_of(user: User, booking: Document) -> Party | None:
     return None
 
 
+def check_offered(
+    expert: Document, start: datetime, duration_min: int, *, now: float,
+    platform_notice: timedelta,
+) -> BookingRules:
+    """The expert's booking rules, once `start` (UTC) for `duration_min` is shown to be one of
+    their free slots now (weekly hours, blackout and vacation days, notice, horizon); raises
+    `invalid_state` while they are paused and `invalid_payload` for a time not offered.
+    Bookings and reschedules both ask this; cells and seats then settle concurrency."""
+    availability = Availability.model_validate(expert["availability"])
+    rules = availability.rules()
+    if rules.paused:
+        raise InvalidState("this expert is not taking bookings at the moment")
+    day = start.date()
+    offered = within_horizon(start, to_dt(now), rules) and is_offered(
+        start, duration_min, weekly=availability.windows(),
+        expert_tz=expert["time_zone"], now=to_dt(now),
+        blackout_dates=off_days(availability.blackout_dates, rules, day - _DAY, day + _DAY),
+        min_notice=notice(platform_notice, rules),
+    )
+    if not offered:
+        raise InvalidPayload(
+            "the expert does not offer this time; pick one from GET "
+            f"/api/experts/{expert['_id']}/slots",
+        )
+    return rules
+
+
 class BookingService:
     def __init__(
         self, *, experts: ExpertRepository, bookings: BookingRepository, cells: SlotCells,
@@ -86,23 +120,8 @@ class BookingService:
         now = self._clock()
         start = req.start.astimezone(UTC)
         end = start + timedelta(minutes=req.duration_min)
-        availability = Availability.model_validate(expert["availability"])
-        rules = availability.rules()
-        if rules.paused:
-            raise InvalidState(
-                                "this expert is not taking bookings at the moment")
-        day = start.date()
-        offered = within_horizon(start, to_dt(now), rules) and is_offered(
-            start, req.duration_min, weekly=availability.windows(),
-            expert_tz=expert["time_zone"], now=to_dt(now),
-            blackout_dates=off_days(availability.blackout_dates, rules, day - _DAY, day + _DAY),
-            min_notice=notice(self._min_notice, rules),
-        )
-        if not offered:
-            raise InvalidPayload(
-                "the expert does not offer this time; pick one from GET "
-                f"/api/experts/{expert['_id']}/slots",
-            )
+        rules = check_offered(expert, start, req.duration_min, now=now,
+                              platform_notice=self._min_notice)
         try:
             keys = slot_keys(expert["_id"], *held_interval(start, end, rules))
         except ValueError as exc:

@@ -3,7 +3,8 @@
 Why UTC instants: a session is an absolute time; writing it as `DTSTART:…Z` lets every
 calendar show it in its own zone, correct on both sides of a DST change, without shipping
 VTIMEZONE rules that could drift from the server's zone database. Each booking keeps one
-`UID` for its life and a `SEQUENCE` that grows when it changes (paid, cancelled), so a
+`UID` for its life and a `SEQUENCE` that grows when it changes (paid, moved, cancelled:
+the status's rank plus the number of moves, so it never goes down), so a
 subscribed calendar updates the event in place instead of duplicating it; a cancelled booking
 stays in the feed with `STATUS:CANCELLED`, which is how calendars learn to remove it.
 """
@@ -41,6 +42,7 @@ class CalendarEntry:
     other_party: str
     meeting_url: str | None
     stamp: datetime
+    moves: int = 0
 
 
 def event_for(entry: CalendarEntry, *, domain: str) -> Event:
@@ -52,7 +54,7 @@ def event_for(entry: CalendarEntry, *, domain: str) -> Event:
     kind = SESSION_NAMES.get(entry.session_type, entry.session_type.replace("_", " "))
     event.add("summary", f"{kind} with {entry.other_party}")
     event.add("status", _STATUS.get(entry.status, "TENTATIVE"))
-    event.add("sequence", _SEQUENCE.get(entry.status, 0))
+    event.add("sequence", _SEQUENCE.get(entry.status, 0) + entry.moves)
     lines = [f"MockMate {kind.lower()} with {entry.other_party}."]
     if entry.meeting_url:
         event.add("url", entry.meeting_url)

@@ -60,6 +60,7 @@ class BookingCalendars:
             session_type=booking["session_type"],
             other_party=await self._other_party(booking, viewer_id),
             meeting_url=booking.get("meeting_url"), stamp=to_dt(self._clock()),
+            moves=int(booking.get("reschedules", 0)),
         )
 
     async def _other_party(self, booking: Document, viewer_id: str) -> str:

@@ -1,8 +1,8 @@
 """What the marketplace tells the rest of the server about its events (notifications today).
 
 Why a narrow protocol: the marketplace must not depend on how anyone is told; it reports a
-booking that changed, feedback that was left and an expert's verification decided, and the
-wiring plugs in whoever listens (`notifications.triggers`). A listener's failure never
+booking that changed or moved, feedback that was left and an expert's verification decided,
+and the wiring plugs in whoever listens (`notifications.triggers`). A listener's failure never
 fails the marketplace's own work (`observe` logs it).
 """
 
@@ -19,6 +19,9 @@ class MarketplaceObserver(Protocol):
     async def booking_changed(self, booking: Document) -> None:
         """`booking` was placed (`pending_payment`) or moved to its current status."""
 
+    async def booking_rescheduled(self, booking: Document, previous_start_ts: float) -> None:
+        """`booking` now starts at its `start_ts` instead of `previous_start_ts`."""
+
     async def feedback_left(self, booking: Document, side: str) -> None:
         """The `side` ("candidate" or "expert") left feedback on `booking`."""
 
@@ -29,6 +32,9 @@ class MarketplaceObserver(Protocol):
 
 class NoObserver:
     async def booking_changed(self, booking: Document) -> None:
+        return None
+
+    async def booking_rescheduled(self, booking: Document, previous_start_ts: float) -> None:
         return None
 
     async def feedback_left(self, booking: Document, side: str) -> None:

@@ -10,6 +10,7 @@ from datetime import date
 from typing import Annotated, Literal
 
 from pydantic import (
+    AwareDatetime,
     BaseModel,
     ConfigDict,
     Field,
@@ -119,3 +120,9 @@ class NoShowRequest(_Body):
     """`POST /api/bookings/{id}/no-show`: the caller reports that the other party was absent."""
 
     note: Annotated[str, StringConstraints(max_length=500)] | None = None
+
+
+class RescheduleRequest(_Body):
+    """`POST /api/bookings/{id}/reschedule`: the new start (any offset; same duration)."""
+
+    start: AwareDatetime

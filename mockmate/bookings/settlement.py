@@ -102,6 +102,11 @@ class Settlement:
                 )
                 if confirmed is not None:
                     await self.cells.mark_booked(booking_id)
+                    # `secure` worked from the booking as read: had a reschedule moved it
+                    # meanwhile, it re-held the old time; keep only the current one.
+                    await self.cells.keep_only(
+                        booking_id, list(confirmed["cells"]),
+                        [s["period"] for s in confirmed.get("seats", [])])
                     await self._record_payment(confirmed)
                     await self._notify(confirmed)
                     return "confirmed"
@@ -328,6 +333,10 @@ class Settlement:
         """`booking:update {booking_id, status}` to both parties' sockets (best effort), and
         the change to the observer (notifications)."""
         await observe(self.observer.booking_changed(booking), f"booking {booking['_id']}")
+        await self.emit_update(booking)
+
+    async def emit_update(self, booking: Document) -> None:
+        """`booking:update {booking_id, status}` to both parties' sockets (best effort)."""
         if self._emitter is None:
             return
         data = {"booking_id": booking["_id"], "status": booking["status"]}

@@ -9,13 +9,17 @@ booking. One sweep:
    inserting the cells and the booking) or is no longer live;
 3. frees the cells of cancelled bookings whose release was interrupted;
 4. retries refunds that the provider did not complete;
-5. completes confirmed sessions once the no-show window after their end has passed.
+5. completes confirmed sessions once the no-show window after their end has passed;
+6. finishes moves (reschedules) left half-done by a process that died (`moves.py`).
+A lapsed held cell of a live booking that is not part of the booking's time (left by an
+abandoned move) is removed too; a moving booking's cells are left to its move.
 """
 
 import logging
 import time
 from collections.abc import Callable
 
+from mockmate.bookings.moves import MOVING, Rescheduler
 from mockmate.bookings.settlement import Settlement
 from mockmate.bookings.status import LIVE_STATUSES, BookingStatus
 from mockmate.storage.bookings import BookingRepository, SlotCells
@@ -30,8 +34,10 @@ NO_SHOW_WINDOW_S = 24 * 3600.0  # a no-show can be reported this long after the 
 class BookingSweeper:
     def __init__(
         self, *, bookings: BookingRepository, cells: SlotCells, settlement: Settlement,
-        interval_s: float, clock: Callable[[], float] = time.time,
+        interval_s: float, moves: Rescheduler | None = None,
+        clock: Callable[[], float] = time.time,
     ) -> None:
+        self.moves = moves
         self.bookings = bookings
         self.cells = cells
         self.settlement = settlement
@@ -48,16 +54,19 @@ class BookingSweeper:
 
     async def sweep_once(self) -> dict[str, int]:
         now = self._clock()
-        done = dict.fromkeys(("expired", "orphans", "released", "refunds", "completed"), 0)
+        done = dict.fromkeys(("expired", "orphans", "released", "refunds", "completed", "moves"), 0)
         for booking in await self.bookings.find(
             {"status": BookingStatus.PENDING_PAYMENT, "hold_expires_ts": {"$lt": now}}
         ):
             done["expired"] += await self.settlement.expire(booking)
         for cell in await self.cells.stale_holds(now):
             owner = await self.bookings.get(cell["booking_id"])
-            if owner is None or owner["status"] not in LIVE_STATUSES:
+            if owner is None or owner["status"] not in LIVE_STATUSES or (
+                    owner.get("cells_state") != MOVING and not _part_of(cell, owner)):
                 await self.cells.drop(cell["_id"], cell["booking_id"])
                 done["orphans"] += 1
+            elif owner.get("cells_state") == MOVING:
+                continue
             elif owner["status"] == BookingStatus.CONFIRMED:  # confirmed, then interrupted
                 await self.cells.promote(cell["_id"], cell["booking_id"])
         for booking in await self.bookings.find(
@@ -74,4 +83,18 @@ class BookingSweeper:
             {"status": BookingStatus.CONFIRMED, "end_ts": {"$lt": now - NO_SHOW_WINDOW_S}}
         ):
             done["completed"] += await self.settlement.complete(booking) is not None
+        if self.moves is not None:
+            for booking in await self.bookings.find(
+                {"cells_state": MOVING, "move.started_ts": {"$lt": now - RETRY_AFTER_S}}
+            ):
+                done["moves"] += await self.moves.take_over(booking) is not None
         return done
+
+
+def _part_of(cell: dict[str, object], owner: dict[str, object]) -> bool:
+    """Whether `cell` (a time cell or a seat) is part of its owner's current time."""
+    if "seat" in cell:
+        seats = owner.get("seats")
+        return isinstance(seats, list) and any(s.get("period") == cell["seat"] for s in seats)
+    cells = owner.get("cells")
+    return isinstance(cells, list) and cell["_id"] in cells

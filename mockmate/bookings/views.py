@@ -119,6 +119,9 @@ def booking_view(
         "refund_status": doc.get("refund_status", "none"),
         "completed_at": iso(doc.get("completed_ts")),
         "no_show": doc.get("no_show"),
+        "reschedules": int(doc.get("reschedules", 0)),
+        "rescheduled_at": iso(doc.get("rescheduled_ts")),
+        "previous_start": iso(doc.get("previous_start_ts")),
     }
     if doc["candidate_id"] == viewer_id and doc["status"] == BookingStatus.PENDING_PAYMENT:
         out["payment"] = {

@@ -19,6 +19,7 @@ from mockmate.bookings.account import MarketplaceAccount
 from mockmate.bookings.booking_service import BookingService
 from mockmate.bookings.calendar_service import BookingCalendars
 from mockmate.bookings.experts import ExpertService
+from mockmate.bookings.moves import Rescheduler
 from mockmate.bookings.observer import MarketplaceObserver
 from mockmate.bookings.payments.port import PaymentProvider
 from mockmate.bookings.search import ExpertSearch
@@ -49,6 +50,7 @@ class Marketplace:
     sweeper: BookingSweeper
     account: MarketplaceAccount
     calendars: BookingCalendars
+    moves: Rescheduler
 
     async def export_user(self, user_id: str) -> dict[str, Any]:
         """Everything marketplace-related about the user (JSON-ready)."""
@@ -80,8 +82,10 @@ async def open_marketplace(
         bookings=bookings, cells=cells, ledger=ledger, experts=experts, provider=provider,
         meeting_url_base=settings.meeting_url_base, emitter=emitter, observer=observer,
     )
+    moves = Rescheduler(experts=experts, bookings=bookings, cells=cells, settlement=settlement,
+                        min_notice=min_notice)
     sweeper = BookingSweeper(bookings=bookings, cells=cells, settlement=settlement,
-                             interval_s=settings.booking_sweep_s)
+                             interval_s=settings.booking_sweep_s, moves=moves)
     marketplace = Marketplace(
         settings=settings,
         provider=provider,
@@ -100,6 +104,7 @@ async def open_marketplace(
                                    ledger=ledger, feedback=feedback, settlement=settlement),
         calendars=BookingCalendars(bookings=bookings, experts=experts,
                                    users=UserRepository(db), feeds=feeds),
+        moves=moves,
     )
     tasks.spawn(sweeper.run_forever(), name="booking-sweeper")
     return marketplace

@@ -8,7 +8,7 @@ mark, and the sweeper (`resume_erasures`) finishes the job, so nothing is left b
 
 import logging
 import time
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import date, datetime
 from typing import Any, Protocol
 
@@ -63,7 +63,10 @@ class AccountData:
         candidates: CandidateService, marketplace: MarketplaceData,
         learning_paths: LearningPaths,
         others: dict[str, UserDataOwner] | None = None,
+        close_sign_ins: Callable[[str], Awaitable[None]] | None = None,
     ) -> None:
+        # Called first when an account is erased: its tokens are refused everywhere at once.
+        self._close_sign_ins = close_sign_ins
         self._user_keys = user_keys
         self._users = users
         self._interviews = interviews
@@ -110,6 +113,8 @@ class AccountData:
         return data
 
     async def erase(self, user_id: str) -> None:
+        if self._close_sign_ins is not None:
+            await self._close_sign_ins(user_id)
         await self._users.mark_deleting(user_id)
         interviews = await self._interviews.all_for_user(user_id)
         answers = await self._answers.all_for_user(user_id)

@@ -15,6 +15,7 @@ from mockmate.gamification import progress as rules
 from mockmate.gamification.streaks import local_day
 from mockmate.interviews.hooks import AnswerEvaluated, InterviewCompleted
 from mockmate.ports import Emitter
+from mockmate.storage.answers import expert_reviewed_before
 from mockmate.storage.leaderboard import Leaderboard
 from mockmate.storage.profiles import ProfileRepository
 from mockmate.storage.progress import ProgressRepository
@@ -52,11 +53,13 @@ class ProgressHooks:
         at = event.answer.created_at or self._clock()
         day = local_day(at, await self._profiles.time_zone(event.user_id))
         if event.revision > 1:  # a corrected transcript: the new score, nothing paid again
+            # (unless an expert's score of the earlier answer is what counts: it stays)
             earlier = event.earlier_score if event.earlier_score is not None else 0.0
+            kept = expert_reviewed_before(event.answer, event.revision)
             step = await self._progress.change(event.user_id, lambda p: rules.rescore_answer(
                 p, answer_id=event.answer_id, revision=event.revision,
                 category=event.question.category, earlier=earlier,
-                score=event.evaluation.score,
+                score=event.evaluation.score, expert_kept=kept,
             ))
             await self._after(event.user_id, event.interview_id, step, day)
             return

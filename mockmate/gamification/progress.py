@@ -174,16 +174,19 @@ class AnswerNotCountedError(RuntimeError):
 
 def rescore_answer(
     progress: Progress, *, answer_id: str, revision: int, category: QuestionCategory,
-    earlier: float, score: float,
+    earlier: float, score: float, expert_kept: bool = False,
 ) -> Step:
     """An answer counted before is scored again after its transcript was corrected: the
-    statistics take the new score; no XP, badge or challenge is paid again (nothing is)."""
+    statistics take the new score; no XP, badge or challenge is paid again (nothing is).
+    `expert_kept`: an expert scored the answer as it was before this revision, and the
+    statistics count the expert's score (in place of `earlier`); they keep it, and the new
+    AI score is only recorded as seen."""
     cause = f"answer:{answer_id}:r{revision}"
     if cause in progress.applied:
         return Step(progress=progress, repeated=True)
     if f"answer:{answer_id}" not in progress.applied:
         raise AnswerNotCountedError(answer_id)
-    statistics = stats.rescore_answer(
+    statistics = progress.statistics if expert_kept else stats.rescore_answer(
         progress.statistics, category=category, earlier=earlier, score=score
     )
     return Step(progress=progress.model_copy(update={

@@ -27,7 +27,7 @@ def register(
     async def connect(sid: str, environ: dict[str, Any], auth: Any = None) -> None:
         token = auth.get("token") if isinstance(auth, dict) else None
         try:
-            user = (await authenticator.authenticate(token)).user
+            claims = await authenticator.admit(token)
         except MockMateError:
             raise socketio.exceptions.ConnectionRefusedError("unauthorized") from None
         except OUTAGES as exc:
@@ -36,13 +36,13 @@ def register(
             raise unavailable(exc) from None
         # The room serves events about no interview (sent through the client manager);
         # interview events go through the fan-out, which counts the socket as present.
-        await sio.enter_room(sid, user_room(user.id))
+        await sio.enter_room(sid, user_room(claims.user_id))
         try:
-            await fanout.connected(sid, user.id)
+            await fanout.connected(sid, claims.user_id)
         except OUTAGES as exc:  # presence could not be recorded: nothing was registered
-            await sio.leave_room(sid, user_room(user.id))
+            await sio.leave_room(sid, user_room(claims.user_id))
             raise unavailable(exc) from None
-        connections.add(sid, user.id, user.roles)
+        connections.add(sid, claims.user_id, claims.roles)
         metrics.connections.inc()
 
     def unavailable(exc: BaseException) -> Exception:

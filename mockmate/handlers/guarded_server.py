@@ -18,6 +18,7 @@ import socketio
 from socketio import packet
 
 from mockmate.errors import InvalidPayload
+from mockmate.handlers.frame_limit import use_reasoned_websockets
 
 log = logging.getLogger(__name__)
 
@@ -34,6 +35,7 @@ class GuardedServer(socketio.AsyncServer):  # type: ignore[misc]
     def __init__(self, *, on_malformed: Callable[[str], None], **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self._on_malformed = on_malformed
+        use_reasoned_websockets(self.eio)  # an oversized frame's close says why
 
     async def _refuse(
         self, eio_sid: str, namespace: str | None, ack_id: int | None, kind: str, why: str

@@ -52,7 +52,15 @@ from mockmate.interviews.live_rules import (
 from mockmate.interviews.turns import CONTAINERS, speech_spans
 from mockmate.ports import Emitter
 from mockmate.redis_keys import RedisKeys
-from mockmate.speech.base import PcmAudio, SpeechError, SpeechToText, Transcript, Word
+from mockmate.speech.base import (
+    PcmAudio,
+    SpeechError,
+    SpeechToText,
+    TranscribesAhead,
+    Transcript,
+    Word,
+)
+from mockmate.speech.priority_gate import never
 from mockmate.state.answer_buffer import AnswerBuffer
 
 log = logging.getLogger(__name__)
@@ -124,6 +132,13 @@ class LiveTranscriber:
         self._again: set[tuple[str, int]] = set()
         self._finishing: set[tuple[str, int]] = set()
 
+    async def _ahead(self, audio: PcmAudio, urgent: Callable[[], bool]) -> Transcript:
+        """Mid-answer work waits behind the answers candidates are waiting on (a stretch of
+        an answer turns urgent once that answer is submitted)."""
+        if isinstance(self._stt, TranscribesAhead):
+            return await self._stt.transcribe_ahead(audio, urgent=urgent)
+        return await self._stt.transcribe(audio)
+
     def heard(self, user_id: str, session_id: str, index: int, received_bytes: int, *,
               captions: bool) -> None:
         """A chunk brought the answer to `received_bytes`: look for closed stretches (and
@@ -181,7 +196,7 @@ class LiveTranscriber:
             cut_b = int(cut * RATE) * 2
             piece = PcmAudio(window[:cut_b], RATE)
             heard = any(start < cut for start, _ in spans)
-            said = (await self._stt.transcribe(piece) if heard
+            said = (await self._ahead(piece, lambda: key in self._finishing) if heard
                     else Transcript(text="", confidence=0.0, duration_s=piece.duration_s))
             segment = shifted(said, done, done + cut_b)
             while chunks and base + len(chunks[0]) <= done + cut_b:
@@ -209,7 +224,7 @@ class LiveTranscriber:
             return
         began = time.perf_counter()
         try:
-            said = await self._stt.transcribe(PcmAudio(window, RATE))
+            said = await self._ahead(PcmAudio(window, RATE), never)
         finally:
             # Wall time: waiting for a busy speech pool spends the budget too.
             self._budget.finished(time.perf_counter() - began)

@@ -33,7 +33,6 @@ from mockmate.state.session import InterviewSession
 from mockmate.storage.answers import AnswerRepository
 from mockmate.storage.interviews import InterviewRepository
 from mockmate.storage.records import InterviewRecord
-from mockmate.storage.users import UserRepository
 
 log = logging.getLogger(__name__)
 
@@ -55,13 +54,13 @@ class InterviewService:
         generator: QuestionGenerator | None = None,
         budget: Budget | None = None,
         on_started: Callable[[str, str], Awaitable[None]] | None = None,
-        users: UserRepository | None = None,
+        account_open: Callable[[str], Awaitable[bool]] | None = None,
         resumes: ResumeSource | None = None,
     ):
         self._settings = settings
         self._resumes = resumes
         self._on_started = on_started
-        self._users = users
+        self._account_open = account_open
         self._flow = flow
         self._sessions = flow.sessions
         self._interviews = interviews
@@ -80,7 +79,7 @@ class InterviewService:
     ) -> dict[str, Any]:
         """`chosen`: these questions instead of choosing; `practice`: what a practice
         session practises (stored apart from interviews: `docs/candidate.md`)."""
-        if self._users is not None and await self._users.by_id(user_id) is None:
+        if self._account_open is not None and not await self._account_open(user_id):
             # A socket that outlived its account (deleted from another device).
             raise Unauthorized("this account no longer exists")
         if self.before_start is not None and practice is None:

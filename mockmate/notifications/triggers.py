@@ -4,10 +4,10 @@ weekly summaries).
 
 Why here: the booking, payment and gamification code only reports what happened; this
 module decides who is told what, and keeps the schedule in step (a confirmed booking
-schedules its reminders, a cancelled one removes them; each practice day moves the streak
-check to the next evening). Scheduled handlers check again when they run (a reminder for a
-booking cancelled meanwhile, a streak already extended), so a late or repeated job is
-harmless.
+schedules its reminders, a cancelled one removes them, a moved one moves them; each practice
+day moves the streak check to the next evening). Scheduled handlers check again when they
+run (a reminder for a booking cancelled or moved meanwhile, a streak already extended), so a
+late or repeated job is harmless.
 """
 
 import logging
@@ -67,17 +67,36 @@ class Triggers:
         elif status == BookingStatus.CONFIRMED:
             for user_id in parties:
                 await self._notifier.publish(user_id, Kind.BOOKING_CONFIRMED, booking_id, data)
-            now = datetime.fromtimestamp(self._clock(), UTC)
-            start = datetime.fromtimestamp(float(booking["start_ts"]), UTC)
-            for kind, at in rules.reminder_times(start, now):
-                await self._scheduler.schedule(reminder_key(kind, booking_id), at.timestamp(),
-                                               REMIND, {"booking_id": booking_id,
-                                                        "kind": kind.value})
+            await self._schedule_reminders(booking)
         elif status == BookingStatus.CANCELLED:
-            for kind, _lead in rules.REMINDER_LEADS:
-                await self._scheduler.cancel(reminder_key(kind, booking_id))
+            await self._cancel_reminders(booking_id)
             for user_id in parties:
                 await self._notifier.publish(user_id, Kind.BOOKING_CANCELLED, booking_id, data)
+
+    async def booking_rescheduled(self, booking: Document, previous_start_ts: float) -> None:
+        """Both parties told of the new time; the reminders follow it (the old ones are
+        removed, and only those still ahead of the new start are scheduled)."""
+        await self._cancel_reminders(booking["_id"])
+        if booking["status"] == BookingStatus.CONFIRMED:
+            await self._schedule_reminders(booking)
+        data = {**await self._booking_data(booking), "previous_start_ts": previous_start_ts,
+                "rescheduled_by": booking.get("rescheduled_by") or ""}
+        cause = f"{booking['_id']}:moved:{int(booking.get('reschedules', 0))}"
+        for user_id in (booking["candidate_id"], booking["expert_user_id"]):
+            await self._notifier.publish(user_id, Kind.BOOKING_RESCHEDULED, cause, data)
+
+    async def _schedule_reminders(self, booking: Document) -> None:
+        now = datetime.fromtimestamp(self._clock(), UTC)
+        start = datetime.fromtimestamp(float(booking["start_ts"]), UTC)
+        for kind, at in rules.reminder_times(start, now):
+            await self._scheduler.schedule(
+                reminder_key(kind, booking["_id"]), at.timestamp(), REMIND,
+                {"booking_id": booking["_id"], "kind": kind.value,
+                 "start_ts": float(booking["start_ts"])})
+
+    async def _cancel_reminders(self, booking_id: str) -> None:
+        for kind, _lead in rules.REMINDER_LEADS:
+            await self._scheduler.cancel(reminder_key(kind, booking_id))
 
     async def feedback_left(self, booking: Document, side: str) -> None:
         subject = booking["expert_user_id"] if side == "candidate" else booking["candidate_id"]
@@ -114,10 +133,15 @@ class Triggers:
         if booking is None or booking["status"] != BookingStatus.CONFIRMED or \
                 float(booking["start_ts"]) <= self._clock():
             return
+        planned = payload.get("start_ts")
+        if planned is not None and float(planned) != float(booking["start_ts"]):
+            return  # released just before the booking moved: the new time has its own
         kind = Kind(payload["kind"])
         data = await self._booking_data(booking)
+        moves = int(booking.get("reschedules", 0))
+        cause = booking["_id"] if not moves else f"{booking['_id']}:moved:{moves}"
         for user_id in (booking["candidate_id"], booking["expert_user_id"]):
-            await self._notifier.publish(user_id, kind, booking["_id"], data)
+            await self._notifier.publish(user_id, kind, cause, data)
 
     # Progress -----------------------------------------------------------------------------
 

@@ -2,29 +2,36 @@
 Redis cache of finished evaluations (so identical answers are judged once, on any process).
 """
 
+import time
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 
 from redis.asyncio import Redis
 
+from mockmate.gamification.streaks import local_day
 from mockmate.redis_keys import RedisKeys
 
 DAY_S = 24 * 3600
 
 
 class LlmBudget:
-    """At most `daily_limit` LLM calls per user per UTC day, or fewer where the user's plan
-    says so (`plan_limit`, set by the subscriptions wiring)."""
+    """At most `daily_limit` LLM calls per user per day, or fewer where the user's plan says
+    so (`plan_limit`), counted in the user's own days: in `time_zone(user)` (both set by the
+    subscriptions wiring; UTC days without it)."""
 
-    def __init__(self, redis: Redis, *, prefix: str, daily_limit: int):
+    def __init__(self, redis: Redis, *, prefix: str, daily_limit: int,
+                 clock: Callable[[], float] = time.time):
         self._redis = redis
         self._keys = RedisKeys(prefix)
         self._limit = daily_limit
+        self._clock = clock
         self.plan_limit: Callable[[str], Awaitable[int | None]] | None = None
+        self.time_zone: Callable[[str], Awaitable[str]] | None = None
 
-    def _key(self, user_id: str, now: datetime | None = None) -> str:
-        day = (now or datetime.now(UTC)).strftime("%Y-%m-%d")
-        return self._keys.user_llm_calls(user_id, day)
+    async def _key(self, user_id: str) -> str:
+        tz = await self.time_zone(user_id) if self.time_zone is not None else None
+        day = local_day(datetime.fromtimestamp(self._clock(), UTC), tz)
+        return self._keys.user_llm_calls(user_id, day.isoformat())
 
     async def take(self, user_id: str, calls: int = 1) -> bool:
         """Spend `calls` from today's budget; False (and nothing spent) when it is exhausted."""
@@ -32,7 +39,7 @@ class LlmBudget:
         if self.plan_limit is not None:
             plan = await self.plan_limit(user_id)
             limit = limit if plan is None else min(limit, plan)
-        key = self._key(user_id)
+        key = await self._key(user_id)
         async with self._redis.pipeline(transaction=True) as pipe:
             pipe.incrby(key, calls)
             pipe.expire(key, 2 * DAY_S)
@@ -43,7 +50,7 @@ class LlmBudget:
         return True
 
     async def used(self, user_id: str) -> int:
-        return int(await self._redis.get(self._key(user_id)) or 0)
+        return int(await self._redis.get(await self._key(user_id)) or 0)
 
     async def delete_user_keys(self, user_id: str) -> None:
         """Forget the user's counts (account erasure)."""

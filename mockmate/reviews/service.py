@@ -137,14 +137,19 @@ class Reviews:
             return _shown(earlier)
         score = rules.expert_score(answer.evaluation.score, ai_rubric, criteria)
         version = answer.review_version + 1
+        evaluated = answer.evaluation_revision
         review = {
             "booking_id": booking["_id"], "expert_user_id": user.id,
             "expert_name": user.display_name, "criteria": criteria, "comment": comment,
             "score": score,
             "ai_score": float(earlier.get("ai_score", answer.evaluation.score)),
+            # The evaluation `ai_score` came from: a later correction's re-evaluation leaves
+            # the statistics on the expert's score (`storage.answers.expert_reviewed_before`).
+            "ai_revision": int(earlier.get("ai_revision", evaluated)),
             "scores": [*earlier.get("scores", []), score],
         }
-        if not await self._reviews.store(answer.id, review, version=version):
+        if not await self._reviews.store(answer.id, review, version=version,
+                                         evaluation_revision=evaluated):
             raise Conflict("the review changed meanwhile; reload and try again")
         await self._queue.enqueue(APPLY_EXPERT_REVIEW, {"answer_id": answer.id})
         stored = await self._answers.get(answer.id)

@@ -1,11 +1,16 @@
-"""Booking endpoints (booking, listing, cancelling, test-mode payment, feedback, no-shows)
-and the payment webhook."""
+"""Booking endpoints (booking, listing, cancelling, rescheduling, test-mode payment,
+feedback, no-shows) and the payment webhook."""
 
 
 from aiohttp import web
 
 from mockmate.bookings.booking_service import party_of
-from mockmate.bookings.queries import BookingListQuery, NoShowRequest, TestPayment
+from mockmate.bookings.queries import (
+    BookingListQuery,
+    NoShowRequest,
+    RescheduleRequest,
+    TestPayment,
+)
 from mockmate.bookings.schemas import BookingRequest, CancelRequest
 from mockmate.bookings.views import booking_view
 from mockmate.errors import Forbidden
@@ -63,6 +68,15 @@ async def cancel(request: web.Request, user: User) -> web.Response:
         "booking": await service.view(user, booking),
         "refund_cents": int(booking.get("refund_cents", 0)),
     })
+
+
+@routes.post("/api/bookings/{booking_id}/reschedule")
+@signed_in
+async def reschedule(request: web.Request, user: User) -> web.Response:
+    body = await read_json(request, RescheduleRequest)
+    market = marketplace(request)
+    booking = await market.moves.reschedule(user, request.match_info["booking_id"], body.start)
+    return web.json_response({"booking": await market.bookings.view(user, booking)})
 
 
 @routes.post("/api/bookings/{booking_id}/test-payment")

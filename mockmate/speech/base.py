@@ -1,8 +1,8 @@
 """The speech provider interfaces, whichever engine (offline or cloud) sits behind them."""
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 
 @dataclass(frozen=True)
@@ -42,6 +42,15 @@ class SpeechToText(Protocol):
     async def transcribe(self, audio: PcmAudio) -> Transcript:
         """Transcribe 16 kHz mono PCM."""
         ...
+
+
+@runtime_checkable
+class TranscribesAhead(Protocol):
+    """An engine with a shared pool that can put work nobody waits on yet behind work
+    somebody does (speech/priority_gate.py)."""
+
+    async def transcribe_ahead(self, audio: PcmAudio, *, urgent: Callable[[], bool]
+                               ) -> Transcript: ...
 
 
 class SpeechError(Exception):

@@ -24,6 +24,7 @@ import hashlib
 import logging
 import os
 import threading
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,6 +34,7 @@ import numpy as np
 
 from mockmate.speech.base import PcmAudio, SpeechError, Transcript, Word
 from mockmate.speech.priority import run_in_background
+from mockmate.speech.priority_gate import PriorityGate, always, never
 from mockmate.speech.transcripts import FILLER_PROMPT, segment_confidence
 
 __all__ = [
@@ -195,6 +197,7 @@ class WhisperSpeechToText:
         self._prompt = prompt
         self._silence_rms = 32768.0 * 10.0 ** (silence_threshold_dbfs / 20.0)
         self._executor = ThreadPoolExecutor(max_concurrency, thread_name_prefix="whisper-stt")
+        self._turns = PriorityGate(max_concurrency)  # who gets the next free thread
         self._directory: Path | None = None
         self._model: Any = None
         self._lock = asyncio.Lock()
@@ -219,15 +222,27 @@ class WhisperSpeechToText:
         await self._loaded()
 
     async def transcribe(self, audio: PcmAudio) -> Transcript:
-        """Transcribe one answer of 16 kHz mono PCM."""
+        """Transcribe one answer of 16 kHz mono PCM (someone is waiting on it: it goes ahead
+        of `transcribe_ahead` work)."""
+        return await self._transcribe(audio, always)
+
+    async def transcribe_ahead(self, audio: PcmAudio, *, urgent: Callable[[], bool] = never
+                               ) -> Transcript:
+        """Transcribe audio nobody waits on yet (a stretch of an answer still being spoken, a
+        caption): it waits while `transcribe` calls are queued, unless `urgent()` says, when
+        a worker frees up, that someone now does."""
+        return await self._transcribe(audio, urgent)
+
+    async def _transcribe(self, audio: PcmAudio, urgent: Callable[[], bool]) -> Transcript:
         if audio.sample_rate != SAMPLE_RATE:
             raise ValueError(f"Whisper needs {SAMPLE_RATE} Hz audio, got {audio.sample_rate}")
         if len(audio.data) < 2:
             return Transcript(text="", confidence=0.0, duration_s=audio.duration_s)
         model = await self._loaded()
-        transcript: Transcript = await self._run(
-            _transcribe, model, audio.data, self._prompt, self._silence_rms
-        )
+        async with self._turns.slot(urgent):
+            transcript: Transcript = await self._run(
+                _transcribe, model, audio.data, self._prompt, self._silence_rms
+            )
         return transcript
 
     async def aclose(self) -> None:

@@ -147,6 +147,14 @@ class AnswerRepository:
         return result.modified_count == 1
 
 
+def expert_reviewed_before(answer: AnswerRecord, revision: int) -> bool:
+    """Whether an expert's review of `answer` (`expert_review`, written by `reviews`) was
+    made against an evaluation older than `revision`: the statistics then count the
+    expert's score, which a re-evaluation of a corrected transcript must not replace."""
+    review = answer.expert_review
+    return review is not None and int(review.get("ai_revision", 1)) < revision
+
+
 def _number(value: object) -> float | None:
     return float(value) if isinstance(value, int | float) else None
 

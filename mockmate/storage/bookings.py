@@ -145,6 +145,48 @@ class SlotCells:
             raise
         return True
 
+    async def claim_more(
+        self, keys: list[str], *, expert_id: str, booking_id: str, first_ts: float,
+        expires_ts: float, now_ts: float, owned: set[str],
+    ) -> list[str] | None:
+        """Hold the `keys` that `booking_id` does not already have (`owned`) for a move: the
+        keys inserted (or taken over from lapsed holds), or None when another booking has any
+        of them (the ones this call inserted are then deleted again)."""
+        inserted: list[str] = []
+        try:
+            for n, key in enumerate(keys):
+                if key in owned:
+                    continue
+                cell = _cell(key, expert_id, booking_id, first_ts + n * CELL_S, expires_ts)
+                try:
+                    await self._cells.insert_one(cell)
+                except DuplicateKeyError:
+                    if not await self._take_lapsed(cell, now_ts):
+                        await self.drop_keys(booking_id, inserted)
+                        return None
+                inserted.append(key)
+        except BaseException:
+            await self.drop_keys(booking_id, inserted)
+            raise
+        return inserted
+
+    async def drop_keys(self, booking_id: str, keys: list[str]) -> None:
+        if keys:
+            await self._cells.delete_many({"_id": {"$in": keys}, "booking_id": booking_id})
+
+    async def drop_seats(self, booking_id: str, periods: list[str]) -> None:
+        if periods:
+            await self._cells.delete_many({"booking_id": booking_id, "seat": {"$in": periods}})
+
+    async def keep_only(self, booking_id: str, keys: list[str], periods: list[str]) -> int:
+        """Delete every cell and seat of `booking_id` other than `keys` and the seats of
+        `periods`: what a move (finished or abandoned) leaves behind."""
+        cells = await self._cells.delete_many(
+            {"booking_id": booking_id, "seat": {"$exists": False}, "_id": {"$nin": keys}})
+        seats = await self._cells.delete_many(
+            {"booking_id": booking_id, "seat": {"$exists": True, "$nin": periods}})
+        return cells.deleted_count + seats.deleted_count
+
     async def _take_lapsed(self, cell: Document, now_ts: float) -> bool:
         """Replace the cell's lapsed hold with `cell`. One conditional replace: of several
         bookings racing for it, one wins; a late payment for the lapsed booking then finds the

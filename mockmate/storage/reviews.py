@@ -28,11 +28,15 @@ class ReviewRepository:
         )
         return result.matched_count == 1
 
-    async def store(self, answer_id: str, review: dict[str, Any], *, version: int) -> bool:
-        """Store review `version` (1 for the first) over version - 1; False when another
-        review was stored meanwhile."""
+    async def store(self, answer_id: str, review: dict[str, Any], *, version: int,
+                    evaluation_revision: int = 1) -> bool:
+        """Store review `version` (1 for the first) over version - 1, made against the
+        answer's evaluation `evaluation_revision`; False when another review was stored
+        meanwhile or the answer was evaluated again (a corrected transcript)."""
         query: Document = {"_id": answer_id}
         query["review_version"] = version - 1 if version > 1 else {"$exists": False}
+        query["evaluation_revision"] = evaluation_revision if evaluation_revision > 1 \
+            else {"$exists": False}
         result = await self._answers.update_one(query, {"$set": {
             "expert_review": {**review, "version": version,
                               "reviewed_at": datetime.now(UTC).isoformat()},

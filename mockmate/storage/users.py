@@ -5,6 +5,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from pymongo import ReturnDocument
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
 
@@ -107,9 +108,14 @@ class UserRepository:
     async def record_login(self, user_id: str, at: datetime) -> None:
         await self._users.update_one({"_id": user_id}, {"$set": {"last_login_at": at}})
 
-    async def bump_token_epoch(self, user_id: str) -> None:
-        """Every access token issued to this user so far stops working."""
-        await self._users.update_one({"_id": user_id}, {"$inc": {"token_epoch": 1}})
+    async def bump_token_epoch(self, user_id: str) -> int | None:
+        """Every access token issued to this user so far stops working; the new epoch (None
+        for no such user)."""
+        doc = await self._users.find_one_and_update(
+            {"_id": user_id}, {"$inc": {"token_epoch": 1}},
+            projection={"token_epoch": 1}, return_document=ReturnDocument.AFTER,
+        )
+        return None if doc is None else int(doc["token_epoch"])
 
     async def add_role(self, user_id: str, role: str) -> None:
         await self._users.update_one({"_id": user_id}, {"$addToSet": {"roles": role}})

@@ -9,11 +9,13 @@ and return the new state, with no I/O. `service.py` stores the state and calls t
 
 import json
 from collections.abc import Mapping
+from datetime import UTC, date, datetime, time
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from mockmate.errors import LimitReached
+from mockmate.gamification.streaks import local_day, zone
 
 FREE, PREMIUM = "free", "premium"
 
@@ -162,6 +164,20 @@ def plan_name(sub: Subscription, now_ts: float) -> str:
 
 
 # --- the gates ----------------------------------------------------------------------------
+
+
+def plan_day(now_ts: float, tz_name: str | None) -> date:
+    """The day a plan's "a day" counts in: the user's own calendar day at `now_ts`, in their
+    time zone (unset or unknown: UTC)."""
+    return local_day(datetime.fromtimestamp(now_ts, UTC), tz_name)
+
+
+def plan_day_start(now_ts: float, tz_name: str | None) -> datetime:
+    """The instant (UTC) the user's current day began. Where a DST jump skips midnight, the
+    day begins at the jump: zoneinfo reads a skipped wall time (fold=0) with the offset
+    before the jump, which lands exactly on it."""
+    day = plan_day(now_ts, tz_name)
+    return datetime.combine(day, time(0), tzinfo=zone(tz_name)).astimezone(UTC)
 
 
 def check_interview(plan: Plan, started_today: int) -> None:

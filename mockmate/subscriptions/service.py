@@ -40,8 +40,10 @@ class Subscriptions:
         self, *, store: SubscriptionStore, plans: dict[str, rules.Plan],
         interviews: InterviewRepository, handle: Callable[[PaymentEvent], Awaitable[str]],
         test_mode: bool, public_url: str, checkout: CheckoutProvider | None = None,
+        time_zone: Callable[[str], Awaitable[str]] | None = None,
         clock: Callable[[], float] = time.time,
     ) -> None:
+        self._time_zone = time_zone
         self._checkout = checkout
         self._store = store
         self._plans = plans
@@ -119,7 +121,7 @@ class Subscriptions:
 
     async def before_interview(self, user_id: str, voice: str | None) -> None:
         """The interview gate: `limit_reached` naming the plan for a voice it does not
-        offer, or past its interviews a day (UTC days)."""
+        offer, or past its interviews a day (the user's own days, `plans.plan_day`)."""
         plan = await self.plan(user_id)
         if voice:
             rules.check_voice(plan, voice)
@@ -131,8 +133,9 @@ class Subscriptions:
         return (await self.plan(user_id)).llm_evaluations_per_day
 
     async def _started_today(self, user_id: str) -> int:
-        now = datetime.fromtimestamp(self._clock(), UTC)
-        midnight = now.replace(hour=0, minute=0, second=0, microsecond=0)
+        """Interviews started since the user's local midnight."""
+        tz = await self._time_zone(user_id) if self._time_zone is not None else None
+        midnight = rules.plan_day_start(self._clock(), tz)
         _, total = await self._interviews.list_for_user(user_id, status=None, page=1,
                                                         per_page=1, since=midnight)
         return total

@@ -8,6 +8,7 @@ import aiohttp
 
 from tests.integration.test_account_security import can_use, sign_up
 from tests.integration.test_bad_input import refusal
+from tests.support.client import Candidate
 from tests.support.marketplace import Api
 from tests.support.server import ServerProcess
 
@@ -46,6 +47,10 @@ async def test_a_reused_refresh_token_is_refused_and_revokes_on_another_process(
                                 "password": "correct horse battery"},
         )
         assert status == 200
+        # A's handshake has that user's epoch in Redis (it reads no user document)...
+        socket = await Candidate(a.url, login["token"]).connect()
+        await socket.close()
         assert (await Api(b.url, other["token"], http).post("/api/auth/logout-all"))[0] == 200
+        # ...and B's logout-all raised it there: A refuses the token at once.
         assert not await can_use(a.url, http, login["token"])
         assert await refusal(a.url, {"token": login["token"]}) == {"message": "unauthorized"}

@@ -1,8 +1,6 @@
 """Answer recordings in GridFS (over the MongoDB wire): stored, read back, deleted with their
 interview, and expired after the retention period."""
 
-import uuid
-from collections.abc import AsyncIterator
 
 import aiohttp
 import pytest
@@ -13,13 +11,6 @@ from mockmate.storage.audio import BUCKET, AudioStore
 from mockmate.storage.database import Document, connect
 from tests.support.audio import encode, speech_16k
 from tests.support.client import Candidate, register
-
-
-@pytest.fixture
-async def db(mongo_url: str) -> AsyncIterator[AsyncDatabase[Document]]:
-    client = connect(mongo_url)
-    yield client[f"t_{uuid.uuid4().hex[:12]}"]
-    await client.close()
 
 
 async def test_recordings_round_trip_and_expire(db: AsyncDatabase[Document]) -> None:

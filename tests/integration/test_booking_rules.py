@@ -16,8 +16,9 @@ from tests.support.marketplace import (
     HOUR,
     Api,
     Market,
+    at,
     booking_body,
-    next_weekday,
+    monday,
 )
 from tests.support.server import settings_from
 
@@ -25,16 +26,6 @@ from tests.support.server import settings_from
 @pytest.fixture
 def settings(deployment_env: dict[str, str]) -> Settings:
     return settings_from(deployment_env, **FAST)
-
-
-def monday() -> datetime:
-    """Midnight UTC of a Monday at least three days ahead: its whole ISO week is bookable."""
-    day = next_weekday(0, datetime.now(UTC).date() + timedelta(days=2))
-    return datetime.combine(day, datetime.min.time(), UTC)
-
-
-def at(day: datetime, hours: float) -> str:
-    return (day + timedelta(hours=hours)).isoformat()
 
 
 async def expert_with(market: Market, **rules: Any) -> str:

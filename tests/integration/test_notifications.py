@@ -24,6 +24,7 @@ from mockmate.storage.database import Document, connect
 from mockmate.storage.profiles import ProfileRepository
 from mockmate.storage.progress import ProgressRepository
 from mockmate.storage.users import User, UserRepository
+from tests.support.marketplace import HOUR
 from tests.support.smtp import Inbox, smtp_server
 from tests.support.waiting import eventually
 
@@ -251,3 +252,54 @@ async def _is(world: World, notification_id: str, state: str) -> bool:
 async def _inbox(world: World) -> tuple[int, list[Document]]:
     listed = await world.notifications.inbox.list(world.user.id, {})
     return int(listed["unread_count"]), list(listed["notifications"])
+
+
+async def test_a_moved_booking_moves_its_reminders(world: World) -> None:
+    triggers, scheduler = world.notifications.triggers, world.notifications.scheduler
+    expert = await UserRepository(world.db).create(f"{uuid.uuid4().hex[:8]}@example.com",
+                                                   "x", "Grace")
+    now = world.clock.at
+    old_start, new_start = now + timedelta(days=3), now + timedelta(hours=20)
+    booking: Document = {
+        "_id": uuid.uuid4().hex, "status": "confirmed", "candidate_id": world.user.id,
+        "expert_user_id": expert.id, "session_type": "mock_interview", "duration_min": 60,
+        "start_ts": old_start.timestamp(), "currency": "usd", "meeting_url": "https://m/x"}
+    await world.db.bookings.insert_one(booking)
+    await triggers.booking_changed(booking)
+    key_24h, key_1h = (f"reminder:{k}:{booking['_id']}" for k in ("reminder_24h", "reminder_1h"))
+    assert await scheduler.due_at(key_24h) == (old_start - timedelta(hours=24)).timestamp()
+    assert {(await world.sockets.next())[2]["kind"] for _ in range(2)} == \
+        {"booking_confirmed"}
+    assert {(await world.mail.next())["Subject"] for _ in range(2)} == \
+        {"MockMate: Session confirmed"}
+
+    moved = {**booking, "start_ts": new_start.timestamp(), "reschedules": 1,
+             "rescheduled_by": "candidate", "previous_start_ts": old_start.timestamp()}
+    await world.db.bookings.replace_one({"_id": booking["_id"]}, moved)
+    await triggers.booking_rescheduled(moved, old_start.timestamp())
+    told = [await world.sockets.next() for _ in range(2)]
+    assert {user_id for user_id, _, _ in told} == {world.user.id, expert.id}
+    assert {shown["kind"] for _, _, shown in told} == {"booking_rescheduled"}
+    assert "moved from Tue 13 Jan 2026, 22:30 (UTC) to Sun 11 Jan 2026, 18:30 (UTC)" in \
+        told[0][2]["body"]
+    # The 24 h reminder is gone (the new start is 20 h away); the 1 h one moved.
+    assert await scheduler.due_at(key_24h) is None
+    assert await scheduler.due_at(key_1h) == (new_start - HOUR).timestamp()
+    assert await eventually(world.idle)
+    subjects = {(await world.mail.next())["Subject"] for _ in range(2)}
+    assert subjects == {"MockMate: Session moved"}
+
+    # A 24 h reminder released just before the move finds the booking elsewhere: silent.
+    await triggers.remind({"booking_id": booking["_id"], "kind": "reminder_24h",
+                           "start_ts": old_start.timestamp()})
+    world.clock.at = new_start - HOUR - timedelta(seconds=1)
+    assert await scheduler.release_due() == 0
+    world.clock.at = new_start - HOUR
+    assert await scheduler.release_due() == 1
+    reminded = [await world.sockets.next() for _ in range(2)]
+    assert {shown["kind"] for _, _, shown in reminded} == {"reminder_1h"}
+    assert await eventually(world.idle)
+    assert world.sockets.events.empty()
+    assert [(await world.mail.next())["Subject"] for _ in range(2)] == \
+        ["MockMate: Your session starts in an hour"] * 2
+    assert world.mail.empty()

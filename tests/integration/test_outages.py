@@ -11,8 +11,10 @@ from typing import Any
 import aiohttp
 import jwt
 import pytest
+from redis.asyncio import Redis
 
 from mockmate.auth.tokens import TokenIssuer
+from mockmate.redis_keys import RedisKeys
 from tests.integration.test_bad_input import refusal
 from tests.support import server as test_server
 from tests.support.client import Candidate, register
@@ -156,8 +158,18 @@ async def test_mongodb_away_answers_unavailable_and_the_interview_resumes(
                 assert (body["status"], body["mongo"], body["redis"]) == (
                     "degraded", "unreachable", "ok")
                 assert client.sio.connected
-                # A new socket cannot have its token checked: refused as retryable, not as
-                # a bad token (which a client would answer by signing out).
+                # A second socket of the same user is let in: the handshake checks the token
+                # against Redis, which knows the user's epoch since the first one.
+                second = await Candidate(url, token).connect()
+                assert unavailable(await second.call("interview:resume", {"session_id": sid}))
+                await second.close()
+                # One whose user Redis does not know yet cannot have its token checked:
+                # refused as retryable, not as a bad token (which a client would answer by
+                # signing out).
+                user_id = jwt.decode(token, options={"verify_signature": False})["sub"]
+                redis = Redis.from_url(redis_url)
+                await redis.delete(RedisKeys(env["MOCKMATE_REDIS_PREFIX"]).auth_epoch(user_id))
+                await redis.aclose()
                 assert await refusal(url, {"token": token}) == {
                     "message": "unavailable",
                     "data": {"code": "unavailable", "retryable": True}}

@@ -3,7 +3,6 @@ job never run a finished hook again, never replace an evaluation, and announce c
 
 import asyncio
 import uuid
-from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
@@ -19,7 +18,7 @@ from mockmate.interviews.hooks import (
 from mockmate.interviews.pipeline import EvaluationPipeline
 from mockmate.questions.models import Question
 from mockmate.storage.answers import AnswerRepository
-from mockmate.storage.database import Document, connect, ensure_indexes
+from mockmate.storage.database import Document
 from mockmate.storage.hook_runs import HookRunRepository
 from mockmate.storage.interviews import InterviewRepository
 from mockmate.storage.records import AnswerRecord, InterviewRecord, StoredTranscript
@@ -42,15 +41,6 @@ class RecordingEmitter:
 
     def events(self, name: str) -> list[dict[str, Any]]:
         return [data for _, event, data in self.sent if event == name]
-
-
-@pytest.fixture
-async def db(mongo_url: str) -> AsyncIterator[AsyncDatabase[Document]]:
-    client = connect(mongo_url)
-    database = client[f"t_{uuid.uuid4().hex[:12]}"]
-    await ensure_indexes(database)
-    yield database
-    await client.close()
 
 
 async def seed(db: AsyncDatabase[Document], answers: int) -> tuple[str, list[str]]:

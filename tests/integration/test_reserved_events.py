@@ -8,6 +8,7 @@ import aiohttp
 
 from tests.conftest import CandidateFactory
 from tests.support.client import TIMEOUT_S, Candidate
+from tests.support.server import running_app, settings_from
 
 VALID_START = {"role": "Backend Engineer", "interview_type": "technical",
                "difficulty": "mid", "question_count": 2}
@@ -62,3 +63,18 @@ async def test_undecodable_frames_get_an_ack_and_a_counter_not_a_traceback(
         server_url)
     ack = await client.call("interview:start", VALID_START)
     assert ack["ok"], ack
+
+
+async def test_a_frame_over_the_limit_closes_with_code_1009_and_a_reason(
+    deployment_env: dict[str, str],
+) -> None:
+    settings = settings_from(deployment_env, MOCKMATE_MAX_MESSAGE_BYTES="65536")
+    async with running_app(settings) as url, aiohttp.ClientSession() as http, \
+            http.ws_connect(f"{url}/socket.io/?EIO=4&transport=websocket") as ws:
+        opened = await ws.receive(timeout=TIMEOUT_S)
+        assert opened.type is aiohttp.WSMsgType.TEXT and opened.data.startswith("0")
+        await ws.send_str("4" + "x" * 70_000)
+        closed = await ws.receive(timeout=TIMEOUT_S)
+        assert closed.type is aiohttp.WSMsgType.CLOSE, closed
+        assert closed.data == aiohttp.WSCloseCode.MESSAGE_TOO_BIG
+        assert "at most 65536 bytes" in closed.extra and "MAX_MESSAGE_BYTES" in closed.extra

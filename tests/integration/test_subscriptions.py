@@ -15,8 +15,16 @@ from typing import Any
 import pytest
 from redis.asyncio import Redis
 
+from mockmate.bookings.payments.port import PaymentEvent
 from mockmate.config import Settings
+from mockmate.errors import LimitReached
 from mockmate.providers.budget import LlmBudget
+from mockmate.storage.database import connect
+from mockmate.storage.interviews import InterviewRepository
+from mockmate.storage.records import InterviewRecord
+from mockmate.storage.subscriptions import SubscriptionStore
+from mockmate.subscriptions.plans import parse_plans
+from mockmate.subscriptions.service import Subscriptions
 from tests.conftest import CandidateFactory
 from tests.fakes.stripe import FakeStripe, sign_webhook
 from tests.support.client import Candidate
@@ -222,3 +230,66 @@ async def test_a_webhook_on_one_process_lifts_the_limit_on_another(
             assert (await try_interview(client))["ok"]  # on process b
         finally:
             await client.close()
+
+
+async def test_a_plans_day_turns_at_the_users_midnight(settings: Settings, redis_url: str) -> None:
+    """The interview gate and the LLM budget on real nx-27017 and Redis with an injected
+    clock: a user in Kiritimati (UTC+14) gets a new day at 10:00 UTC, one in Pago Pago
+    (UTC-11) keeps the day's count past midnight UTC until 11:00 UTC."""
+    mongo = connect(settings.mongodb_url)
+    redis = Redis.from_url(redis_url)
+    try:
+        db = mongo[settings.mongodb_db]
+        interviews = InterviewRepository(db)
+        zones = {"east": "Pacific/Kiritimati", "west": "Pacific/Pago_Pago"}
+
+        async def time_zone(user_id: str) -> str:
+            return zones[user_id]
+        now = datetime(2026, 1, 10, 9, 30, tzinfo=UTC)
+
+        def clock() -> float:
+            return now.timestamp()
+
+        async def refuse(event: PaymentEvent) -> str:
+            raise AssertionError("no payment events here")
+        subscriptions = Subscriptions(
+            store=SubscriptionStore(db), plans=parse_plans(json.dumps(PLANS)),
+            interviews=interviews, handle=refuse, test_mode=True,
+            public_url="http://localhost", time_zone=time_zone, clock=clock)
+        budget = LlmBudget(redis, prefix=f"t{uuid.uuid4().hex[:8]}", daily_limit=1,
+                           clock=clock)
+        budget.time_zone = time_zone
+        # 09:00 UTC: 23:00 on the 10th in Kiritimati, 22:00 on the 9th in Pago Pago.
+        for user_id in zones:
+            await interviews.create(InterviewRecord(
+                id=uuid.uuid4().hex, user_id=user_id,
+                created_at=datetime(2026, 1, 10, 9, 0, tzinfo=UTC)))
+            assert await budget.take(user_id) and not await budget.take(user_id)
+        for user_id in zones:
+            with pytest.raises(LimitReached, match="free plan allows 1 interview a day"):
+                await subscriptions.before_interview(user_id, None)
+
+        now = datetime(2026, 1, 10, 10, 0, tzinfo=UTC)  # midnight in Kiritimati
+        await subscriptions.before_interview("east", None)
+        assert (await subscriptions.view("east"))["interviews_today"] == 0
+        assert await budget.used("east") == 0 and await budget.take("east")
+        with pytest.raises(LimitReached):  # 23:00 in Pago Pago, still the 9th
+            await subscriptions.before_interview("west", None)
+        assert not await budget.take("west")
+
+        # 23:00 UTC: noon on the 10th in Pago Pago, whose 10th began at 11:00 UTC.
+        now = datetime(2026, 1, 10, 23, 0, tzinfo=UTC)
+        await subscriptions.before_interview("west", None)
+        await interviews.create(InterviewRecord(id=uuid.uuid4().hex, user_id="west",
+                                                created_at=now))
+        assert await budget.used("west") == 0 and await budget.take("west")
+        now = datetime(2026, 1, 11, 0, 30, tzinfo=UTC)  # a new UTC day, not a new local one
+        with pytest.raises(LimitReached):
+            await subscriptions.before_interview("west", None)
+        assert not await budget.take("west")
+        now = datetime(2026, 1, 11, 11, 0, tzinfo=UTC)  # midnight in Pago Pago
+        await subscriptions.before_interview("west", None)
+        assert await budget.take("west")
+    finally:
+        await redis.aclose()
+        await mongo.close()

@@ -12,7 +12,7 @@ from redis.asyncio import Redis
 
 from mockmate.auth.two_factor import STEP_S, CodeRequest, SecondStep, TwoFactor
 from mockmate.errors import Unauthorized
-from mockmate.storage.database import Document, connect
+from mockmate.storage.database import Document
 
 START = 1_790_000_000.0 - 1_790_000_000.0 % STEP_S  # the start of a time step
 
@@ -23,13 +23,6 @@ class Clock:
 
     def __call__(self) -> float:
         return self.now
-
-
-@pytest.fixture
-async def db(mongo_url: str) -> AsyncIterator[AsyncDatabase[Document]]:
-    client = connect(mongo_url)
-    yield client[f"t_{uuid.uuid4().hex[:12]}"]
-    await client.close()
 
 
 @pytest.fixture

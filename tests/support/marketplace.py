@@ -174,3 +174,14 @@ def next_weekday(weekday: int, after: date | None = None) -> date:
     while day.weekday() != weekday:
         day += timedelta(days=1)
     return day
+
+
+def monday() -> datetime:
+    """Midnight UTC of a Monday at least three days ahead: its whole ISO week is bookable."""
+    day = next_weekday(0, datetime.now(UTC).date() + timedelta(days=2))
+    return datetime.combine(day, datetime.min.time(), UTC)
+
+
+def at(day: datetime, hours: float) -> str:
+    """`hours` after `day`, as the ISO string the API takes and answers."""
+    return (day + timedelta(hours=hours)).isoformat()

@@ -1,6 +1,7 @@
 """Bookings as iCalendar (`bookings.calendar`): instants right across DST, one stable UID
 per booking, status and sequence that let calendars update or drop the event."""
 
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -60,3 +61,17 @@ def test_a_cancelled_booking_keeps_its_uid_with_a_higher_sequence() -> None:
     assert cancelled["status"] == "CANCELLED"
     assert int(cancelled["sequence"]) > int(confirmed["sequence"])  # type: ignore[call-overload]
     assert cancelled["url"] == ""
+
+
+def test_each_move_raises_the_sequence_and_it_never_goes_down() -> None:
+    start = datetime(2026, 5, 4, 15, tzinfo=UTC)
+    steps = [("pending_payment", 0), ("pending_payment", 1), ("confirmed", 1), ("confirmed", 2),
+             ("cancelled", 2)]
+    seen = []
+    for status, moves in steps:
+        moved = replace(entry(start + moves * timedelta(days=1), status), moves=moves)
+        (event,) = events(calendar_bytes([moved], name="x", domain="d"))
+        assert event["uid"] == "booking-b1@d"
+        assert event["start"] == start + moves * timedelta(days=1)
+        seen.append(int(event["sequence"]))  # type: ignore[call-overload]
+    assert seen == sorted(set(seen)), seen  # strictly growing

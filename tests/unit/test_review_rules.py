@@ -11,6 +11,8 @@ from mockmate.gamification import progress as progress_rules
 from mockmate.reviews import rules
 from mockmate.reviews.rules import AnswerFacts
 from mockmate.skills.rules import SkillEvent
+from mockmate.storage.answers import expert_reviewed_before
+from mockmate.storage.records import AnswerRecord
 
 DAY = date(2026, 3, 9)
 AT = datetime(2026, 3, 9, 12, tzinfo=UTC)
@@ -180,6 +182,48 @@ def test_a_changed_review_replaces_the_expert_score_once_in_any_order() -> None:
     direct = apply(p, [8.0, 5.0]).progress
     assert direct.statistics == two.statistics
     assert apply(direct, [8.0, 5.0]).repeated
+
+
+def corrected(p: progress_rules.Progress, *, expert_kept: bool) -> progress_rules.Step:
+    """Answer a1 (AI 4.0) re-evaluated at 9.0 after its transcript was corrected."""
+    return progress_rules.rescore_answer(p, answer_id="a1", revision=2, category="behavioral",
+                                         earlier=4.0, score=9.0, expert_kept=expert_kept)
+
+
+def test_a_correction_after_an_expert_score_keeps_the_expert_score() -> None:
+    reviewed = apply(counted(4.0, 6.0), [8.0]).progress
+    after = corrected(reviewed, expert_kept=True)
+    assert not after.repeated and after.progress.statistics == reviewed.statistics
+    assert corrected(after.progress, expert_kept=True).repeated
+    # Without the expert the correction's score would have counted.
+    plain = corrected(counted(4.0, 6.0), expert_kept=False).progress
+    assert plain.statistics.average_score == pytest.approx(7.5)
+
+
+def test_a_review_of_the_corrected_answer_counts_in_either_order() -> None:
+    """Reviewed against the re-evaluation (ai_score 9.0): the correction's step (4 -> 9) and
+    the review's (9 -> 8) add up to the expert's 8.0 whichever runs first."""
+    p = counted(4.0, 6.0)
+
+    def review(q: progress_rules.Progress) -> progress_rules.Progress:
+        return rules.apply_expert_scores(q, answer_id="a1", category="behavioral",
+                                         ai_score=9.0, scores=[8.0]).progress
+    first = review(corrected(p, expert_kept=False).progress)
+    second = corrected(review(p), expert_kept=False).progress
+    assert first.statistics.average_score == pytest.approx(7.0)
+    assert second.statistics.average_score == pytest.approx(7.0)
+
+
+def answer(**fields: object) -> AnswerRecord:
+    return AnswerRecord.model_validate({"_id": "a1", "interview_id": "i1", "user_id": "u1",
+                                        "index": 0, "category": "behavioral", **fields})
+
+
+def test_which_reviews_a_correction_leaves_in_place() -> None:
+    assert not expert_reviewed_before(answer(), 2)
+    assert expert_reviewed_before(answer(expert_review={"score": 8.0}), 2)  # before revisions
+    assert expert_reviewed_before(answer(expert_review={"ai_revision": 1}), 2)
+    assert not expert_reviewed_before(answer(expert_review={"ai_revision": 2}), 2)
 
 
 def test_an_answer_not_counted_yet_is_retried() -> None:

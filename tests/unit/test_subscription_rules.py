@@ -2,6 +2,7 @@
 by created, renewed, failed and cancelled events in any order, the plan at a moment, and the
 gates' `limit_reached` naming the plan."""
 
+from datetime import UTC, date, datetime
 from itertools import permutations
 
 import pytest
@@ -119,6 +120,35 @@ def test_the_gates_name_the_plan() -> None:
     rules.check_voice(rules.DEFAULT_PLANS["premium"], "amy")
     assert rules.llm_allowed(free, 19) and not rules.llm_allowed(free, 20)
     assert rules.llm_allowed(rules.Plan(name="x"), 10**6)
+
+
+def utc(year: int, month: int, day: int, hour: int, minute: int = 0) -> float:
+    return datetime(year, month, day, hour, minute, tzinfo=UTC).timestamp()
+
+
+@pytest.mark.parametrize(("tz", "before", "after", "day"), [
+    # Kiritimati is UTC+14: its day turns at 10:00 UTC of the day before.
+    ("Pacific/Kiritimati", utc(2026, 1, 10, 9, 59), utc(2026, 1, 10, 10, 0), date(2026, 1, 11)),
+    # Pago Pago is UTC-11: its day turns at 11:00 UTC.
+    ("Pacific/Pago_Pago", utc(2026, 1, 10, 10, 59), utc(2026, 1, 10, 11, 0), date(2026, 1, 10)),
+    (None, utc(2026, 1, 9, 23, 59), utc(2026, 1, 10, 0, 0), date(2026, 1, 10)),
+    ("Not/AZone", utc(2026, 1, 9, 23, 59), utc(2026, 1, 10, 0, 0), date(2026, 1, 10)),
+])
+def test_a_plans_day_is_the_users_own(tz: str | None, before: float, after: float,
+                                      day: date) -> None:
+    assert rules.plan_day(after, tz) == day
+    assert rules.plan_day(before, tz).toordinal() == day.toordinal() - 1
+    # A day's counting starts at its local midnight, whichever UTC date that is.
+    assert rules.plan_day_start(after, tz).timestamp() == after
+    assert rules.plan_day_start(after + 23 * 3600, tz).timestamp() == after
+    assert rules.plan_day_start(before, tz).timestamp() == after - DAY
+
+
+def test_a_day_whose_midnight_is_skipped_begins_at_the_jump() -> None:
+    # Santiago springs forward at 00:00 on 6 Sep 2026 (to 01:00, UTC-3): 04:00 UTC.
+    start = rules.plan_day_start(utc(2026, 9, 6, 15), "America/Santiago")
+    assert start == datetime(2026, 9, 6, 4, tzinfo=UTC)
+    assert rules.plan_day(start.timestamp() - 1, "America/Santiago") == date(2026, 9, 5)
 
 
 def stripe(type_: str, obj: dict[str, object], created: int = 100) -> dict[str, object]:

@@ -64,6 +64,34 @@ async def test_concurrent_answers_share_one_model(
     await other.aclose()
 
 
+async def test_an_answer_someone_waits_on_goes_ahead_of_mid_answer_work(
+    spoken: PcmAudio,
+) -> None:
+    """One worker, busy: stretches and captions queued first still run after a submitted
+    answer's transcription (`transcribe`), which is what a candidate is waiting for."""
+    engine = WhisperSpeechToText(max_concurrency=1)
+    try:
+        await engine.warm_up()
+        done: list[str] = []
+
+        async def run(name: str, urgent: bool) -> None:
+            if urgent:
+                await engine.transcribe(spoken)
+            else:
+                await engine.transcribe_ahead(spoken)
+            done.append(name)
+
+        running = asyncio.create_task(run("stretch-1", False))
+        await asyncio.sleep(0)  # takes the worker
+        queued = [asyncio.create_task(run(f"stretch-{n}", False)) for n in (2, 3)]
+        await asyncio.sleep(0)
+        submitted = asyncio.create_task(run("submitted", True))
+        await asyncio.gather(running, *queued, submitted)
+        assert done == ["stretch-1", "submitted", "stretch-2", "stretch-3"]
+    finally:
+        await engine.aclose()
+
+
 @pytest.mark.parametrize(
     "audio",
     [

@@ -47,6 +47,7 @@ async def account_context(app: web.Application) -> AsyncIterator[None]:
                 "payouts": app[PAYOUTS], "reviews": app[REVIEWS],
                 "subscriptions": app[SUBSCRIPTIONS],
                 **app[CANDIDATE].data_owners()},
+        close_sign_ins=app[ACCOUNTS].security.revocations.account_closed,
     )
 
     async def resume_erasures() -> None:

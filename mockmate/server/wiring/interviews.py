@@ -132,7 +132,8 @@ async def interviews_context(app: web.Application) -> AsyncIterator[None]:
         service = InterviewService(
             settings=settings, flow=flow, interviews=interviews, answers=answers,
             buffer=buffer, bank=load_bank(), generator=ai.generator, budget=ai.budget,
-            on_started=progress.hooks.interview_started, users=app[ACCOUNTS].users,
+            on_started=progress.hooks.interview_started,
+            account_open=app[ACCOUNTS].security.authenticator.account_open,
             resumes=app[DOCUMENTS].resumes,
         )
         app[INTERVIEWS] = Interviews(

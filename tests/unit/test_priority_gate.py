@@ -1,0 +1,146 @@
+"""Turns at a shared speech engine (`speech.priority_gate`): a freed slot goes to the work a
+candidate is waiting on first, then in arrival order; a waiter that turned urgent while it
+waited goes ahead; cancelled waiters never hold a slot."""
+
+import asyncio
+
+import pytest
+
+from mockmate.speech.priority_gate import PriorityGate, always, never
+
+
+async def run_in_order(gate: PriorityGate, jobs: list[tuple[str, object]]) -> list[str]:
+    """Hold the only slot, queue `jobs` (name, urgency), free the slot: the order they ran."""
+    order: list[str] = []
+    release = asyncio.Event()
+
+    async def holder() -> None:
+        async with gate.slot():
+            await release.wait()
+
+    async def job(name: str, urgent: object) -> None:
+        async with gate.slot(urgent):  # type: ignore[arg-type]
+            order.append(name)
+            await asyncio.sleep(0)
+
+    first = asyncio.create_task(holder())
+    await asyncio.sleep(0)
+    tasks = []
+    for name, urgent in jobs:
+        tasks.append(asyncio.create_task(job(name, urgent)))
+        await asyncio.sleep(0)  # queued in this order
+    assert gate.waiting == len(jobs)
+    release.set()
+    await asyncio.gather(first, *tasks)
+    return order
+
+
+async def test_urgent_work_goes_first_then_arrival_order() -> None:
+    order = await run_in_order(PriorityGate(1), [
+        ("stretch-a", never), ("caption-b", never), ("final-c", always), ("stretch-d", never),
+        ("final-e", always)])
+    assert order == ["final-c", "final-e", "stretch-a", "caption-b", "stretch-d"]
+
+
+async def test_a_waiter_that_turns_urgent_while_waiting_goes_ahead() -> None:
+    submitted: set[str] = set()
+    gate = PriorityGate(1)
+    release = asyncio.Event()
+    order: list[str] = []
+
+    async def holder() -> None:
+        async with gate.slot():
+            await release.wait()
+
+    async def stretch(answer: str) -> None:
+        async with gate.slot(lambda: answer in submitted):
+            order.append(answer)
+
+    first = asyncio.create_task(holder())
+    await asyncio.sleep(0)
+    waiting = [asyncio.create_task(stretch(a)) for a in ("a", "b", "c")]
+    await asyncio.sleep(0)
+    submitted.add("c")  # the candidate of answer c submitted while its stretch waited
+    release.set()
+    await asyncio.gather(first, *waiting)
+    assert order == ["c", "a", "b"]
+
+
+async def test_slots_run_at_once_up_to_their_number() -> None:
+    gate = PriorityGate(2)
+    running = 0
+    most = 0
+
+    async def job() -> None:
+        nonlocal running, most
+        async with gate.slot(never):
+            running += 1
+            most = max(most, running)
+            await asyncio.sleep(0.001)
+            running -= 1
+
+    await asyncio.gather(*(job() for _ in range(8)))
+    assert most == 2 and gate.waiting == 0
+
+
+async def test_a_cancelled_waiter_leaves_the_queue_and_its_turn_passes_on() -> None:
+    gate = PriorityGate(1)
+    release = asyncio.Event()
+    ran: list[str] = []
+
+    async def holder() -> None:
+        async with gate.slot():
+            await release.wait()
+
+    async def job(name: str) -> None:
+        async with gate.slot(never):
+            ran.append(name)
+
+    first = asyncio.create_task(holder())
+    await asyncio.sleep(0)
+    gone, kept = asyncio.create_task(job("gone")), asyncio.create_task(job("kept"))
+    await asyncio.sleep(0)
+    gone.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await gone
+    assert gate.waiting == 1
+    release.set()
+    await asyncio.gather(first, kept)
+    assert ran == ["kept"]
+    async with asyncio.timeout(1):  # the slot is free again
+        async with gate.slot():
+            pass
+
+
+async def test_a_waiter_cancelled_as_it_is_granted_passes_the_slot_on() -> None:
+    gate = PriorityGate(1)
+    ran: list[str] = []
+    release = asyncio.Event()
+    tasks: dict[str, asyncio.Task[None]] = {}
+
+    async def holder() -> None:
+        async with gate.slot():
+            await release.wait()
+        # The slot was just handed to "granted", which has not run yet: cancel it now.
+        tasks["granted"].cancel()
+
+    async def job(name: str) -> None:
+        async with gate.slot(never):
+            ran.append(name)
+
+    first = asyncio.create_task(holder())
+    await asyncio.sleep(0)
+    tasks["granted"] = asyncio.create_task(job("granted"))
+    tasks["after"] = asyncio.create_task(job("after"))
+    await asyncio.sleep(0)
+    release.set()
+    await first
+    with pytest.raises(asyncio.CancelledError):
+        await tasks["granted"]
+    await tasks["after"]
+    assert ran == ["after"] and gate.waiting == 0
+
+
+def test_a_gate_needs_a_slot() -> None:
+    with pytest.raises(ValueError):
+        PriorityGate(0)
