@@ -25,6 +25,7 @@ from mockmate.storage.interviews import InterviewRepository
 from mockmate.storage.leaderboard import Leaderboard
 from mockmate.storage.profiles import ProfileRepository
 from mockmate.storage.progress import ProgressRepository
+from mockmate.storage.records import AnswerRecord
 from mockmate.storage.users import User, UserRepository
 
 log = logging.getLogger(__name__)
@@ -84,12 +85,13 @@ class AccountData:
 
     async def export(self, user: User) -> dict[str, Any]:
         """Everything stored about `user`, as one JSON-ready document."""
-        answers_by_interview: dict[str, list[dict[str, Any]]] = {}
+        answers_by_interview: dict[str, list[AnswerRecord]] = {}
         for answer in await self._answers.all_for_user(user.id):
-            answers_by_interview.setdefault(answer["interview_id"], []).append(answer)
+            answers_by_interview.setdefault(answer.interview_id, []).append(answer)
         interviews = [
-            {**doc, "answers": sorted(answers_by_interview.get(doc["_id"], []),
-                                      key=lambda a: int(a["index"]))}
+            {**doc.document(), "answers": [
+                a.document() for a in sorted(answers_by_interview.get(doc.id, []),
+                                             key=lambda a: a.index)]}
             for doc in await self._interviews.all_for_user(user.id)
         ]
         progress = await self._progress.get(user.id)
@@ -117,12 +119,12 @@ class AccountData:
         interviews = await self._interviews.all_for_user(user_id)
         answers = await self._answers.all_for_user(user_id)
         for doc in interviews:
-            await self._sessions.discard(doc["_id"], user_id)
-            for index in range(len(doc.get("questions", []))):
-                await self._buffer.clear(doc["_id"], index)
+            await self._sessions.discard(doc.id, user_id)
+            for index in range(len(doc.questions)):
+                await self._buffer.clear(doc.id, index)
         await self._audio.delete_for_user(user_id)
         await self._hook_runs.delete_for_causes(
-            [f"answer:{a['_id']}" for a in answers] + [f"interview:{d['_id']}" for d in interviews]
+            [f"answer:{a.id}" for a in answers] + [f"interview:{d.id}" for d in interviews]
         )
         await self._answers.delete_for_user(user_id)
         await self._interviews.delete_for_user(user_id)

@@ -7,7 +7,7 @@ averages are read fresh, so their latest answers count at once.
 """
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from pymongo.asynchronous.database import AsyncDatabase
@@ -21,18 +21,12 @@ from mockmate.candidates.benchmarks import (
     group_key,
     standing,
 )
+from mockmate.storage.answers import AnswerRepository
 from mockmate.storage.database import Document
 
 
-def _criteria_pipeline(match: Document) -> list[Document]:
-    return [
-        {"$match": {**match, "evaluation": {"$exists": True}}},
-        {"$group": {"_id": "$user_id", **{
-            c: {"$avg": f"$evaluation.rubric.{c}"} for c in CRITERIA}}},
-    ]
-
-
-def _scores(progress: Document | None, criteria: Document | None) -> dict[str, float]:
+def _scores(progress: Document | None, criteria: Mapping[str, float | None] | None
+            ) -> dict[str, float]:
     stats = ((progress or {}).get("progress") or {}).get("statistics") or {}
     scores: dict[str, float] = {}
     if isinstance(stats.get("average_score"), int | float):
@@ -42,8 +36,8 @@ def _scores(progress: Document | None, criteria: Document | None) -> dict[str, f
             scores[f"category:{category}"] = float(figures["average"])
     for criterion in CRITERIA:
         value = (criteria or {}).get(criterion)
-        if isinstance(value, int | float):
-            scores[f"criterion:{criterion}"] = float(value)
+        if value is not None:
+            scores[f"criterion:{criterion}"] = value
     return scores
 
 
@@ -51,9 +45,8 @@ async def scores_of(db: AsyncDatabase[Document], user_id: str) -> dict[str, floa
     """The user's own averages by metric, read fresh: "overall", "category:<c>" (from their
     statistics) and "criterion:<c>" (over their evaluated answers)."""
     progress = await db.progress.find_one({"_id": user_id})
-    cursor = await db.answers.aggregate(_criteria_pipeline({"user_id": user_id}))
-    criteria = [doc async for doc in cursor]
-    return _scores(progress, criteria[0] if criteria else None)
+    criteria = await AnswerRepository(db).rubric_averages(CRITERIA, user_id)
+    return _scores(progress, criteria.get(user_id))
 
 
 class BenchmarkService:
@@ -96,8 +89,7 @@ class BenchmarkService:
         # ("profile.target_roles") where MongoDB nests them (docs/storage.md).
         groups_of = {doc["_id"]: self._group_of(doc) async for doc in
                      self._db.profiles.find({}, {"profile": 1})}
-        criteria = {doc["_id"]: doc async for doc in
-                    await self._db.answers.aggregate(_criteria_pipeline({}))}
+        criteria = await AnswerRepository(self._db).rubric_averages(CRITERIA)
         members = []
         async for progress in self._db.progress.find({}, {"progress": 1}):
             scores = _scores(progress, criteria.get(progress["_id"]))

@@ -20,9 +20,11 @@ from mockmate.candidates.learning_path import (
     measure,
     plan,
 )
-from mockmate.domain import QUESTION_CATEGORIES, BookingStatus, InterviewStatus
+from mockmate.domain import QUESTION_CATEGORIES, BookingStatus
 from mockmate.errors import NotFound
-from mockmate.storage.database import Document, as_datetime
+from mockmate.storage.answers import AnswerRepository
+from mockmate.storage.database import Document
+from mockmate.storage.interviews import InterviewRepository
 
 PATHS = "learning_paths"
 
@@ -48,6 +50,8 @@ class LearningPaths:
     def __init__(self, db: AsyncDatabase[Document],
                  clock: Callable[[], float] = time.time) -> None:
         self._db = db
+        self._answers = AnswerRepository(db)
+        self._interviews = InterviewRepository(db)
         self._paths = db[PATHS]
         self._clock = clock
 
@@ -96,20 +100,15 @@ class LearningPaths:
 
     async def _activity(self, user_id: str, since: datetime) -> Activity:
         answers = [
-            AnswerFact(at=at, category=str(a.get("category")),
-                       score=float(a["evaluation"]["score"]),
-                       rubric={k: float(v) for k, v in
-                               (a["evaluation"].get("rubric") or {}).items()})
-            async for a in self._db.answers.find(
-                {"user_id": user_id, "evaluation": {"$exists": True},
-                 "created_at": {"$gte": since}}).sort("created_at", 1)
-            if (at := as_datetime(a.get("created_at"))) is not None
+            AnswerFact(at=a.created_at, category=a.category, score=a.score,
+                       rubric=dict(a.evaluation.rubric))
+            for a in await self._answers.evaluated_since(user_id, since)
+            if a.created_at is not None and a.score is not None and a.evaluation is not None
         ]
         interviews = [
-            (at, i.get("overall_score"))
-            async for i in self._db.interviews.find(
-                {"user_id": user_id, "status": InterviewStatus.COMPLETED, "completion_sent": True})
-            if (at := as_datetime(i.get("ended_at"))) is not None and at >= since
+            (i.ended_at, i.overall_score)
+            for i in await self._interviews.announced_for_user(user_id)
+            if i.ended_at is not None and i.ended_at >= since
         ]
         sessions = [
             datetime.fromtimestamp(float(b["end_ts"]), UTC)

@@ -16,7 +16,6 @@ from mockmate.gamification.streaks import local_day
 from mockmate.interviews.hooks import AnswerEvaluated, InterviewCompleted
 from mockmate.ports import Emitter
 from mockmate.storage.answers import expert_reviewed_before
-from mockmate.storage.database import as_datetime
 from mockmate.storage.leaderboard import Leaderboard
 from mockmate.storage.profiles import ProfileRepository
 from mockmate.storage.progress import ProgressRepository
@@ -51,7 +50,7 @@ class ProgressHooks:
         if await self._users.by_id(event.user_id) is None:
             return  # the account was deleted while the answer was being evaluated
         # The day is the one the candidate practiced on, however late the evaluation is.
-        at = as_datetime(event.answer.get("created_at")) or self._clock()
+        at = event.answer.created_at or self._clock()
         day = local_day(at, await self._profiles.time_zone(event.user_id))
         if event.revision > 1:  # a corrected transcript: the new score, nothing paid again
             # (unless an expert's score of the earlier answer is what counts: it stays)

@@ -10,11 +10,11 @@ counted: it is deleted. The rule (`acceptance_of`) is pure; `acceptance` reads t
 """
 
 from enum import StrEnum
-from typing import Any
 
 from mockmate.errors import NotFound
 from mockmate.state.session import InterviewSession
 from mockmate.state.store import SessionStore
+from mockmate.storage.records import AnswerRecord
 
 
 class Acceptance(StrEnum):
@@ -39,10 +39,10 @@ def acceptance_of(session: InterviewSession | None, index: int, answer_id: str) 
     return Acceptance.SUPERSEDED
 
 
-async def acceptance(sessions: SessionStore, answer: dict[str, Any]) -> Acceptance:
+async def acceptance(sessions: SessionStore, answer: AnswerRecord) -> Acceptance:
     """`acceptance_of` the stored `answer`, against its session as it is now."""
     try:
-        session: InterviewSession | None = await sessions.get(answer["interview_id"])
+        session: InterviewSession | None = await sessions.get(answer.interview_id)
     except NotFound:
         session = None
-    return acceptance_of(session, int(answer["index"]), str(answer["_id"]))
+    return acceptance_of(session, answer.index, answer.id)

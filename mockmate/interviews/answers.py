@@ -40,7 +40,7 @@ from mockmate.state.machine import State
 from mockmate.state.session import InterviewSession
 from mockmate.storage.answers import AnswerRepository
 from mockmate.storage.audio import AudioStore
-from mockmate.storage.database import as_datetime
+from mockmate.storage.records import AnswerRecord, StoredTranscript
 
 log = logging.getLogger(__name__)
 
@@ -61,22 +61,22 @@ def check_text_limit(field: str, value: str | None, limit: int) -> None:
 
 async def transcribe_pcm(
     stt: SpeechToText, pcm: PcmAudio, *, pause_s: float
-) -> tuple[dict[str, Any], Transcript]:
+) -> tuple[StoredTranscript, Transcript]:
     """The stored transcript of `pcm` (text, confidence, duration, delivery) and the
     engine's own result (with word times)."""
     result = await stt.transcribe(pcm)
     return described(result, pcm, pause_s=pause_s), result
 
 
-def described(result: Transcript, pcm: PcmAudio, *, pause_s: float) -> dict[str, Any]:
+def described(result: Transcript, pcm: PcmAudio, *, pause_s: float) -> StoredTranscript:
     """The stored transcript of `pcm` that the engine heard as `result`."""
     delivery = analyse_delivery(result.text, pcm, result.words, pause_s=pause_s)
-    return {
-        "text": result.text, "confidence": round(result.confidence, 3),
-        "duration_s": round(pcm.duration_s, 2),
-        "delivery": {**delivery.model_dump(mode="json"),
-                     "pace": pace_flag(delivery.words_per_minute)},
-    }
+    return StoredTranscript(
+        text=result.text, confidence=round(result.confidence, 3),
+        duration_s=round(pcm.duration_s, 2),
+        delivery={**delivery.model_dump(mode="json"),
+                  "pace": pace_flag(delivery.words_per_minute)},
+    )
 
 
 @dataclass(frozen=True)
@@ -207,17 +207,17 @@ class AnswerService:
         answer_id = uuid.uuid4().hex
         ops.submit_answer(session, p.index, answer_id)  # refuse before storing anything
         question = session.questions[p.index]
-        doc: dict[str, Any] = {
-            "_id": answer_id, "interview_id": session.id, "user_id": user_id,
-            "index": p.index, "question_id": question.id, "category": question.category,
+        doc = AnswerRecord(
+            id=answer_id, interview_id=session.id, user_id=user_id,
+            index=p.index, question_id=question.id, category=question.category,
             # As asked: a follow-up may replace a planned question after the interview began.
-            "question": question.model_dump(mode="json"),
-        }
+            question=question,
+        )
         # Only a transcript the machine made waits for the candidate's confirmation.
         if session.confirm_transcripts and p.text is None:
-            doc["confirm"] = True
+            doc = doc.model_copy(update={"confirm": True})
         if p.text is not None:
-            doc.update(self._text_answer(p.text))
+            doc = doc.model_copy(update=self._text_answer(p.text))
         else:
             recording = p.audio
             if recording is None:
@@ -226,7 +226,7 @@ class AnswerService:
                 raise InvalidPayload(
                     "nothing to submit: send text, audio, or chunks"
                 )
-            doc.update(await self._audio_answer(recording, p.format, doc))
+            doc = doc.model_copy(update=await self._audio_answer(recording, p.format, doc))
         try:
             await self._answers.create(doc)
         except Conflict:
@@ -245,27 +245,26 @@ class AnswerService:
         await self._buffer.clear(session.id, p.index)  # any chunks are now superseded
         return {"answer_id": answer_id}
 
-    async def _replace_leftover(self, session: InterviewSession, doc: dict[str, Any]) -> None:
+    async def _replace_leftover(self, session: InterviewSession, doc: AnswerRecord) -> None:
         """Store `doc` in place of an answer to the same question that the session never
         took: the leftover of a submit whose process died between storing the answer and the
         session taking it (`interviews.acceptance`). One younger than the takeover delay may
         still be on its way: the candidate is asked to try again shortly."""
-        index = int(doc["index"])
+        index = doc.index
         existing = await self._answers.at_index(session.id, index)
         if existing is not None:
-            if acceptance_of(session, index, str(existing["_id"])) is not Acceptance.PENDING:
+            if acceptance_of(session, index, existing.id) is not Acceptance.PENDING:
                 raise Conflict(f"question {index} is already answered")
-            created = as_datetime(existing.get("created_at"))
+            created = existing.created_at
             age_s = (datetime.now(UTC) - created).total_seconds() if created else 0.0
             if age_s < self._settings.takeover_s:
                 raise Unavailable("an earlier submission of this answer is still being "
                                   "stored; try again in a few seconds", retryable=True)
-            if await self._answers.delete_if_created(existing["_id"],
-                                                      existing.get("created_at")):
+            if await self._answers.delete_if_created(existing.id, existing.created_at):
                 log.info("answer %s of %s/%d was left by a dead submit; replaced",
-                         existing["_id"], session.id, index)
-                if existing.get("audio_file_id"):
-                    await self._audio.delete(existing["audio_file_id"])
+                         existing.id, session.id, index)
+                if existing.audio_file_id:
+                    await self._audio.delete(existing.audio_file_id)
         await self._answers.create(doc)  # a second conflict: another submit won meanwhile
 
     def _text_answer(self, raw: str) -> dict[str, Any]:
@@ -273,11 +272,11 @@ class AnswerService:
         if not text:
             raise InvalidPayload("the answer is empty", field="text")
         check_text_limit("text", text, self._settings.max_answer_chars)
-        transcript = {"text": text, "confidence": 1.0, "duration_s": 0.0, "delivery": None}
+        transcript = StoredTranscript(text=text, confidence=1.0, duration_s=0.0, delivery=None)
         return {"kind": "text", "text": text, "transcript": transcript}
 
     async def _audio_answer(
-        self, recording: bytes, fmt: str | None, doc: dict[str, Any]
+        self, recording: bytes, fmt: str | None, doc: AnswerRecord
     ) -> dict[str, Any]:
         if len(recording) > self._settings.max_answer_bytes:
             raise TooLarge(
@@ -288,16 +287,16 @@ class AnswerService:
             decode_to_pcm16k, recording, fmt, max_seconds=self._settings.max_answer_seconds
         )
         file_id = await self._audio.save(
-            recording, interview_id=doc["interview_id"], user_id=doc["user_id"],
-            answer_id=doc["_id"], fmt=fmt or "unknown",
+            recording, interview_id=doc.interview_id, user_id=doc.user_id,
+            answer_id=doc.id, fmt=fmt or "unknown",
         )
         return {"kind": "audio", "format": fmt, "audio_file_id": file_id,
                 "audio_bytes": len(recording), "duration_s": round(pcm.duration_s, 2)}
 
-    async def _discard(self, doc: dict[str, Any]) -> None:
-        await self._answers.delete(doc["_id"])
-        if doc.get("audio_file_id"):
-            await self._audio.delete(doc["audio_file_id"])
+    async def _discard(self, doc: AnswerRecord) -> None:
+        await self._answers.delete(doc.id)
+        if doc.audio_file_id:
+            await self._audio.delete(doc.audio_file_id)
 
     # --- the transcription job --------------------------------------------------------
 
@@ -308,40 +307,40 @@ class AnswerService:
         verdict = await acceptance(self._flow.sessions, answer)
         if verdict is Acceptance.SUPERSEDED:
             # Left by a submit whose process died; the candidate's next submit was taken.
-            log.info("answer %s was never taken by its session: dropped", answer["_id"])
+            log.info("answer %s was never taken by its session: dropped", answer.id)
             await self._discard(answer)
             return
         if verdict is Acceptance.PENDING:
             # Queued in the step that takes the answer, the job never finds it pending: only
             # a job queued by an earlier version (before its session change) can. The next
             # submit replaces a leftover; a late change re-queues the job (`takeover`).
-            log.info("answer %s is not taken by its session: left alone", answer["_id"])
+            log.info("answer %s is not taken by its session: left alone", answer.id)
             return
-        transcript = answer.get("transcript")
+        transcript = answer.transcript
         if transcript is None:
             try:
-                async with self._flow.sessions.leases.renewing(answer["interview_id"]):
+                async with self._flow.sessions.leases.renewing(answer.interview_id):
                     transcript = await self._transcribe(answer)
             except (SpeechError, MockMateError) as exc:
                 # A recording that no longer decodes is as final as a failed transcription:
                 # retrying the job would leave the candidate waiting in `transcribing`.
                 await self._transcription_failed(answer, exc)
                 return
-            if not await self._answers.store_transcript(answer["_id"], transcript):
-                stored = await self._answers.get(answer["_id"])
-                transcript = (stored or {}).get("transcript") or transcript
+            if not await self._answers.store_transcript(answer.id, transcript):
+                stored = await self._answers.get(answer.id)
+                transcript = (stored.transcript if stored else None) or transcript
             if self._live is not None:
-                await self._live.forget(answer["interview_id"], answer["index"])
-        answer_id, session_id, user_id = answer["_id"], answer["interview_id"], answer["user_id"]
-        index = answer["index"]
+                await self._live.forget(answer.interview_id, answer.index)
+        answer_id, session_id, user_id = answer.id, answer.interview_id, answer.user_id
+        index = answer.index
         extra: dict[str, Any] = {}
         if self._recordings is not None:  # the transcript is stored: the audio may go
             extra["recording"] = await self._recordings.settle(answer)
         await self._flow.emit(user_id, "answer:transcript", {
-            "session_id": session_id, "index": index, "answer_id": answer_id, **transcript,
+            "session_id": session_id, "index": index, "answer_id": answer_id, **transcript.wire(),
             **extra,
         })
-        confirm = bool(answer.get("confirm"))
+        confirm = answer.confirm
         # Evaluation is queued with the move (else `answer:confirm` queues it: corrections);
         # when the move is moot (the interview went on, or a retry of this job made it) the
         # answer is still evaluated: twice stores one evaluation.
@@ -353,28 +352,28 @@ class AnswerService:
         if evaluate and not moved:
             await self._queue.enqueue(*evaluate[0])
 
-    async def _transcribe(self, answer: dict[str, Any]) -> dict[str, Any]:
-        recording = await self._audio.load(answer["audio_file_id"])
+    async def _transcribe(self, answer: AnswerRecord) -> StoredTranscript:
+        recording = await self._audio.load(answer.audio_file_id) if answer.audio_file_id else None
         if recording is None:
             raise SpeechError("the recording is no longer stored", retryable=False)
         pcm = await asyncio.to_thread(
-            decode_to_pcm16k, recording, answer.get("format"),
+            decode_to_pcm16k, recording, answer.format,
             max_seconds=self._settings.max_answer_seconds,
         )
         result = None
-        if self._live is not None and answer.get("format") == "pcm_16000":
+        if self._live is not None and answer.format == "pcm_16000":
             # Streamed: most of it was transcribed while it was spoken (interviews.live).
-            result = await self._live.finish(answer["interview_id"], answer["index"], pcm)
+            result = await self._live.finish(answer.interview_id, answer.index, pcm)
         if result is None:
             result = await self._stt.transcribe(pcm)
         return described(result, pcm, pause_s=self._settings.pause_s)
 
     async def _transcription_failed(
-        self, answer: dict[str, Any], exc: SpeechError | MockMateError
+        self, answer: AnswerRecord, exc: SpeechError | MockMateError
     ) -> None:
         """Tell the candidate and let them answer again (by voice or text)."""
-        answer_id, session_id, user_id = answer["_id"], answer["interview_id"], answer["user_id"]
-        index = answer["index"]
+        answer_id, session_id, user_id = answer.id, answer.interview_id, answer.user_id
+        index = answer.index
         log.warning("transcription of %s failed: %s", answer_id, exc)
         await self._discard(answer)
         await self._flow.try_change(

@@ -22,7 +22,7 @@ from mockmate.jobs.queue import Job, JobQueue
 from mockmate.state import session as ops
 from mockmate.state.machine import State
 from mockmate.storage.answers import AnswerRepository
-from mockmate.storage.database import Document, as_datetime
+from mockmate.storage.records import AnswerRecord
 
 REEVALUATE_ANSWER = "reevaluate_answer"
 CORRECTED_REVISION = 2
@@ -69,9 +69,9 @@ class Corrections:
             raise _not_awaiting(session.state)
         ops.confirm(session, p.index, answer_id)  # the index is the current one
         answer = await self._answers.get(answer_id)
-        if answer is None or "transcript" not in answer:
+        if answer is None or answer.transcript is None:
             raise _not_awaiting(session.state)
-        heard = str(answer["transcript"]["text"])
+        heard = answer.transcript.text
         if text is not None and text != heard and not await self._answers.correct(
             answer, text, revision=1
         ):
@@ -102,30 +102,32 @@ class Corrections:
         """Replace an answer's transcript once, within the window, and evaluate it again."""
         text = self._text(p.text)
         answer = await self._answers.at_index(p.session_id, p.index)
-        if answer is None or answer.get("user_id") != user_id:
+        if answer is None or answer.user_id != user_id:
             raise NotFound("no such answer")
-        self._check_correctable(answer)
-        if text == answer["transcript"]["text"]:
+        heard = self._check_correctable(answer)
+        if text == heard:
             raise InvalidPayload("the text is what was transcribed",
                                 field="text")
         if not await self._answers.correct(answer, text, revision=CORRECTED_REVISION):
             raise Conflict("this answer was corrected already",
-                                answer_id=answer["_id"])
+                                answer_id=answer.id)
         await self._queue.enqueue(
-            REEVALUATE_ANSWER, {"answer_id": answer["_id"], "revision": CORRECTED_REVISION}
+            REEVALUATE_ANSWER, {"answer_id": answer.id, "revision": CORRECTED_REVISION}
         )
-        return {"answer_id": answer["_id"], "revision": CORRECTED_REVISION}
+        return {"answer_id": answer.id, "revision": CORRECTED_REVISION}
 
-    def _check_correctable(self, answer: Document) -> None:
-        if answer.get("confirm"):
+    def _check_correctable(self, answer: AnswerRecord) -> str:
+        """What was heard, when the answer may still be corrected."""
+        if answer.confirm:
             raise InvalidState("this interview confirms transcripts: use answer:confirm")
-        if "transcript" not in answer:
+        if answer.transcript is None:
             raise InvalidState("the answer is not transcribed yet")
-        if answer.get("correction"):
+        if answer.correction is not None:
             raise Conflict("this answer was corrected already",
-                                answer_id=answer["_id"])
-        made = as_datetime(answer.get("transcribed_at") or answer.get("created_at"))
+                                answer_id=answer.id)
+        made = answer.transcribed_at or answer.created_at
         window = self._settings.correction_window_s
         if not correction_open(made, self._clock(), window):
             raise InvalidState(f"answers can be corrected for {window:g} s after their "
                                 "transcript; this one no longer")
+        return answer.transcript.text

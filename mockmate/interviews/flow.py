@@ -10,6 +10,7 @@ import logging
 from collections.abc import Callable, Sequence
 from typing import Any, Protocol
 
+from mockmate.domain import InterviewStatus
 from mockmate.errors import Conflict, InvalidState, NotFound
 from mockmate.events.asking import Asked
 from mockmate.jobs.queue import Job, JobQueue
@@ -18,7 +19,6 @@ from mockmate.state import session as ops
 from mockmate.state.machine import State
 from mockmate.state.session import InterviewSession
 from mockmate.state.store import SessionStore, StreamAdd
-from mockmate.storage import interviews as interview_status
 from mockmate.storage.interviews import InterviewRepository
 from mockmate.tasks import BackgroundTasks
 
@@ -88,7 +88,7 @@ class SessionFlow:
             self._tasks.spawn(self._deliver_question(after), name=f"ask:{session_id}")
         if after.state is State.COMPLETED and before.state is not State.COMPLETED:
             await self._interviews.finish(
-                session_id, status=interview_status.COMPLETED,
+                session_id, status=InterviewStatus.COMPLETED,
                 answered=len(after.answers), skipped=after.skipped,
             )
             await self._queue.enqueue(FINALIZE_INTERVIEW, {"interview_id": session_id})

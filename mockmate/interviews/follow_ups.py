@@ -46,8 +46,7 @@ class FollowUpPlanner:
                 return
             session = planned
         await self._interviews.record_questions(
-            session.id, [q.model_dump(mode="json") for q in session.questions],
-            len(session.follow_ups),
+            session.id, session.questions, len(session.follow_ups)
         )
 
     async def _plan(
@@ -56,14 +55,13 @@ class FollowUpPlanner:
         reason = follow_up_reason(event.question, event.evaluation)
         if reason is None or ops.follow_up_slot(session, event.index) is None:
             return None
-        interview = await self._interviews.get(session.id) or {}
-        transcript = event.answer.get("transcript") or {}
+        interview = await self._interviews.get(session.id)
         question = await self._writer.write(FollowUpRequest(
             user_id=event.user_id, index=event.index, question=event.question,
-            answer_text=str(transcript.get("text") or event.answer.get("text") or ""),
+            answer_text=event.answer.answer_text,
             evaluation=event.evaluation, reason=reason,
-            role=str(interview.get("role") or ""),
-            job_description=str(interview.get("job_description") or ""),
+            role=interview.role if interview else "",
+            job_description=interview.job_description if interview else "",
         ))
         try:
             after = await self._flow.change(

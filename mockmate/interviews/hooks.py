@@ -15,11 +15,11 @@ import contextlib
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import Any
 
 from mockmate.evaluators.models import Evaluation
 from mockmate.questions.models import Question
 from mockmate.storage.hook_runs import BUSY, DONE, HookRunRepository
+from mockmate.storage.records import AnswerRecord
 
 log = logging.getLogger(__name__)
 
@@ -40,7 +40,7 @@ class AnswerEvaluated:
     index: int
     question: Question
     evaluation: Evaluation
-    answer: dict[str, Any] = field(repr=False)
+    answer: AnswerRecord = field(repr=False)
     # 2 after a corrected transcript was evaluated again (`earlier_score` was revision 1's);
     # hooks run once per revision.
     revision: int = 1

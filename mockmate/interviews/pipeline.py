@@ -12,6 +12,7 @@ import asyncio
 import logging
 from typing import Any
 
+from mockmate.domain import InterviewStatus
 from mockmate.evaluators.base import AnswerEvaluator
 from mockmate.evaluators.models import Delivery, Evaluation, EvaluationContext
 from mockmate.evaluators.scoring import summarize_scores
@@ -20,11 +21,10 @@ from mockmate.interviews.hooks import AnswerEvaluated, HookRegistry, InterviewCo
 from mockmate.ports import Budget, Emitter
 from mockmate.questions.models import Question
 from mockmate.state.store import SessionStore
-from mockmate.storage import interviews as interview_status
 from mockmate.storage.answers import AnswerRepository
 from mockmate.storage.audio import AudioStore
-from mockmate.storage.database import as_datetime
 from mockmate.storage.interviews import InterviewRepository
+from mockmate.storage.records import AnswerRecord, InterviewRecord, StoredEvaluation
 
 log = logging.getLogger(__name__)
 
@@ -64,52 +64,48 @@ class EvaluationPipeline:
         answer = await self._answers.get(str(payload["answer_id"]))
         if answer is None:
             return  # deleted with its interview, or never accepted
-        interview = await self._interviews.get(answer["interview_id"])
+        interview = await self._interviews.get(answer.interview_id)
         if interview is None or not await self._taken(answer):
             return
-        question = Question.model_validate(
-            answer.get("question") or interview["questions"][answer["index"]]
-        )
-        if "evaluation" in answer:
+        question = _asked(interview, answer)
+        if answer.evaluation is not None:
             # After a correction was evaluated again, this job still reports the first one.
-            first = answer.get("first_evaluation") or answer["evaluation"]
-            evaluation = Evaluation.model_validate(first)
+            first = answer.first_evaluation or answer.evaluation
+            evaluation = Evaluation.model_validate(first.document())
         else:
             evaluation = await self._evaluate(interview, answer, question)
-            if not await self._answers.store_evaluation(
-                answer["_id"], evaluation.model_dump(mode="json")
-            ):
-                stored = await self._answers.get(answer["_id"])
-                if stored is None or "evaluation" not in stored:
+            if not await self._answers.store_evaluation(answer.id, _stored(evaluation)):
+                stored = await self._answers.get(answer.id)
+                if stored is None or stored.evaluation is None:
                     return
-                evaluation = Evaluation.model_validate(stored["evaluation"])
+                evaluation = Evaluation.model_validate(stored.evaluation.document())
         # Sent on every (re)run: a retry after a crash may repeat it; clients key on answer_id.
         await self._emit.to_session(
-            answer["user_id"],
-            answer["interview_id"],
+            answer.user_id,
+            answer.interview_id,
             "answer:evaluation",
             {
-                "session_id": answer["interview_id"],
-                "index": answer["index"],
-                "answer_id": answer["_id"],
+                "session_id": answer.interview_id,
+                "index": answer.index,
+                "answer_id": answer.id,
                 **evaluation.model_dump(mode="json"),
                 "revision": 1,
             },
         )
         await self._hooks.answer_evaluated(
             AnswerEvaluated(
-                user_id=answer["user_id"],
-                interview_id=answer["interview_id"],
-                answer_id=answer["_id"],
-                index=answer["index"],
+                user_id=answer.user_id,
+                interview_id=answer.interview_id,
+                answer_id=answer.id,
+                index=answer.index,
                 question=question,
                 evaluation=evaluation,
                 answer=answer,
             )
         )
-        await self.finalize_interview({"interview_id": answer["interview_id"]})
+        await self.finalize_interview({"interview_id": answer.interview_id})
 
-    async def _taken(self, answer: dict[str, Any]) -> bool:
+    async def _taken(self, answer: AnswerRecord) -> bool:
         """Whether to evaluate `answer`: its session took it (or is gone). A submission still
         on its way is waited for (the job runs again); a leftover of a submit whose process
         died, superseded by the answer the candidate submitted again, is deleted."""
@@ -121,13 +117,13 @@ class EvaluationPipeline:
                 break
             await asyncio.sleep(PENDING_CHECK_S)
         else:
-            raise AnswerPending(f"answer {answer['_id']} is not taken by its session yet")
+            raise AnswerPending(f"answer {answer.id} is not taken by its session yet")
         if verdict is Acceptance.SUPERSEDED:
             log.info("answer %s was never taken by its session (its submit died): dropped",
-                     answer["_id"])
-            await self._answers.delete(answer["_id"])
-            if answer.get("audio_file_id") and self._audio is not None:
-                await self._audio.delete(answer["audio_file_id"])
+                     answer.id)
+            await self._answers.delete(answer.id)
+            if answer.audio_file_id and self._audio is not None:
+                await self._audio.delete(answer.audio_file_id)
             return False
         return True
 
@@ -136,55 +132,52 @@ class EvaluationPipeline:
         let the hooks take the new score (once), then send `answer:evaluation` with it."""
         answer_id, revision = str(payload["answer_id"]), int(payload.get("revision", 2))
         answer = await self._answers.get(answer_id)
-        if answer is not None and "evaluation" not in answer:
+        if answer is not None and answer.evaluation is None:
             await self.evaluate_answer(payload)  # the first evaluation has not run yet
             answer = await self._answers.get(answer_id)
-        if answer is None or "evaluation" not in answer:
+        if answer is None or answer.evaluation is None:
             return
-        interview = await self._interviews.get(answer["interview_id"])
+        interview = await self._interviews.get(answer.interview_id)
         if interview is None:
             return
-        question = Question.model_validate(
-            answer.get("question") or interview["questions"][answer["index"]]
-        )
-        if answer.get("evaluation_revision", 1) < revision:
+        question = _asked(interview, answer)
+        if answer.evaluation_revision < revision:
             evaluation = await self._evaluate(interview, answer, question)
-            await self._answers.store_revision(
-                answer, evaluation.model_dump(mode="json"), revision=revision
-            )
+            await self._answers.store_revision(answer, _stored(evaluation), revision=revision)
             answer = await self._answers.get(answer_id)
-            if answer is None or answer.get("evaluation_revision", 1) < revision:
+            if answer is None or answer.evaluation_revision < revision:
                 return
-        evaluation = Evaluation.model_validate(answer["evaluation"])
-        earlier = Evaluation.model_validate(answer["first_evaluation"])
+        if answer.evaluation is None or answer.first_evaluation is None:
+            return  # not so once a revision is stored: it keeps the first evaluation
+        evaluation = Evaluation.model_validate(answer.evaluation.document())
+        earlier = Evaluation.model_validate(answer.first_evaluation.document())
         await self._hooks.answer_evaluated(AnswerEvaluated(
-            user_id=answer["user_id"], interview_id=answer["interview_id"], answer_id=answer_id,
-            index=answer["index"], question=question, evaluation=evaluation, answer=answer,
+            user_id=answer.user_id, interview_id=answer.interview_id, answer_id=answer_id,
+            index=answer.index, question=question, evaluation=evaluation, answer=answer,
             revision=revision, earlier_score=earlier.score,
         ))
-        if interview.get("completion_sent"):
-            answers = await self._answers.for_interview(interview["_id"])
+        if interview.completion_sent:
+            answers = await self._answers.for_interview(interview.id)
             overall, by_category = summarize_scores(
-                (a["category"], float(a["evaluation"]["score"]))
-                for a in answers if "evaluation" in a
+                (a.category, a.score) for a in answers if a.score is not None
             )
             await self._interviews.rescore(
-                interview["_id"], overall_score=overall, category_scores=by_category
+                interview.id, overall_score=overall, category_scores=by_category
             )
         # After the hooks: once the candidate sees it, their statistics already count it.
         # Numbered and logged like every event of the interview while its session lives (a
         # client away meanwhile gets it on resume); unnumbered once the session is gone.
-        await self._emit.to_session(answer["user_id"], answer["interview_id"],
+        await self._emit.to_session(answer.user_id, answer.interview_id,
                                     "answer:evaluation", {
-            "session_id": answer["interview_id"], "index": answer["index"],
+            "session_id": answer.interview_id, "index": answer.index,
             "answer_id": answer_id, **evaluation.model_dump(mode="json"), "revision": revision,
         })
 
     async def _evaluate(
-        self, interview: dict[str, Any], answer: dict[str, Any], question: Question
+        self, interview: InterviewRecord, answer: AnswerRecord, question: Question
     ) -> Evaluation:
         evaluator = self._evaluator
-        if self._budget is not None and not await self._budget.take(answer["user_id"]):
+        if self._budget is not None and not await self._budget.take(answer.user_id):
             evaluator = self._offline
         return await evaluator.evaluate(_context(interview, answer, question))
 
@@ -193,28 +186,27 @@ class EvaluationPipeline:
         interview = await self._interviews.get(interview_id)
         if (
             interview is None
-            or interview["status"] != interview_status.COMPLETED
-            or interview.get("completion_sent")
+            or interview.status is not InterviewStatus.COMPLETED
+            or interview.completion_sent
         ):
             return
         answers = await self._answers.for_interview(interview_id)
-        if any("evaluation" not in a for a in answers):
+        scores = [(a.category, a.score) for a in answers if a.score is not None]
+        if len(scores) < len(answers):
             return  # the job of the answer still unevaluated finalizes after it
-        if not await self._hooks.answer_hooks_done([a["_id"] for a in answers]):
+        if not await self._hooks.answer_hooks_done([a.id for a in answers]):
             # An answer's job is still running its hooks; it finalizes when they are done,
             # so what the interview completes (progress, the final event) comes after theirs.
             return
-        overall, by_category = summarize_scores(
-            (a["category"], float(a["evaluation"]["score"])) for a in answers
-        )
+        overall, by_category = summarize_scores(scores)
         completed = InterviewCompleted(
-            user_id=interview["user_id"],
+            user_id=interview.user_id,
             interview_id=interview_id,
             overall_score=overall,
             category_scores=by_category,
             answered=len(answers),
-            skipped=len(interview.get("skipped", [])),
-            duration_s=_duration(interview.get("started_at"), interview.get("ended_at")),
+            skipped=len(interview.skipped),
+            duration_s=interview.duration_s,
         )
         await self._hooks.interview_completed(completed)
         if await self._interviews.mark_completion_sent(
@@ -235,26 +227,28 @@ class EvaluationPipeline:
             )
 
 
+def _stored(evaluation: Evaluation) -> StoredEvaluation:
+    return StoredEvaluation.model_validate(evaluation.model_dump(mode="json"))
+
+
+def _asked(interview: InterviewRecord, answer: AnswerRecord) -> Question:
+    """The question as asked: the answer's own copy, or (older answers) the interview's."""
+    return answer.question or interview.questions[answer.index]
+
+
 def _context(
-    interview: dict[str, Any], answer: dict[str, Any], question: Question
+    interview: InterviewRecord, answer: AnswerRecord, question: Question
 ) -> EvaluationContext:
-    transcript = answer.get("transcript") or {}
-    delivery = transcript.get("delivery")
-    analysis = interview.get("job_analysis") or {}
+    delivery = answer.transcript.delivery if answer.transcript else None
+    analysis = interview.job_analysis or {}
     return EvaluationContext(
         question=question,
-        answer_text=transcript.get("text") or answer.get("text", ""),
-        role=interview.get("role", ""),
-        job_description=interview.get("job_description", ""),
-        resume_text=interview.get("resume_text", ""),
+        answer_text=answer.answer_text,
+        role=interview.role,
+        job_description=interview.job_description,
+        resume_text=interview.resume_text,
         delivery=Delivery.model_validate(delivery) if delivery else None,
         job_required_skills=tuple(analysis.get("required_skills", ())),
         job_nice_skills=tuple(analysis.get("nice_to_have_skills", ())),
     )
 
-
-def _duration(started_at: object, ended_at: object) -> float:
-    started, ended = as_datetime(started_at), as_datetime(ended_at)
-    if started is None or ended is None:
-        return 0.0
-    return round(max(0.0, (ended - started).total_seconds()), 1)

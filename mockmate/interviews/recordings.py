@@ -17,9 +17,9 @@ from mockmate.speech.codec import decode_to_pcm16k, encode_ogg_opus
 from mockmate.speech.output import wav_bytes
 from mockmate.storage.answers import AnswerRepository
 from mockmate.storage.audio import AudioStore
-from mockmate.storage.database import Document
 from mockmate.storage.interviews import InterviewRepository
 from mockmate.storage.profiles import ProfileRepository
+from mockmate.storage.records import AnswerRecord
 
 log = logging.getLogger(__name__)
 
@@ -46,18 +46,18 @@ class Recordings:
         self._profiles = profiles
         self._interviews = interviews
 
-    async def settle(self, answer: Document) -> Kept | None:
+    async def settle(self, answer: AnswerRecord) -> Kept | None:
         """After the transcript is stored: keep the recording only with consent. None for a
         typed answer. Idempotent (a retried job settles again with the same outcome)."""
-        if answer.get("kind") != "audio":
+        if answer.kind != "audio":
             return None
-        if answer.get("recording") == "deleted" or not answer.get("audio_file_id"):
+        if answer.recording == "deleted" or not answer.audio_file_id:
             return "deleted"
-        if await self._profiles.consents_to_recordings(answer["user_id"]):
-            await self._answers.mark_recording(answer["_id"], "kept")
+        if await self._profiles.consents_to_recordings(answer.user_id):
+            await self._answers.mark_recording(answer.id, "kept")
             return "kept"
-        await self._audio.delete(answer["audio_file_id"])
-        await self._answers.mark_recording(answer["_id"], "deleted")
+        await self._audio.delete(answer.audio_file_id)
+        await self._answers.mark_recording(answer.id, "deleted")
         return "deleted"
 
     async def withdraw(self, user_id: str) -> int:
@@ -75,14 +75,14 @@ class Recordings:
         else, and for an answer without a kept recording."""
         interview = await self._interviews.get(interview_id)
         answer = await self._answers.at_index(interview_id, index)
-        if (interview is None or interview["user_id"] != user_id or answer is None
-                or answer.get("user_id") != user_id or answer.get("recording") != "kept"
-                or not answer.get("audio_file_id")):
+        if (interview is None or interview.user_id != user_id or answer is None
+                or answer.user_id != user_id or answer.recording != "kept"
+                or not answer.audio_file_id):
             raise NotFound("no recording of this answer is kept")
-        original = await self._audio.load(answer["audio_file_id"])
+        original = await self._audio.load(answer.audio_file_id)
         if original is None:  # past retention, or deleted meanwhile
             raise NotFound("no recording of this answer is kept")
-        data = await asyncio.to_thread(self._convert, original, answer.get("format"), fmt)
+        data = await asyncio.to_thread(self._convert, original, answer.format, fmt)
         return Playable(data, CONTENT_TYPES[fmt], f"answer-{index + 1}.{fmt}")
 
     def _convert(self, original: bytes, source: str | None, fmt: PlayFormat) -> bytes:

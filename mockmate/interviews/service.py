@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from typing import Any, Protocol
 
 from mockmate.config import Settings
+from mockmate.domain import InterviewStatus
 from mockmate.errors import InvalidPayload, Unauthorized
 from mockmate.interviews.answers import check_text_limit
 from mockmate.interviews.flow import Operation, SessionFlow
@@ -29,9 +30,9 @@ from mockmate.state import session as ops
 from mockmate.state.answer_buffer import AnswerBuffer
 from mockmate.state.machine import State
 from mockmate.state.session import InterviewSession
-from mockmate.storage import interviews as interview_status
 from mockmate.storage.answers import AnswerRepository
 from mockmate.storage.interviews import InterviewRepository
+from mockmate.storage.records import InterviewRecord
 
 log = logging.getLogger(__name__)
 
@@ -96,26 +97,26 @@ class InterviewService:
         )
         await self._sessions.create(session)
         try:
-            await self._interviews.create({
-                "_id": session.id, "user_id": user_id, "role": p.role,
-                "interview_type": p.interview_type, "difficulty": p.difficulty,
-                "job_description": p.job_description or "", "resume_text": p.resume_text or "",
-                "resume_id": p.resume_id,
-                "job_analysis": analyze_job_description(p.job_description).model_dump()
+            await self._interviews.create(InterviewRecord(
+                id=session.id, user_id=user_id, role=p.role,
+                interview_type=p.interview_type, difficulty=p.difficulty,
+                job_description=p.job_description or "", resume_text=p.resume_text or "",
+                resume_id=p.resume_id,
+                job_analysis=analyze_job_description(p.job_description).model_dump()
                 if p.job_description else None,
-                "template": p.template, "question_count": len(questions),
-                "auto_advance": p.auto_advance, "adaptive": p.adaptive, "speak": p.speak,
-                "turn_detection": p.turn_detection,
-                "confirm_transcripts": p.confirm_transcripts,
-                "live_captions": p.live_captions,
-                "voice": p.voice,
-                "audio_format": p.audio_format,
-                "questions": [q.model_dump(mode="json") for q in questions],
-                "follow_up_count": 0,
-                "mode": "practice" if practice is not None else "interview",
-                "practice": practice,
-                "started_at": datetime.now(UTC),
-            })
+                template=p.template, question_count=len(questions),
+                auto_advance=p.auto_advance, adaptive=p.adaptive, speak=p.speak,
+                turn_detection=p.turn_detection,
+                confirm_transcripts=p.confirm_transcripts,
+                live_captions=p.live_captions,
+                voice=p.voice,
+                audio_format=p.audio_format,
+                questions=tuple(questions),
+                follow_up_count=0,
+                mode="practice" if practice is not None else "interview",
+                practice=practice,
+                started_at=datetime.now(UTC),
+            ))
         except Exception:
             # Not stored, so not started: the session goes too, and the dispatcher answers
             # `unavailable` for an outage (a busy pool included), `internal` for a bug.
@@ -188,9 +189,9 @@ class InterviewService:
             "current_answered": session.current_answered,
             "answers": [
                 {
-                    "index": a["index"], "answer_id": a["_id"],
-                    "text": (a.get("transcript") or {}).get("text"),
-                    "evaluation": a.get("evaluation"),
+                    "index": a.index, "answer_id": a.id,
+                    "text": a.transcript.text if a.transcript else None,
+                    "evaluation": a.evaluation.wire() if a.evaluation else None,
                 }
                 for a in answers
             ],
@@ -217,13 +218,13 @@ class InterviewService:
             if await self._sessions.exists(interview_id):
                 continue
             doc = await self._interviews.finish(
-                interview_id, status=interview_status.ABANDONED,
+                interview_id, status=InterviewStatus.ABANDONED,
                 answered=len(await self._answers.for_interview(interview_id)), skipped=[],
             )
             if doc is not None:
                 count += 1
                 await self._flow.emit(
-                    doc["user_id"], "interview:state",
+                    doc.user_id, "interview:state",
                     {"session_id": interview_id, "state": State.ABANDONED.value},
                 )
         await self._sessions.mark_intact()
@@ -236,10 +237,10 @@ class InterviewService:
             if await self._sessions.exists(session_id):
                 continue  # refreshed just now
             doc = await self._interviews.get(session_id)
-            user_id = doc["user_id"] if doc else None
+            user_id = doc.user_id if doc else None
             if doc is not None:
                 await self._interviews.finish(
-                    session_id, status=interview_status.ABANDONED,
+                    session_id, status=InterviewStatus.ABANDONED,
                     answered=len(await self._answers.for_interview(session_id)),
                     skipped=[],
                 )

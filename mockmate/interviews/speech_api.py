@@ -75,7 +75,7 @@ class SpeechApi:
                                 retryable=True) from exc
         words = [{"word": w.text, "start_s": round(w.start_s, 2), "end_s": round(w.end_s, 2)}
                  for w in result.words]
-        return {**transcript, "words": words}
+        return {**transcript.wire(), "words": words}
 
     async def synthesize(self, user_id: str, text: str, voice: str | None) -> bytes:
         """`text` spoken (WAV, mono 16-bit)."""

@@ -18,20 +18,21 @@ from mockmate.bookings.booking_service import party_of
 from mockmate.bookings.status import BookingStatus
 from mockmate.bookings.views import iso
 from mockmate.config import Settings
+from mockmate.domain import InterviewStatus
 from mockmate.errors import Conflict, Forbidden, InvalidPayload, InvalidState, NotFound
 from mockmate.gamification.progress import AnswerNotCountedError
 from mockmate.interviews.recordings import Playable, PlayFormat, Recordings
 from mockmate.jobs.queue import JobQueue
 from mockmate.reviews import rules
 from mockmate.skills.store import SkillRecords
-from mockmate.storage import interviews as interview_status
 from mockmate.storage.answers import AnswerRepository
 from mockmate.storage.bookings import BookingRepository
-from mockmate.storage.database import Document, as_datetime
+from mockmate.storage.database import Document
 from mockmate.storage.hook_runs import HookRunRepository
 from mockmate.storage.interviews import InterviewRepository
 from mockmate.storage.leaderboard import Leaderboard
 from mockmate.storage.progress import ProgressRepository
+from mockmate.storage.records import AnswerRecord, InterviewRecord
 from mockmate.storage.reviews import ReviewRepository
 from mockmate.storage.users import User
 
@@ -80,9 +81,9 @@ class Reviews:
                                  field="interview_ids")
         for interview_id in wanted:
             interview = await self._interviews.get(interview_id)
-            if interview is None or interview["user_id"] != user.id:
+            if interview is None or interview.user_id != user.id:
                 raise NotFound(f"no such interview: {interview_id}")
-            if interview["status"] != interview_status.COMPLETED:
+            if interview.status is not InterviewStatus.COMPLETED:
                 raise InvalidState(f"interview {interview_id} is not completed")
         if not await self._reviews.attach(booking_id, user.id, wanted):
             raise NotFound("no such booking")
@@ -100,7 +101,7 @@ class Reviews:
         interviews = []
         for interview_id in booking.get("review_interview_ids") or []:
             interview = await self._interviews.get(interview_id)
-            if interview is not None and interview["user_id"] == booking["candidate_id"]:
+            if interview is not None and interview.user_id == booking["candidate_id"]:
                 interviews.append(await self._interview_view(booking, interview))
         return {"booking_id": booking["_id"], "candidate_id": booking["candidate_id"],
                 "start": iso(booking["start_ts"]), "end": iso(booking["end_ts"]),
@@ -120,65 +121,66 @@ class Reviews:
         one) and have the candidate's statistics take its score."""
         booking = await self._attached(user, booking_id, interview_id)
         answer = await self._answers.at_index(interview_id, index)
-        if answer is None or answer.get("user_id") != booking["candidate_id"]:
+        if answer is None or answer.user_id != booking["candidate_id"]:
             raise NotFound("no such answer")
-        if "evaluation" not in answer:
+        if answer.evaluation is None:
             raise InvalidState("this answer has no evaluation to review")
-        earlier: Document = answer.get("expert_review") or {}
-        ai_rubric: dict[str, float] = answer["evaluation"]["rubric"]
+        earlier: Document = answer.expert_review or {}
+        ai_rubric = answer.evaluation.rubric
         criteria = rules.reviewed_criteria(ai_rubric, request)
         comment = request.comment.strip()
         if earlier and earlier.get("criteria") == criteria and earlier.get("comment") == comment \
                 and earlier.get("booking_id") == booking["_id"]:
             # The same review again changes nothing; queueing its job again (idempotent)
             # repairs a save whose process died before it queued the job.
-            await self._queue.enqueue(APPLY_EXPERT_REVIEW, {"answer_id": answer["_id"]})
+            await self._queue.enqueue(APPLY_EXPERT_REVIEW, {"answer_id": answer.id})
             return _shown(earlier)
-        score = rules.expert_score(float(answer["evaluation"]["score"]), ai_rubric, criteria)
-        version = int(answer.get("review_version", 0)) + 1
-        evaluated = int(answer.get("evaluation_revision", 1))
+        score = rules.expert_score(answer.evaluation.score, ai_rubric, criteria)
+        version = answer.review_version + 1
+        evaluated = answer.evaluation_revision
         review = {
             "booking_id": booking["_id"], "expert_user_id": user.id,
             "expert_name": user.display_name, "criteria": criteria, "comment": comment,
             "score": score,
-            "ai_score": float(earlier.get("ai_score", answer["evaluation"]["score"])),
+            "ai_score": float(earlier.get("ai_score", answer.evaluation.score)),
             # The evaluation `ai_score` came from: a later correction's re-evaluation leaves
             # the statistics on the expert's score (`storage.answers.expert_reviewed_before`).
             "ai_revision": int(earlier.get("ai_revision", evaluated)),
             "scores": [*earlier.get("scores", []), score],
         }
-        if not await self._reviews.store(answer["_id"], review, version=version,
+        if not await self._reviews.store(answer.id, review, version=version,
                                          evaluation_revision=evaluated):
             raise Conflict("the review changed meanwhile; reload and try again")
-        await self._queue.enqueue(APPLY_EXPERT_REVIEW, {"answer_id": answer["_id"]})
-        stored = await self._answers.get(answer["_id"])
-        return _shown((stored or {}).get("expert_review") or review)
+        await self._queue.enqueue(APPLY_EXPERT_REVIEW, {"answer_id": answer.id})
+        stored = await self._answers.get(answer.id)
+        return _shown((stored.expert_review if stored else None) or review)
 
     async def apply_review(self, payload: dict[str, Any]) -> None:
         """The job: the candidate's statistics, leaderboard average and skills take the
         answer's latest expert score. Idempotent and order-free (`rules.apply_expert_scores`);
         no XP is paid."""
         answer = await self._answers.get(str(payload["answer_id"]))
-        if answer is None or not answer.get("expert_review"):
+        if answer is None or not answer.expert_review or answer.evaluation is None:
             return
-        review, user_id = answer["expert_review"], answer["user_id"]
+        review, user_id, answer_id = answer.expert_review, answer.user_id, answer.id
+        category, evaluation = answer.category, answer.evaluation
         scores = [float(s) for s in review["scores"]]
         try:
             step = await self._progress.change(user_id, lambda p: rules.apply_expert_scores(
-                p, answer_id=answer["_id"], category=answer["category"],
+                p, answer_id=answer_id, category=category,
                 ai_score=float(review["ai_score"]), scores=scores))
         except AnswerNotCountedError:
-            if not await self._hook_runs.all_done([f"answer:{answer['_id']}"], ["progress"]):
+            if not await self._hook_runs.all_done([f"answer:{answer_id}"], ["progress"]):
                 raise  # its first score is still being counted: the job is retried
             step = None  # never counted (a practice answer): nothing to replace
         if step is not None and not step.repeated:
             average = step.progress.statistics.average_score
             if average is not None:
                 await self._leaderboard.set(user_id, average)
-        rubric = {**answer["evaluation"]["rubric"],
+        rubric = {**evaluation.rubric,
                   **{name: float(c["score"]) for name, c in review["criteria"].items()}}
         await self._skills.change(user_id, lambda events: rules.with_expert_score(
-            events, answer["_id"], scores[-1], rubric))
+            events, answer_id, scores[-1], rubric))
 
     # --- account data -------------------------------------------------------------------
 
@@ -214,58 +216,57 @@ class Reviews:
             raise NotFound("no such interview")
         return booking
 
-    async def _interview_view(self, booking: Document, interview: Document) -> dict[str, Any]:
-        answers = await self._answers.for_interview(interview["_id"])
-        started = as_datetime(interview.get("started_at") or interview.get("created_at"))
-        base = f"/api/bookings/{booking['_id']}/review/interviews/{interview['_id']}/answers"
+    async def _interview_view(self, booking: Document, interview: InterviewRecord
+                              ) -> dict[str, Any]:
+        answers = await self._answers.for_interview(interview.id)
+        started = interview.started_at or interview.created_at
+        base = f"/api/bookings/{booking['_id']}/review/interviews/{interview.id}/answers"
         facts, shown = [], []
         for a in answers:
-            submitted = as_datetime(a.get("created_at"))
+            submitted = a.created_at
             offset = (round((submitted - started).total_seconds(), 1)
                       if submitted and started else None)
-            evaluation = a.get("evaluation")
-            transcript = a.get("transcript") or {}
-            delivery = transcript.get("delivery") or {}
+            evaluation = a.evaluation.wire() if a.evaluation else None
+            delivery = (a.transcript.delivery if a.transcript else None) or {}
             facts.append(rules.AnswerFacts(
-                index=a["index"], category=a.get("category", ""),
-                score=float(evaluation["score"]) if evaluation else None, offset_s=offset,
+                index=a.index, category=a.category, score=a.score, offset_s=offset,
                 pauses=tuple((float(p["at_s"]), float(p["length_s"]), p.get("after"))
                              for p in delivery.get("pauses") or []),
                 star=(evaluation or {}).get("star"),
                 star_structure=((evaluation or {}).get("ideal_outline") or {}).get(
                     "structure") == "star",
             ))
-            kept = a.get("kind") == "audio" and a.get("recording") == "kept"
+            kept = a.kind == "audio" and a.recording == "kept"
             shown.append({
-                "answer_id": a["_id"], "index": a["index"],
-                "question": (a.get("question") or {}).get("text") or _asked(interview, a),
-                "category": a.get("category"), "kind": a.get("kind"),
-                "transcript": transcript.get("text"), "delivery": delivery or None,
-                "recording": {"wav": f"{base}/{a['index']}/audio",
-                              "ogg": f"{base}/{a['index']}/audio?format=ogg"} if kept else None,
+                "answer_id": a.id, "index": a.index,
+                "question": (a.question.text if a.question else None) or _asked(interview, a),
+                "category": a.category, "kind": a.kind,
+                "transcript": a.transcript.text if a.transcript else None,
+                "delivery": delivery or None,
+                "recording": {"wav": f"{base}/{a.index}/audio",
+                              "ogg": f"{base}/{a.index}/audio?format=ogg"} if kept else None,
                 "submitted_at": submitted.isoformat() if submitted else None,
                 "offset_s": offset,
                 "evaluation": evaluation and {
                     k: evaluation.get(k) for k in ("score", "rubric", "criteria_reasons",
                                                    "star", "strengths", "weaknesses",
                                                    "confidence", "source")},
-                "expert_review": rules.public_review(a.get("expert_review")),
+                "expert_review": rules.public_review(a.expert_review),
             })
         return {
-            "id": interview["_id"], "role": interview.get("role"),
-            "interview_type": interview.get("interview_type"),
-            "difficulty": interview.get("difficulty"),
+            "id": interview.id, "role": interview.role,
+            "interview_type": interview.interview_type,
+            "difficulty": interview.difficulty,
             "started_at": started.isoformat() if started else None,
-            "overall_score": interview.get("overall_score"),
-            "category_scores": interview.get("category_scores"),
+            "overall_score": interview.overall_score,
+            "category_scores": interview.category_scores,
             "key_moments": [m.model_dump(mode="json") for m in rules.key_moments(facts)],
             "answers": shown,
         }
 
-def _asked(interview: Document, answer: Document) -> str | None:
-    questions = interview.get("questions") or []
-    index = int(answer["index"])
-    return str(questions[index]["text"]) if index < len(questions) else None
+def _asked(interview: InterviewRecord, answer: AnswerRecord) -> str | None:
+    questions = interview.questions
+    return questions[answer.index].text if answer.index < len(questions) else None
 
 
 def _shown(review: Document) -> dict[str, Any]:

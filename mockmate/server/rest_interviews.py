@@ -1,40 +1,41 @@
 """The interview history: list, read in full, delete."""
 
+from datetime import datetime
 from typing import Any
 
 from aiohttp import web
 
+from mockmate.domain import InterviewStatus
 from mockmate.errors import InvalidPayload, NotFound
+from mockmate.questions.models import Question
 from mockmate.reviews.rules import public_review
 from mockmate.server.http import current_user, signed_in
 from mockmate.server.list_filters import list_window, search_query
 from mockmate.server.wiring.interviews import INTERVIEWS, Interviews
-from mockmate.storage import interviews as interview_status
-from mockmate.storage.database import Document, as_datetime
+from mockmate.storage.records import AnswerRecord, InterviewRecord
 from mockmate.storage.users import User
 
 routes = web.RouteTableDef()
 PER_PAGE = 20
 
 
-def _iso(value: object) -> str | None:
-    moment = as_datetime(value)
+def _iso(moment: datetime | None) -> str | None:
     return moment.isoformat() if moment else None
 
 
-def _summary(doc: Document) -> dict[str, Any]:
+def _summary(doc: InterviewRecord) -> dict[str, Any]:
     return {
-        "id": doc["_id"],
-        "status": doc["status"],
-        "role": doc.get("role"),
-        "interview_type": doc.get("interview_type"),
-        "difficulty": doc.get("difficulty"),
-        "question_count": doc.get("question_count"),
-        "answered": doc.get("answered"),
-        "overall_score": doc.get("overall_score"),
-        "category_scores": doc.get("category_scores"),
-        "created_at": _iso(doc.get("created_at")),
-        "ended_at": _iso(doc.get("ended_at")),
+        "id": doc.id,
+        "status": doc.status,
+        "role": doc.role,
+        "interview_type": doc.interview_type,
+        "difficulty": doc.difficulty,
+        "question_count": doc.question_count,
+        "answered": doc.answered,
+        "overall_score": doc.overall_score,
+        "category_scores": doc.category_scores,
+        "created_at": _iso(doc.created_at),
+        "ended_at": _iso(doc.ended_at),
     }
 
 
@@ -48,10 +49,10 @@ def _page(request: web.Request) -> int:
     return page
 
 
-async def _owned(request: web.Request) -> tuple[str, Document]:
+async def _owned(request: web.Request) -> tuple[str, InterviewRecord]:
     user = await current_user(request)
     doc = await request.app[INTERVIEWS].interviews.get(request.match_info["interview_id"])
-    if doc is None or doc["user_id"] != user.id:
+    if doc is None or doc.user_id != user.id:
         raise NotFound("no such interview")
     return user.id, doc
 
@@ -59,11 +60,12 @@ async def _owned(request: web.Request) -> tuple[str, Document]:
 @routes.get("/api/interviews")
 @signed_in
 async def list_interviews(request: web.Request, user: User) -> web.Response:
-    status = request.query.get("status") or None
-    if status is not None and status not in interview_status.STATUSES:
+    wanted = request.query.get("status") or None
+    if wanted is not None and wanted not in tuple(InterviewStatus):
         raise InvalidPayload(
-            f"status must be one of {', '.join(interview_status.STATUSES)}",
+            f"status must be one of {', '.join(InterviewStatus)}",
         )
+    status = InterviewStatus(wanted) if wanted is not None else None
     page = _page(request)
     since, until = list_window(request.query.get("from"), request.query.get("to"))
     docs, total = await request.app[INTERVIEWS].interviews.list_for_user(
@@ -82,67 +84,65 @@ async def get_interview(request: web.Request) -> web.Response:
     return web.json_response({"interview": await interview_body(request.app[INTERVIEWS], doc)})
 
 
-async def interview_body(services: Interviews, doc: Document) -> dict[str, Any]:
+async def interview_body(services: Interviews, doc: InterviewRecord) -> dict[str, Any]:
     """An interview in full: questions, answers, transcripts, evaluations, delivery."""
-    answers = await services.answers.for_interview(doc["_id"])
-    questions = doc.get("questions", [])
+    answers = await services.answers.for_interview(doc.id)
+    questions = doc.questions
     return {
         **_summary(doc),
-        "job_description": doc.get("job_description", ""),
-        "template": doc.get("template"),
-        "resume_id": doc.get("resume_id"),
-        "job_analysis": doc.get("job_analysis"),
-        "skipped": doc.get("skipped", []),
-        "started_at": _iso(doc.get("started_at")),
+        "job_description": doc.job_description,
+        "template": doc.template,
+        "resume_id": doc.resume_id,
+        "job_analysis": doc.job_analysis,
+        "skipped": list(doc.skipped),
+        "started_at": _iso(doc.started_at),
         "questions": [
-            {**{k: q[k] for k in ("id", "text", "category", "difficulty", "skills")},
-             "follow_up_to": q.get("follow_up_to"), "why": q.get("why", "")}
+            {"id": q.id, "text": q.text, "category": q.category, "difficulty": q.difficulty,
+             "skills": list(q.skills), "follow_up_to": q.follow_up_to, "why": q.why}
             for q in questions
         ],
         "answers": [
             {
-                "answer_id": a["_id"],
-                "index": a["index"],
+                "answer_id": a.id,
+                "index": a.index,
                 "question": _asked(a, questions),
-                "question_id": a.get("question_id"),
-                "kind": a.get("kind"),
-                "transcript": a.get("transcript"),
-                "delivery": (a.get("transcript") or {}).get("delivery"),
+                "question_id": a.question_id,
+                "kind": a.kind,
+                "transcript": a.transcript.wire() if a.transcript else None,
+                "delivery": a.transcript.delivery if a.transcript else None,
                 "audio": {
-                    "format": a.get("format"), "bytes": a.get("audio_bytes"),
-                    "duration_s": a.get("duration_s"),
+                    "format": a.format, "bytes": a.audio_bytes,
+                    "duration_s": a.duration_s,
                     # "kept" (play it at .../answers/{index}/audio), "deleted", or None
                     # while it is being transcribed.
-                    "recording": a.get("recording"),
-                } if a.get("kind") == "audio" else None,
-                "evaluation_revision": a.get("evaluation_revision", 1),
-                "evaluation": a.get("evaluation"),
+                    "recording": a.recording,
+                } if a.kind == "audio" else None,
+                "evaluation_revision": a.evaluation_revision,
+                "evaluation": a.evaluation.wire() if a.evaluation else None,
                 # The booked expert's confirmation or override of the rubric scores (the
                 # statistics count its score), or None (docs/marketplace.md).
-                "expert_review": public_review(a.get("expert_review")),
-                "submitted_at": _iso(a.get("created_at")),
-                "evaluated_at": _iso(a.get("evaluated_at")),
+                "expert_review": public_review(a.expert_review),
+                "submitted_at": _iso(a.created_at),
+                "evaluated_at": _iso(a.evaluated_at),
             }
             for a in answers
         ],
     }
 
 
-
-def _asked(answer: dict[str, Any], questions: list[dict[str, Any]]) -> str | None:
+def _asked(answer: AnswerRecord, questions: tuple[Question, ...]) -> str | None:
     """The question as asked when this answer was given (answers keep their own copy)."""
-    if answer.get("question"):
-        return str(answer["question"]["text"])
-    index = answer["index"]
-    return str(questions[index]["text"]) if index < len(questions) else None
+    if answer.question is not None:
+        return answer.question.text
+    return questions[answer.index].text if answer.index < len(questions) else None
 
 
 @routes.delete("/api/interviews/{interview_id}")
 async def delete_interview(request: web.Request) -> web.Response:
     user_id, doc = await _owned(request)
     services = request.app[INTERVIEWS]
-    await services.sessions.discard(doc["_id"], user_id)
-    await services.audio.delete_for_interview(doc["_id"])
-    await services.answers.delete_for_interview(doc["_id"])
-    await services.interviews.delete(doc["_id"])
-    return web.json_response({"deleted": True, "id": doc["_id"]})
+    await services.sessions.discard(doc.id, user_id)
+    await services.audio.delete_for_interview(doc.id)
+    await services.answers.delete_for_interview(doc.id)
+    await services.interviews.delete(doc.id)
+    return web.json_response({"deleted": True, "id": doc.id})

@@ -24,7 +24,7 @@ async def report_pdf(request: web.Request) -> web.Response:
     body = await interview_body(request.app[INTERVIEWS], doc)
     data = await asyncio.to_thread(interview_report_pdf, body)
     return web.Response(body=data, content_type="application/pdf", headers={
-        "Content-Disposition": f'attachment; filename="mockmate-interview-{doc["_id"]}.pdf"',
+        "Content-Disposition": f'attachment; filename="mockmate-interview-{doc.id}.pdf"',
     })
 
 
@@ -32,14 +32,14 @@ async def report_pdf(request: web.Request) -> web.Response:
 async def create_share(request: web.Request) -> web.Response:
     user_id, doc = await _owned(request)
     body = await read_json(request, ShareRequest)
-    link = await request.app[DOCUMENTS].shares.create(user_id, doc["_id"], body)
+    link = await request.app[DOCUMENTS].shares.create(user_id, doc.id, body)
     return web.json_response(link, status=201)
 
 
 @routes.delete("/api/interviews/{interview_id}/share/{token}")
 async def revoke_share(request: web.Request) -> web.Response:
     user_id, doc = await _owned(request)
-    await request.app[DOCUMENTS].shares.revoke(user_id, doc["_id"], request.match_info["token"])
+    await request.app[DOCUMENTS].shares.revoke(user_id, doc.id, request.match_info["token"])
     return web.json_response({"revoked": True})
 
 

@@ -16,7 +16,7 @@ from pymongo.errors import DuplicateKeyError
 from mockmate.errors import NotFound
 from mockmate.interviews.hooks import AnswerEvaluated
 from mockmate.skills.practice_rules import Attempt, Comparison, compare, question_key
-from mockmate.storage.database import Document, as_datetime
+from mockmate.storage.database import Document
 
 Emit = Callable[[str, str, dict[str, Any]], Awaitable[None]]
 
@@ -30,7 +30,7 @@ class Attempts:
         await self._attempts.create_index([("user_id", ASCENDING), ("key", ASCENDING)])
 
     async def answer_evaluated(self, event: AnswerEvaluated) -> None:
-        at = as_datetime(event.answer.get("created_at"))
+        at = event.answer.created_at
         key = question_key(event.question.text)
         doc = {
             "_id": event.answer_id, "user_id": event.user_id, "key": key,

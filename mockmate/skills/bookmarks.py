@@ -47,13 +47,12 @@ class Bookmarks:
         except ValidationError as exc:
             raise invalid_payload(exc) from None
         interview = await self._interviews.get(request.interview_id)
-        if interview is None or interview.get("user_id") != user_id:
+        if interview is None or interview.user_id != user_id:
             raise NotFound("no such interview")
-        questions = interview.get("questions", [])
-        if request.index >= len(questions):
+        if request.index >= len(interview.questions):
             raise NotFound("the interview has no question at this index",
                                 field="index")
-        question = Question.model_validate(questions[request.index])
+        question = interview.questions[request.index]
         key = question_key(question.text)
         existing = await self._bookmarks.find_one({"_id": f"{user_id}:{key}"})
         if existing is not None:

@@ -8,7 +8,6 @@ from collections.abc import Sequence
 from typing import Any, Self
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
-from pymongo import DESCENDING
 from pymongo.asynchronous.database import AsyncDatabase
 
 from mockmate.domain import Difficulty, QuestionCategory
@@ -21,7 +20,9 @@ from mockmate.skills.practice_rules import pick_practice_questions
 from mockmate.skills.rules import Range, window
 from mockmate.skills.service import SkillService
 from mockmate.state.session import AudioFormat
-from mockmate.storage.database import Document, as_datetime
+from mockmate.storage.database import Document
+from mockmate.storage.interviews import InterviewRepository
+from mockmate.storage.records import InterviewRecord
 
 # Questions one start request of an interview may carry (`StartInterview.question_count`).
 INTERVIEW_QUESTIONS_MAX = 20
@@ -54,7 +55,7 @@ class StartPractice(BaseModel):
 class PracticeService:
     def __init__(self, db: AsyncDatabase[Document], *, bank: Sequence[Question],
                  bookmarks: Bookmarks, skills: SkillService, max_questions: int) -> None:
-        self._interviews = db.interviews
+        self._interviews = InterviewRepository(db)
         self._bank = bank
         self._bookmarks = bookmarks
         self._skills = skills
@@ -101,11 +102,8 @@ class PracticeService:
         return questions
 
     async def history(self, user_id: str, range_: Range) -> dict[str, Any]:
-        cursor = self._interviews.find(
-            {"user_id": user_id, "mode": "practice"},
-            {"resume_text": 0, "job_description": 0, "questions": 0},
-        ).sort("created_at", DESCENDING).limit(SESSIONS_SHOWN)
-        sessions = [_session(d) async for d in cursor]
+        sessions = [_session(d) for d in await self._interviews.practice_for_user(
+            user_id, limit=SESSIONS_SHOWN)]
         events = [e for e in await self._skills.events(user_id) if e.practice]
         start, end = window(range_, self._skills.now())
         inside = [e for e in events if start <= e.at <= end]
@@ -119,8 +117,7 @@ class PracticeService:
             "sessions": sessions,
             "statistics": {
                 "range": range_, "from": start.isoformat(), "to": end.isoformat(),
-                "sessions": await self._interviews.count_documents(
-                    {"user_id": user_id, "mode": "practice"}),
+                "sessions": await self._interviews.count_practice(user_id),
                 "answers": len(inside), "average_score": _mean([e.score for e in inside]),
                 "by_skill": {s: {"answers": len(v), "average_score": _mean(v)}
                              for s, v in sorted(by_skill.items())},
@@ -134,12 +131,12 @@ def _mean(values: list[float]) -> float | None:
     return round(sum(values) / len(values), 1) if values else None
 
 
-def _session(doc: Document) -> dict[str, Any]:
-    created, ended = as_datetime(doc.get("created_at")), as_datetime(doc.get("ended_at"))
+def _session(doc: InterviewRecord) -> dict[str, Any]:
+    created, ended = doc.created_at, doc.ended_at
     return {
-        "id": doc["_id"], "status": doc.get("status"), "practice": doc.get("practice"),
-        "difficulty": doc.get("difficulty"), "question_count": doc.get("question_count"),
-        "answered": doc.get("answered"), "overall_score": doc.get("overall_score"),
+        "id": doc.id, "status": doc.status, "practice": doc.practice,
+        "difficulty": doc.difficulty, "question_count": doc.question_count,
+        "answered": doc.answered, "overall_score": doc.overall_score,
         "created_at": created.isoformat() if created else None,
         "ended_at": ended.isoformat() if ended else None,
     }

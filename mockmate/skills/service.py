@@ -10,7 +10,6 @@ from mockmate.interviews.hooks import AnswerEvaluated
 from mockmate.skills import insights as advice
 from mockmate.skills import rules
 from mockmate.skills.store import SkillRecords
-from mockmate.storage.database import as_datetime
 
 Clock = Callable[[], datetime]
 IsPractice = Callable[[str], Awaitable[bool]]  # is this interview a practice session?
@@ -35,7 +34,7 @@ class SkillService:
         self._is_practice = is_practice
 
     async def answer_evaluated(self, event: AnswerEvaluated) -> None:
-        at = as_datetime(event.answer.get("created_at")) or self._clock()
+        at = event.answer.created_at or self._clock()
         practice = await self._is_practice(event.interview_id) if self._is_practice else False
         skill_event = rules.SkillEvent(
             answer_id=event.answer_id, at=at, category=event.question.category,

@@ -14,6 +14,7 @@ from mockmate.jobs.queue import JobQueue
 from mockmate.storage.answers import AnswerRepository
 from mockmate.storage.database import connect
 from mockmate.storage.interviews import InterviewRepository
+from mockmate.storage.records import AnswerRecord, StoredTranscript
 from tests.conftest import CandidateFactory
 from tests.integration.test_corrections import answers_of
 from tests.integration.test_progress import rest
@@ -40,12 +41,12 @@ async def test_only_the_answer_the_session_took_counts(
         assert interview is not None
         left = uuid.uuid4().hex
         text = "The first try, lost with its process."
-        await AnswerRepository(db).create({
-            "_id": left, "interview_id": sid, "user_id": interview["user_id"], "index": 0,
-            "question_id": interview["questions"][0]["id"], "category": "behavioral",
-            "question": interview["questions"][0], "kind": "text", "text": text,
-            "transcript": {"text": text, "confidence": 1.0, "duration_s": 0.0,
-                           "delivery": None}})
+        await AnswerRepository(db).create(AnswerRecord(
+            id=left, interview_id=sid, user_id=interview.user_id, index=0,
+            question_id=interview.questions[0].id, category="behavioral",
+            question=interview.questions[0], kind="text", text=text,
+            transcript=StoredTranscript(text=text, confidence=1.0, duration_s=0.0,
+                                        delivery=None)))
         # A transcription job for it, as a process of the previous version queued it before
         # its session change: it neither shows nor moves anything for an answer not taken.
         queue = JobQueue(redis, prefix=settings.redis_prefix, consumer_prefix="dead",

@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from pymongo.asynchronous.database import AsyncDatabase
 
+from mockmate.domain import InterviewStatus
 from mockmate.evaluators.heuristic import HeuristicEvaluator
 from mockmate.interviews.hooks import (
     AnswerEvaluated,
@@ -19,7 +20,8 @@ from mockmate.questions.models import Question
 from mockmate.storage.answers import AnswerRepository
 from mockmate.storage.database import Document
 from mockmate.storage.hook_runs import HookRunRepository
-from mockmate.storage.interviews import COMPLETED, InterviewRepository
+from mockmate.storage.interviews import InterviewRepository
+from mockmate.storage.records import AnswerRecord, InterviewRecord, StoredTranscript
 
 
 class RecordingEmitter:
@@ -43,26 +45,32 @@ class RecordingEmitter:
 
 async def seed(db: AsyncDatabase[Document], answers: int) -> tuple[str, list[str]]:
     interview_id = uuid.uuid4().hex
-    questions = [
+    questions = tuple(
         Question(id=f"q{i}", text="Tell me about a time you improved performance.",
-                 category="behavioral", difficulty="mid").model_dump(mode="json")
+                 category="behavioral", difficulty="mid")
         for i in range(answers)
-    ]
-    await InterviewRepository(db).create({
-        "_id": interview_id, "user_id": "u1", "role": "Backend Engineer", "questions": questions,
-    })
+    )
+    await InterviewRepository(db).create(InterviewRecord(
+        id=interview_id, user_id="u1", role="Backend Engineer", questions=questions,
+    ))
     ids = []
     for index in range(answers):
         answer_id = uuid.uuid4().hex
-        await AnswerRepository(db).create({
-            "_id": answer_id, "interview_id": interview_id, "user_id": "u1", "index": index,
-            "category": "behavioral", "kind": "text",
-            "text": "I cut our API latency by 40% by adding a cache; as a result we saved $2k.",
-            "transcript": {"text": "I cut our API latency by 40% by adding a cache.",
-                           "confidence": 1.0, "duration_s": 0.0, "delivery": None},
-        })
+        await AnswerRepository(db).create(AnswerRecord(
+            id=answer_id, interview_id=interview_id, user_id="u1", index=index,
+            category="behavioral", kind="text",
+            text="I cut our API latency by 40% by adding a cache; as a result we saved $2k.",
+            transcript=StoredTranscript(text="I cut our API latency by 40% by adding a cache.",
+                                        confidence=1.0, duration_s=0.0, delivery=None),
+        ))
         ids.append(answer_id)
     return interview_id, ids
+
+
+async def evaluation_of(answers: AnswerRepository, answer_id: str) -> dict[str, Any]:
+    """The stored evaluation as JSON (empty before there is one)."""
+    answer = await answers.get(answer_id)
+    return answer.evaluation.wire() if answer and answer.evaluation else {}
 
 
 async def test_a_retried_job_skips_finished_hooks(db: AsyncDatabase[Document]) -> None:
@@ -89,11 +97,11 @@ async def test_a_retried_job_skips_finished_hooks(db: AsyncDatabase[Document]) -
 
     with pytest.raises(RuntimeError):
         await pipeline.evaluate_answer({"answer_id": answer_id})
-    first = (await answers.get(answer_id) or {})["evaluation"]
+    first = await evaluation_of(answers, answer_id)
     await pipeline.evaluate_answer({"answer_id": answer_id})  # the retry
     await pipeline.evaluate_answer({"answer_id": answer_id})  # a duplicated job
     assert runs == {"steady": 1, "flaky": 2}
-    assert (await answers.get(answer_id) or {})["evaluation"] == first
+    assert await evaluation_of(answers, answer_id) == first
     scores = {e["score"] for e in emitter.events("answer:evaluation")}
     assert scores == {first["score"]}  # re-sent on retries, never changed
 
@@ -115,7 +123,7 @@ async def test_completion_is_announced_once_after_the_last_evaluation(
         hooks=hooks, emitter=emitter,
     )
     interview_id, answer_ids = await seed(db, 3)
-    await interviews.finish(interview_id, status=COMPLETED, answered=3, skipped=[])
+    await interviews.finish(interview_id, status=InterviewStatus.COMPLETED, answered=3, skipped=[])
 
     await pipeline.evaluate_answer({"answer_id": answer_ids[0]})
     await pipeline.finalize_interview({"interview_id": interview_id})
@@ -134,7 +142,7 @@ async def test_completion_is_announced_once_after_the_last_evaluation(
     assert len(announced) == 1
     assert announced[0]["answered"] == 3 and 1 <= announced[0]["overall_score"] <= 10
     stored = await interviews.get(interview_id)
-    assert stored is not None and stored["overall_score"] == announced[0]["overall_score"]
+    assert stored is not None and stored.overall_score == announced[0]["overall_score"]
     assert [c.interview_id for c in completed] == [interview_id]  # the hook ran once
 
 

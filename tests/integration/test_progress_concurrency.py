@@ -21,6 +21,7 @@ from mockmate.storage.database import Document, connect, ensure_indexes
 from mockmate.storage.leaderboard import Leaderboard
 from mockmate.storage.profiles import ProfileRepository
 from mockmate.storage.progress import ProgressRepository
+from mockmate.storage.records import AnswerRecord
 from mockmate.storage.users import UserRepository
 from tests.integration.test_progress import complete_interview, rest
 from tests.support.client import Candidate, register
@@ -65,7 +66,8 @@ async def test_one_answer_hooked_twenty_times_at_once_from_two_clients_pays_once
             user_id=user.id, interview_id="i1", answer_id="a1", index=0, question=question,
             evaluation=Evaluation(score=10, rubric=Rubric(
                 relevance=10, examples=10, clarity=10, technical_accuracy=10, job_alignment=10)),
-            answer={"_id": "a1"},
+            answer=AnswerRecord(id="a1", interview_id="i1", user_id=user.id, index=0,
+                                category="behavioral"),
         )
         await asyncio.gather(*(hooks[n % 2].answer_evaluated(event) for n in range(20)))
 
@@ -88,7 +90,8 @@ async def test_one_answer_hooked_twenty_times_at_once_from_two_clients_pays_once
 
         # A worker that died after paying a second answer, before the ledger: the retried
         # hook pays nothing more and completes the ledger.
-        second = dataclasses.replace(event, answer_id="a2", answer={"_id": "a2"})
+        second = dataclasses.replace(event, answer_id="a2", answer=event.answer.model_copy(
+            update={"id": "a2"}))
         paid = await ProgressRepository(dbs[0]).change(user.id, lambda p: record_answer(
             p, answer_id="a2", category="behavioral", difficulty="mid", score=10,
             day=day, at=datetime.now(UTC)))

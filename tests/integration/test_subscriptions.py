@@ -21,6 +21,7 @@ from mockmate.errors import LimitReached
 from mockmate.providers.budget import LlmBudget
 from mockmate.storage.database import connect
 from mockmate.storage.interviews import InterviewRepository
+from mockmate.storage.records import InterviewRecord
 from mockmate.storage.subscriptions import SubscriptionStore
 from mockmate.subscriptions.plans import parse_plans
 from mockmate.subscriptions.service import Subscriptions
@@ -260,8 +261,9 @@ async def test_a_plans_day_turns_at_the_users_midnight(settings: Settings, redis
         budget.time_zone = time_zone
         # 09:00 UTC: 23:00 on the 10th in Kiritimati, 22:00 on the 9th in Pago Pago.
         for user_id in zones:
-            await interviews.create({"_id": uuid.uuid4().hex, "user_id": user_id,
-                                     "created_at": datetime(2026, 1, 10, 9, 0, tzinfo=UTC)})
+            await interviews.create(InterviewRecord(
+                id=uuid.uuid4().hex, user_id=user_id,
+                created_at=datetime(2026, 1, 10, 9, 0, tzinfo=UTC)))
             assert await budget.take(user_id) and not await budget.take(user_id)
         for user_id in zones:
             with pytest.raises(LimitReached, match="free plan allows 1 interview a day"):
@@ -278,8 +280,8 @@ async def test_a_plans_day_turns_at_the_users_midnight(settings: Settings, redis
         # 23:00 UTC: noon on the 10th in Pago Pago, whose 10th began at 11:00 UTC.
         now = datetime(2026, 1, 10, 23, 0, tzinfo=UTC)
         await subscriptions.before_interview("west", None)
-        await interviews.create({"_id": uuid.uuid4().hex, "user_id": "west",
-                                 "created_at": now})
+        await interviews.create(InterviewRecord(id=uuid.uuid4().hex, user_id="west",
+                                                created_at=now))
         assert await budget.used("west") == 0 and await budget.take("west")
         now = datetime(2026, 1, 11, 0, 30, tzinfo=UTC)  # a new UTC day, not a new local one
         with pytest.raises(LimitReached):

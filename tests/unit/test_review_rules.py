@@ -12,6 +12,7 @@ from mockmate.reviews import rules
 from mockmate.reviews.rules import AnswerFacts
 from mockmate.skills.rules import SkillEvent
 from mockmate.storage.answers import expert_reviewed_before
+from mockmate.storage.records import AnswerRecord
 
 DAY = date(2026, 3, 9)
 AT = datetime(2026, 3, 9, 12, tzinfo=UTC)
@@ -213,11 +214,16 @@ def test_a_review_of_the_corrected_answer_counts_in_either_order() -> None:
     assert second.statistics.average_score == pytest.approx(7.0)
 
 
+def answer(**fields: object) -> AnswerRecord:
+    return AnswerRecord.model_validate({"_id": "a1", "interview_id": "i1", "user_id": "u1",
+                                        "index": 0, "category": "behavioral", **fields})
+
+
 def test_which_reviews_a_correction_leaves_in_place() -> None:
-    assert not expert_reviewed_before({}, 2)
-    assert expert_reviewed_before({"expert_review": {"score": 8.0}}, 2)  # before revisions
-    assert expert_reviewed_before({"expert_review": {"ai_revision": 1}}, 2)
-    assert not expert_reviewed_before({"expert_review": {"ai_revision": 2}}, 2)
+    assert not expert_reviewed_before(answer(), 2)
+    assert expert_reviewed_before(answer(expert_review={"score": 8.0}), 2)  # before revisions
+    assert expert_reviewed_before(answer(expert_review={"ai_revision": 1}), 2)
+    assert not expert_reviewed_before(answer(expert_review={"ai_revision": 2}), 2)
 
 
 def test_an_answer_not_counted_yet_is_retried() -> None:

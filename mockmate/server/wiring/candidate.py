@@ -44,7 +44,7 @@ class PracticeModes:
             doc = await self._interviews.get(interview_id)
             if len(self._known) >= MODE_CACHE:
                 self._known.clear()
-            self._known[interview_id] = bool(doc and doc.get("mode") == "practice")
+            self._known[interview_id] = doc is not None and doc.mode == "practice"
         return self._known[interview_id]
 
 
