@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 
 from mockmate.loadtest import slo as slos
 from mockmate.loadtest.client import Failure
-from mockmate.loadtest.echo import echo_server
+from mockmate.loadtest.echo import cpu_seconds, echo_server
 from mockmate.loadtest.report import comparison, render
 from mockmate.loadtest.runner import Echo, Run, RunOptions, run
 from mockmate.loadtest.scenarios import InterviewOptions
@@ -100,6 +100,10 @@ def main(args: argparse.Namespace, admin_token: Callable[[], str]) -> int:
     if not args.echo_baseline and (ratios := [s.name for s in args.slo if s.needs_baseline]):
         print(f"loadtest: --slo {', '.join(ratios)} compares with the echo baseline: "
               "add --echo-baseline", file=sys.stderr)
+        return 2
+    if missing := [pid for pid in args.server_pid if cpu_seconds([pid]) is None]:
+        print(f"loadtest: --server-pid {missing[0]}: no such process on this machine",
+              file=sys.stderr)
         return 2
     chunk_ms = args.chunk_ms or (100.0 if args.scenario == "stream" else 250.0)
     opts = RunOptions(

@@ -14,6 +14,7 @@ can be compared between this server and MockMate's.
 
 import asyncio
 import os
+import select
 import signal
 import subprocess
 import sys
@@ -93,7 +94,9 @@ def echo_server() -> Iterator[tuple[str, int]]:
                             stdout=subprocess.PIPE, text=True)
     try:
         assert proc.stdout is not None
-        line = proc.stdout.readline().strip()  # the port, once it listens ("" if it died)
+        ready, _, _ = select.select([proc.stdout], [], [], READY_TIMEOUT_S)
+        # The port, once it listens ("" if it died before).
+        line = proc.stdout.readline().strip() if ready else ""
         if not line.isdigit():
             raise RuntimeError(f"the echo server did not start (exit {proc.poll()})")
         yield f"http://127.0.0.1:{line}", proc.pid

@@ -124,12 +124,18 @@ async def test_stream_is_compared_with_an_echo_baseline_in_the_same_run(
     assert "ratio mockmate/echo: p95" in text and f"SLO p99_ack_ratio <= {limit}" in text
 
 
-async def test_a_ratio_slo_without_the_echo_baseline_is_a_usage_error(
+async def test_echo_baseline_misuse_and_an_unknown_server_pid_are_usage_errors(
     deployment_env: dict[str, str], tmp_path: Path,
 ) -> None:
     status, text, _ = await loadtest(
         deployment_env, tmp_path / "none.json", "stream", "--slo", "p99_ack_ratio=2")
     assert status == 2 and "add --echo-baseline" in text
+    status, text, _ = await loadtest(
+        deployment_env, tmp_path / "none.json", "text", "--echo-baseline")
+    assert status == 2 and "--echo-baseline is for the stream scenario" in text
+    status, text, _ = await loadtest(
+        deployment_env, tmp_path / "none.json", "stream", "--server-pid", "999999999")
+    assert status == 2 and "no such process" in text
 
 
 @pytest.mark.timeout(400)
