@@ -2,8 +2,12 @@
 
 Against a MockMate server that is **already running** (with real Redis), and, in the same
 run, against a bare python-socketio echo server that this script starts as a child process
-(`--serve-echo`), which acks `answer:chunk` with the same shape and does nothing else. The
-echo is the baseline: what Socket.IO itself costs on this machine, with this client.
+(`mockmate/loadtest/echo.py`, the one `mockmate loadtest stream --echo-baseline` uses), which
+acks `answer:chunk` with the same shape and does nothing else. The echo is the baseline: what
+Socket.IO itself costs on this machine, with this client. `mockmate loadtest stream
+--echo-baseline` measures the same comparison without direct database access (users minted
+over the admin API) and with `--slo p99_ack_ratio=...`; this script remains for its
+multi-process client (`--procs`) and its stored-bytes check.
 
 Each candidate connects over WebSocket, (MockMate only) starts a text-less interview
 (`speak: false`, one question) and then sends 100 ms `pcm_16000` chunks (3200 bytes) in real
@@ -30,9 +34,7 @@ import asyncio
 import json
 import os
 import random
-import socket
 import statistics
-import subprocess
 import sys
 import time
 import uuid
@@ -45,6 +47,7 @@ import socketio
 
 # The same retry rule as `mockmate loadtest`: what a client does with a retryable refusal.
 from mockmate.loadtest.client import ATTEMPTS, backoff_s
+from mockmate.loadtest.echo import cpu_seconds, echo_server
 
 CHUNK_S = 0.1
 CHUNK = b"\x01\x00" * int(16000 * CHUNK_S)  # 100 ms of 16 kHz s16le mono: 3200 bytes
@@ -215,32 +218,6 @@ def mint(secret: str, user_id: str) -> str:
                        "iss": "mockmate"}, secret, algorithm="HS256")
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def serve_echo(port: int) -> None:
-    """The baseline: python-socketio on aiohttp, acking `answer:chunk` like MockMate does."""
-    from aiohttp import web
-
-    sio = socketio.AsyncServer(async_mode="aiohttp", max_http_buffer_size=16 * 1024 * 1024)
-    app = web.Application()
-    sio.attach(app)
-
-    @sio.event
-    async def connect(sid: str, environ: dict[str, Any], auth: Any) -> bool:
-        return isinstance(auth, dict) and bool(auth.get("token"))
-
-    @sio.on("answer:chunk")
-    async def chunk(sid: str, data: dict[str, Any]) -> dict[str, Any]:
-        return {"ok": True, "received_bytes": (data["seq"] + 1) * len(data["data"]),
-                "next_seq": data["seq"] + 1}
-
-    web.run_app(app, host="127.0.0.1", port=port, print=None, handle_signals=True)
-
-
 def client_process(args: argparse.Namespace, tokens: list[str], echo_url: str,
                    barrier: Any, out: Any) -> None:
     """One of `--procs` client processes: its share of candidates, echo first, then MockMate."""
@@ -270,35 +247,18 @@ def merge(parts: list[Results]) -> Results:
     return total
 
 
-def cpu_s(pid: int | None) -> float | None:
-    """User + system CPU seconds used so far by process `pid` (Linux), or None."""
-    if pid is None:
-        return None
-    try:
-        with open(f"/proc/{pid}/stat") as f:
-            fields = f.read().rsplit(")", 1)[1].split()
-    except OSError:
-        return None
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
-def measure(args: argparse.Namespace, secret: str, echo_port: int,
-            echo_pid: int | None = None) -> dict[str, Any]:
+def measure(args: argparse.Namespace, secret: str, echo_url: str,
+            echo_pid: int) -> dict[str, Any]:
     import multiprocessing
 
     # CPU seconds each server spends per acknowledged chunk: unlike latency, this does not
     # depend on what else the machine is doing (both servers idle through the other's phase).
-    cpu_before = (cpu_s(echo_pid), cpu_s(args.server_pid))
+    pids = ([echo_pid], [args.server_pid] if args.server_pid else [])
+    cpu_before = [cpu_seconds(p) for p in pids]
 
     user_ids = [uuid.uuid4().hex for _ in range(args.candidates)]
     asyncio.run(insert_users(args, user_ids))
     tokens = [mint(secret, uid) for uid in user_ids]
-    for _ in range(100):  # wait for the echo to listen
-        with socket.socket() as s:
-            if s.connect_ex(("127.0.0.1", echo_port)) == 0:
-                break
-        time.sleep(0.1)
-    echo_url = f"http://127.0.0.1:{echo_port}"
     # The client side is spread over `--procs` processes, so that it is not what saturates.
     ctx = multiprocessing.get_context("spawn")
     barrier, out = ctx.Barrier(args.procs), ctx.Queue()
@@ -312,7 +272,7 @@ def measure(args: argparse.Namespace, secret: str, echo_port: int,
         proc.join()
     rows = [summary("echo", merge([e for e, _ in parts])),
             summary("mockmate", merge([m for _, m in parts]))]
-    for row, before, after in zip(rows, cpu_before, (cpu_s(echo_pid), cpu_s(args.server_pid)),
+    for row, before, after in zip(rows, cpu_before, [cpu_seconds(p) for p in pids],
                                   strict=True):
         if before is not None and after is not None and row["acks"]:
             row["server_cpu_us_per_ack"] = round((after - before) / row["acks"] * 1e6, 1)
@@ -327,13 +287,8 @@ def main(args: argparse.Namespace) -> int:
     if len(secret) < 32:
         print("--jwt-secret (or MOCKMATE_JWT_SECRET) of the server is required", file=sys.stderr)
         return 2
-    port = free_port()
-    echo = subprocess.Popen([sys.executable, __file__, "--serve-echo", str(port)])
-    try:
-        report = measure(args, secret, port, echo.pid)
-    finally:
-        echo.terminate()
-        echo.wait(10)
+    with echo_server() as (echo_url, echo_pid):
+        report = measure(args, secret, echo_url, echo_pid)
     rows = report["rows"]
     print(f"{args.candidates} candidates x {args.duration_s:.0f} s of 100 ms chunks (ramp "
           f"{args.ramp_s:.0f} s, {args.procs} client processes)")
@@ -367,7 +322,6 @@ def parse_args() -> argparse.Namespace:
     p.add_argument("--mongodb-db", default="mockmate")
     p.add_argument("--procs", type=int, default=2, help="client processes")
     p.add_argument("--json", default="")
-    p.add_argument("--serve-echo", type=int, default=0, help=argparse.SUPPRESS)
     args = p.parse_args()
     if not 1 <= args.procs <= 32:
         p.error("--procs must be 1..32")
@@ -379,8 +333,4 @@ def parse_args() -> argparse.Namespace:
 
 
 if __name__ == "__main__":
-    arguments = parse_args()
-    if arguments.serve_echo:
-        serve_echo(arguments.serve_echo)
-        sys.exit(0)
-    sys.exit(main(arguments))
+    sys.exit(main(parse_args()))

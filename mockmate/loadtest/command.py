@@ -2,10 +2,13 @@
 
 Exit status: 0 when every `--slo` is met (without `--slo`: when no candidate failed), 1 when
 one is missed (or a candidate failed), 2 for bad arguments or a failed setup.
+`stream --echo-baseline` first runs the scenario against a bare python-socketio echo server it
+starts (`echo.py`), reports both and the ratios mockmate/echo (`--slo p99_ack_ratio=...`).
 """
 
 import argparse
 import asyncio
+import contextlib
 import json
 import sys
 from collections.abc import Callable
@@ -15,9 +18,11 @@ from urllib.parse import urlsplit
 
 from mockmate.loadtest import slo as slos
 from mockmate.loadtest.client import Failure
-from mockmate.loadtest.report import render
-from mockmate.loadtest.runner import RunOptions, run
+from mockmate.loadtest.echo import cpu_seconds, echo_server
+from mockmate.loadtest.report import comparison, render
+from mockmate.loadtest.runner import Echo, Run, RunOptions, run
 from mockmate.loadtest.scenarios import InterviewOptions
+from mockmate.loadtest.stats import Results, ack_ratios
 
 SCENARIOS = ("text", "voice", "stream", "bookings")
 
@@ -71,6 +76,12 @@ def add_parser(commands: Any) -> None:
     p.add_argument("--json", nargs="?", const="-", metavar="PATH",
                    help="write the results as JSON to PATH (or stdout instead of the table)")
     p.add_argument("--no-progress", action="store_true", help="no live progress line")
+    p.add_argument("--echo-baseline", action="store_true",
+                   help="stream: first run against a bare python-socketio echo server, "
+                        "report both and the ratios (SLOs p95_ack_ratio, p99_ack_ratio)")
+    p.add_argument("--server-pid", action="append", type=int, default=[], metavar="PID",
+                   help="a server process (on this machine) whose CPU time per ack to "
+                        "report; repeatable")
 
 
 def main(args: argparse.Namespace, admin_token: Callable[[], str]) -> int:
@@ -81,6 +92,17 @@ def main(args: argparse.Namespace, admin_token: Callable[[], str]) -> int:
     if min(args.ramp_s, args.duration_s, args.think_ms) < 0 or min(
             args.timeout_s, args.deadline_s, args.answer_s) <= 0:
         print("loadtest: times must not be negative; timeouts must be positive",
+              file=sys.stderr)
+        return 2
+    if args.echo_baseline and args.scenario != "stream":
+        print("loadtest: --echo-baseline is for the stream scenario", file=sys.stderr)
+        return 2
+    if not args.echo_baseline and (ratios := [s.name for s in args.slo if s.needs_baseline]):
+        print(f"loadtest: --slo {', '.join(ratios)} compares with the echo baseline: "
+              "add --echo-baseline", file=sys.stderr)
+        return 2
+    if missing := [pid for pid in args.server_pid if cpu_seconds([pid]) is None]:
+        print(f"loadtest: --server-pid {missing[0]}: no such process on this machine",
               file=sys.stderr)
         return 2
     chunk_ms = args.chunk_ms or (100.0 if args.scenario == "stream" else 250.0)
@@ -94,22 +116,16 @@ def main(args: argparse.Namespace, admin_token: Callable[[], str]) -> int:
             answer_s=args.answer_s, stream_submit=args.stream_submit),
         candidates=args.candidates, ramp_s=args.ramp_s, duration_s=args.duration_s,
         deadline_s=args.deadline_s, experts=args.experts, spread=args.spread,
-        answer_text=args.answer_text, progress=None if args.no_progress else sys.stderr)
+        answer_text=args.answer_text, progress=None if args.no_progress else sys.stderr,
+        server_pids=args.server_pid)
     try:
-        res, facts = asyncio.run(run(args.scenario, opts, today=datetime.now(UTC).date()))
+        with echo_server() if args.echo_baseline else contextlib.nullcontext() as echo:
+            done = asyncio.run(run(args.scenario, opts, today=datetime.now(UTC).date(),
+                                   echo=Echo(*echo) if echo else None))
     except Failure as exc:
         print(f"loadtest: setup failed at {exc.stage}: {exc.code}", file=sys.stderr)
         return 2
-    figures = res.figures()
-    rows = slos.check(args.slo, figures)
-    doc = {
-        "run": {"scenario": args.scenario, "urls": opts.urls, "candidates": args.candidates,
-                "ramp_s": args.ramp_s, "duration_s": args.duration_s,
-                "questions": args.questions, "finished": res.finished, "failed": res.failed,
-                "units": res.units, "load_s": facts.pop("load_s"),
-                "acks_per_s": facts.pop("acks_per_s"), "extra": facts},
-        "figures": figures, "slo": rows,
-    }
+    doc = document(args, opts, done)
     if args.json != "-":
         render(doc, sys.stdout)
     if args.json:
@@ -119,5 +135,29 @@ def main(args: argparse.Namespace, admin_token: Callable[[], str]) -> int:
         else:
             with open(args.json, "w", encoding="utf-8") as out:
                 out.write(text + "\n")
-    ok = all(r["met"] for r in rows) if rows else res.failed == 0
+    rows, failed = doc["slo"], done.target.res.failed
+    ok = all(r["met"] for r in rows) if rows else failed == 0
     return 0 if ok else 1
+
+
+def _summary(res: Results, facts: dict[str, Any]) -> dict[str, Any]:
+    return {"finished": res.finished, "failed": res.failed, "units": res.units,
+            "load_s": facts.pop("load_s"), "acks_per_s": facts.pop("acks_per_s")}
+
+
+def document(args: argparse.Namespace, opts: RunOptions, done: Run) -> dict[str, Any]:
+    """The results as `--json` writes them (and the table renders them)."""
+    res, facts = done.target.res, done.target.facts
+    figures = res.figures()
+    doc: dict[str, Any] = {"run": {
+        "scenario": args.scenario, "urls": opts.urls, "candidates": args.candidates,
+        "ramp_s": args.ramp_s, "duration_s": args.duration_s, "questions": args.questions,
+        **_summary(res, facts), "extra": facts}}
+    if done.baseline is not None:
+        echo = done.baseline.res.figures()
+        figures["ack_ratio_to_echo"] = ack_ratios(figures, echo)
+        doc["baseline"] = {"target": "echo", **_summary(done.baseline.res, done.baseline.facts),
+                           "extra": done.baseline.facts, "figures": echo}
+        doc["comparison"] = comparison(doc, figures)
+    doc.update(figures=figures, slo=slos.check(args.slo, figures))
+    return doc

@@ -79,3 +79,18 @@ class Results:
             "ops": self.ops,
             "error_rate": self.error_rate,
         }
+
+
+# What the echo baseline is compared on: the streamed chunks' acks. Its `interview:start`
+# stores nothing and would only dilute (or, as 1 % of the acks, dominate) a pooled p99.
+COMPARED_ACK = "answer:chunk"
+
+
+def ack_ratios(target: dict[str, Any], baseline: dict[str, Any]) -> dict[str, float | None]:
+    """The target's p95 and p99 of `COMPARED_ACK` acks over the baseline's (two
+    `figures()`), by percentile; None where either was not measured (or the baseline's is 0)."""
+    empty: dict[str, float] = {}
+    ours = target["ack_ms"].get(COMPARED_ACK, empty)
+    theirs = baseline["ack_ms"].get(COMPARED_ACK, empty)
+    return {q: (ours[q] / theirs[q] if ours.get(q) is not None and theirs.get(q) else None)
+            for q in ("p95", "p99")}

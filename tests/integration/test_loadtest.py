@@ -96,6 +96,48 @@ async def test_an_slo_on_a_figure_the_scenario_never_measures_is_missed(
     assert "not measured MISSED" in text
 
 
+@pytest.mark.parametrize(("limit", "code"), [("1000", 0), ("0.0001", 1)])
+async def test_stream_is_compared_with_an_echo_baseline_in_the_same_run(
+    limit: str, code: int, server: ServerProcess, deployment_env: dict[str, str],
+    tmp_path: Path,
+) -> None:
+    status, text, doc = await loadtest(
+        deployment_env, tmp_path / "echo.json", "stream", "--url", server.url,
+        "--candidates", "3", "--answer-s", "1", "--echo-baseline",
+        "--server-pid", str(server.proc.pid), "--slo", f"p99_ack_ratio={limit}")
+    assert status == code, text
+    rows = {row["target"]: row for row in doc["comparison"]["rows"]}
+    assert list(rows) == ["echo", "mockmate"]
+    # The same three candidates, each streaming 10 chunks of 100 ms, on both.
+    for row in rows.values():
+        assert row["acks"] == 3 * 10 and row["errors"] == 0 and row["failed"] == 0
+        assert row["p99"] >= row["p95"] > 0
+        assert row["server_cpu_us_per_ack"] is not None
+    for figures in (doc["baseline"]["figures"], doc["figures"]):  # start and end acked too
+        assert [figures["ack_ms"][e]["count"] for e in (
+            "interview:start", "answer:chunk", "interview:end")] == [3, 30, 3]
+    ratio = doc["comparison"]["p99_ack_ratio"]
+    assert ratio == pytest.approx(rows["mockmate"]["p99"] / rows["echo"]["p99"])
+    assert doc["figures"]["ack_ratio_to_echo"]["p99"] == ratio
+    assert doc["slo"] == [{"name": "p99_ack_ratio", "limit": float(limit), "value": ratio,
+                           "met": code == 0}]
+    assert "ratio mockmate/echo: p95" in text and f"SLO p99_ack_ratio <= {limit}" in text
+
+
+async def test_echo_baseline_misuse_and_an_unknown_server_pid_are_usage_errors(
+    deployment_env: dict[str, str], tmp_path: Path,
+) -> None:
+    status, text, _ = await loadtest(
+        deployment_env, tmp_path / "none.json", "stream", "--slo", "p99_ack_ratio=2")
+    assert status == 2 and "add --echo-baseline" in text
+    status, text, _ = await loadtest(
+        deployment_env, tmp_path / "none.json", "text", "--echo-baseline")
+    assert status == 2 and "--echo-baseline is for the stream scenario" in text
+    status, text, _ = await loadtest(
+        deployment_env, tmp_path / "none.json", "stream", "--server-pid", "999999999")
+    assert status == 2 and "no such process" in text
+
+
 @pytest.mark.timeout(400)
 @pytest.mark.parametrize("answer", ["whole", "stream"])
 async def test_spoken_interviews_are_transcribed(
