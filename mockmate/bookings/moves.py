@@ -145,7 +145,7 @@ class Rescheduler:
         a new token, so that process's pending update cannot land, then `finish`."""
         seized = await self.bookings.transition(
             booking.id,
-            {"cells_state": MOVING, "move.token": (booking.move.token if booking.move else None)},
+            {"cells_state": MOVING, "move.token": booking.move_token},
             {"move.token": uuid.uuid4().hex, "move.started_ts": self._clock()},
         )
         return None if seized is None else await self.finish(seized)
@@ -158,7 +158,7 @@ class Rescheduler:
                                    booking.periods)
         if booking.status == BookingStatus.CONFIRMED:
             await self.cells.mark_booked(booking_id)
-        token = (booking.move.token if booking.move else None)
+        token = booking.move_token
         done = await self._unlock(booking_id, token) or booking
         if booking.move is not None and booking.move.moved_ts:
             previous = booking.previous_start_ts or booking.start_ts

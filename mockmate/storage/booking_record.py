@@ -120,5 +120,10 @@ class BookingRecord(Record):
         return [seat.period for seat in self.seats]
 
     @property
+    def move_token(self) -> str | None:
+        """The token of the reschedule holding the booking's lock, if any."""
+        return None if self.move is None else self.move.token
+
+    @property
     def paid(self) -> bool:
         return self.payment_state == PaymentState.PAID

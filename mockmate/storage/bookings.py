@@ -88,6 +88,12 @@ class BookingRepository:
         cursor = self._bookings.find(query).limit(limit)
         return [BookingRecord.model_validate(d) async for d in cursor]
 
+    async def completed_by(self, candidate_id: str) -> list[BookingRecord]:
+        """Every session `candidate_id` completed (as a candidate)."""
+        cursor = self._bookings.find(
+            {"candidate_id": candidate_id, "status": BookingStatus.COMPLETED})
+        return [BookingRecord.model_validate(d) async for d in cursor]
+
     async def sessions_with(self, candidate_id: str) -> dict[str, int]:
         """How many sessions `candidate_id` completed with each expert (by expert id)."""
         cursor = self._bookings.find(
