@@ -63,7 +63,8 @@ class BookingRepository:
         ))
 
     async def for_user(
-        self, user_id: str, *, role: str | None, status: str | None, page: int, per_page: int
+        self, user_id: str, *, role: str | None, status: BookingStatus | None, page: int,
+        per_page: int,
     ) -> tuple[list[BookingRecord], int]:
         parties = [{"candidate_id": user_id}, {"expert_user_id": user_id}]
         if role == "candidate":
