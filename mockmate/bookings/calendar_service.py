@@ -60,7 +60,7 @@ class BookingCalendars:
             session_type=booking.session_type,
             other_party=await self._other_party(booking, viewer_id),
             meeting_url=booking.meeting_url, stamp=to_dt(self._clock()),
-            moves=int(booking.reschedules),
+            moves=booking.reschedules,
         )
 
     async def _other_party(self, booking: BookingRecord, viewer_id: str) -> str:

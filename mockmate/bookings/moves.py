@@ -78,17 +78,17 @@ class Rescheduler:
             raise InvalidState("this expert is not taking bookings at the moment")
         now = self._clock()
         start = new_start.astimezone(UTC)
-        if start.timestamp() == float(booking.start_ts):
+        if start.timestamp() == booking.start_ts:
             raise InvalidPayload("the booking already starts at that time")
         rules = Availability.model_validate(expert["availability"]).rules()
         lead = notice(self._min_notice, rules)
-        if float(booking.start_ts) - now < lead.total_seconds():
+        if booking.start_ts - now < lead.total_seconds():
             raise InvalidState(
                 f"a booking can be moved until {_hours(lead)} before it starts; cancel it "
                 "instead")
-        rules = check_offered(expert, start, int(booking.duration_min), now=now,
+        rules = check_offered(expert, start, booking.duration_min, now=now,
                               platform_notice=self._min_notice)
-        end = start + timedelta(minutes=int(booking.duration_min))
+        end = start + timedelta(minutes=booking.duration_min)
         try:
             keys = slot_keys(expert["_id"], *held_interval(start, end, rules))
         except ValueError as exc:
@@ -131,7 +131,7 @@ class Rescheduler:
             {"start_ts": start.timestamp(), "end_ts": end.timestamp(),
              "start_at": start.isoformat(), "cells": keys,
              "seats": [{"period": s.period, "capacity": s.capacity} for s in seats],
-             "reschedules": int(locked.reschedules) + 1,
+             "reschedules": locked.reschedules + 1,
              "previous_start_ts": locked.start_ts, "rescheduled_ts": now,
              "rescheduled_by": party, "move.moved_ts": now},
         )

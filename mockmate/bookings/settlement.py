@@ -229,7 +229,7 @@ class Settlement:
         )
         if done is not None:
             await self.experts.bump(done.expert_id, {"completed_sessions": 1},
-                                    last_session_ts=float(done.end_ts))
+                                    last_session_ts=done.end_ts)
             await self._notify(done)
         return done
 
@@ -286,7 +286,7 @@ class Settlement:
         try:
             refund = await self.provider.refund(
                 intent_id=(booking.payment.intent_id or ""),
-                amount_cents=int(booking.refund_cents),
+                amount_cents=booking.refund_cents,
                 idempotency_key=f"booking-{booking.id}-refund",
                 reason=f"cancelled by {booking.cancelled_by or 'no-show'}",
             )
@@ -307,7 +307,7 @@ class Settlement:
         )
         if done is None:
             return await self.bookings.get(booking.id) or booking
-        reversal = refund_split(_split(done), int(done.refund_cents))
+        reversal = refund_split(_split(done), done.refund_cents)
         if await self.ledger.record(self._entry(done, "refund", refund.id, reversal, -1)):
             await self.experts.bump(done.expert_id, {"earnings_cents": -reversal.net_cents})
         return done

@@ -82,18 +82,18 @@ class Triggers:
             await self._schedule_reminders(booking)
         data = {**await self._booking_data(booking), "previous_start_ts": previous_start_ts,
                 "rescheduled_by": booking.rescheduled_by or ""}
-        cause = f"{booking.id}:moved:{int(booking.reschedules)}"
+        cause = f"{booking.id}:moved:{booking.reschedules}"
         for user_id in (booking.candidate_id, booking.expert_user_id):
             await self._notifier.publish(user_id, Kind.BOOKING_RESCHEDULED, cause, data)
 
     async def _schedule_reminders(self, booking: BookingRecord) -> None:
         now = datetime.fromtimestamp(self._clock(), UTC)
-        start = datetime.fromtimestamp(float(booking.start_ts), UTC)
+        start = datetime.fromtimestamp(booking.start_ts, UTC)
         for kind, at in rules.reminder_times(start, now):
             await self._scheduler.schedule(
                 reminder_key(kind, booking.id), at.timestamp(), REMIND,
                 {"booking_id": booking.id, "kind": kind.value,
-                 "start_ts": float(booking.start_ts)})
+                 "start_ts": booking.start_ts})
 
     async def _cancel_reminders(self, booking_id: str) -> None:
         for kind, _lead in rules.REMINDER_LEADS:
@@ -117,7 +117,7 @@ class Triggers:
 
     async def _booking_data(self, booking: BookingRecord) -> dict[str, Any]:
         candidate = await self._users.by_id(booking.candidate_id)
-        refund = int(booking.refund_cents or 0)
+        refund = booking.refund_cents
         return {
             "booking_id": booking.id, "session_type": booking.session_type,
             "duration_min": booking.duration_min, "start_ts": booking.start_ts,
@@ -132,14 +132,14 @@ class Triggers:
         """The `notify_reminder` job: both parties of a still-confirmed, still-future booking."""
         booking = await self._bookings.get(str(payload["booking_id"]))
         if booking is None or booking.status != BookingStatus.CONFIRMED or \
-                float(booking.start_ts) <= self._clock():
+                booking.start_ts <= self._clock():
             return
         planned = payload.get("start_ts")
-        if planned is not None and float(planned) != float(booking.start_ts):
+        if planned is not None and float(planned) != booking.start_ts:
             return  # released just before the booking moved: the new time has its own
         kind = Kind(payload["kind"])
         data = await self._booking_data(booking)
-        moves = int(booking.reschedules)
+        moves = booking.reschedules
         cause = booking.id if not moves else f"{booking.id}:moved:{moves}"
         for user_id in (booking.candidate_id, booking.expert_user_id):
             await self._notifier.publish(user_id, kind, cause, data)

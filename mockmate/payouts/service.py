@@ -111,7 +111,7 @@ class Payouts:
             rows.append((where, amount))
             sessions.append({"booking_id": booking.id, "stage": where,
                              "net_cents": amount, "end_at": iso(booking.end_ts),
-                             "available_at": iso(float(booking.end_ts) + self._delay_s),
+                             "available_at": iso(booking.end_ts + self._delay_s),
                              "transfer_id": payout.get("transfer_id") if payout else None})
         return {
             **rules.totals(rows).model_dump(), "currency": expert.get("currency", "usd"),

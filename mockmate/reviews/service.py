@@ -93,14 +93,14 @@ class Reviews:
     async def attached(self, user: User, booking_id: str) -> list[str]:
         """The attached interview ids, for either party."""
         booking = await self._party_booking(user, booking_id)
-        return list(booking.review_interview_ids or [])
+        return list(booking.review_interview_ids)
 
     # --- the expert reads and reviews -------------------------------------------------
 
     async def view(self, user: User, booking_id: str) -> dict[str, Any]:
         booking = await self._expert_booking(user, booking_id)
         interviews = []
-        for interview_id in booking.review_interview_ids or []:
+        for interview_id in booking.review_interview_ids:
             interview = await self._interviews.get(interview_id)
             if interview is not None and interview.user_id == booking.candidate_id:
                 interviews.append(await self._interview_view(booking, interview))
@@ -213,7 +213,7 @@ class Reviews:
 
     async def _attached(self, user: User, booking_id: str, interview_id: str) -> BookingRecord:
         booking = await self._expert_booking(user, booking_id)
-        if interview_id not in (booking.review_interview_ids or []):
+        if interview_id not in booking.review_interview_ids:
             raise NotFound("no such interview")
         return booking
 

@@ -66,7 +66,7 @@ async def cancel(request: web.Request, user: User) -> web.Response:
     booking = await service.cancel(user, request.match_info["booking_id"], body.reason)
     return web.json_response({
         "booking": await service.view(user, booking),
-        "refund_cents": int(booking.refund_cents),
+        "refund_cents": booking.refund_cents,
     })
 
 
