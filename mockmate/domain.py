@@ -36,3 +36,21 @@ class BookingStatus(StrEnum):
 class PaymentState(StrEnum):
     UNPAID = "unpaid"
     PAID = "paid"
+
+
+class RefundStatus(StrEnum):
+    """What became of the refund a booking owes (`refund_status` on the wire)."""
+
+    NONE = "none"
+    PENDING = "pending"  # owed; the provider has not confirmed it yet (the sweeper retries)
+    SUCCEEDED = "succeeded"
+    FAILED = "failed"  # the provider refused it
+
+
+class CellsState(StrEnum):
+    """Where a booking's time cells stand (stored only, never sent)."""
+
+    HELD = "held"  # held or booked: the booking's current time
+    MOVING = "moving"  # locked by a reschedule (`bookings/moves.py`)
+    RELEASING = "releasing"  # cancelled; its cells are being deleted
+    RELEASED = "released"

@@ -64,14 +64,14 @@ class MarketplaceAccount:
     async def erase_user(self, user_id: str) -> None:
         now = self._clock()
         for booking in await self.bookings.all_for_user(user_id):
-            if booking["status"] not in LIVE_STATUSES or booking["start_ts"] <= now:
+            if booking.status not in LIVE_STATUSES or booking.start_ts <= now:
                 continue
-            by: Party = "candidate" if booking["candidate_id"] == user_id else "expert"
+            by: Party = "candidate" if booking.candidate_id == user_id else "expert"
             try:
                 await self.settlement.cancel(booking, by=by, actor_id=None,
                                              reason=ERASED_REASON)
             except MockMateError as exc:  # it moved meanwhile (paid, cancelled, started)
-                log.info("erasure left booking %s as it is: %s", booking["_id"], exc.message)
+                log.info("erasure left booking %s as it is: %s", booking.id, exc.message)
         expert = await self.experts.by_user(user_id)
         if expert is not None:
             await self.documents.delete_for_expert(expert["_id"])

@@ -40,6 +40,7 @@ from mockmate.bookings.settlement import Party, Settlement, cancelled_changes
 from mockmate.bookings.slots import is_offered
 from mockmate.bookings.status import BookingStatus, PaymentState
 from mockmate.bookings.views import booking_view, iso, to_dt
+from mockmate.domain import CellsState, RefundStatus
 from mockmate.errors import (
     Conflict,
     InvalidPayload,
@@ -48,6 +49,7 @@ from mockmate.errors import (
     Unavailable,
     invalid_payload,
 )
+from mockmate.storage.booking_record import BookingRecord, StoredPayment, StoredSeat
 from mockmate.storage.bookings import BookingRepository, SlotCells
 from mockmate.storage.database import Document
 from mockmate.storage.experts import ExpertRepository
@@ -56,10 +58,10 @@ from mockmate.storage.users import User
 
 _DAY = timedelta(days=1)
 
-def party_of(user: User, booking: Document) -> Party | None:
-    if booking["candidate_id"] == user.id:
+def party_of(user: User, booking: BookingRecord) -> Party | None:
+    if booking.candidate_id == user.id:
         return "candidate"
-    if booking["expert_user_id"] == user.id:
+    if booking.expert_user_id == user.id:
         return "expert"
     return None
 
@@ -107,7 +109,7 @@ class BookingService:
         self._min_notice = min_notice
         self._clock = clock
 
-    async def book(self, user: User, req: BookingRequest) -> tuple[Document, PaymentIntent]:
+    async def book(self, user: User, req: BookingRequest) -> tuple[BookingRecord, PaymentIntent]:
         expert = await self.experts.get(req.expert_id)
         if expert is None or expert["status"] != "active":
             raise NotFound("no such expert")
@@ -145,23 +147,23 @@ class BookingService:
                     f"and that {unit} is full",
                 )
         split = quote(int(rate["hourly_cents"]), req.duration_min, expert["currency"])
-        doc: Document = {
-            "_id": booking_id, "expert_id": expert["_id"], "expert_user_id": expert["user_id"],
-            "candidate_id": user.id, "session_type": req.session_type,
-            "duration_min": req.duration_min, "start_ts": start.timestamp(),
-            "end_ts": end.timestamp(), "start_at": start.isoformat(), "cells": keys,
-            "seats": [{"period": x.period, "capacity": x.capacity} for x in seats],
-            "price_cents": split.gross_cents, "fee_cents": split.fee_cents,
-            "net_cents": split.net_cents, "currency": split.currency,
-            "status": BookingStatus.PENDING_PAYMENT, "payment_state": PaymentState.UNPAID,
-            "cells_state": "held",
-            "hold_expires_ts": expires, "refund_cents": 0, "refund_status": "none",
-            "payment": {"provider": self.provider.name, "intent_id": None,
-                        "client_secret": None},
-            "created_at": iso(now), "created_ts": now,
-        }
+        booking = BookingRecord(
+            id=booking_id, expert_id=expert["_id"], expert_user_id=expert["user_id"],
+            candidate_id=user.id, session_type=req.session_type,
+            duration_min=req.duration_min, start_ts=start.timestamp(),
+            end_ts=end.timestamp(), start_at=start.isoformat(), cells=tuple(keys),
+            seats=tuple(StoredSeat(period=x.period, capacity=x.capacity) for x in seats),
+            price_cents=split.gross_cents, fee_cents=split.fee_cents,
+            net_cents=split.net_cents, currency=split.currency,
+            status=BookingStatus.PENDING_PAYMENT, payment_state=PaymentState.UNPAID,
+            cells_state=CellsState.HELD, hold_expires_ts=expires, refund_cents=0,
+            refund_status=RefundStatus.NONE,
+            payment=StoredPayment(provider=self.provider.name, intent_id=None,
+                                  client_secret=None),
+            created_at=iso(now), created_ts=now,
+        )
         try:
-            await self.bookings.insert(doc)
+            await self.bookings.insert(booking)
         except BaseException:
             await self.cells.release(booking_id)
             raise
@@ -178,25 +180,27 @@ class BookingService:
                 cancelled_changes("system", None, "the payment could not be started",
                                   self._clock()),
             )
-            await self.settlement.release_cells(doc)
+            await self.settlement.release_cells(booking)
             raise Unavailable(
                                 f"payments are unavailable, try again later ({exc})") from None
-        payment = {"provider": self.provider.name, "intent_id": intent.id,
-                   "client_secret": intent.client_secret}
-        await self.bookings.set_fields(booking_id, {"payment": payment})
-        doc["payment"] = payment
-        await observe(self.settlement.observer.booking_changed(doc), f"booking {booking_id}")
-        return doc, intent
+        payment = StoredPayment(provider=self.provider.name, intent_id=intent.id,
+                                client_secret=intent.client_secret)
+        await self.bookings.set_fields(booking_id, {"payment": payment.document()})
+        booking = booking.model_copy(update={"payment": payment})
+        await observe(self.settlement.observer.booking_changed(booking), f"booking {booking_id}")
+        return booking, intent
 
-    async def for_party(self, user: User, booking_id: str, *, admin_ok: bool = True) -> Document:
+    async def for_party(
+        self, user: User, booking_id: str, *, admin_ok: bool = True
+    ) -> BookingRecord:
         booking = await self.bookings.get(booking_id)
         if booking is None or (party_of(user, booking) is None
                                and not (admin_ok and user.is_admin)):
             raise NotFound("no such booking")
         return booking
 
-    async def view(self, user: User, booking: Document) -> dict[str, Any]:
-        feedback = await self.feedback.for_booking(booking["_id"])
+    async def view(self, user: User, booking: BookingRecord) -> dict[str, Any]:
+        feedback = await self.feedback.for_booking(booking.id)
         return booking_view(booking, viewer_id=user.id, feedback=feedback)
 
     async def list(self, user: User, q: BookingListQuery) -> dict[str, Any]:
@@ -206,13 +210,13 @@ class BookingService:
         return {"bookings": [booking_view(d, viewer_id=user.id) for d in docs],
                 "page": q.page, "per_page": q.per_page, "total": total}
 
-    async def cancel(self, user: User, booking_id: str, reason: str) -> Document:
+    async def cancel(self, user: User, booking_id: str, reason: str) -> BookingRecord:
         booking = await self.for_party(user, booking_id)
         party = party_of(user, booking)
         by: Canceller = "system" if party is None else party  # an admin cancels as MockMate
         return await self.settlement.cancel(booking, by=by, actor_id=user.id, reason=reason)
 
-    async def no_show(self, user: User, booking_id: str) -> Document:
+    async def no_show(self, user: User, booking_id: str) -> BookingRecord:
         booking = await self.for_party(user, booking_id, admin_ok=False)
         absent: Party = "expert" if party_of(user, booking) == "candidate" else "candidate"
         return await self.settlement.no_show(booking, absent=absent, marked_by=user.id)
@@ -231,17 +235,17 @@ class BookingService:
             parsed = model.model_validate(body)
         except ValidationError as exc:
             raise invalid_payload(exc) from None
-        if booking["status"] not in (BookingStatus.CONFIRMED, BookingStatus.COMPLETED):
+        if booking.status not in (BookingStatus.CONFIRMED, BookingStatus.COMPLETED):
             raise InvalidState(
-                                f"a {booking['status']} booking takes no feedback")
+                                f"a {booking.status} booking takes no feedback")
         now = self._clock()
-        if now < booking["end_ts"]:
+        if now < booking.end_ts:
             raise InvalidState(
                                 "feedback opens when the session has ended")
-        other = booking["expert_user_id"] if side == "candidate" else booking["candidate_id"]
-        entry = {
+        other = booking.expert_user_id if side == "candidate" else booking.candidate_id
+        entry: Document = {
             "_id": f"{booking_id}:{side}", "booking_id": booking_id, "side": side,
-            "author_id": user.id, "subject_id": other, "expert_id": booking["expert_id"],
+            "author_id": user.id, "subject_id": other, "expert_id": booking.expert_id,
             "body": parsed.model_dump(mode="json"), "created_at": iso(now), "created_ts": now,
         }
         added = await self.feedback.add(entry)
@@ -250,9 +254,9 @@ class BookingService:
             # Idempotent: a repeat finishes counting a rating that a crash interrupted.
             rated = CandidateFeedback.model_validate(stored["body"])
             await self.experts.add_rating(
-                booking["expert_id"], booking_id, rated.rating, rated.would_recommend
+                booking.expert_id, booking_id, rated.rating, rated.would_recommend
             )
-        if booking["status"] == BookingStatus.CONFIRMED:
+        if booking.status == BookingStatus.CONFIRMED:
             await self.settlement.complete(booking)
         if not added:
             raise Conflict("you already left feedback for this session")

@@ -36,16 +36,17 @@ from mockmate.bookings.rules import held_interval, notice, seat_demands
 from mockmate.bookings.schemas import Availability
 from mockmate.bookings.settlement import Settlement
 from mockmate.bookings.status import LIVE_STATUSES, BookingStatus
+from mockmate.domain import CellsState
 from mockmate.errors import Conflict, InvalidPayload, InvalidState, NotFound
+from mockmate.storage.booking_record import BookingRecord
 from mockmate.storage.bookings import BookingRepository, SlotCells
-from mockmate.storage.database import Document
 from mockmate.storage.experts import ExpertRepository
 from mockmate.storage.users import User
 
 log = logging.getLogger(__name__)
 
-HELD = "held"
-MOVING = "moving"
+HELD = CellsState.HELD
+MOVING = CellsState.MOVING
 # The new cells of a confirmed booking are held this long until the move marks them booked
 # (the sweeper never takes a moving booking's cells; this only bounds a dead process's).
 MOVE_HOLD_S = 300.0
@@ -63,31 +64,31 @@ class Rescheduler:
         self._min_notice = min_notice
         self._clock = clock
 
-    async def reschedule(self, user: User, booking_id: str, new_start: datetime) -> Document:
+    async def reschedule(self, user: User, booking_id: str, new_start: datetime) -> BookingRecord:
         """Move the caller's (candidate's or expert's) booking to `new_start`; the booking
         after the move. See the module docstring for the steps and the rules."""
         booking = await self.bookings.get(booking_id)
         party = None if booking is None else party_of(user, booking)
         if booking is None or party is None:
             raise NotFound("no such booking")
-        if booking["status"] not in LIVE_STATUSES:
-            raise InvalidState(f"a {booking['status']} booking cannot be rescheduled")
-        expert = await self.experts.get(booking["expert_id"])
+        if booking.status not in LIVE_STATUSES:
+            raise InvalidState(f"a {booking.status} booking cannot be rescheduled")
+        expert = await self.experts.get(booking.expert_id)
         if expert is None or expert["status"] != "active":
             raise InvalidState("this expert is not taking bookings at the moment")
         now = self._clock()
         start = new_start.astimezone(UTC)
-        if start.timestamp() == float(booking["start_ts"]):
+        if start.timestamp() == booking.start_ts:
             raise InvalidPayload("the booking already starts at that time")
         rules = Availability.model_validate(expert["availability"]).rules()
         lead = notice(self._min_notice, rules)
-        if float(booking["start_ts"]) - now < lead.total_seconds():
+        if booking.start_ts - now < lead.total_seconds():
             raise InvalidState(
                 f"a booking can be moved until {_hours(lead)} before it starts; cancel it "
                 "instead")
-        rules = check_offered(expert, start, int(booking["duration_min"]), now=now,
+        rules = check_offered(expert, start, booking.duration_min, now=now,
                               platform_notice=self._min_notice)
-        end = start + timedelta(minutes=int(booking["duration_min"]))
+        end = start + timedelta(minutes=booking.duration_min)
         try:
             keys = slot_keys(expert["_id"], *held_interval(start, end, rules))
         except ValueError as exc:
@@ -97,21 +98,21 @@ class Rescheduler:
         token = uuid.uuid4().hex
         locked = await self.bookings.transition(
             booking_id,
-            {"status": booking["status"], "start_ts": booking["start_ts"], "cells_state": HELD},
+            {"status": booking.status, "start_ts": booking.start_ts, "cells_state": HELD},
             {"cells_state": MOVING, "move": {"token": token, "started_ts": now}},
         )
         if locked is None:
             raise Conflict("the booking is being changed; try again")
         expires = now + MOVE_HOLD_S
-        if locked["status"] == BookingStatus.PENDING_PAYMENT:
-            expires = max(expires, float(locked["hold_expires_ts"]))
+        if locked.status == BookingStatus.PENDING_PAYMENT:
+            expires = max(expires, float(locked.hold_expires_ts or 0.0))
         inserted = await self.cells.claim_more(
             keys, expert_id=expert["_id"], booking_id=booking_id, first_ts=start.timestamp(),
-            expires_ts=expires, now_ts=now, owned=set(locked["cells"]))
+            expires_ts=expires, now_ts=now, owned=set(locked.cells))
         if inserted is None:
             await self._unlock(booking_id, token)
             raise Conflict("this time is no longer available")
-        old_periods = {s["period"] for s in locked.get("seats", [])}
+        old_periods = set(locked.periods)
         claimed: list[str] = []
         for seat in seats:
             if seat.period in old_periods:
@@ -126,12 +127,12 @@ class Rescheduler:
             claimed.append(seat.period)
         moved = await self.bookings.transition(
             booking_id,
-            {"cells_state": MOVING, "move.token": token, "status": locked["status"]},
+            {"cells_state": MOVING, "move.token": token, "status": locked.status},
             {"start_ts": start.timestamp(), "end_ts": end.timestamp(),
              "start_at": start.isoformat(), "cells": keys,
              "seats": [{"period": s.period, "capacity": s.capacity} for s in seats],
-             "reschedules": int(locked.get("reschedules", 0)) + 1,
-             "previous_start_ts": locked["start_ts"], "rescheduled_ts": now,
+             "reschedules": locked.reschedules + 1,
+             "previous_start_ts": locked.start_ts, "rescheduled_ts": now,
              "rescheduled_by": party, "move.moved_ts": now},
         )
         if moved is None:  # paid, cancelled or taken over meanwhile
@@ -139,29 +140,30 @@ class Rescheduler:
             raise Conflict("the booking changed meanwhile; try again")
         return await self.finish(moved)
 
-    async def take_over(self, booking: Document) -> Document | None:
+    async def take_over(self, booking: BookingRecord) -> BookingRecord | None:
         """The sweeper's step for a move left `moving` by a process that died (or stalled):
         a new token, so that process's pending update cannot land, then `finish`."""
         seized = await self.bookings.transition(
-            booking["_id"],
-            {"cells_state": MOVING, "move.token": booking.get("move", {}).get("token")},
+            booking.id,
+            {"cells_state": MOVING, "move.token": booking.move_token},
             {"move.token": uuid.uuid4().hex, "move.started_ts": self._clock()},
         )
         return None if seized is None else await self.finish(seized)
 
-    async def finish(self, booking: Document) -> Document:
+    async def finish(self, booking: BookingRecord) -> BookingRecord:
         """Keep only the booking's current time, mark it booked when paid, unlock, and tell
         the parties if the booking did move. Idempotent."""
-        booking_id = booking["_id"]
-        await self.cells.keep_only(booking_id, list(booking["cells"]),
-                                   [s["period"] for s in booking.get("seats", [])])
-        if booking["status"] == BookingStatus.CONFIRMED:
+        booking_id = booking.id
+        await self.cells.keep_only(booking_id, list(booking.cells),
+                                   booking.periods)
+        if booking.status == BookingStatus.CONFIRMED:
             await self.cells.mark_booked(booking_id)
-        token = booking.get("move", {}).get("token")
+        token = booking.move_token
         done = await self._unlock(booking_id, token) or booking
-        if booking.get("move", {}).get("moved_ts"):
-            await observe(self.settlement.observer.booking_rescheduled(
-                done, float(booking["previous_start_ts"])), f"booking {booking_id} moved")
+        if booking.move is not None and booking.move.moved_ts:
+            previous = booking.previous_start_ts or booking.start_ts
+            await observe(self.settlement.observer.booking_rescheduled(done, previous),
+                          f"booking {booking_id} moved")
             await self.settlement.emit_update(done)
         return done
 
@@ -172,7 +174,7 @@ class Rescheduler:
         await self.cells.drop_seats(booking_id, periods)
         await self._unlock(booking_id, token)
 
-    async def _unlock(self, booking_id: str, token: str | None) -> Document | None:
+    async def _unlock(self, booking_id: str, token: str | None) -> BookingRecord | None:
         return await self.bookings.transition(
             booking_id, {"cells_state": MOVING, "move.token": token},
             {"cells_state": HELD, "move": None},

@@ -10,19 +10,20 @@ import logging
 from collections.abc import Awaitable
 from typing import Protocol
 
+from mockmate.storage.booking_record import BookingRecord
 from mockmate.storage.database import Document
 
 log = logging.getLogger(__name__)
 
 
 class MarketplaceObserver(Protocol):
-    async def booking_changed(self, booking: Document) -> None:
+    async def booking_changed(self, booking: BookingRecord) -> None:
         """`booking` was placed (`pending_payment`) or moved to its current status."""
 
-    async def booking_rescheduled(self, booking: Document, previous_start_ts: float) -> None:
+    async def booking_rescheduled(self, booking: BookingRecord, previous_start_ts: float) -> None:
         """`booking` now starts at its `start_ts` instead of `previous_start_ts`."""
 
-    async def feedback_left(self, booking: Document, side: str) -> None:
+    async def feedback_left(self, booking: BookingRecord, side: str) -> None:
         """The `side` ("candidate" or "expert") left feedback on `booking`."""
 
     async def expert_decided(self, expert: Document, document_type: str, approved: bool,
@@ -31,13 +32,13 @@ class MarketplaceObserver(Protocol):
 
 
 class NoObserver:
-    async def booking_changed(self, booking: Document) -> None:
+    async def booking_changed(self, booking: BookingRecord) -> None:
         return None
 
-    async def booking_rescheduled(self, booking: Document, previous_start_ts: float) -> None:
+    async def booking_rescheduled(self, booking: BookingRecord, previous_start_ts: float) -> None:
         return None
 
-    async def feedback_left(self, booking: Document, side: str) -> None:
+    async def feedback_left(self, booking: BookingRecord, side: str) -> None:
         return None
 
     async def expert_decided(self, expert: Document, document_type: str, approved: bool,

@@ -22,7 +22,10 @@ from collections.abc import Callable
 from mockmate.bookings.moves import MOVING, Rescheduler
 from mockmate.bookings.settlement import Settlement
 from mockmate.bookings.status import LIVE_STATUSES, BookingStatus
+from mockmate.domain import CellsState, RefundStatus
+from mockmate.storage.booking_record import BookingRecord
 from mockmate.storage.bookings import BookingRepository, SlotCells
+from mockmate.storage.database import Document
 from mockmate.tasks import repeat_every
 
 log = logging.getLogger(__name__)
@@ -61,24 +64,25 @@ class BookingSweeper:
             done["expired"] += await self.settlement.expire(booking)
         for cell in await self.cells.stale_holds(now):
             owner = await self.bookings.get(cell["booking_id"])
-            if owner is None or owner["status"] not in LIVE_STATUSES or (
-                    owner.get("cells_state") != MOVING and not _part_of(cell, owner)):
+            if owner is None or owner.status not in LIVE_STATUSES or (
+                    owner.cells_state != MOVING and not _part_of(cell, owner)):
                 await self.cells.drop(cell["_id"], cell["booking_id"])
                 done["orphans"] += 1
-            elif owner.get("cells_state") == MOVING:
+            elif owner.cells_state == MOVING:
                 continue
-            elif owner["status"] == BookingStatus.CONFIRMED:  # confirmed, then interrupted
+            elif owner.status == BookingStatus.CONFIRMED:  # confirmed, then interrupted
                 await self.cells.promote(cell["_id"], cell["booking_id"])
         for booking in await self.bookings.find(
-            {"cells_state": "releasing", "cancelled_ts": {"$lt": now - RETRY_AFTER_S}}
+            {"cells_state": CellsState.RELEASING, "cancelled_ts": {"$lt": now - RETRY_AFTER_S}}
         ):
             await self.settlement.release_cells(booking)
             done["released"] += 1
         for booking in await self.bookings.find(
-            {"refund_status": "pending", "refund_requested_ts": {"$lt": now - RETRY_AFTER_S}}
+            {"refund_status": RefundStatus.PENDING,
+             "refund_requested_ts": {"$lt": now - RETRY_AFTER_S}}
         ):
             settled = await self.settlement.settle_refund(booking)
-            done["refunds"] += settled.get("refund_status") != "pending"
+            done["refunds"] += settled.refund_status != RefundStatus.PENDING
         for booking in await self.bookings.find(
             {"status": BookingStatus.CONFIRMED, "end_ts": {"$lt": now - NO_SHOW_WINDOW_S}}
         ):
@@ -91,10 +95,8 @@ class BookingSweeper:
         return done
 
 
-def _part_of(cell: dict[str, object], owner: dict[str, object]) -> bool:
+def _part_of(cell: Document, owner: BookingRecord) -> bool:
     """Whether `cell` (a time cell or a seat) is part of its owner's current time."""
     if "seat" in cell:
-        seats = owner.get("seats")
-        return isinstance(seats, list) and any(s.get("period") == cell["seat"] for s in seats)
-    cells = owner.get("cells")
-    return isinstance(cells, list) and cell["_id"] in cells
+        return cell["seat"] in owner.periods
+    return cell["_id"] in owner.cells

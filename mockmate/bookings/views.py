@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from mockmate.bookings.status import BookingStatus
+from mockmate.storage.booking_record import BookingRecord
 from mockmate.storage.database import Document
 
 DOCUMENT_TYPES = ("identity", "employment", "education")
@@ -87,48 +88,48 @@ def expert_view(doc: Document, *, private: bool = False) -> dict[str, Any]:
 
 
 def booking_view(
-    doc: Document, *, viewer_id: str, feedback: dict[str, Document] | None = None
+    booking: BookingRecord, *, viewer_id: str, feedback: dict[str, Document] | None = None
 ) -> dict[str, Any]:
     """A booking as its candidate, its expert or an admin sees it."""
-    party = doc["candidate_id"] == viewer_id or doc["expert_user_id"] == viewer_id
-    payment = doc.get("payment", {})
+    party = viewer_id in (booking.candidate_id, booking.expert_user_id)
+    payment = booking.payment
     out: dict[str, Any] = {
-        "id": doc["_id"],
-        "status": doc["status"],
-        "role": "candidate" if doc["candidate_id"] == viewer_id
-        else "expert" if doc["expert_user_id"] == viewer_id else None,
-        "expert_id": doc["expert_id"],
-        "candidate_id": doc["candidate_id"],
-        "session_type": doc["session_type"],
-        "start": iso(doc["start_ts"]),
-        "end": iso(doc["end_ts"]),
-        "duration_min": doc["duration_min"],
-        "price_cents": doc["price_cents"],
-        "currency": doc["currency"],
-        "hold_expires_at": iso(doc["hold_expires_ts"]),
-        "created_at": doc.get("created_at"),
-        "provider": payment.get("provider"),
-        "test_mode": payment.get("provider") == "test",
-        "paid": bool(doc.get("paid_ts")),
-        "meeting_url": doc.get("meeting_url") if party else None,
-        "confirmed_at": iso(doc.get("confirmed_ts")),
-        "cancelled_at": iso(doc.get("cancelled_ts")),
-        "cancelled_by": doc.get("cancelled_by"),
-        "cancel_reason": doc.get("cancel_reason"),
-        "refund_cents": int(doc.get("refund_cents", 0)),
-        "refund_status": doc.get("refund_status", "none"),
-        "completed_at": iso(doc.get("completed_ts")),
-        "no_show": doc.get("no_show"),
-        "reschedules": int(doc.get("reschedules", 0)),
-        "rescheduled_at": iso(doc.get("rescheduled_ts")),
-        "previous_start": iso(doc.get("previous_start_ts")),
+        "id": booking.id,
+        "status": booking.status,
+        "role": "candidate" if booking.candidate_id == viewer_id
+        else "expert" if booking.expert_user_id == viewer_id else None,
+        "expert_id": booking.expert_id,
+        "candidate_id": booking.candidate_id,
+        "session_type": booking.session_type,
+        "start": iso(booking.start_ts),
+        "end": iso(booking.end_ts),
+        "duration_min": booking.duration_min,
+        "price_cents": booking.price_cents,
+        "currency": booking.currency,
+        "hold_expires_at": iso(booking.hold_expires_ts),
+        "created_at": booking.created_at,
+        "provider": payment.provider,
+        "test_mode": payment.provider == "test",
+        "paid": bool(booking.paid_ts),
+        "meeting_url": booking.meeting_url if party else None,
+        "confirmed_at": iso(booking.confirmed_ts),
+        "cancelled_at": iso(booking.cancelled_ts),
+        "cancelled_by": booking.cancelled_by,
+        "cancel_reason": booking.cancel_reason,
+        "refund_cents": booking.refund_cents,
+        "refund_status": booking.refund_status,
+        "completed_at": iso(booking.completed_ts),
+        "no_show": None if booking.no_show is None else booking.no_show.document(),
+        "reschedules": booking.reschedules,
+        "rescheduled_at": iso(booking.rescheduled_ts),
+        "previous_start": iso(booking.previous_start_ts),
     }
-    if doc["candidate_id"] == viewer_id and doc["status"] == BookingStatus.PENDING_PAYMENT:
+    if booking.candidate_id == viewer_id and booking.status == BookingStatus.PENDING_PAYMENT:
         out["payment"] = {
-            "provider": payment.get("provider"),
-            "client_secret": payment.get("client_secret"),
-            "amount_cents": doc["price_cents"],
-            "currency": doc["currency"],
+            "provider": payment.provider,
+            "client_secret": payment.client_secret,
+            "amount_cents": booking.price_cents,
+            "currency": booking.currency,
         }
     if feedback is not None:
         out["feedback"] = {

@@ -27,8 +27,8 @@ from mockmate.bookings.settlement import Settlement
 from mockmate.bookings.status import BookingStatus
 from mockmate.bookings.views import iso
 from mockmate.errors import InvalidPayload, InvalidState
+from mockmate.storage.booking_record import BookingRecord
 from mockmate.storage.bookings import BookingRepository
-from mockmate.storage.database import Document
 from mockmate.storage.ledger import PaymentEventRepository
 
 log = logging.getLogger(__name__)
@@ -86,22 +86,22 @@ class PaymentWebhooks:
         log.info("payment event %s (%s): %s", event.id, event.type, outcome)
         return outcome
 
-    async def test_payment(self, booking: Document, succeed: bool) -> str:
+    async def test_payment(self, booking: BookingRecord, succeed: bool) -> str:
         """Test mode: the candidate pays (or fails to) for a pending booking."""
         if not isinstance(self.provider, TestModePayments):
             raise InvalidState(
                                 "test payments exist only in test mode (no STRIPE_SECRET_KEY)")
-        if booking["status"] != BookingStatus.PENDING_PAYMENT:
+        if booking.status != BookingStatus.PENDING_PAYMENT:
             raise InvalidState(
-                                f"a {booking['status']} booking is not awaiting payment")
-        intent_id = booking.get("payment", {}).get("intent_id")
+                                f"a {booking.status} booking is not awaiting payment")
+        intent_id = booking.payment.intent_id
         if not intent_id:
             raise InvalidState("this booking has no payment to make")
-        event = self.provider.test_event(intent_id, booking["_id"], booking["price_cents"],
+        event = self.provider.test_event(intent_id, booking.id, booking.price_cents,
                                          succeed)
         return await self.handle(event)
 
-    async def _booking_of(self, event: PaymentEvent) -> Document | None:
+    async def _booking_of(self, event: PaymentEvent) -> BookingRecord | None:
         if event.booking_id:
             booking = await self.bookings.get(event.booking_id)
             if booking is not None:

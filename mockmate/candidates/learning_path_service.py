@@ -20,9 +20,10 @@ from mockmate.candidates.learning_path import (
     measure,
     plan,
 )
-from mockmate.domain import QUESTION_CATEGORIES, BookingStatus
+from mockmate.domain import QUESTION_CATEGORIES
 from mockmate.errors import NotFound
 from mockmate.storage.answers import AnswerRepository
+from mockmate.storage.bookings import BookingRepository
 from mockmate.storage.database import Document
 from mockmate.storage.interviews import InterviewRepository
 
@@ -52,6 +53,7 @@ class LearningPaths:
         self._db = db
         self._answers = AnswerRepository(db)
         self._interviews = InterviewRepository(db)
+        self._bookings = BookingRepository(db)
         self._paths = db[PATHS]
         self._clock = clock
 
@@ -110,11 +112,8 @@ class LearningPaths:
             for i in await self._interviews.announced_for_user(user_id)
             if i.ended_at is not None and i.ended_at >= since
         ]
-        sessions = [
-            datetime.fromtimestamp(float(b["end_ts"]), UTC)
-            async for b in self._db.bookings.find(
-                {"candidate_id": user_id, "status": BookingStatus.COMPLETED})
-        ]
+        sessions = [datetime.fromtimestamp(b.end_ts, UTC)
+                    for b in await self._bookings.completed_by(user_id)]
         return Activity(answers=answers, interviews=interviews, expert_sessions=sessions)
 
     @staticmethod

@@ -24,6 +24,7 @@ from mockmate.notifications.rules import Kind
 from mockmate.notifications.scheduler import Scheduler
 from mockmate.notifications.service import Notifier
 from mockmate.notifications.templates import money
+from mockmate.storage.booking_record import BookingRecord
 from mockmate.storage.bookings import BookingRepository
 from mockmate.storage.database import Document, as_datetime
 from mockmate.storage.progress import ProgressRepository
@@ -57,12 +58,12 @@ class Triggers:
 
     # Marketplace --------------------------------------------------------------------------
 
-    async def booking_changed(self, booking: Document) -> None:
-        booking_id, status = booking["_id"], booking["status"]
-        parties = (booking["candidate_id"], booking["expert_user_id"])
+    async def booking_changed(self, booking: BookingRecord) -> None:
+        booking_id, status = booking.id, booking.status
+        parties = (booking.candidate_id, booking.expert_user_id)
         data = await self._booking_data(booking)
         if status == BookingStatus.PENDING_PAYMENT:
-            await self._notifier.publish(booking["expert_user_id"], Kind.BOOKING_REQUESTED,
+            await self._notifier.publish(booking.expert_user_id, Kind.BOOKING_REQUESTED,
                                          booking_id, data)
         elif status == BookingStatus.CONFIRMED:
             for user_id in parties:
@@ -73,35 +74,35 @@ class Triggers:
             for user_id in parties:
                 await self._notifier.publish(user_id, Kind.BOOKING_CANCELLED, booking_id, data)
 
-    async def booking_rescheduled(self, booking: Document, previous_start_ts: float) -> None:
+    async def booking_rescheduled(self, booking: BookingRecord, previous_start_ts: float) -> None:
         """Both parties told of the new time; the reminders follow it (the old ones are
         removed, and only those still ahead of the new start are scheduled)."""
-        await self._cancel_reminders(booking["_id"])
-        if booking["status"] == BookingStatus.CONFIRMED:
+        await self._cancel_reminders(booking.id)
+        if booking.status == BookingStatus.CONFIRMED:
             await self._schedule_reminders(booking)
         data = {**await self._booking_data(booking), "previous_start_ts": previous_start_ts,
-                "rescheduled_by": booking.get("rescheduled_by") or ""}
-        cause = f"{booking['_id']}:moved:{int(booking.get('reschedules', 0))}"
-        for user_id in (booking["candidate_id"], booking["expert_user_id"]):
+                "rescheduled_by": booking.rescheduled_by or ""}
+        cause = f"{booking.id}:moved:{booking.reschedules}"
+        for user_id in (booking.candidate_id, booking.expert_user_id):
             await self._notifier.publish(user_id, Kind.BOOKING_RESCHEDULED, cause, data)
 
-    async def _schedule_reminders(self, booking: Document) -> None:
+    async def _schedule_reminders(self, booking: BookingRecord) -> None:
         now = datetime.fromtimestamp(self._clock(), UTC)
-        start = datetime.fromtimestamp(float(booking["start_ts"]), UTC)
+        start = datetime.fromtimestamp(booking.start_ts, UTC)
         for kind, at in rules.reminder_times(start, now):
             await self._scheduler.schedule(
-                reminder_key(kind, booking["_id"]), at.timestamp(), REMIND,
-                {"booking_id": booking["_id"], "kind": kind.value,
-                 "start_ts": float(booking["start_ts"])})
+                reminder_key(kind, booking.id), at.timestamp(), REMIND,
+                {"booking_id": booking.id, "kind": kind.value,
+                 "start_ts": booking.start_ts})
 
     async def _cancel_reminders(self, booking_id: str) -> None:
         for kind, _lead in rules.REMINDER_LEADS:
             await self._scheduler.cancel(reminder_key(kind, booking_id))
 
-    async def feedback_left(self, booking: Document, side: str) -> None:
-        subject = booking["expert_user_id"] if side == "candidate" else booking["candidate_id"]
+    async def feedback_left(self, booking: BookingRecord, side: str) -> None:
+        subject = booking.expert_user_id if side == "candidate" else booking.candidate_id
         await self._notifier.publish(subject, Kind.FEEDBACK_RECEIVED,
-                                     f"{booking['_id']}:{side}", await self._booking_data(booking))
+                                     f"{booking.id}:{side}", await self._booking_data(booking))
 
     async def expert_decided(self, expert: Document, document_type: str, approved: bool,
                              notes: str | None) -> None:
@@ -114,33 +115,33 @@ class Triggers:
             await self._notifier.publish(expert["user_id"], Kind.EXPERT_VERIFIED, cause,
                                          {"expert_id": expert["_id"]})
 
-    async def _booking_data(self, booking: Document) -> dict[str, Any]:
-        candidate = await self._users.by_id(booking["candidate_id"])
-        refund = int(booking.get("refund_cents") or 0)
+    async def _booking_data(self, booking: BookingRecord) -> dict[str, Any]:
+        candidate = await self._users.by_id(booking.candidate_id)
+        refund = booking.refund_cents
         return {
-            "booking_id": booking["_id"], "session_type": booking["session_type"],
-            "duration_min": booking["duration_min"], "start_ts": booking["start_ts"],
-            "meeting_url": booking.get("meeting_url") or "",
+            "booking_id": booking.id, "session_type": booking.session_type,
+            "duration_min": booking.duration_min, "start_ts": booking.start_ts,
+            "meeting_url": booking.meeting_url or "",
             "candidate_name": candidate.display_name if candidate else "A candidate",
-            "cancelled_by": booking.get("cancelled_by") or "",
+            "cancelled_by": booking.cancelled_by or "",
             "refund_cents": refund,
-            "refund": money(refund, booking["currency"]) if refund else "none",
+            "refund": money(refund, booking.currency) if refund else "none",
         }
 
     async def remind(self, payload: dict[str, Any]) -> None:
         """The `notify_reminder` job: both parties of a still-confirmed, still-future booking."""
         booking = await self._bookings.get(str(payload["booking_id"]))
-        if booking is None or booking["status"] != BookingStatus.CONFIRMED or \
-                float(booking["start_ts"]) <= self._clock():
+        if booking is None or booking.status != BookingStatus.CONFIRMED or \
+                booking.start_ts <= self._clock():
             return
         planned = payload.get("start_ts")
-        if planned is not None and float(planned) != float(booking["start_ts"]):
+        if planned is not None and float(planned) != booking.start_ts:
             return  # released just before the booking moved: the new time has its own
         kind = Kind(payload["kind"])
         data = await self._booking_data(booking)
-        moves = int(booking.get("reschedules", 0))
-        cause = booking["_id"] if not moves else f"{booking['_id']}:moved:{moves}"
-        for user_id in (booking["candidate_id"], booking["expert_user_id"]):
+        moves = booking.reschedules
+        cause = booking.id if not moves else f"{booking.id}:moved:{moves}"
+        for user_id in (booking.candidate_id, booking.expert_user_id):
             await self._notifier.publish(user_id, kind, cause, data)
 
     # Progress -----------------------------------------------------------------------------

@@ -5,8 +5,8 @@ and what decides a transfer; they are functions of the booking, its ledger net a
 clock, tested without a database.
 """
 
-from collections.abc import Iterable, Mapping
-from typing import Any, Literal
+from collections.abc import Iterable
+from typing import Literal, Protocol
 
 from pydantic import BaseModel
 
@@ -17,7 +17,25 @@ Stage = Literal["pending", "available", "paid"]
 _EARNED = (BookingStatus.COMPLETED, BookingStatus.NO_SHOW)
 
 
-def stage(booking: Mapping[str, Any], net_cents: int, *, paid: bool, now_ts: float,
+class _Absence(Protocol):
+    @property
+    def party(self) -> str: ...
+
+
+class Booked(Protocol):
+    """What the rules read of a booking (a `storage.booking_record.BookingRecord`)."""
+
+    @property
+    def status(self) -> BookingStatus: ...
+
+    @property
+    def end_ts(self) -> float: ...
+
+    @property
+    def no_show(self) -> _Absence | None: ...
+
+
+def stage(booking: Booked, net_cents: int, *, paid: bool, now_ts: float,
           delay_s: float) -> Stage | None:
     """`paid` once transferred; `available` once the session ended `delay_s` ago (the
     window in which it could still be refunded) with money left to pay; `pending` before
@@ -26,10 +44,10 @@ def stage(booking: Mapping[str, Any], net_cents: int, *, paid: bool, now_ts: flo
         return "paid"
     if net_cents <= 0:
         return None
-    status = booking["status"]
-    if status == BookingStatus.NO_SHOW and (booking.get("no_show") or {}).get("party") == "expert":
+    status = booking.status
+    if status == BookingStatus.NO_SHOW and booking.no_show and booking.no_show.party == "expert":
         return None
-    if status in _EARNED and float(booking["end_ts"]) + delay_s <= now_ts:
+    if status in _EARNED and booking.end_ts + delay_s <= now_ts:
         return "available"
     if status in (BookingStatus.CONFIRMED, *_EARNED):
         return "pending"

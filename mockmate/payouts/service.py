@@ -101,17 +101,17 @@ class Payouts:
         paid = {p["_id"]: p async for p in self._payouts.find({"expert_id": expert["_id"]})}
         now, rows, sessions = self._clock(), [], []
         for booking in await self._bookings.find({"expert_id": expert["_id"]}, limit=10_000):
-            net = nets.get(booking["_id"], 0)
-            payout = paid.get(booking["_id"])
+            net = nets.get(booking.id, 0)
+            payout = paid.get(booking.id)
             where = rules.stage(booking, net, paid=bool(payout and payout["state"] == "paid"),
                                 now_ts=now, delay_s=self._delay_s)
             if where is None:
                 continue
             amount = int(payout["amount_cents"]) if where == "paid" and payout else net
             rows.append((where, amount))
-            sessions.append({"booking_id": booking["_id"], "stage": where,
-                             "net_cents": amount, "end_at": iso(booking["end_ts"]),
-                             "available_at": iso(float(booking["end_ts"]) + self._delay_s),
+            sessions.append({"booking_id": booking.id, "stage": where,
+                             "net_cents": amount, "end_at": iso(booking.end_ts),
+                             "available_at": iso(booking.end_ts + self._delay_s),
                              "transfer_id": payout.get("transfer_id") if payout else None})
         return {
             **rules.totals(rows).model_dump(), "currency": expert.get("currency", "usd"),
@@ -158,17 +158,17 @@ class Payouts:
             "status": {"$in": [BookingStatus.COMPLETED, BookingStatus.NO_SHOW]},
             "end_ts": {"$lte": self._clock() - self._delay_s},
         }, limit=500)
-        ids = [b["_id"] for b in due]
+        ids = [b.id for b in due]
         done = {p["_id"] async for p in self._payouts.find(
             {"_id": {"$in": ids}, "state": "paid"}, {"_id": 1})}
         paid = 0
         for booking in due:
-            if booking["_id"] in done:
+            if booking.id in done:
                 continue
             try:
-                paid += await self.pay_booking(booking["_id"]) == "paid"
+                paid += await self.pay_booking(booking.id) == "paid"
             except MockMateError as exc:  # the provider is down: the next sweep retries
-                log.warning("payout of booking %s postponed: %s", booking["_id"], exc.message)
+                log.warning("payout of booking %s postponed: %s", booking.id, exc.message)
         return paid
 
     async def pay_booking(self, booking_id: str) -> str:
@@ -183,14 +183,14 @@ class Payouts:
         if rules.stage(booking, net, paid=False, now_ts=self._clock(),
                        delay_s=self._delay_s) != "available":
             return "not due"
-        account = await self._refreshed_account(booking["expert_id"])
+        account = await self._refreshed_account(booking.expert_id)
         if account is None or not account["payouts_enabled"]:
             return "no account"
         now = self._clock()
         if existing is None:
-            claim = {"_id": booking_id, "expert_id": booking["expert_id"],
-                     "expert_user_id": booking["expert_user_id"], "amount_cents": net,
-                     "currency": booking["currency"], "account_id": account["account_id"],
+            claim = {"_id": booking_id, "expert_id": booking.expert_id,
+                     "expert_user_id": booking.expert_user_id, "amount_cents": net,
+                     "currency": booking.currency, "account_id": account["account_id"],
                      "state": "transferring", "claimed_ts": now, "created_at": iso(now)}
             try:
                 await self._payouts.insert_one(claim)

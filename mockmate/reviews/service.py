@@ -26,6 +26,7 @@ from mockmate.jobs.queue import JobQueue
 from mockmate.reviews import rules
 from mockmate.skills.store import SkillRecords
 from mockmate.storage.answers import AnswerRepository
+from mockmate.storage.booking_record import BookingRecord
 from mockmate.storage.bookings import BookingRepository
 from mockmate.storage.database import Document
 from mockmate.storage.hook_runs import HookRunRepository
@@ -72,7 +73,7 @@ class Reviews:
         booking = await self._party_booking(user, booking_id)
         if party_of(user, booking) != "candidate":
             raise Forbidden("only the booking's candidate attaches interviews")
-        if booking["status"] not in ATTACHABLE or booking["end_ts"] <= self._clock():
+        if booking.status not in ATTACHABLE or booking.end_ts <= self._clock():
             raise InvalidState("interviews can be attached only before the session ends")
         wanted = list(dict.fromkeys(interview_ids))
         limit = self._settings.review_max_interviews
@@ -92,19 +93,19 @@ class Reviews:
     async def attached(self, user: User, booking_id: str) -> list[str]:
         """The attached interview ids, for either party."""
         booking = await self._party_booking(user, booking_id)
-        return list(booking.get("review_interview_ids") or [])
+        return list(booking.review_interview_ids)
 
     # --- the expert reads and reviews -------------------------------------------------
 
     async def view(self, user: User, booking_id: str) -> dict[str, Any]:
         booking = await self._expert_booking(user, booking_id)
         interviews = []
-        for interview_id in booking.get("review_interview_ids") or []:
+        for interview_id in booking.review_interview_ids:
             interview = await self._interviews.get(interview_id)
-            if interview is not None and interview.user_id == booking["candidate_id"]:
+            if interview is not None and interview.user_id == booking.candidate_id:
                 interviews.append(await self._interview_view(booking, interview))
-        return {"booking_id": booking["_id"], "candidate_id": booking["candidate_id"],
-                "start": iso(booking["start_ts"]), "end": iso(booking["end_ts"]),
+        return {"booking_id": booking.id, "candidate_id": booking.candidate_id,
+                "start": iso(booking.start_ts), "end": iso(booking.end_ts),
                 "interviews": interviews}
 
     async def recording(self, user: User, booking_id: str, interview_id: str, index: int,
@@ -112,7 +113,7 @@ class Reviews:
         """A kept recording of an attached answer, under the candidate's consent (the same
         rules as the candidate's own `…/answers/{index}/audio`)."""
         booking = await self._attached(user, booking_id, interview_id)
-        return await self._recordings.playable(booking["candidate_id"], interview_id, index,
+        return await self._recordings.playable(booking.candidate_id, interview_id, index,
                                                fmt)
 
     async def review(self, user: User, booking_id: str, interview_id: str, index: int,
@@ -121,7 +122,7 @@ class Reviews:
         one) and have the candidate's statistics take its score."""
         booking = await self._attached(user, booking_id, interview_id)
         answer = await self._answers.at_index(interview_id, index)
-        if answer is None or answer.user_id != booking["candidate_id"]:
+        if answer is None or answer.user_id != booking.candidate_id:
             raise NotFound("no such answer")
         if answer.evaluation is None:
             raise InvalidState("this answer has no evaluation to review")
@@ -130,7 +131,7 @@ class Reviews:
         criteria = rules.reviewed_criteria(ai_rubric, request)
         comment = request.comment.strip()
         if earlier and earlier.get("criteria") == criteria and earlier.get("comment") == comment \
-                and earlier.get("booking_id") == booking["_id"]:
+                and earlier.get("booking_id") == booking.id:
             # The same review again changes nothing; queueing its job again (idempotent)
             # repairs a save whose process died before it queued the job.
             await self._queue.enqueue(APPLY_EXPERT_REVIEW, {"answer_id": answer.id})
@@ -139,7 +140,7 @@ class Reviews:
         version = answer.review_version + 1
         evaluated = answer.evaluation_revision
         review = {
-            "booking_id": booking["_id"], "expert_user_id": user.id,
+            "booking_id": booking.id, "expert_user_id": user.id,
             "expert_name": user.display_name, "criteria": criteria, "comment": comment,
             "score": score,
             "ai_score": float(earlier.get("ai_score", answer.evaluation.score)),
@@ -194,33 +195,33 @@ class Reviews:
 
     # --- helpers -----------------------------------------------------------------------
 
-    async def _party_booking(self, user: User, booking_id: str) -> Document:
+    async def _party_booking(self, user: User, booking_id: str) -> BookingRecord:
         booking = await self._bookings.get(booking_id)
         if booking is None or party_of(user, booking) is None:
             raise NotFound("no such booking")
         return booking
 
-    async def _expert_booking(self, user: User, booking_id: str) -> Document:
+    async def _expert_booking(self, user: User, booking_id: str) -> BookingRecord:
         booking = await self._party_booking(user, booking_id)
         if party_of(user, booking) != "expert":
             raise Forbidden("only the booking's expert sees the review")
-        closes = booking["end_ts"] + self._settings.review_access_hours * 3600
-        if booking["status"] not in REVIEWABLE or self._clock() > closes:
+        closes = booking.end_ts + self._settings.review_access_hours * 3600
+        if booking.status not in REVIEWABLE or self._clock() > closes:
             raise InvalidState("the review is open from payment until "
                                f"{self._settings.review_access_hours:g} h after the session")
         return booking
 
-    async def _attached(self, user: User, booking_id: str, interview_id: str) -> Document:
+    async def _attached(self, user: User, booking_id: str, interview_id: str) -> BookingRecord:
         booking = await self._expert_booking(user, booking_id)
-        if interview_id not in (booking.get("review_interview_ids") or []):
+        if interview_id not in booking.review_interview_ids:
             raise NotFound("no such interview")
         return booking
 
-    async def _interview_view(self, booking: Document, interview: InterviewRecord
+    async def _interview_view(self, booking: BookingRecord, interview: InterviewRecord
                               ) -> dict[str, Any]:
         answers = await self._answers.for_interview(interview.id)
         started = interview.started_at or interview.created_at
-        base = f"/api/bookings/{booking['_id']}/review/interviews/{interview.id}/answers"
+        base = f"/api/bookings/{booking.id}/review/interviews/{interview.id}/answers"
         facts, shown = [], []
         for a in answers:
             submitted = a.created_at

@@ -35,10 +35,10 @@ async def book(request: web.Request, user: User) -> web.Response:
     return web.json_response({
         "booking": booking_view(doc, viewer_id=user.id),
         "payment": {
-            "provider": doc["payment"]["provider"],
+            "provider": doc.payment.provider,
             "client_secret": intent.client_secret,
-            "amount_cents": doc["price_cents"],
-            "currency": doc["currency"],
+            "amount_cents": doc.price_cents,
+            "currency": doc.currency,
         },
     }, status=201)
 
@@ -66,7 +66,7 @@ async def cancel(request: web.Request, user: User) -> web.Response:
     booking = await service.cancel(user, request.match_info["booking_id"], body.reason)
     return web.json_response({
         "booking": await service.view(user, booking),
-        "refund_cents": int(booking.get("refund_cents", 0)),
+        "refund_cents": booking.refund_cents,
     })
 
 
@@ -88,7 +88,7 @@ async def test_payment(request: web.Request, user: User) -> web.Response:
     if party_of(user, booking) == "expert":
         raise Forbidden("only the candidate pays for a booking")
     outcome = await market.webhooks.test_payment(booking, body.succeed)
-    fresh = await market.bookings.for_party(user, booking["_id"])
+    fresh = await market.bookings.for_party(user, booking.id)
     return web.json_response({"booking": await market.bookings.view(user, fresh),
                               "outcome": outcome})
 

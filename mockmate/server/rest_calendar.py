@@ -30,7 +30,7 @@ async def booking_calendar(request: web.Request, user: User) -> web.Response:
     booking = await market.bookings.for_party(user, request.match_info["booking_id"],
                                               admin_ok=False)
     body = await market.calendars.booking_ics(user, booking, domain=request.host)
-    return _ics(body, f"mockmate-{booking['_id']}.ics")
+    return _ics(body, f"mockmate-{booking.id}.ics")
 
 
 @routes.get("/api/me/calendar")

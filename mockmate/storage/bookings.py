@@ -10,6 +10,7 @@ and the hold's expiry, so cells left behind by a crashed process can be recogniz
 removed. Booking status changes are conditional single-document updates (`transition`), so
 when a webhook, a sweeper and a user act on one booking at once, exactly one of them wins.
 Instants are epoch seconds (`*_ts`) for queries and ISO strings for people (see experts.py).
+Bookings are read and written as `BookingRecord`s (`booking_record.py`).
 """
 
 from collections import Counter
@@ -20,6 +21,7 @@ from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
 
 from mockmate.domain import BookingStatus
+from mockmate.storage.booking_record import BookingRecord
 from mockmate.storage.database import Document
 
 BOOKINGS = "bookings"
@@ -42,27 +44,28 @@ class BookingRepository:
         await self._bookings.create_index([("refund_status", ASCENDING)])
         await self._bookings.create_index([("cells_state", ASCENDING)])
 
-    async def insert(self, doc: Document) -> None:
-        await self._bookings.insert_one(doc)
+    async def insert(self, booking: BookingRecord) -> None:
+        await self._bookings.insert_one(booking.document())
 
-    async def get(self, booking_id: str) -> Document | None:
-        return await self._bookings.find_one({"_id": booking_id})
+    async def get(self, booking_id: str) -> BookingRecord | None:
+        return _record(await self._bookings.find_one({"_id": booking_id}))
 
-    async def by_intent(self, intent_id: str) -> Document | None:
-        return await self._bookings.find_one({"payment.intent_id": intent_id})
+    async def by_intent(self, intent_id: str) -> BookingRecord | None:
+        return _record(await self._bookings.find_one({"payment.intent_id": intent_id}))
 
     async def transition(
         self, booking_id: str, when: Document, changes: Document
-    ) -> Document | None:
-        """Apply `changes` ($set) if the booking still matches `when`; the booking after, or
-        None when it did not match (someone else moved it first)."""
-        return await self._bookings.find_one_and_update(
+    ) -> BookingRecord | None:
+        """Apply `changes` ($set, by stored field paths) if the booking still matches `when`;
+        the booking after, or None when it did not match (someone else moved it first)."""
+        return _record(await self._bookings.find_one_and_update(
             {"_id": booking_id, **when}, {"$set": changes}, return_document=ReturnDocument.AFTER
-        )
+        ))
 
     async def for_user(
-        self, user_id: str, *, role: str | None, status: str | None, page: int, per_page: int
-    ) -> tuple[list[Document], int]:
+        self, user_id: str, *, role: str | None, status: BookingStatus | None, page: int,
+        per_page: int,
+    ) -> tuple[list[BookingRecord], int]:
         parties = [{"candidate_id": user_id}, {"expert_user_id": user_id}]
         if role == "candidate":
             parties = parties[:1]
@@ -73,15 +76,24 @@ class BookingRepository:
             query["status"] = status
         total = await self._bookings.count_documents(query)
         cursor = self._bookings.find(query).sort("start_ts", DESCENDING)
-        docs = [d async for d in cursor.skip((page - 1) * per_page).limit(per_page)]
-        return docs, total
+        page_of = cursor.skip((page - 1) * per_page).limit(per_page)
+        return [BookingRecord.model_validate(d) async for d in page_of], total
 
-    async def all_for_user(self, user_id: str) -> list[Document]:
+    async def all_for_user(self, user_id: str) -> list[BookingRecord]:
         query = {"$or": [{"candidate_id": user_id}, {"expert_user_id": user_id}]}
-        return [d async for d in self._bookings.find(query).sort("start_ts", ASCENDING)]
+        cursor = self._bookings.find(query).sort("start_ts", ASCENDING)
+        return [BookingRecord.model_validate(d) async for d in cursor]
 
-    async def find(self, query: Document, *, limit: int = 100) -> list[Document]:
-        return [d async for d in self._bookings.find(query).limit(limit)]
+    async def find(self, query: Document, *, limit: int = 100) -> list[BookingRecord]:
+        """The bookings matching `query` (a filter on stored field paths)."""
+        cursor = self._bookings.find(query).limit(limit)
+        return [BookingRecord.model_validate(d) async for d in cursor]
+
+    async def completed_by(self, candidate_id: str) -> list[BookingRecord]:
+        """Every session `candidate_id` completed (as a candidate)."""
+        cursor = self._bookings.find(
+            {"candidate_id": candidate_id, "status": BookingStatus.COMPLETED})
+        return [BookingRecord.model_validate(d) async for d in cursor]
 
     async def sessions_with(self, candidate_id: str) -> dict[str, int]:
         """How many sessions `candidate_id` completed with each expert (by expert id)."""
@@ -287,6 +299,10 @@ class SlotCells:
         await self._cells.update_one(
             {"_id": key, "booking_id": booking_id}, {"$set": {"state": BOOKED}}
         )
+
+
+def _record(doc: Document | None) -> BookingRecord | None:
+    return None if doc is None else BookingRecord.model_validate(doc)
 
 
 def _lapsed(now_ts: float) -> Document:

@@ -20,6 +20,7 @@ from mockmate.mail import SmtpMailer
 from mockmate.notifications.rules import Kind
 from mockmate.notifications.service import NOTIFY
 from mockmate.notifications.wiring import Notifications, open_notifications
+from mockmate.storage.booking_record import BookingRecord
 from mockmate.storage.database import Document, connect
 from mockmate.storage.profiles import ProfileRepository
 from mockmate.storage.progress import ProgressRepository
@@ -263,9 +264,11 @@ async def test_a_moved_booking_moves_its_reminders(world: World) -> None:
     booking: Document = {
         "_id": uuid.uuid4().hex, "status": "confirmed", "candidate_id": world.user.id,
         "expert_user_id": expert.id, "session_type": "mock_interview", "duration_min": 60,
-        "start_ts": old_start.timestamp(), "currency": "usd", "meeting_url": "https://m/x"}
+        "start_ts": old_start.timestamp(), "currency": "usd", "meeting_url": "https://m/x",
+        "expert_id": "e-" + expert.id, "end_ts": (old_start + HOUR).timestamp(),
+        "price_cents": 12_000}
     await world.db.bookings.insert_one(booking)
-    await triggers.booking_changed(booking)
+    await triggers.booking_changed(BookingRecord.model_validate(booking))
     key_24h, key_1h = (f"reminder:{k}:{booking['_id']}" for k in ("reminder_24h", "reminder_1h"))
     assert await scheduler.due_at(key_24h) == (old_start - timedelta(hours=24)).timestamp()
     assert {(await world.sockets.next())[2]["kind"] for _ in range(2)} == \
@@ -276,7 +279,8 @@ async def test_a_moved_booking_moves_its_reminders(world: World) -> None:
     moved = {**booking, "start_ts": new_start.timestamp(), "reschedules": 1,
              "rescheduled_by": "candidate", "previous_start_ts": old_start.timestamp()}
     await world.db.bookings.replace_one({"_id": booking["_id"]}, moved)
-    await triggers.booking_rescheduled(moved, old_start.timestamp())
+    await triggers.booking_rescheduled(BookingRecord.model_validate(moved),
+                                       old_start.timestamp())
     told = [await world.sockets.next() for _ in range(2)]
     assert {user_id for user_id, _, _ in told} == {world.user.id, expert.id}
     assert {shown["kind"] for _, _, shown in told} == {"booking_rescheduled"}

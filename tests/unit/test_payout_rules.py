@@ -6,13 +6,17 @@ from typing import Any
 import pytest
 
 from mockmate.payouts.rules import stage, totals
+from mockmate.storage.booking_record import BookingRecord
 
 END = 1_000_000.0
 DAY = 86_400.0
 
 
-def booking(status: str, **extra: Any) -> dict[str, Any]:
-    return {"status": status, "end_ts": END, **extra}
+def booking(status: str, **extra: Any) -> BookingRecord:
+    return BookingRecord.model_validate({
+        "_id": "b1", "expert_id": "e1", "expert_user_id": "u1", "candidate_id": "u2",
+        "session_type": "behavioral", "duration_min": 60, "start_ts": END - 3600.0,
+        "price_cents": 12_000, "currency": "usd", "status": status, "end_ts": END, **extra})
 
 
 @pytest.mark.parametrize(("status", "now", "expected"), [
@@ -30,8 +34,8 @@ def test_stage_follows_status_and_the_refund_window(status: str, now: float,
 
 def test_an_absent_candidate_still_pays_the_expert_but_an_absent_expert_earns_nothing() -> None:
     now = END + 4 * DAY
-    absent_candidate = booking("no_show", no_show={"party": "candidate"})
-    absent_expert = booking("no_show", no_show={"party": "expert"})
+    absent_candidate = booking("no_show", no_show={"party": "candidate", "marked_by": "u1"})
+    absent_expert = booking("no_show", no_show={"party": "expert", "marked_by": "u2"})
     assert stage(absent_candidate, 9_600, paid=False, now_ts=now, delay_s=DAY) == "available"
     assert stage(absent_expert, 9_600, paid=False, now_ts=now, delay_s=DAY) is None
 
