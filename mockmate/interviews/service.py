@@ -204,13 +204,13 @@ class InterviewService:
         ops.ensure_owner(session, user_id)
         return session
 
-    async def sweep_lost(self, now: datetime) -> int:
+    async def sweep_lost(self) -> int:
         """After Redis came back empty, mark the interviews whose sessions went with it
         `abandoned` (their stored answers stay); returns how many. A session is written to
         Redis before its interview document, so an interview without one is lost, not new."""
         if not await self._sessions.redis_was_emptied():
             return 0
-        unfinished = await self._interviews.in_progress_started_before(now)
+        unfinished = await self._interviews.in_progress()
         log.info("Redis has no sessions marker (emptied, or new): checking %d unfinished "
                  "interview(s)", len(unfinished))
         count = 0

@@ -139,11 +139,10 @@ class InterviewRepository:
         )
         return result.modified_count
 
-    async def in_progress_started_before(self, cutoff: datetime) -> list[str]:
-        """The ids of unfinished interviews started before `cutoff`."""
-        cursor = self._interviews.find(
-            {"status": InterviewStatus.IN_PROGRESS, "started_at": {"$lt": cutoff}}, {"_id": 1}
-        )
+    async def in_progress(self) -> list[str]:
+        """The ids of unfinished interviews. (No date range: the MongoDB stand-in's date
+        comparisons are not reliable, and the caller needs none: see `sweep_lost`.)"""
+        cursor = self._interviews.find({"status": InterviewStatus.IN_PROGRESS}, {"_id": 1})
         return [str(doc["_id"]) async for doc in cursor]
 
     async def rescore(

@@ -5,7 +5,6 @@ keep interviews moving when a process dies or a session expires."""
 import logging
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
 
 from aiohttp import web
 
@@ -162,7 +161,7 @@ async def _sweep(service: InterviewService) -> None:
     swept = await service.sweep_expired()
     if swept:
         log.info("marked %d expired interview(s) abandoned", swept)
-    lost = await service.sweep_lost(datetime.now(UTC))
+    lost = await service.sweep_lost()
     if lost:
         log.warning("Redis lost its data: marked %d interview(s) abandoned", lost)
 
