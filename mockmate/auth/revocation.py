@@ -130,8 +130,7 @@ class Authenticator:
         alone once the user's epoch is known there (it reads no user document)."""
         claims = self._tokens.verify(token)
         await self._revocations.check(claims)
-        epoch = await self._revocations.user_epoch(
-            claims.user_id, lambda: self._stored_epoch(claims.user_id))
+        epoch = await self._epoch(claims.user_id)
         if epoch is None:
             raise Unauthorized("this account no longer exists")
         if claims.epoch < epoch:
@@ -140,9 +139,11 @@ class Authenticator:
 
     async def account_open(self, user_id: str) -> bool:
         """Whether the account exists and is not being erased (from Redis once known)."""
-        epoch = await self._revocations.user_epoch(
-            user_id, lambda: self._stored_epoch(user_id))
-        return epoch is not None
+        return await self._epoch(user_id) is not None
+
+    async def _epoch(self, user_id: str) -> int | None:
+        """The user's epoch from Redis, loaded from the user document when missing."""
+        return await self._revocations.user_epoch(user_id, lambda: self._stored_epoch(user_id))
 
     async def _stored_epoch(self, user_id: str) -> int | None:
         user = await self._users.by_id(user_id)
