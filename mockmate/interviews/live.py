@@ -29,6 +29,7 @@ import json
 import logging
 import time
 from collections.abc import Callable, Coroutine
+from dataclasses import dataclass, field
 from typing import Any, Literal
 
 import numpy as np
@@ -42,10 +43,13 @@ from mockmate.interviews.live_rules import (
     RATE,
     CaptionBudget,
     Segment,
+    chunk_at,
     covers,
     digest,
     joined,
     next_cut,
+    relooked,
+    resume_point,
     same_recording,
     shifted,
 )
@@ -101,6 +105,20 @@ def _text(fields: dict[Any, Any]) -> dict[str, str]:
             for k, v in fields.items()}
 
 
+@dataclass
+class _Seen:
+    """What this process's last look at an answer's open window found, so the next one reads
+    and listens to the new audio only: valid while Redis's `done`, `chunk` and `base` are
+    still these (else another process moved on, and the window is looked at whole)."""
+
+    done: int
+    chunk: int
+    base: int
+    lengths: list[int] = field(default_factory=list)  # of the chunks from `chunk` on
+    spans: list[tuple[float, float]] = field(default_factory=list)  # from the window's start
+    heard_b: int = 0  # bytes of the window listened to
+
+
 class Caption(BaseModel):
     """`answer:partial`: what has been heard of the answer so far (never the final text)."""
 
@@ -131,6 +149,7 @@ class LiveTranscriber:
         self._running: dict[tuple[str, int], asyncio.Event] = {}
         self._again: set[tuple[str, int]] = set()
         self._finishing: set[tuple[str, int]] = set()
+        self._seen: dict[tuple[str, int], _Seen] = {}  # what the last look here found
 
     async def _ahead(self, audio: PcmAudio, urgent: Callable[[], bool]) -> Transcript:
         """Mid-answer work waits behind the answers candidates are waiting on (a stretch of
@@ -149,6 +168,7 @@ class LiveTranscriber:
             return
         if len(self._last) > 10_000:  # answers never finished here (another process did)
             self._last.clear()
+            self._seen.clear()
         self._last[key] = received_bytes
         if key in self._running:
             self._again.add(key)
@@ -184,19 +204,33 @@ class LiveTranscriber:
             await self._redis.delete(*self._keys(*key))  # a new recording of this answer
             state = {}
         done, chunk, base = (int(state.get(f, 0)) for f in ("done", "chunk", "base"))
-        chunks = await self._buffer.read_from(*key, chunk)
-        audio = b"".join(chunks)
-        window = audio[done - base:]
-        window = window[: len(window) // 2 * 2]
-        if not window:
+        seen = self._seen.get(key)
+        if seen is None or (seen.done, seen.chunk, seen.base) != (done, chunk, base):
+            seen = _Seen(done, chunk, base)  # first look here, or another process moved on
+        # Only the audio from the resume point on is read and listened to again.
+        from_s = resume_point(seen.spans, seen.heard_b / BYTES_PER_S)
+        from_b = int(from_s * RATE) * 2
+        i, start = chunk_at(seen.lengths, base, done + from_b)
+        tail = await self._buffer.read_from(*key, chunk + i)
+        seen.lengths[i:] = [len(c) for c in tail]
+        heard = b"".join(tail)[done + from_b - start:]
+        heard = heard[: len(heard) // 2 * 2]
+        if not heard:
             return
-        samples = np.frombuffer(window, dtype="<i2").astype(np.float32) / 32768.0
-        spans = await asyncio.to_thread(speech_spans, samples)
-        while (cut := next_cut(spans, len(window) / BYTES_PER_S)) is not None:
+        samples = np.frombuffer(heard, dtype="<i2").astype(np.float32) / 32768.0
+        spans = relooked(seen.spans, from_s, await asyncio.to_thread(speech_spans, samples))
+        window_b = from_b + len(heard)
+        seen.spans, seen.heard_b = spans, window_b
+        self._seen[key] = seen
+        window = b""  # the whole open window, read only when a segment closes (or a caption)
+        while (cut := next_cut(spans, window_b / BYTES_PER_S)) is not None:
+            if not window:
+                chunks = await self._buffer.read_from(*key, chunk)
+                window = b"".join(chunks)[done - base: done - base + window_b]
             cut_b = int(cut * RATE) * 2
             piece = PcmAudio(window[:cut_b], RATE)
-            heard = any(start < cut for start, _ in spans)
-            said = (await self._ahead(piece, lambda: key in self._finishing) if heard
+            spoken = any(begin < cut for begin, _ in spans)
+            said = (await self._ahead(piece, lambda: key in self._finishing) if spoken
                     else Transcript(text="", confidence=0.0, duration_s=piece.duration_s))
             segment = shifted(said, done, done + cut_b)
             while chunks and base + len(chunks[0]) <= done + cut_b:
@@ -205,11 +239,18 @@ class LiveTranscriber:
             if not await self._store(keys=list(self._keys(*key)), args=[
                     done, done + cut_b, chunk, base, digest(first), _encode(segment),
                     self._ttl_s]):
+                self._seen.pop(key, None)
                 return  # another process covered this stretch first
             done += cut_b
             window = window[cut_b:]
+            window_b -= cut_b
             spans = [(max(0.0, a - cut), b - cut) for a, b in spans if b > cut]
+            self._seen[key] = _Seen(done, chunk, base, [len(c) for c in chunks], spans,
+                                    window_b)
         if captions and spans:  # something is being said in the open stretch
+            if not window:
+                chunks = await self._buffer.read_from(*key, chunk)
+                window = b"".join(chunks)[done - base: done - base + window_b]
             await self._caption(user_id, key, window, done + len(window),
                                 int(state.get("caption_at", 0)))
 
@@ -274,6 +315,7 @@ class LiveTranscriber:
     async def forget(self, session_id: str, index: int) -> None:
         """The answer is transcribed: its segments are no longer needed."""
         self._last.pop((session_id, index), None)
+        self._seen.pop((session_id, index), None)
         try:
             await self._redis.delete(*self._keys(session_id, index))
         except RedisError as exc:  # they expire with the session anyway

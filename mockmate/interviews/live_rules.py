@@ -53,6 +53,48 @@ def next_cut(spans: Sequence[tuple[float, float]], window_s: float) -> float | N
     return max(inner)[1] if inner else MAX_SEGMENT_S
 
 
+# A look at an open window runs the voice activity detector again only from a silence
+# before any speech that may still be going on (speech that ended at least SETTLED_S before
+# the end of what was heard is over), with PREROLL_S of that silence for the detector to
+# settle: each look costs the new audio and the stretch being spoken, not the whole window
+# (up to MAX_SEGMENT_S re-read and re-detected every second: half a core at 200 candidates).
+SETTLED_S = 0.5
+PREROLL_S = 0.3
+
+Spans = list[tuple[float, float]]
+
+
+def resume_point(spans: Sequence[tuple[float, float]], heard_s: float) -> float:
+    """Where the next look at a window starts (seconds from its start), given the `spans`
+    of speech found in its first `heard_s` seconds: never inside a span that may still grow,
+    never before a span kept as found."""
+    point = heard_s - SETTLED_S
+    for start, end in spans:
+        if end > point:
+            point = min(point, start)
+            break
+    kept_end = max((end for _, end in spans if end <= point), default=0.0)
+    return max(kept_end, point - PREROLL_S, 0.0)
+
+
+def relooked(spans: Sequence[tuple[float, float]], from_s: float,
+             found: Sequence[tuple[float, float]]) -> Spans:
+    """The window's spans after a look from `from_s` found `found` (seconds from there)."""
+    return ([(a, b) for a, b in spans if b <= from_s]
+            + [(a + from_s, b + from_s) for a, b in found])
+
+
+def chunk_at(lengths: Sequence[int], base: int, offset: int) -> tuple[int, int]:
+    """(i, start): the chunk of the known `lengths` (the first one starting at byte `base`)
+    in which byte `offset` lies, and where it starts; past the known ones, (len, end)."""
+    start = base
+    for i, length in enumerate(lengths):
+        if offset < start + length:
+            return i, start
+        start += length
+    return len(lengths), start
+
+
 @dataclass(frozen=True)
 class Segment:
     """One closed segment: the audio bytes [start_b, end_b) of the answer and its

@@ -5,12 +5,17 @@ from mockmate.interviews.live_rules import (
     BYTES_PER_S,
     END_GAP_S,
     MAX_SEGMENT_S,
+    PREROLL_S,
+    SETTLED_S,
     CaptionBudget,
     Segment,
+    chunk_at,
     covers,
     digest,
     joined,
     next_cut,
+    relooked,
+    resume_point,
     same_recording,
     shifted,
 )
@@ -136,3 +141,42 @@ def test_segments_belong_to_the_recording_that_starts_like_their_first_chunk() -
         assert same_recording(digest(first_chunk), recording)
     assert not same_recording(digest(recording[:8000]), b"\x01" + recording[1:])
     assert not same_recording("", recording)
+
+
+def test_a_look_starts_again_before_the_speech_that_may_still_go_on() -> None:
+    # Heard 10 s; speech at 2-4 s is over, speech from 8.6 s may still be going on: the next
+    # look hears again from a little before 8.6 s, keeping 2-4 s as found.
+    from_s = resume_point([(2.0, 4.0), (8.6, 9.9)], 10.0)
+    assert from_s == 8.6 - PREROLL_S
+    # A span that ended just before the end of what was heard may still grow too.
+    assert resume_point([(2.0, 4.0), (8.6, 10.0 - SETTLED_S + 0.1)], 10.0) == 8.6 - PREROLL_S
+
+
+def test_a_look_never_starts_inside_a_span_it_keeps() -> None:
+    # The pre-roll would reach back into the span before: it starts where that one ended.
+    assert resume_point([(2.0, 8.5), (8.6, 9.9)], 10.0) == 8.5
+    # After silence only, it starts shortly before the end of what was heard.
+    assert resume_point([], 10.0) == 10.0 - SETTLED_S - PREROLL_S
+    assert resume_point([(1.0, 2.0)], 10.0) == 10.0 - SETTLED_S - PREROLL_S
+    # Nothing heard yet, or speech from the very start: from the start.
+    assert resume_point([], 0.0) == 0.0
+    assert resume_point([(0.0, 9.9)], 10.0) == 0.0
+
+
+def test_spans_found_again_replace_those_from_the_look_point_on() -> None:
+    spans = [(2.0, 4.0), (8.6, 9.9)]
+    from_s = resume_point(spans, 10.0)
+    # The new look (from 8.3 s) found the speech from 8.6 s still going on at 11.2 s.
+    assert relooked(spans, from_s, [(0.3, 2.9)]) == [(2.0, 4.0), (8.6, from_s + 2.9)]
+    assert relooked([], 0.0, [(0.5, 1.0)]) == [(0.5, 1.0)]
+
+
+def test_the_chunk_holding_a_byte_is_found_among_those_known() -> None:
+    lengths = [3200, 3200, 1600]  # from byte 6400 on
+    assert chunk_at(lengths, 6400, 6400) == (0, 6400)
+    assert chunk_at(lengths, 6400, 9599) == (0, 6400)
+    assert chunk_at(lengths, 6400, 9600) == (1, 9600)
+    assert chunk_at(lengths, 6400, 14399) == (2, 12800)
+    # Past the known chunks: read on from the first unknown one.
+    assert chunk_at(lengths, 6400, 14400) == (3, 14400)
+    assert chunk_at([], 0, 0) == (0, 0)
