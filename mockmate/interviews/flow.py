@@ -14,6 +14,7 @@ from mockmate.domain import InterviewStatus
 from mockmate.errors import Conflict, InvalidState, NotFound
 from mockmate.events.asking import Asked
 from mockmate.jobs.queue import Job, JobQueue
+from mockmate.outages import OUTAGES
 from mockmate.ports import Emitter
 from mockmate.state import session as ops
 from mockmate.state.machine import State
@@ -27,6 +28,17 @@ log = logging.getLogger(__name__)
 EVALUATE_ANSWER = "evaluate_answer"
 TRANSCRIBE_ANSWER = "transcribe_answer"
 FINALIZE_INTERVIEW = "finalize_interview"
+
+
+def completes(before: InterviewSession, after: InterviewSession) -> bool:
+    return after.state is State.COMPLETED and before.state is not State.COMPLETED
+
+
+def finalize_job(session: InterviewSession) -> Job:
+    """Finalizing a completed interview; it records the end first if that is not done yet."""
+    return Job(FINALIZE_INTERVIEW, {"interview_id": session.id,
+                                    "answered": len(session.answers),
+                                    "skipped": list(session.skipped)})
 
 Operation = Callable[[InterviewSession], InterviewSession]
 
@@ -76,22 +88,32 @@ class SessionFlow:
             ops.ensure_owner(s, user_id)
             return op(s)
 
-        add = None
-        if jobs:
-            add = StreamAdd(self._queue.stream, tuple(self._queue.message(j) for j in jobs))
+        def add(before: InterviewSession, after: InterviewSession) -> StreamAdd | None:
+            queued = [*jobs]
+            if completes(before, after):  # finalized even if this process dies right after
+                queued.append(finalize_job(after))
+            if not queued:
+                return None
+            return StreamAdd(self._queue.stream, tuple(self._queue.message(j) for j in queued))
+
         before, after = await self.sessions.mutate(session_id, owned_op, add=add)
-        if jobs:
+        if jobs or completes(before, after):
             self._queue.wake()
         if after.state is not before.state:
             await self.emit_state(after)
         if after.asks != before.asks:  # started, advanced, repeated or resumed
             self._tasks.spawn(self._deliver_question(after), name=f"ask:{session_id}")
-        if after.state is State.COMPLETED and before.state is not State.COMPLETED:
-            await self._interviews.finish(
-                session_id, status=InterviewStatus.COMPLETED,
-                answered=len(after.answers), skipped=after.skipped,
-            )
-            await self._queue.enqueue(FINALIZE_INTERVIEW, {"interview_id": session_id})
+        if completes(before, after):
+            # The history shows the end at once; if MongoDB is busy or away, the finalize job
+            # queued with the change records it (the change is made: never answer an error).
+            try:
+                await self._interviews.finish(
+                    session_id, status=InterviewStatus.COMPLETED,
+                    answered=len(after.answers), skipped=after.skipped,
+                )
+            except OUTAGES as exc:
+                log.warning("interview %s ended; its record waits for the finalize job: %s",
+                            session_id, exc)
         return after
 
     async def try_change(

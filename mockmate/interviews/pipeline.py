@@ -183,6 +183,12 @@ class EvaluationPipeline:
 
     async def finalize_interview(self, payload: dict[str, Any]) -> None:
         interview_id = str(payload["interview_id"])
+        if "answered" in payload:  # the end, in case the change could not record it
+            await self._interviews.finish(
+                interview_id, status=InterviewStatus.COMPLETED,
+                answered=int(payload["answered"]),
+                skipped=[int(i) for i in payload.get("skipped", [])],
+            )
         interview = await self._interviews.get(interview_id)
         if (
             interview is None

@@ -203,17 +203,15 @@ class SessionStore:
         return session.model_copy(update={"version": int(raw[b"v"])})
 
     async def mutate(
-        self, session_id: str, change: Mutation, *, add: StreamAdd | None = None
+        self, session_id: str, change: Mutation, *,
+        add: StreamAdd | Callable[[InterviewSession, InterviewSession], StreamAdd | None]
+        | None = None,
     ) -> tuple[InterviewSession, InterviewSession]:
         """Apply `change` atomically; returns (before, after). Retries lost races.
 
         `add`: messages (jobs) added to a stream by the same script, only if the change is
-        applied: none on a lost race until the retry that wins, none if the change fails."""
-        stream = add.stream if add is not None else self._keys.jobs
-        messages = [
-            str(part) for message in (add.messages if add is not None else ())
-            for part in (len(message), *message)
-        ]
+        applied: none on a lost race until the retry that wins, none if the change fails.
+        A function of (before, after) decides them for the change as it is applied."""
         for attempt in range(MAX_CAS_ATTEMPTS):
             if attempt:
                 # Lost a race: back off a little, with jitter, so contenders spread out.
@@ -221,6 +219,12 @@ class SessionStore:
             before = await self.get(session_id)
             after = change(before)
             after = after.model_copy(update={"updated_at": time.time()})
+            adding = add(before, after) if callable(add) else add
+            stream = adding.stream if adding is not None else self._keys.jobs
+            messages = [
+                str(part) for message in (adding.messages if adding is not None else ())
+                for part in (len(message), *message)
+            ]
             terminal = after.finished
             ttl = self._finished_ttl_s if terminal else self._ttl_s
             now = time.time()

@@ -207,3 +207,40 @@ async def test_redis_away_refuses_new_sockets_as_retryable_then_lets_them_in(
                 await client.expect("interview:question", session_id=ack["session_id"], index=0)
             finally:
                 await client.close()
+
+
+async def test_an_interview_ended_while_mongodb_is_away_completes_when_it_returns(
+    redis_url: str, tmp_path: Path
+) -> None:
+    # The end is a change of the session in Redis: it is made and acknowledged even while
+    # MongoDB cannot record it; the finalize job queued with it records it once MongoDB is
+    # back (before, the ack said `unavailable` after the change was made, and a retry was
+    # refused as `invalid_state`, with the interview left `in_progress` for good).
+    port, data = free_port(), tmp_path / "mongo"
+    for service in restartable(lambda: mongo_server(data, port)):
+        mongo_url = service.start()
+        env = test_server.test_env(redis_url, mongo_url, uuid.uuid4().hex[:12], tmp_path / "data")
+        async with running_app(settings_from(env, **QUICK)) as url, \
+                aiohttp.ClientSession() as http:
+            token = await register(url, "ended-in-outage@example.com")
+            client = await Candidate(url, token).connect()
+            try:
+                sid = (await client.call("interview:start", START))["session_id"]
+                await client.expect("interview:question", session_id=sid, index=0)
+                service.stop()
+                ack = await client.call("interview:end", {"session_id": sid})
+                assert ack == {"ok": True, "state": "completed"}, ack
+                assert not ack_refused(await client.call("interview:end", {"session_id": sid}),
+                                       "unavailable")
+                service.start()
+                await eventually(lambda: health_is(http, url, "ok"))
+                await client.expect("interview:complete", session_id=sid)
+                status, body = await get(http, f"{url}/api/interviews/{sid}", token)
+                assert status == 200, body
+                assert body["interview"]["status"] == "completed"
+            finally:
+                await client.close()
+
+
+def ack_refused(ack: dict[str, Any], code: str) -> bool:
+    return ack["ok"] is False and ack["error"]["code"] == code
