@@ -53,9 +53,9 @@ def backoff_s(attempt: int, rng: random.Random) -> float:
 class Failure(Exception):
     """A candidate's run stopped: where (`stage`) and why (a contract code or `timeout`)."""
 
-    def __init__(self, stage: str, code: str):
-        super().__init__(f"{stage}: {code}")
-        self.stage, self.code = stage, code
+    def __init__(self, stage: str, code: str, message: str = ""):
+        super().__init__(f"{stage}: {code}" + (f" ({message})" if message else ""))
+        self.stage, self.code, self.message = stage, code, message
 
 
 class SocketClient:
@@ -72,6 +72,13 @@ class SocketClient:
         self.rng = random.Random()
         for name in SERVER_EVENTS:
             self.sio.on(name, self._recorder(name))
+        # The handshake's refusal (`{message, data: {code, retryable}}`): python-socketio's
+        # ConnectionError says only "One or more namespaces failed to connect".
+        self.refusal: dict[str, Any] = {}
+        self.sio.on("connect_error", self._refused)
+
+    async def _refused(self, data: Any = None) -> None:
+        self.refusal = data if isinstance(data, dict) else {"message": str(data)}
 
     def _recorder(self, name: str) -> Any:
         async def record(data: Any) -> None:
@@ -90,14 +97,18 @@ class SocketClient:
         started = time.perf_counter()
         self.res.ops += 1
         for attempt in range(ATTEMPTS):
+            self.refusal = {}
             try:
                 await self.sio.connect(self.url, auth={"token": self.token},
                                        transports=[self.transport],
                                        wait_timeout=self.timeout_s)
                 break
             except socketio.exceptions.ConnectionError as exc:
-                if "unavailable" not in str(exc) or attempt == ATTEMPTS - 1:
-                    raise Failure("connect", str(exc) or "connect_error") from None
+                data = self.refusal.get("data")
+                data = data if isinstance(data, dict) else {}
+                if not data.get("retryable") or attempt == ATTEMPTS - 1:
+                    code = str(data.get("code") or self.refusal.get("message") or exc)
+                    raise Failure("connect", code, str(exc)) from None
                 self.res.retried["connect"] += 1
                 await asyncio.sleep(backoff_s(attempt, self.rng))
         self.res.setup["connect"].append((time.perf_counter() - started) * 1000)
@@ -122,7 +133,9 @@ class SocketClient:
             break
         self.res.acks[event].append((time.perf_counter() - started) * 1000)
         if not isinstance(ack, dict) or not ack.get("ok"):
-            raise Failure(event, str(error.get("code", "?")) if isinstance(error, dict) else "?")
+            if not isinstance(error, dict):
+                raise Failure(event, "?")
+            raise Failure(event, str(error.get("code", "?")), str(error.get("message", "")))
         return ack
 
     async def expect(self, event: str, **match: Any) -> tuple[float, dict[str, Any]]:

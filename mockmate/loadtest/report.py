@@ -66,6 +66,8 @@ def render(doc: dict[str, Any], out: TextIO) -> None:
     _table(out, "setup (ms)", fig["setup_ms"])
     errors = ", ".join(f"{k}: {v}" for k, v in fig["errors"].items()) or "none"
     out.write(f"\nerrors: {errors} (error rate {fig['error_rate']:.4f} of {fig['ops']} ops)\n")
+    for where, message in fig.get("examples", {}).items():
+        out.write(f"  e.g. {where}: {message}\n")
     if fig["failed_at"]:
         out.write("failed at: " + ", ".join(f"{k}: {v}" for k, v in fig["failed_at"].items())
                   + "\n")

@@ -93,6 +93,8 @@ async def guarded(res: Results, work: Awaitable[None]) -> None:
     except Failure as exc:
         res.errors[exc.code] += 1
         res.failed_at[exc.stage] += 1
+        if exc.message:
+            res.examples.setdefault(f"{exc.stage} {exc.code}", exc.message)
     except asyncio.CancelledError:
         res.error("deadline")
         res.failed_at["deadline"] += 1

@@ -47,6 +47,8 @@ class Results:
     # Refusals the server marked retryable (`unavailable`) that the client retried, as the
     # contract asks; an error only when the last attempt failed too.
     retried: Counter[str] = field(default_factory=Counter)
+    # The first server message of each error, per stage and code (what to look into).
+    examples: dict[str, str] = field(default_factory=dict)
     ops: int = 0
     # Progress, for the live line.
     started: int = 0
@@ -76,6 +78,7 @@ class Results:
             "failed_at": dict(self.failed_at.most_common()),
             "outcomes": dict(sorted(self.outcomes.items())),
             "retried": dict(self.retried.most_common()),
+            "examples": dict(sorted(self.examples.items())),
             "ops": self.ops,
             "error_rate": self.error_rate,
         }
