@@ -20,6 +20,7 @@ from mockmate.interviews.answers import check_text_limit
 from mockmate.interviews.flow import Operation, SessionFlow
 from mockmate.interviews.payloads import StartInterview
 from mockmate.jobdesc.analysis import analyze_job_description
+from mockmate.outages import OUTAGES
 from mockmate.ports import Budget
 from mockmate.questions.models import Question, QuestionGenerator
 from mockmate.questions.selection import select_questions
@@ -125,7 +126,9 @@ class InterviewService:
         if self._on_started is not None and practice is None:  # not in interview figures
             try:
                 await self._on_started(user_id, session.id)
-            except Exception:  # statistics must not stop an interview
+            except OUTAGES as exc:  # statistics must not stop an interview
+                log.warning("could not count the start of interview %s: %s", session.id, exc)
+            except Exception:
                 log.exception("could not count the start of interview %s", session.id)
         session = await self._flow.change(session.id, user_id, ops.start)
         return {"session_id": session.id, "state": session.state.value,
