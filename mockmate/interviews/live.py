@@ -47,9 +47,9 @@ from mockmate.interviews.live_rules import (
     covers,
     digest,
     joined,
+    look_from,
     next_cut,
     relooked,
-    resume_point,
     same_recording,
     shifted,
 )
@@ -207,19 +207,20 @@ class LiveTranscriber:
         seen = self._seen.get(key)
         if seen is None or (seen.done, seen.chunk, seen.base) != (done, chunk, base):
             seen = _Seen(done, chunk, base)  # first look here, or another process moved on
-        # Only the audio from the resume point on is read and listened to again.
-        from_s = resume_point(seen.spans, seen.heard_b / BYTES_PER_S)
-        from_b = int(from_s * RATE) * 2
-        i, start = chunk_at(seen.lengths, base, done + from_b)
+        # Only the audio from the look's start is read and listened to.
+        from_s, context_s = look_from(seen.heard_b / BYTES_PER_S)
+        context_b = int(context_s * RATE) * 2
+        i, start = chunk_at(seen.lengths, base, done + context_b)
         tail = await self._buffer.read_from(*key, chunk + i)
         seen.lengths[i:] = [len(c) for c in tail]
-        heard = b"".join(tail)[done + from_b - start:]
+        heard = b"".join(tail)[done + context_b - start:]
         heard = heard[: len(heard) // 2 * 2]
         if not heard:
             return
         samples = np.frombuffer(heard, dtype="<i2").astype(np.float32) / 32768.0
-        spans = relooked(seen.spans, from_s, await asyncio.to_thread(speech_spans, samples))
-        window_b = from_b + len(heard)
+        found = await asyncio.to_thread(speech_spans, samples)
+        spans = relooked(seen.spans, from_s, found, context_s)
+        window_b = context_b + len(heard)
         seen.spans, seen.heard_b = spans, window_b
         self._seen[key] = seen
         window = b""  # the whole open window, read only when a segment closes (or a caption)

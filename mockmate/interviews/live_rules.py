@@ -53,35 +53,36 @@ def next_cut(spans: Sequence[tuple[float, float]], window_s: float) -> float | N
     return max(inner)[1] if inner else MAX_SEGMENT_S
 
 
-# A look at an open window runs the voice activity detector again only from a silence
-# before any speech that may still be going on (speech that ended at least SETTLED_S before
-# the end of what was heard is over), with PREROLL_S of that silence for the detector to
-# settle: each look costs the new audio and the stretch being spoken, not the whole window
-# (up to MAX_SEGMENT_S re-read and re-detected every second: half a core at 200 candidates).
-SETTLED_S = 0.5
-PREROLL_S = 0.3
+# Each look at an open window runs the voice activity detector on the new audio only, plus
+# the last LOOK_BACK_S of what it had heard (speech there may have gone on) and CONTEXT_S
+# before that for the detector to settle (what it finds there is not used): about 2 s of
+# audio a look instead of the whole window (up to MAX_SEGMENT_S re-read and re-detected
+# every second: half a core at 200 streaming candidates).
+LOOK_BACK_S = 0.5
+CONTEXT_S = 0.75
 
 Spans = list[tuple[float, float]]
 
 
-def resume_point(spans: Sequence[tuple[float, float]], heard_s: float) -> float:
-    """Where the next look at a window starts (seconds from its start), given the `spans`
-    of speech found in its first `heard_s` seconds: never inside a span that may still grow,
-    never before a span kept as found."""
-    point = heard_s - SETTLED_S
-    for start, end in spans:
-        if end > point:
-            point = min(point, start)
-            break
-    kept_end = max((end for _, end in spans if end <= point), default=0.0)
-    return max(kept_end, point - PREROLL_S, 0.0)
+def look_from(heard_s: float) -> tuple[float, float]:
+    """(from_s, context_s): a window heard up to `heard_s` is decided again from `from_s`,
+    and the detector is run from `context_s` (seconds from the window's start)."""
+    from_s = max(0.0, heard_s - LOOK_BACK_S)
+    return from_s, max(0.0, from_s - CONTEXT_S)
 
 
 def relooked(spans: Sequence[tuple[float, float]], from_s: float,
-             found: Sequence[tuple[float, float]]) -> Spans:
-    """The window's spans after a look from `from_s` found `found` (seconds from there)."""
-    return ([(a, b) for a, b in spans if b <= from_s]
-            + [(a + from_s, b + from_s) for a, b in found])
+             found: Sequence[tuple[float, float]], context_s: float) -> Spans:
+    """The window's spans after a look that ran from `context_s` and `found` spans
+    (seconds from there): those before `from_s` as they were, those from it as found, and
+    speech going on across `from_s` one span."""
+    kept = [(a, min(b, from_s)) for a, b in spans if a < from_s]
+    new = [(max(a + context_s, from_s), b + context_s) for a, b in found
+           if b + context_s > from_s]
+    if kept and new and kept[-1][1] == from_s and new[0][0] - from_s < MIN_GAP_S:
+        kept[-1] = (kept[-1][0], new[0][1])
+        new = new[1:]
+    return kept + new
 
 
 def chunk_at(lengths: Sequence[int], base: int, offset: int) -> tuple[int, int]:

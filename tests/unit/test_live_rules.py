@@ -3,19 +3,19 @@ answer's transcript, and the caption budget that drops (never queues) captions w
 
 from mockmate.interviews.live_rules import (
     BYTES_PER_S,
+    CONTEXT_S,
     END_GAP_S,
+    LOOK_BACK_S,
     MAX_SEGMENT_S,
-    PREROLL_S,
-    SETTLED_S,
     CaptionBudget,
     Segment,
     chunk_at,
     covers,
     digest,
     joined,
+    look_from,
     next_cut,
     relooked,
-    resume_point,
     same_recording,
     shifted,
 )
@@ -143,32 +143,35 @@ def test_segments_belong_to_the_recording_that_starts_like_their_first_chunk() -
     assert not same_recording("", recording)
 
 
-def test_a_look_starts_again_before_the_speech_that_may_still_go_on() -> None:
-    # Heard 10 s; speech at 2-4 s is over, speech from 8.6 s may still be going on: the next
-    # look hears again from a little before 8.6 s, keeping 2-4 s as found.
-    from_s = resume_point([(2.0, 4.0), (8.6, 9.9)], 10.0)
-    assert from_s == 8.6 - PREROLL_S
-    # A span that ended just before the end of what was heard may still grow too.
-    assert resume_point([(2.0, 4.0), (8.6, 10.0 - SETTLED_S + 0.1)], 10.0) == 8.6 - PREROLL_S
+def test_a_look_decides_the_end_of_what_was_heard_again_after_some_context() -> None:
+    assert look_from(10.0) == (10.0 - LOOK_BACK_S, 10.0 - LOOK_BACK_S - CONTEXT_S)
+    # Near the start, from the start: nothing heard yet means the whole window.
+    assert look_from(0.0) == (0.0, 0.0)
+    assert look_from(LOOK_BACK_S + 0.25) == (0.25, 0.0)
 
 
-def test_a_look_never_starts_inside_a_span_it_keeps() -> None:
-    # The pre-roll would reach back into the span before: it starts where that one ended.
-    assert resume_point([(2.0, 8.5), (8.6, 9.9)], 10.0) == 8.5
-    # After silence only, it starts shortly before the end of what was heard.
-    assert resume_point([], 10.0) == 10.0 - SETTLED_S - PREROLL_S
-    assert resume_point([(1.0, 2.0)], 10.0) == 10.0 - SETTLED_S - PREROLL_S
-    # Nothing heard yet, or speech from the very start: from the start.
-    assert resume_point([], 0.0) == 0.0
-    assert resume_point([(0.0, 9.9)], 10.0) == 0.0
+def test_spans_before_the_look_stay_and_those_found_in_its_context_are_not_used() -> None:
+    # Heard 10 s: speech 2-4 s and 8.6-9.2 s. The look runs from 8.75 s (context) and
+    # decides from 9.5 s: its own view of the context (8.75-9.5 s) is not used.
+    spans = [(2.0, 4.0), (8.6, 9.2)]
+    from_s, context_s = look_from(10.0)
+    assert relooked(spans, from_s, [(0.0, 0.3), (1.0, 1.6)], context_s) == [
+        (2.0, 4.0), (8.6, 9.2), (9.75, 10.35)]
 
 
-def test_spans_found_again_replace_those_from_the_look_point_on() -> None:
-    spans = [(2.0, 4.0), (8.6, 9.9)]
-    from_s = resume_point(spans, 10.0)
-    # The new look (from 8.3 s) found the speech from 8.6 s still going on at 11.2 s.
-    assert relooked(spans, from_s, [(0.3, 2.9)]) == [(2.0, 4.0), (8.6, from_s + 2.9)]
-    assert relooked([], 0.0, [(0.5, 1.0)]) == [(0.5, 1.0)]
+def test_speech_going_on_across_the_look_point_stays_one_span() -> None:
+    # The speech from 8.6 s was still going on at 10 s, and the look finds it going on.
+    spans = [(2.0, 4.0), (8.6, 10.0)]
+    from_s, context_s = look_from(10.0)
+    assert relooked(spans, from_s, [(0.0, 2.0)], context_s) == [(2.0, 4.0), (8.6, 10.75)]
+    # ... or ending just after the look point: still one span, ending there.
+    assert relooked(spans, from_s, [(0.0, 0.8)], context_s) == [(2.0, 4.0), (8.6, 9.55)]
+    # A span the look no longer finds is cut at the look point, not kept whole.
+    assert relooked(spans, from_s, [], context_s) == [(2.0, 4.0), (8.6, from_s)]
+
+
+def test_the_first_look_takes_what_it_finds() -> None:
+    assert relooked([], 0.0, [(0.5, 1.0)], 0.0) == [(0.5, 1.0)]
 
 
 def test_the_chunk_holding_a_byte_is_found_among_those_known() -> None:
