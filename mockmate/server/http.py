@@ -163,5 +163,6 @@ def model_response(model: BaseModel, *, status: int = 200, exclude_unset: bool =
     finds the model passed here in the handler's source) cannot drift from it.
     `exclude_unset` leaves out the fields a model built from a dict was not given (keys
     that a response has only sometimes)."""
-    return web.json_response(model.model_dump(mode="json", exclude_unset=exclude_unset),
-                             status=status, headers=headers)
+    return web.json_response(
+        model.model_dump(mode="json", by_alias=True, exclude_unset=exclude_unset),
+        status=status, headers=headers)

@@ -7,12 +7,15 @@ something its model does not describe, or a typed route nobody exercised, fails 
 import re
 import uuid
 from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import aiohttp
 import pyotp
 import pytest
 
+from tests.integration.test_progress import complete_interview
+from tests.support.client import Candidate
 from tests.support.marketplace import Api
 from tests.support.openapi_check import CheckedApi, Documented
 from tests.support.server import running_app, settings_from
@@ -41,6 +44,7 @@ class Scenario:
     def __init__(self, url: str, http: aiohttp.ClientSession, documented: Documented,
                  inbox: Inbox):
         self.url, self.http, self.documented, self.inbox = url, http, documented, inbox
+        self.clients: list[Candidate] = []
 
     def api(self, token: str | None = None, user_id: str = "") -> CheckedApi:
         return CheckedApi(Api(self.url, token, self.http, user_id), self.documented)
@@ -105,6 +109,35 @@ async def account_routes(s: Scenario) -> None:
     await s.ok(anonymous, "GET", "/health")
 
 
+async def progress_routes(s: Scenario) -> Candidate:
+    """A candidate who took a two-question text interview, then their `/api/me` views."""
+    api, _ = await s.sign_up()
+    client = await Candidate(s.url, api.token or "").connect()
+    s.clients.append(client)
+    await complete_interview(client)
+    await s.ok(api, "GET", "/api/me/profile")
+    await s.ok(api, "PATCH", "/api/me/profile", {"bio": "Backend engineer."})
+    await s.ok(api, "GET", "/api/me/statistics")
+    await s.ok(api, "GET", "/api/me/statistics", range="month")
+    await s.ok(api, "GET", "/api/me/benchmarks")
+    await s.ok(api, "POST", "/api/me/learning-path",
+               {"minutes_per_week": 24, "target_role": "Backend Engineer"})
+    await s.ok(api, "GET", "/api/me/learning-path")
+    view = await s.ok(api, "GET", "/api/me/gamification")
+    keep = next(c for c in view["challenges"] if c["kind"] == "keep_streak")
+    await s.ok(api, "POST", f"/api/me/challenges/{keep['id']}/claim")
+    await s.ok(api, "POST", "/api/me/onboarding/complete")
+    deadline = (datetime.now(UTC).date() + timedelta(days=20)).isoformat()
+    goal = await s.ok(api, "POST", "/api/me/goals", {
+        "kind": "category_mastery", "target": 5, "category": "technical",
+        "deadline": deadline})
+    goal_id = goal["goal"]["id"]
+    await s.ok(api, "PATCH", f"/api/me/goals/{goal_id}", {"paused": True})
+    await s.ok(api, "GET", "/api/me/goals")
+    await s.ok(api, "DELETE", f"/api/me/goals/{goal_id}")
+    return client
+
+
 async def test_every_typed_response_is_what_the_server_sends(
     url: str, inbox: Inbox
 ) -> None:
@@ -112,6 +145,13 @@ async def test_every_typed_response_is_what_the_server_sends(
         async with http.get(f"{url}/openapi.json") as response:
             documented = Documented(await response.json())
         s = Scenario(url, http, documented, inbox)
-        await account_routes(s)
+        try:
+            await account_routes(s)
+            await progress_routes(s)
+            _, last = await s.sign_up()  # (last: it goes)
+            await s.ok(s.api(last["token"]), "DELETE", "/api/me")
+        finally:
+            for client in s.clients:
+                await client.close()
     missing = documented.typed() - documented.covered
     assert not missing, f"typed routes no request exercised: {sorted(missing)}"
