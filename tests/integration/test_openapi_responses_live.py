@@ -135,7 +135,21 @@ async def progress_routes(s: Scenario) -> Candidate:
     await s.ok(api, "PATCH", f"/api/me/goals/{goal_id}", {"paused": True})
     await s.ok(api, "GET", "/api/me/goals")
     await s.ok(api, "DELETE", f"/api/me/goals/{goal_id}")
+    await history_routes(s, api)
     return client
+
+
+async def history_routes(s: Scenario, api: CheckedApi) -> None:
+    """The interview just taken, in the history, shared and deleted."""
+    listed = await s.ok(api, "GET", "/api/interviews")
+    await s.ok(api, "GET", "/api/interviews", status="completed", q="engineer")
+    interview_id = listed["interviews"][0]["id"]
+    detail = await s.ok(api, "GET", f"/api/interviews/{interview_id}")
+    assert detail["interview"]["answers"][0]["evaluation"] is not None
+    link = await s.ok(api, "POST", f"/api/interviews/{interview_id}/share", {})
+    await s.ok(s.api(), "GET", f"/api/share/{link['token']}")
+    await s.ok(api, "DELETE", f"/api/interviews/{interview_id}/share/{link['token']}")
+    await s.ok(api, "DELETE", f"/api/interviews/{interview_id}")
 
 
 async def test_every_typed_response_is_what_the_server_sends(
