@@ -14,9 +14,20 @@ import aiohttp
 import pyotp
 import pytest
 
+from mockmate.config import Settings
+from tests.fakes.stripe import event_payload, sign_webhook
 from tests.integration.test_progress import complete_interview
 from tests.support.client import Candidate
-from tests.support.marketplace import Api
+from tests.support.marketplace import (
+    FAST,
+    HOUR,
+    PDF,
+    Api,
+    Market,
+    application,
+    booking_body,
+    first_slot,
+)
 from tests.support.openapi_check import CheckedApi, Documented
 from tests.support.server import running_app, settings_from
 from tests.support.smtp import Inbox, body_of, smtp_server
@@ -31,9 +42,13 @@ async def inbox() -> AsyncIterator[Inbox]:
 
 
 @pytest.fixture
-async def url(deployment_env: dict[str, str], inbox: Inbox) -> AsyncIterator[str]:
-    settings = settings_from(deployment_env, MOCKMATE_SMTP_URL=inbox.url,
-                             MOCKMATE_PUBLIC_URL="https://mockmate.example")
+def settings(deployment_env: dict[str, str], inbox: Inbox) -> Settings:
+    return settings_from(deployment_env, MOCKMATE_SMTP_URL=inbox.url,
+                         MOCKMATE_PUBLIC_URL="https://mockmate.example", **FAST)
+
+
+@pytest.fixture
+async def url(settings: Settings) -> AsyncIterator[str]:
     async with running_app(settings) as url:
         yield url
 
@@ -42,12 +57,17 @@ class Scenario:
     """One deployment's users, every answer checked against the served document."""
 
     def __init__(self, url: str, http: aiohttp.ClientSession, documented: Documented,
-                 inbox: Inbox):
+                 inbox: Inbox, settings: Settings):
         self.url, self.http, self.documented, self.inbox = url, http, documented, inbox
+        self.settings = settings
+        self.market = Market(url, settings, http)
         self.clients: list[Candidate] = []
 
     def api(self, token: str | None = None, user_id: str = "") -> CheckedApi:
         return CheckedApi(Api(self.url, token, self.http, user_id), self.documented)
+
+    def checked(self, api: Api) -> CheckedApi:
+        return CheckedApi(api, self.documented)
 
     async def sign_up(self) -> tuple[CheckedApi, dict[str, Any]]:
         email = f"{uuid.uuid4().hex[:10]}@example.com"
@@ -60,6 +80,8 @@ class Scenario:
                  **kwargs: Any) -> Any:
         if method == "GET":
             status, answer = await api.get(path, **kwargs)
+        elif "data" in kwargs:
+            status, answer = await api.request(method, path, **kwargs)
         else:
             status, answer = await api.request(method, path, json=body, **kwargs)
         assert 200 <= status < 300, (method, path, status, answer)
@@ -135,7 +157,6 @@ async def progress_routes(s: Scenario) -> Candidate:
     await s.ok(api, "PATCH", f"/api/me/goals/{goal_id}", {"paused": True})
     await s.ok(api, "GET", "/api/me/goals")
     await s.ok(api, "DELETE", f"/api/me/goals/{goal_id}")
-    await history_routes(s, api)
     return client
 
 
@@ -152,20 +173,93 @@ async def history_routes(s: Scenario, api: CheckedApi) -> None:
     await s.ok(api, "DELETE", f"/api/interviews/{interview_id}")
 
 
+async def marketplace_routes(s: Scenario, candidate: CheckedApi) -> None:
+    """An expert applies and is verified; `candidate` finds, books, pays, reschedules,
+    cancels, gives feedback and reports a no-show; the payment webhook; calendar feeds."""
+    admin = s.checked(await s.market.admin())
+    expert = s.checked(await s.market.user())
+    applied = await s.ok(expert, "POST", "/api/experts", application())
+    expert_id = applied["expert"]["id"]
+    await s.ok(admin, "GET", "/api/admin/experts", status="pending")
+    for doc_type in ("identity", "employment"):
+        status, body = await expert.upload(expert_id, doc_type, PDF)
+        assert status == 201, body
+        await s.ok(admin, "POST", f"/api/admin/experts/{expert_id}/verify",
+                   {"document_type": doc_type, "approved": True})
+    await s.ok(expert, "GET", "/api/experts/me")
+    await s.ok(expert, "PATCH", "/api/experts/me", {"bio": "Now also coaching."})
+    await s.ok(candidate, "GET", "/api/experts", q="engineer")
+    await s.ok(candidate, "GET", f"/api/experts/{expert_id}")
+    start = await first_slot(candidate, expert_id, 30 * HOUR)
+    booked = await s.ok(candidate, "POST", "/api/bookings", booking_body(expert_id, start))
+    booking_id = booked["booking"]["id"]
+    await s.ok(candidate, "POST", f"/api/bookings/{booking_id}/test-payment",
+               {"succeed": True})
+    later = await first_slot(candidate, expert_id, 60 * HOUR)
+    await s.ok(candidate, "POST", f"/api/bookings/{booking_id}/reschedule", {"start": later})
+    await s.ok(candidate, "GET", "/api/bookings")
+    await s.ok(expert, "GET", f"/api/bookings/{booking_id}")
+    # The candidate's interview, for the expert to review.
+    interviews = await s.ok(candidate, "GET", "/api/interviews")
+    interview_id = interviews["interviews"][0]["id"]
+    await s.ok(candidate, "PUT", f"/api/bookings/{booking_id}/interviews",
+               {"interview_ids": [interview_id]})
+    await s.ok(expert, "GET", f"/api/bookings/{booking_id}/interviews")
+    await s.ok(expert, "GET", f"/api/bookings/{booking_id}/review")
+    await s.ok(expert, "PUT",
+               f"/api/bookings/{booking_id}/review/interviews/{interview_id}/answers/0",
+               {"criteria": {"examples": {"score": 9.0, "comment": "Specific."}},
+                "comment": "Good story."})
+    await s.market.started_ago(booking_id, hours=2)
+    await s.ok(candidate, "POST", f"/api/bookings/{booking_id}/feedback", {
+        "rating": 4, "preparation": 5, "communication": 4, "expertise": 5, "helpfulness": 4,
+        "would_recommend": True, "comment": "Sharp questions."})
+    await s.ok(expert, "POST", f"/api/bookings/{booking_id}/feedback", {
+        "strengths": ["Clear structure"], "readiness": "almost_ready"})
+    await s.ok(candidate, "GET", f"/api/bookings/{booking_id}")
+    # Another, the expert does not come to; a third, cancelled; a fourth, paid by webhook.
+    absent = await s.ok(candidate, "POST", "/api/bookings", booking_body(
+        expert_id, await first_slot(candidate, expert_id, 30 * HOUR)))
+    await s.ok(candidate, "POST", f"/api/bookings/{absent['booking']['id']}/test-payment",
+               {"succeed": True})
+    await s.market.started_ago(absent["booking"]["id"], hours=0.5)
+    await s.ok(candidate, "POST", f"/api/bookings/{absent['booking']['id']}/no-show", {})
+    cancelled = await s.ok(candidate, "POST", "/api/bookings", booking_body(
+        expert_id, await first_slot(candidate, expert_id, 30 * HOUR)))
+    await s.ok(candidate, "POST", f"/api/bookings/{cancelled['booking']['id']}/cancel",
+               {"reason": "a clash"})
+    paid = await s.ok(candidate, "POST", "/api/bookings", booking_body(
+        expert_id, await first_slot(candidate, expert_id, 30 * HOUR)))
+    intent = {"id": paid["payment"]["client_secret"].split("_secret_")[0],
+              "object": "payment_intent", "amount": paid["payment"]["amount_cents"],
+              "currency": "usd", "status": "succeeded",
+              "metadata": {"booking_id": paid["booking"]["id"]}}
+    payload = event_payload("payment_intent.succeeded", intent)
+    secret = (s.settings.data_dir / "webhook_secret").read_text()
+    await s.ok(s.api(), "POST", "/api/payments/webhook", headers={
+        "Stripe-Signature": sign_webhook(payload, secret),
+        "Content-Type": "application/json"}, data=payload)
+    await s.ok(candidate, "GET", "/api/me/calendar")
+    await s.ok(candidate, "POST", "/api/me/calendar/rotate")
+
+
 async def test_every_typed_response_is_what_the_server_sends(
-    url: str, inbox: Inbox
+    url: str, inbox: Inbox, settings: Settings
 ) -> None:
     async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=60)) as http:
         async with http.get(f"{url}/openapi.json") as response:
             documented = Documented(await response.json())
-        s = Scenario(url, http, documented, inbox)
+        s = Scenario(url, http, documented, inbox, settings)
         try:
             await account_routes(s)
-            await progress_routes(s)
+            candidate = s.api((await progress_routes(s)).token)
+            await marketplace_routes(s, candidate)
+            await history_routes(s, candidate)
             _, last = await s.sign_up()  # (last: it goes)
             await s.ok(s.api(last["token"]), "DELETE", "/api/me")
         finally:
             for client in s.clients:
                 await client.close()
+            await s.market.close()
     missing = documented.typed() - documented.covered
     assert not missing, f"typed routes no request exercised: {sorted(missing)}"
