@@ -4,6 +4,7 @@ and each JSON answer is validated against the schema the served `/openapi.json` 
 its route. The routes seen must be every typed route, so a handler that starts sending
 something its model does not describe, or a typed route nobody exercised, fails here."""
 
+import io
 import re
 import uuid
 from collections.abc import AsyncIterator
@@ -13,6 +14,7 @@ from typing import Any
 import aiohttp
 import pyotp
 import pytest
+from PIL import Image
 
 from mockmate.config import Settings
 from tests.fakes.stripe import event_payload, sign_webhook
@@ -243,6 +245,46 @@ async def marketplace_routes(s: Scenario, candidate: CheckedApi) -> None:
     await s.ok(candidate, "POST", "/api/me/calendar/rotate")
 
 
+async def inbox_routes(s: Scenario, api: CheckedApi) -> None:
+    """The booking's notifications, read one by one and all; the settings."""
+    inbox = await s.ok(api, "GET", "/api/me/notifications")
+    assert inbox["notifications"], "the bookings left no notification"
+    await s.ok(api, "POST", f"/api/me/notifications/{inbox['notifications'][0]['id']}/read")
+    await s.ok(api, "POST", "/api/me/notifications/read-all")
+    await s.ok(api, "GET", "/api/me/notification-settings")
+    await s.ok(api, "PUT", "/api/me/notification-settings", {
+        "channels": {"booking_confirmed": ["in_app"]},
+        "quiet_hours": {"start": "22:00", "end": "07:00"}})
+
+
+async def practice_routes(s: Scenario, api: CheckedApi) -> None:
+    """Skills and insights from the interview taken, a bookmark, a practice session, a
+    preview and a profile photo."""
+    await s.ok(api, "GET", "/api/me/skills", range="month")
+    await s.ok(api, "GET", "/api/me/insights")
+    interviews = await s.ok(api, "GET", "/api/interviews")
+    interview_id = interviews["interviews"][0]["id"]
+    detail = await s.ok(api, "GET", f"/api/interviews/{interview_id}")
+    await s.ok(api, "GET",
+               f"/api/answers/{detail['interview']['answers'][0]['answer_id']}/comparison")
+    marked = await s.ok(api, "POST", "/api/bookmarks", {"interview_id": interview_id,
+                                                        "index": 0})
+    await s.ok(api, "GET", "/api/bookmarks")
+    await s.ok(api, "POST", "/api/practice", {"bookmarks": True, "speak": False})
+    await s.ok(api, "GET", "/api/practice", range="week")
+    await s.ok(api, "DELETE", f"/api/bookmarks/{marked['bookmark']['id']}")
+    await s.ok(api, "POST", "/api/interviews/preview", {
+        "role": "Backend Engineer", "interview_type": "mixed", "difficulty": "mid",
+        "question_count": 2})
+    picture = io.BytesIO()
+    Image.new("RGB", (300, 200), "navy").save(picture, "PNG")
+    form = aiohttp.FormData()
+    form.add_field("file", picture.getvalue(), filename="me.png",
+                   content_type="application/octet-stream")
+    await s.ok(api, "PUT", "/api/me/photo", data=form)
+    await s.ok(api, "DELETE", "/api/me/photo")
+
+
 async def test_every_typed_response_is_what_the_server_sends(
     url: str, inbox: Inbox, settings: Settings
 ) -> None:
@@ -254,6 +296,8 @@ async def test_every_typed_response_is_what_the_server_sends(
             await account_routes(s)
             candidate = s.api((await progress_routes(s)).token)
             await marketplace_routes(s, candidate)
+            await inbox_routes(s, candidate)
+            await practice_routes(s, candidate)
             await history_routes(s, candidate)
             _, last = await s.sign_up()  # (last: it goes)
             await s.ok(s.api(last["token"]), "DELETE", "/api/me")
