@@ -132,3 +132,15 @@ class ShareLink(Reply):
 
 class ShareRevoked(Reply):
     revoked: bool
+
+
+class TimedWord(Reply):
+    word: str
+    start_s: float
+    end_s: float
+
+
+class SpokenTranscript(StoredTranscriptView):
+    """`POST /api/speech/transcribe`: the transcript, delivery, and each word's times."""
+
+    words: list[TimedWord]

@@ -4,6 +4,7 @@ and each JSON answer is validated against the schema the served `/openapi.json` 
 its route. The routes seen must be every typed route, so a handler that starts sending
 something its model does not describe, or a typed route nobody exercised, fails here."""
 
+import asyncio
 import io
 import re
 import uuid
@@ -19,6 +20,7 @@ from PIL import Image
 from mockmate.config import Settings
 from tests.fakes.stripe import event_payload, sign_webhook
 from tests.integration.test_progress import complete_interview
+from tests.support.audio import encode, speech_16k
 from tests.support.client import Candidate
 from tests.support.marketplace import (
     FAST,
@@ -31,6 +33,7 @@ from tests.support.marketplace import (
     first_slot,
 )
 from tests.support.openapi_check import CheckedApi, Documented
+from tests.support.resumes import resume_pdf
 from tests.support.server import running_app, settings_from
 from tests.support.smtp import Inbox, body_of, smtp_server
 
@@ -243,6 +246,9 @@ async def marketplace_routes(s: Scenario, candidate: CheckedApi) -> None:
         "Content-Type": "application/json"}, data=payload)
     await s.ok(candidate, "GET", "/api/me/calendar")
     await s.ok(candidate, "POST", "/api/me/calendar/rotate")
+    await s.ok(expert, "POST", "/api/experts/me/payouts/onboard")
+    await s.ok(expert, "GET", "/api/experts/me/earnings")
+    await s.ok(admin, "POST", "/api/admin/loadtest/users", {"count": 2, "prefix": "specs"})
 
 
 async def inbox_routes(s: Scenario, api: CheckedApi) -> None:
@@ -285,6 +291,29 @@ async def practice_routes(s: Scenario, api: CheckedApi) -> None:
     await s.ok(api, "DELETE", "/api/me/photo")
 
 
+async def document_routes(s: Scenario, api: CheckedApi) -> None:
+    """A resume uploaded, read, corrected and deleted; a job description analysed; the
+    subscription in test mode; a recording transcribed."""
+    form = aiohttp.FormData()
+    form.add_field("title", "Backend")
+    form.add_field("file", resume_pdf(), filename="grace.pdf",
+                   content_type="application/octet-stream")
+    uploaded = await s.ok(api, "POST", "/api/resumes", data=form)
+    resume_id = uploaded["resume"]["id"]
+    await s.ok(api, "GET", "/api/resumes")
+    await s.ok(api, "GET", f"/api/resumes/{resume_id}")
+    await s.ok(api, "PATCH", f"/api/resumes/{resume_id}", {"title": "Backend, 2026"})
+    await s.ok(api, "DELETE", f"/api/resumes/{resume_id}")
+    await s.ok(api, "POST", "/api/job-descriptions/analyze", {
+        "text": "Senior backend engineer: Python, PostgreSQL and Kubernetes; 5+ years."})
+    await s.ok(api, "GET", "/api/me/subscription")
+    await s.ok(api, "POST", "/api/me/subscription/checkout")
+    await s.ok(api, "POST", "/api/me/subscription/test-event", {"type": "created"})
+    wav = encode(await asyncio.to_thread(speech_16k, "I measured the latency first."), "wav")
+    await s.ok(api, "POST", "/api/speech/transcribe", data=wav,
+               headers={"Content-Type": "audio/wav"})
+
+
 async def test_every_typed_response_is_what_the_server_sends(
     url: str, inbox: Inbox, settings: Settings
 ) -> None:
@@ -298,6 +327,7 @@ async def test_every_typed_response_is_what_the_server_sends(
             await marketplace_routes(s, candidate)
             await inbox_routes(s, candidate)
             await practice_routes(s, candidate)
+            await document_routes(s, candidate)
             await history_routes(s, candidate)
             _, last = await s.sign_up()  # (last: it goes)
             await s.ok(s.api(last["token"]), "DELETE", "/api/me")
