@@ -9,6 +9,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict
 
 from mockmate.domain import BookingStatus, RefundStatus
+from mockmate.storage.booking_record import NoShow
 from mockmate.wire import Reply
 
 
@@ -119,12 +120,6 @@ class Payment(Reply):
     currency: str
 
 
-class NoShowView(Reply):
-    party: Literal["candidate", "expert"]
-    marked_by: str
-    at: str | None = None
-
-
 class FeedbackView(BaseModel):
     """One side's feedback: the candidate's ratings or the expert's notes, as left."""
 
@@ -165,7 +160,7 @@ class BookingView(Reply):
     refund_cents: int
     refund_status: RefundStatus
     completed_at: str | None
-    no_show: NoShowView | None
+    no_show: NoShow | None
     reschedules: int
     rescheduled_at: str | None
     previous_start: str | None

@@ -10,6 +10,7 @@ from mockmate.domain import Difficulty, QuestionCategory
 from mockmate.gamification.badges import BadgeCategory, Rarity
 from mockmate.gamification.challenges import ChallengeKind
 from mockmate.gamification.goals import GoalKind, GoalStatus
+from mockmate.gamification.updates import GamificationUpdate
 from mockmate.profiles.models import Profile
 from mockmate.wire import Reply
 
@@ -141,31 +142,6 @@ class Gamification(Reply):
     badges: list[EarnedBadge]
     badge_catalog: list[CatalogBadge]
     challenges: list[ChallengeView]
-
-
-class UnlockedBadge(Reply):
-    slug: str
-    title: str
-    rarity: Rarity
-
-
-class CompletedChallenge(Reply):
-    id: str
-    title: str
-    reward_xp: int
-
-
-class GamificationUpdate(Reply):
-    """The `gamification:update` payload (CONTRACT.md), also in REST answers."""
-
-    xp_gained: int
-    total_xp: int
-    level: int
-    level_title: str
-    level_up: bool
-    streak_days: int
-    badges_unlocked: list[UnlockedBadge]
-    challenges_completed: list[CompletedChallenge]
 
 
 class ChallengeClaimed(Reply):
