@@ -2,10 +2,11 @@
 benchmarks, learning path, export, deletion): what the handlers send, as models, so
 docs/openapi.json describes them (`server/http.py` `model_response`)."""
 
-from typing import Any
+from typing import Literal
 
 from pydantic import Field
 
+from mockmate.candidates.learning_path import Step
 from mockmate.domain import Difficulty, QuestionCategory
 from mockmate.gamification.badges import BadgeCategory, Rarity
 from mockmate.gamification.challenges import ChallengeKind
@@ -79,15 +80,64 @@ class StatisticsReply(Reply):
     statistics: Statistics
 
 
-class BenchmarksReply(Reply):
-    """How the candidate compares with others of the same target role and experience
-    (docs/candidate.md; the per-metric entries are open objects)."""
+class MetricStanding(Reply):
+    """The candidate's average on one metric among their group's (the figures beyond
+    `score` once the group is large enough)."""
 
-    benchmarks: dict[str, Any]
+    score: float
+    enough_data: bool
+    percentile: float | None = None
+    top_quartile: float | None = None
+    gap_to_top_quartile: float | None = None
+
+
+class BenchmarkGroup(Reply):
+    target_role: str | None
+    experience_band: str
+    years_experience: int | None
+
+
+class Benchmarks(Reply):
+    """How the candidate compares with others of the same target role and experience
+    (docs/candidate.md). Without enough of them (or of the candidate's own answers) only
+    `enough_data: false`, `min_group`, `message` and `group`."""
+
+    enough_data: bool
+    min_group: int
+    group: BenchmarkGroup
+    message: str | None = None
+    group_size: int | None = None
+    overall: MetricStanding | None = None
+    categories: dict[str, MetricStanding] | None = None
+    criteria: dict[str, MetricStanding] | None = None
+
+
+class BenchmarksReply(Reply):
+    benchmarks: Benchmarks
+
+
+class StepProgress(Reply):
+    done: int
+    needed: int
+    average: float | None
+    fraction: float
+
+
+class PathStep(Step):
+    status: Literal["completed", "current", "upcoming"]
+    progress: StepProgress
+
+
+class LearningPath(Reply):
+    target_role: str | None
+    minutes_per_week: int
+    created_at: str
+    steps: list[PathStep]
+    completed: bool
 
 
 class LearningPathReply(Reply):
-    learning_path: dict[str, Any]
+    learning_path: LearningPath
 
 
 class Streak(Reply):

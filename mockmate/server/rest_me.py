@@ -63,8 +63,9 @@ async def get_statistics(request: web.Request, user: User) -> web.Response:
 @routes.get("/api/me/benchmarks")
 @signed_in
 async def get_benchmarks(request: web.Request, user: User) -> web.Response:
-    return model_response(BenchmarksReply(
-        benchmarks=await request.app[PROGRESS].benchmarks.for_user(user.id)))
+    return model_response(BenchmarksReply.model_validate(
+        {"benchmarks": await request.app[PROGRESS].benchmarks.for_user(user.id)}),
+        exclude_unset=True)
 
 
 @routes.post("/api/me/learning-path")
@@ -72,14 +73,15 @@ async def get_benchmarks(request: web.Request, user: User) -> web.Response:
 async def build_learning_path(request: web.Request, user: User) -> web.Response:
     body = await read_optional_json(request, LearningPathRequest)
     path = await request.app[PROGRESS].learning_paths.build(user.id, body)
-    return model_response(LearningPathReply(learning_path=path), status=201)
+    return model_response(LearningPathReply.model_validate({"learning_path": path}),
+                          status=201)
 
 
 @routes.get("/api/me/learning-path")
 @signed_in
 async def get_learning_path(request: web.Request, user: User) -> web.Response:
     path = await request.app[PROGRESS].learning_paths.current(user.id)
-    return model_response(LearningPathReply(learning_path=path))
+    return model_response(LearningPathReply.model_validate({"learning_path": path}))
 
 
 @routes.get("/api/me/gamification")
