@@ -4,10 +4,11 @@ describes them (`server/http.py` `model_response`). The shapes are the ones `vie
 builds; fields only some callers see (an expert's private documents and earnings, a
 pending booking's payment, a booking's feedback) are optional and left out when unset."""
 
-from typing import Any, Literal
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
+from mockmate.bookings.schemas import Availability, Price, Specialty
 from mockmate.domain import BookingStatus, RefundStatus
 from mockmate.storage.booking_record import NoShow
 from mockmate.wire import Reply
@@ -52,10 +53,10 @@ class ExpertView(Reply):
     years_experience: int | None
     industries: list[str] | None
     company_types: list[str] | None
-    specialties: list[dict[str, Any]] | None
-    pricing: dict[str, dict[str, Any]] | None
+    specialties: list[Specialty] | None
+    pricing: dict[str, Price] | None
     currency: str | None
-    availability: dict[str, Any] | None
+    availability: Availability | None
     session_types: list[str]
     performance: Performance
     created_at: str | None
