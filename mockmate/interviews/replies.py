@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict
 
 from mockmate.domain import Difficulty, InterviewStatus, InterviewType, QuestionCategory
 from mockmate.evaluators.models import Delivery, Evaluation
+from mockmate.jobdesc.analysis import JobAnalysis
 from mockmate.wire import Reply
 
 
@@ -107,7 +108,7 @@ class InterviewDetail(InterviewSummary):
     job_description: str
     template: str | None
     resume_id: str | None
-    job_analysis: dict[str, Any] | None
+    job_analysis: JobAnalysis | None
     skipped: list[int]
     started_at: str | None
     questions: list[PlannedQuestion]
