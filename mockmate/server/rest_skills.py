@@ -63,7 +63,7 @@ async def practice_history(request: web.Request, user: User) -> web.Response:
     range_ = parse_range(request.query.get("range"))
     practice = request.app[CANDIDATE].practice
     return model_response(PracticeHistory.model_validate(
-        await practice.history(user.id, range_)))
+        await practice.history(user.id, range_)), exclude_unset=True)
 
 
 @routes.post("/api/bookmarks")

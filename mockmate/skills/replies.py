@@ -3,9 +3,7 @@ practice sessions, bookmarks, answer comparisons, interview previews, the photo)
 handlers send, as models, so docs/openapi.json describes them (`server/http.py`
 `model_response`)."""
 
-from typing import Any
-
-from pydantic import Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from mockmate.domain import Difficulty, QuestionCategory
 from mockmate.questions.models import WireQuestion
@@ -65,10 +63,21 @@ class PracticeStarted(Reply):
     questions: list[WireQuestion]
 
 
+class StoredPracticeFocus(BaseModel):
+    """What a stored practice session practised, as stored (sessions from before
+    bookmark practice lack `bookmarks`)."""
+
+    model_config = ConfigDict(extra="allow")
+
+    skill: str | None = None
+    category: QuestionCategory | None = None
+    bookmarks: bool = False
+
+
 class PracticeSession(Reply):
     id: str
     status: str
-    practice: dict[str, Any] | None
+    practice: StoredPracticeFocus | None
     difficulty: Difficulty | None
     question_count: int | None
     answered: int | None
