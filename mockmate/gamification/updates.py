@@ -7,9 +7,36 @@ so one function builds it and the wiring cannot drift from it.
 
 from collections.abc import Sequence
 
-from mockmate.gamification.badges import Badge
+from mockmate.gamification.badges import Badge, Rarity
 from mockmate.gamification.challenges import Challenge
 from mockmate.gamification.xp import XpResult
+from mockmate.wire import Reply
+
+
+class UnlockedBadge(Reply):
+    slug: str
+    title: str
+    rarity: Rarity
+
+
+class CompletedChallenge(Reply):
+    id: str
+    title: str
+    reward_xp: int
+
+
+class GamificationUpdate(Reply):
+    """The payload as a model: the REST answers that carry it (a claimed challenge,
+    onboarding) and the event's spec (`specs/messages.py`) name it."""
+
+    xp_gained: int
+    total_xp: int
+    level: int
+    level_title: str
+    level_up: bool
+    streak_days: int
+    badges_unlocked: list[UnlockedBadge]
+    challenges_completed: list[CompletedChallenge]
 
 
 def gamification_update(

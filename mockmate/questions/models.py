@@ -43,6 +43,20 @@ class Question(BaseModel):
         return wire
 
 
+class WireQuestion(BaseModel):
+    """The model of `Question.wire()` (a REST answer sends it with `exclude_unset`, so `why`
+    is there only for a generated question)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    id: str
+    text: str
+    category: QuestionCategory
+    difficulty: Difficulty
+    skills: list[str]
+    why: str = ""
+
+
 class QuestionGenerator(Protocol):
     """Writes questions tailored to a candidate (an LLM); must always return `count` of them."""
 

@@ -1,10 +1,11 @@
 """REST plumbing: JSON error bodies with contract codes, bearer-token auth (`signed_in`,
-`authenticated`), body parsing (`read_json`, `read_optional_json`, `read_query`)."""
+`authenticated`), body parsing (`read_json`, `read_optional_json`, `read_query`) and typed
+JSON answers (`model_response`: docs/openapi.json reads each handler's model from it)."""
 
 import functools
 import logging
 from collections.abc import Awaitable, Callable
-from typing import Any, TypeVar
+from typing import Any, Literal, TypeVar
 
 from aiohttp import web
 from pydantic import BaseModel, ValidationError
@@ -148,3 +149,20 @@ def read_query(request: web.Request, model: type[M]) -> M:
         return model.model_validate(dict(request.query))
     except ValidationError as exc:
         raise invalid_payload(exc) from None
+
+
+class Ok(BaseModel):
+    """The answer of an action that has nothing else to say."""
+
+    ok: Literal[True] = True
+
+
+def model_response(model: BaseModel, *, status: int = 200, exclude_unset: bool = False,
+                   headers: dict[str, str] | None = None) -> web.Response:
+    """`model` as the JSON body: the model is what is sent, so the OpenAPI document (which
+    finds the model passed here in the handler's source) cannot drift from it.
+    `exclude_unset` leaves out the fields a model built from a dict was not given (keys
+    that a response has only sometimes)."""
+    return web.json_response(
+        model.model_dump(mode="json", by_alias=True, exclude_unset=exclude_unset),
+        status=status, headers=headers)

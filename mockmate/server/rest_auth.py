@@ -5,8 +5,9 @@ each opens a signed-in device and answers `{token, user}` (the contract) with
 from aiohttp import web
 
 from mockmate.auth.accounts import LoginRequest, RegisterRequest
+from mockmate.auth.replies import MfaChallenge, SignedIn
 from mockmate.errors import Unauthorized
-from mockmate.server.http import read_json
+from mockmate.server.http import model_response, read_json
 from mockmate.server.rest_auth_security import client_ip, device_of
 from mockmate.server.wiring.accounts import ACCOUNTS
 from mockmate.server.wiring.candidate import CANDIDATE
@@ -21,7 +22,7 @@ async def register(request: web.Request) -> web.Response:
     await services.credential_throttle.admit(client_ip(request), str(body.email))
     user, _ = await services.accounts.register(body)
     pair = await services.security.sign_ins.open(user, device_of(request))
-    return web.json_response({**pair.model_dump(), "user": user.public()}, status=201)
+    return model_response(SignedIn(**pair.model_dump(), user=user.public()), status=201)
 
 
 @routes.post("/api/auth/login")
@@ -37,6 +38,7 @@ async def login(request: web.Request) -> web.Response:
         raise
     await services.login_guard.succeeded(body.email)
     if await request.app[CANDIDATE].two_factor.enabled(user.id):  # tokens after the second step
-        return web.json_response(await request.app[CANDIDATE].two_factor.challenge(user.id))
+        return model_response(MfaChallenge.model_validate(
+            await request.app[CANDIDATE].two_factor.challenge(user.id)))
     pair = await services.security.sign_ins.open(user, device_of(request))
-    return web.json_response({**pair.model_dump(), "user": user.public()})
+    return model_response(SignedIn(**pair.model_dump(), user=user.public()))

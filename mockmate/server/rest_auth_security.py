@@ -8,8 +8,9 @@ from mockmate.auth.passwords import (
     ResetPasswordRequest,
 )
 from mockmate.auth.refresh import MAX_USER_AGENT_CHARS, Device, RefreshRequest
+from mockmate.auth.replies import Devices, Me, SignedIn
 from mockmate.auth.revocation import Authenticated
-from mockmate.server.http import authenticated, read_json
+from mockmate.server.http import Ok, authenticated, model_response, read_json
 from mockmate.server.keys import SETTINGS
 from mockmate.server.wiring.accounts import ACCOUNTS
 
@@ -35,12 +36,12 @@ def device_of(request: web.Request) -> Device:
 @routes.get("/api/auth/me")
 @authenticated
 async def me(request: web.Request, auth: Authenticated) -> web.Response:
-    return web.json_response({
+    return model_response(Me.model_validate({
         "user": {**auth.user.public(), "roles": list(auth.user.roles),
                  "last_login_at": auth.user.last_login_at.isoformat()
                  if auth.user.last_login_at else None},
         "device_id": auth.claims.family or None,
-    })
+    }))
 
 
 @routes.post("/api/auth/refresh")
@@ -48,7 +49,7 @@ async def refresh(request: web.Request) -> web.Response:
     body = await read_json(request, RefreshRequest)
     sign_ins = request.app[ACCOUNTS].security.sign_ins
     user, pair = await sign_ins.refresh(body.refresh_token, device_of(request))
-    return web.json_response({**pair.model_dump(), "user": user.public()})
+    return model_response(SignedIn(**pair.model_dump(), user=user.public()))
 
 
 @routes.post("/api/auth/logout")
@@ -56,14 +57,14 @@ async def refresh(request: web.Request) -> web.Response:
 async def logout(request: web.Request, auth: Authenticated) -> web.Response:
     if auth.claims.family:
         await request.app[ACCOUNTS].security.sign_ins.revoke(auth.user.id, auth.claims.family)
-    return web.json_response({"ok": True})
+    return model_response(Ok())
 
 
 @routes.post("/api/auth/logout-all")
 @authenticated
 async def logout_all(request: web.Request, auth: Authenticated) -> web.Response:
     await request.app[ACCOUNTS].security.sign_ins.revoke_all(auth.user.id)
-    return web.json_response({"ok": True})
+    return model_response(Ok())
 
 
 @routes.get("/api/auth/devices")
@@ -72,7 +73,7 @@ async def devices(request: web.Request, auth: Authenticated) -> web.Response:
     listed = await request.app[ACCOUNTS].security.sign_ins.devices(
         auth.user.id, auth.claims.family
     )
-    return web.json_response({"devices": [d.model_dump() for d in listed]})
+    return model_response(Devices(devices=listed))
 
 
 @routes.delete("/api/auth/devices/{device_id}")
@@ -81,7 +82,7 @@ async def revoke_device(request: web.Request, auth: Authenticated) -> web.Respon
     await request.app[ACCOUNTS].security.sign_ins.revoke(
         auth.user.id, request.match_info["device_id"]
     )
-    return web.json_response({"ok": True})
+    return model_response(Ok())
 
 
 @routes.post("/api/auth/password/change")
@@ -96,7 +97,7 @@ async def change_password(request: web.Request, auth: Authenticated) -> web.Resp
     user = await request.app[ACCOUNTS].users.by_id(auth.user.id)
     assert user is not None
     pair = await security.sign_ins.open(user, device_of(request))
-    return web.json_response({**pair.model_dump(), "user": user.public()})
+    return model_response(SignedIn(**pair.model_dump(), user=user.public()))
 
 
 @routes.post("/api/auth/password/forgot")
@@ -104,7 +105,7 @@ async def forgot_password(request: web.Request) -> web.Response:
     body = await read_json(request, ForgotPasswordRequest)
     await request.app[ACCOUNTS].credential_throttle.admit(client_ip(request), str(body.email))
     await request.app[ACCOUNTS].security.passwords.forgot(body.email)
-    return web.json_response({"ok": True}, status=202)
+    return model_response(Ok(), status=202)
 
 
 @routes.post("/api/auth/password/reset")
@@ -114,4 +115,4 @@ async def reset_password(request: web.Request) -> web.Response:
     security = request.app[ACCOUNTS].security
     user = await security.passwords.reset(body)
     await security.sign_ins.revoke_all(user.id)
-    return web.json_response({"ok": True})
+    return model_response(Ok())

@@ -11,10 +11,20 @@ from mockmate.bookings.queries import (
     RescheduleRequest,
     TestPayment,
 )
+from mockmate.bookings.replies import (
+    Booked,
+    BookingPage,
+    BookingReply,
+    Cancelled,
+    FeedbackReply,
+    TestPaid,
+    WebhookReceived,
+)
 from mockmate.bookings.schemas import BookingRequest, CancelRequest
 from mockmate.bookings.views import booking_view
 from mockmate.errors import Forbidden
 from mockmate.server.http import (
+    model_response,
     read_json,
     read_json_object,
     read_optional_json,
@@ -32,7 +42,7 @@ routes = web.RouteTableDef()
 async def book(request: web.Request, user: User) -> web.Response:
     body = await read_json(request, BookingRequest)
     doc, intent = await marketplace(request).bookings.book(user, body)
-    return web.json_response({
+    return model_response(Booked.model_validate({
         "booking": booking_view(doc, viewer_id=user.id),
         "payment": {
             "provider": doc.payment.provider,
@@ -40,14 +50,15 @@ async def book(request: web.Request, user: User) -> web.Response:
             "amount_cents": doc.price_cents,
             "currency": doc.currency,
         },
-    }, status=201)
+    }), status=201, exclude_unset=True)
 
 
 @routes.get("/api/bookings")
 @signed_in
 async def list_bookings(request: web.Request, user: User) -> web.Response:
     query = read_query(request, BookingListQuery)
-    return web.json_response(await marketplace(request).bookings.list(user, query))
+    return model_response(BookingPage.model_validate(
+        await marketplace(request).bookings.list(user, query)), exclude_unset=True)
 
 
 @routes.get("/api/bookings/{booking_id}")
@@ -55,7 +66,8 @@ async def list_bookings(request: web.Request, user: User) -> web.Response:
 async def get_booking(request: web.Request, user: User) -> web.Response:
     service = marketplace(request).bookings
     booking = await service.for_party(user, request.match_info["booking_id"])
-    return web.json_response({"booking": await service.view(user, booking)})
+    return model_response(BookingReply.model_validate(
+        {"booking": await service.view(user, booking)}), exclude_unset=True)
 
 
 @routes.post("/api/bookings/{booking_id}/cancel")
@@ -64,10 +76,10 @@ async def cancel(request: web.Request, user: User) -> web.Response:
     body = await read_json(request, CancelRequest)
     service = marketplace(request).bookings
     booking = await service.cancel(user, request.match_info["booking_id"], body.reason)
-    return web.json_response({
+    return model_response(Cancelled.model_validate({
         "booking": await service.view(user, booking),
         "refund_cents": booking.refund_cents,
-    })
+    }), exclude_unset=True)
 
 
 @routes.post("/api/bookings/{booking_id}/reschedule")
@@ -76,7 +88,8 @@ async def reschedule(request: web.Request, user: User) -> web.Response:
     body = await read_json(request, RescheduleRequest)
     market = marketplace(request)
     booking = await market.moves.reschedule(user, request.match_info["booking_id"], body.start)
-    return web.json_response({"booking": await market.bookings.view(user, booking)})
+    return model_response(BookingReply.model_validate(
+        {"booking": await market.bookings.view(user, booking)}), exclude_unset=True)
 
 
 @routes.post("/api/bookings/{booking_id}/test-payment")
@@ -89,8 +102,9 @@ async def test_payment(request: web.Request, user: User) -> web.Response:
         raise Forbidden("only the candidate pays for a booking")
     outcome = await market.webhooks.test_payment(booking, body.succeed)
     fresh = await market.bookings.for_party(user, booking.id)
-    return web.json_response({"booking": await market.bookings.view(user, fresh),
-                              "outcome": outcome})
+    return model_response(TestPaid.model_validate(
+        {"booking": await market.bookings.view(user, fresh), "outcome": outcome}),
+        exclude_unset=True)
 
 
 @routes.post("/api/bookings/{booking_id}/feedback")
@@ -100,7 +114,8 @@ async def feedback(request: web.Request, user: User) -> web.Response:
     entry = await marketplace(request).bookings.leave_feedback(
         user, request.match_info["booking_id"], body
     )
-    return web.json_response({"feedback": entry}, status=201)
+    return model_response(FeedbackReply.model_validate({"feedback": entry}), status=201,
+                          exclude_unset=True)
 
 
 @routes.post("/api/bookings/{booking_id}/no-show")
@@ -109,7 +124,8 @@ async def no_show(request: web.Request, user: User) -> web.Response:
     await read_optional_json(request, NoShowRequest)
     service = marketplace(request).bookings
     booking = await service.no_show(user, request.match_info["booking_id"])
-    return web.json_response({"booking": await service.view(user, booking)})
+    return model_response(BookingReply.model_validate(
+        {"booking": await service.view(user, booking)}), exclude_unset=True)
 
 
 @routes.post("/api/payments/webhook")
@@ -118,4 +134,4 @@ async def payment_webhook(request: web.Request) -> web.Response:
     answer = await marketplace(request).webhooks.receive(
         raw, request.headers.get("Stripe-Signature")
     )
-    return web.json_response(answer)
+    return model_response(WebhookReceived.model_validate(answer))

@@ -3,7 +3,8 @@ and the feed itself, which the URL's token authenticates (calendar apps send no 
 
 from aiohttp import web
 
-from mockmate.server.http import signed_in
+from mockmate.bookings.replies import CalendarFeed
+from mockmate.server.http import model_response, signed_in
 from mockmate.server.rest_market_common import marketplace
 from mockmate.storage.users import User
 
@@ -18,9 +19,9 @@ def _ics(body: bytes, filename: str) -> web.Response:
     })
 
 
-def _feed(request: web.Request, token: str) -> dict[str, str]:
-    return {"url": str(request.url.origin().join(request.app.router["calendar_feed"].url_for(
-        token=token))), "token": token}
+def _feed(request: web.Request, token: str) -> web.Response:
+    return model_response(CalendarFeed(url=str(request.url.origin().join(
+        request.app.router["calendar_feed"].url_for(token=token))), token=token))
 
 
 @routes.get("/api/bookings/{booking_id}/calendar.ics")
@@ -37,14 +38,14 @@ async def booking_calendar(request: web.Request, user: User) -> web.Response:
 @signed_in
 async def feed_url(request: web.Request, user: User) -> web.Response:
     token = await marketplace(request).calendars.feed_token(user)
-    return web.json_response(_feed(request, token))
+    return _feed(request, token)
 
 
 @routes.post("/api/me/calendar/rotate")
 @signed_in
 async def rotate_feed(request: web.Request, user: User) -> web.Response:
     token = await marketplace(request).calendars.rotate_feed(user)
-    return web.json_response(_feed(request, token))
+    return _feed(request, token)
 
 
 @routes.get("/calendar/{token}.ics", name="calendar_feed")

@@ -9,10 +9,17 @@ from aiohttp import web
 
 from mockmate.bookings.experts import is_private
 from mockmate.bookings.queries import ReviewQuery, SearchQuery, SlotsQuery
+from mockmate.bookings.replies import (
+    DocumentUploaded,
+    ExpertPage,
+    ExpertReply,
+    SearchPage,
+    Slots,
+)
 from mockmate.bookings.schemas import ExpertApplication, ExpertUpdate, VerifyDocument
 from mockmate.bookings.views import expert_view
 from mockmate.errors import Forbidden, InvalidPayload
-from mockmate.server.http import read_json, read_query, signed_in
+from mockmate.server.http import model_response, read_json, read_query, signed_in
 from mockmate.server.rest_market_common import marketplace
 from mockmate.server.uploads import read_upload
 from mockmate.storage.users import User
@@ -26,21 +33,24 @@ MAX_TYPE_BYTES = 100
 async def apply(request: web.Request, user: User) -> web.Response:
     application = await read_json(request, ExpertApplication)
     expert = await marketplace(request).experts.apply(user, application)
-    return web.json_response({"expert": expert_view(expert, private=True)}, status=201)
+    return model_response(ExpertReply.model_validate(
+        {"expert": expert_view(expert, private=True)}), status=201, exclude_unset=True)
 
 
 @routes.get("/api/experts")
 @signed_in
 async def search(request: web.Request, user: User) -> web.Response:
     query = read_query(request, SearchQuery)
-    return web.json_response(await marketplace(request).search.search(user, query))
+    return model_response(SearchPage.model_validate(
+        await marketplace(request).search.search(user, query)), exclude_unset=True)
 
 
 @routes.get("/api/experts/me")
 @signed_in
 async def mine(request: web.Request, user: User) -> web.Response:
     expert = await marketplace(request).experts.mine(user)
-    return web.json_response({"expert": expert_view(expert, private=True)})
+    return model_response(ExpertReply.model_validate(
+        {"expert": expert_view(expert, private=True)}), exclude_unset=True)
 
 
 @routes.patch("/api/experts/me")
@@ -48,14 +58,16 @@ async def mine(request: web.Request, user: User) -> web.Response:
 async def edit_mine(request: web.Request, user: User) -> web.Response:
     update = await read_json(request, ExpertUpdate)
     expert = await marketplace(request).experts.edit(user, update)
-    return web.json_response({"expert": expert_view(expert, private=True)})
+    return model_response(ExpertReply.model_validate(
+        {"expert": expert_view(expert, private=True)}), exclude_unset=True)
 
 
 @routes.get("/api/experts/{expert_id}")
 @signed_in
 async def get_expert(request: web.Request, user: User) -> web.Response:
     expert = await marketplace(request).experts.visible(user, request.match_info["expert_id"])
-    return web.json_response({"expert": expert_view(expert, private=is_private(user, expert))})
+    return model_response(ExpertReply.model_validate(
+        {"expert": expert_view(expert, private=is_private(user, expert))}), exclude_unset=True)
 
 
 @routes.get("/api/experts/{expert_id}/slots")
@@ -64,7 +76,7 @@ async def slots(request: web.Request, user: User) -> web.Response:
     market = marketplace(request)
     expert = await market.experts.visible(user, request.match_info["expert_id"])
     query = read_query(request, SlotsQuery)
-    return web.json_response(await market.search.slots(user, expert, query))
+    return model_response(Slots.model_validate(await market.search.slots(user, expert, query)))
 
 
 @routes.post("/api/experts/{expert_id}/documents")
@@ -81,7 +93,7 @@ async def upload_document(request: web.Request, user: User) -> web.Response:
     if doc_type is None:
         raise InvalidPayload("both `type` and `file` are required")
     document = await market.experts.store_document(expert, doc_type, data, filename)
-    return web.json_response({"document": document}, status=201)
+    return model_response(DocumentUploaded.model_validate({"document": document}), status=201)
 
 
 @routes.get("/api/experts/{expert_id}/documents/{doc_type}")
@@ -104,7 +116,8 @@ async def verify(request: web.Request, user: User) -> web.Response:
     expert = await marketplace(request).experts.verify(
         user, request.match_info["expert_id"], decision
     )
-    return web.json_response({"expert": expert_view(expert, private=True)})
+    return model_response(ExpertReply.model_validate(
+        {"expert": expert_view(expert, private=True)}), exclude_unset=True)
 
 
 @routes.get("/api/admin/experts")
@@ -114,7 +127,7 @@ async def review_list(request: web.Request, user: User) -> web.Response:
     docs, total = await marketplace(request).experts.review_page(
         user, query.status, query.page, query.per_page
     )
-    return web.json_response({
+    return model_response(ExpertPage.model_validate({
         "experts": [expert_view(d, private=True) for d in docs],
         "page": query.page, "per_page": query.per_page, "total": total,
-    })
+    }), exclude_unset=True)

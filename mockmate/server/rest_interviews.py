@@ -7,9 +7,10 @@ from aiohttp import web
 
 from mockmate.domain import InterviewStatus
 from mockmate.errors import InvalidPayload, NotFound
+from mockmate.interviews.replies import InterviewDeleted, InterviewPage, InterviewReply
 from mockmate.questions.models import Question
 from mockmate.reviews.rules import public_review
-from mockmate.server.http import current_user, signed_in
+from mockmate.server.http import current_user, model_response, signed_in
 from mockmate.server.list_filters import list_window, search_query
 from mockmate.server.wiring.interviews import INTERVIEWS, Interviews
 from mockmate.storage.records import AnswerRecord, InterviewRecord
@@ -72,16 +73,18 @@ async def list_interviews(request: web.Request, user: User) -> web.Response:
         user.id, status=status, page=page, per_page=PER_PAGE, since=since, until=until,
         text=search_query(request.query.get("q")),
     )
-    return web.json_response({
+    return model_response(InterviewPage.model_validate({
         "interviews": [_summary(d) for d in docs], "page": page, "per_page": PER_PAGE,
         "total": total,
-    })
+    }))
 
 
 @routes.get("/api/interviews/{interview_id}")
 async def get_interview(request: web.Request) -> web.Response:
     _, doc = await _owned(request)
-    return web.json_response({"interview": await interview_body(request.app[INTERVIEWS], doc)})
+    body = await interview_body(request.app[INTERVIEWS], doc)
+    return model_response(InterviewReply.model_validate({"interview": body}),
+                          exclude_unset=True)
 
 
 async def interview_body(services: Interviews, doc: InterviewRecord) -> dict[str, Any]:
@@ -145,4 +148,4 @@ async def delete_interview(request: web.Request) -> web.Response:
     await services.audio.delete_for_interview(doc.id)
     await services.answers.delete_for_interview(doc.id)
     await services.interviews.delete(doc.id)
-    return web.json_response({"deleted": True, "id": doc.id})
+    return model_response(InterviewDeleted(deleted=True, id=doc.id))

@@ -2,17 +2,24 @@
 is configured (and answers), else offline."""
 
 import asyncio
+from typing import Literal
 
 from aiohttp import web
+from pydantic import BaseModel
 
 from mockmate.interviews.answers import check_text_limit
-from mockmate.jobdesc.analysis import AnalyzeRequest, analyze_job_description
-from mockmate.server.http import read_json, signed_in
+from mockmate.jobdesc.analysis import AnalyzeRequest, JobAnalysis, analyze_job_description
+from mockmate.server.http import model_response, read_json, signed_in
 from mockmate.server.keys import SETTINGS
 from mockmate.server.wiring.ai import AI
 from mockmate.storage.users import User
 
 routes = web.RouteTableDef()
+
+
+class Analyzed(BaseModel):
+    analysis: JobAnalysis
+    analyzed_by: Literal["gemini", "offline"]
 
 
 @routes.post("/api/job-descriptions/analyze")
@@ -22,8 +29,7 @@ async def analyze(request: web.Request, _user: User) -> web.Response:
     check_text_limit("text", body.text, request.app[SETTINGS].max_text_field_chars)
     reader = request.app[AI].documents
     analysis = await reader.analyze_job(body.text) if reader is not None else None
-    analyzed_by = "gemini"
     if analysis is None:
         analysis = await asyncio.to_thread(analyze_job_description, body.text)
-        analyzed_by = "offline"
-    return web.json_response({"analysis": analysis.model_dump(), "analyzed_by": analyzed_by})
+        return model_response(Analyzed(analysis=analysis, analyzed_by="offline"))
+    return model_response(Analyzed(analysis=analysis, analyzed_by="gemini"))

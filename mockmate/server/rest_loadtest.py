@@ -12,7 +12,7 @@ from aiohttp import web
 from pydantic import BaseModel, Field
 
 from mockmate.errors import Forbidden, InvalidPayload
-from mockmate.server.http import read_json, signed_in
+from mockmate.server.http import model_response, read_json, signed_in
 from mockmate.server.keys import SETTINGS
 from mockmate.server.wiring.accounts import ACCOUNTS
 from mockmate.storage.users import User
@@ -30,6 +30,16 @@ class LoadTestUsers(BaseModel):
     first: int = Field(0, ge=0, le=10_000_000)
 
 
+class LoadTestUser(BaseModel):
+    user_id: str
+    email: str
+    token: str
+
+
+class LoadTestUsersCreated(BaseModel):
+    users: list[LoadTestUser]
+
+
 @routes.post("/api/admin/loadtest/users")
 @signed_in
 async def loadtest_users(request: web.Request, admin: User) -> web.Response:
@@ -44,12 +54,12 @@ async def loadtest_users(request: web.Request, admin: User) -> web.Response:
         )
     gate = asyncio.Semaphore(_CONCURRENCY)
 
-    async def one(n: int) -> dict[str, str]:
+    async def one(n: int) -> LoadTestUser:
         async with gate:
             user = await accounts.ensure_user(
                 f"{body.prefix}-{n}@loadtest.example.com"
             )
-        return {"user_id": user.id, "email": user.email, "token": accounts.token_for(user)}
+        return LoadTestUser(user_id=user.id, email=user.email, token=accounts.token_for(user))
 
     users = await asyncio.gather(*(one(body.first + i) for i in range(body.count)))
-    return web.json_response({"users": users}, status=201)
+    return model_response(LoadTestUsersCreated(users=users), status=201)

@@ -4,8 +4,26 @@ and their data as a whole (export, delete)."""
 from aiohttp import web
 
 from mockmate.candidates.learning_path_service import LearningPathRequest
+from mockmate.candidates.replies import (
+    AccountDeleted,
+    BenchmarksReply,
+    ChallengeClaimed,
+    GoalReply,
+    Goals,
+    LearningPathReply,
+    OnboardingCompleted,
+    ProfileReply,
+    StatisticsReply,
+)
+from mockmate.candidates.replies import Gamification as GamificationReply
 from mockmate.events.rooms import user_room
-from mockmate.server.http import read_json_object, read_optional_json, signed_in
+from mockmate.server.http import (
+    Ok,
+    model_response,
+    read_json_object,
+    read_optional_json,
+    signed_in,
+)
 from mockmate.server.keys import SIO
 from mockmate.server.wiring.account import ACCOUNT_DATA
 from mockmate.server.wiring.candidate import CANDIDATE
@@ -20,7 +38,7 @@ routes = web.RouteTableDef()
 @signed_in
 async def get_profile(request: web.Request, user: User) -> web.Response:
     profile = await request.app[PROGRESS].candidates.profile(user)
-    return web.json_response({"profile": profile})
+    return model_response(ProfileReply.model_validate({"profile": profile}))
 
 
 @routes.patch("/api/me/profile")
@@ -28,7 +46,7 @@ async def get_profile(request: web.Request, user: User) -> web.Response:
 async def patch_profile(request: web.Request, user: User) -> web.Response:
     body = await read_json_object(request)
     profile = await request.app[PROGRESS].candidates.patch_profile(user, body)
-    return web.json_response({"profile": profile})
+    return model_response(ProfileReply.model_validate({"profile": profile}))
 
 
 @routes.get("/api/me/statistics")
@@ -38,14 +56,16 @@ async def get_statistics(request: web.Request, user: User) -> web.Response:
     if "range" in request.query:  # the same figures over a week, month, quarter or year
         figures["in_range"] = await request.app[CANDIDATE].skills.period_statistics(
             user.id, parse_range(request.query["range"]))
-    return web.json_response({"statistics": figures})
+    return model_response(StatisticsReply.model_validate({"statistics": figures}),
+                          exclude_unset=True)
 
 
 @routes.get("/api/me/benchmarks")
 @signed_in
 async def get_benchmarks(request: web.Request, user: User) -> web.Response:
-    return web.json_response({"benchmarks": await request.app[PROGRESS].benchmarks.for_user(
-        user.id)})
+    return model_response(BenchmarksReply.model_validate(
+        {"benchmarks": await request.app[PROGRESS].benchmarks.for_user(user.id)}),
+        exclude_unset=True)
 
 
 @routes.post("/api/me/learning-path")
@@ -53,20 +73,22 @@ async def get_benchmarks(request: web.Request, user: User) -> web.Response:
 async def build_learning_path(request: web.Request, user: User) -> web.Response:
     body = await read_optional_json(request, LearningPathRequest)
     path = await request.app[PROGRESS].learning_paths.build(user.id, body)
-    return web.json_response({"learning_path": path}, status=201)
+    return model_response(LearningPathReply.model_validate({"learning_path": path}),
+                          status=201)
 
 
 @routes.get("/api/me/learning-path")
 @signed_in
 async def get_learning_path(request: web.Request, user: User) -> web.Response:
     path = await request.app[PROGRESS].learning_paths.current(user.id)
-    return web.json_response({"learning_path": path})
+    return model_response(LearningPathReply.model_validate({"learning_path": path}))
 
 
 @routes.get("/api/me/gamification")
 @signed_in
 async def get_gamification(request: web.Request, user: User) -> web.Response:
-    return web.json_response(await request.app[PROGRESS].candidates.gamification(user.id))
+    return model_response(GamificationReply.model_validate(
+        await request.app[PROGRESS].candidates.gamification(user.id)))
 
 
 @routes.post("/api/me/challenges/{challenge_id}/claim")
@@ -78,13 +100,14 @@ async def claim_challenge(request: web.Request, user: User) -> web.Response:
         await request.app[SIO].emit(
             "gamification:update", claimed["gamification"], room=user_room(user.id)
         )
-    return web.json_response(claimed)
+    return model_response(ChallengeClaimed.model_validate(claimed))
 
 
 @routes.get("/api/me/goals")
 @signed_in
 async def list_goals(request: web.Request, user: User) -> web.Response:
-    return web.json_response(await request.app[PROGRESS].candidates.goals(user.id))
+    return model_response(Goals.model_validate(
+        await request.app[PROGRESS].candidates.goals(user.id)))
 
 
 @routes.post("/api/me/goals")
@@ -92,7 +115,7 @@ async def list_goals(request: web.Request, user: User) -> web.Response:
 async def add_goal(request: web.Request, user: User) -> web.Response:
     body = await read_json_object(request)
     goal = await request.app[PROGRESS].candidates.add_goal(user.id, body)
-    return web.json_response(goal, status=201)
+    return model_response(GoalReply.model_validate(goal), status=201)
 
 
 @routes.post("/api/me/onboarding/complete")
@@ -102,7 +125,7 @@ async def complete_onboarding(request: web.Request, user: User) -> web.Response:
     if done["gamification"] is not None:
         await request.app[SIO].emit("gamification:update", done["gamification"],
                                     room=user_room(user.id))
-    return web.json_response(done)
+    return model_response(OnboardingCompleted.model_validate(done))
 
 
 @routes.patch("/api/me/goals/{goal_id}")
@@ -110,8 +133,8 @@ async def complete_onboarding(request: web.Request, user: User) -> web.Response:
 async def edit_goal(request: web.Request, user: User) -> web.Response:
     body = await read_json_object(request)
     service = request.app[PROGRESS].candidates
-    return web.json_response(await service.edit_goal(user.id, request.match_info["goal_id"],
-                                                     body))
+    return model_response(GoalReply.model_validate(
+        await service.edit_goal(user.id, request.match_info["goal_id"], body)))
 
 
 @routes.delete("/api/me/goals/{goal_id}")
@@ -119,7 +142,7 @@ async def edit_goal(request: web.Request, user: User) -> web.Response:
 async def delete_goal(request: web.Request, user: User) -> web.Response:
     await request.app[PROGRESS].candidates.delete_goal(
         user.id, request.match_info["goal_id"])
-    return web.json_response({"ok": True})
+    return model_response(Ok())
 
 
 @routes.get("/api/me/export")
@@ -140,4 +163,4 @@ async def delete_account(request: web.Request, user: User) -> web.Response:
     # Every process tells the user's sockets, then drops them from the room.
     await sio.emit("account:deleted", {"user_id": user.id}, room=room)
     await sio.close_room(room)
-    return web.json_response({"deleted": True, "id": user.id})
+    return model_response(AccountDeleted(deleted=True, id=user.id))

@@ -8,7 +8,7 @@ from aiohttp import web
 
 from mockmate.errors import InvalidPayload, NotFound
 from mockmate.interviews.recordings import Playable, PlayFormat
-from mockmate.server.http import signed_in
+from mockmate.server.http import error_response, signed_in
 from mockmate.server.wiring.interviews import VOICE
 from mockmate.storage.users import User
 
@@ -71,10 +71,10 @@ def audio_response(request: web.Request, playable: Playable) -> web.Response:
     except ValueError:
         wanted = None
     if wanted is None:
-        return web.json_response(
-            {"error": {"code": "invalid_payload", "message": "the range is not satisfiable"}},
-            status=416, headers={"Content-Range": f"bytes */{size}"},
-        )
+        refused = error_response(InvalidPayload("the range is not satisfiable"))
+        refused.set_status(416)
+        refused.headers["Content-Range"] = f"bytes */{size}"
+        return refused
     first, last = wanted
     headers["Content-Range"] = f"bytes {first}-{last}/{size}"
     return web.Response(body=playable.data[first:last + 1], status=206, headers=headers)

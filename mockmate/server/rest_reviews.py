@@ -5,8 +5,9 @@ plays kept recordings and confirms or overrides rubric scores."""
 from aiohttp import web
 from pydantic import BaseModel, ConfigDict, Field
 
+from mockmate.reviews.replies import Attached, ExpertReviewReply, ReviewReply
 from mockmate.reviews.rules import ReviewRequest
-from mockmate.server.http import read_json, signed_in
+from mockmate.server.http import model_response, read_json, signed_in
 from mockmate.server.rest_recordings import answer_index, audio_response, play_format
 from mockmate.server.wiring.reviews import REVIEWS
 from mockmate.storage.users import User
@@ -30,7 +31,7 @@ async def attach(request: web.Request, user: User) -> web.Response:
     body = await read_json(request, AttachInterviews)
     booking_id = request.match_info["booking_id"]
     ids = await request.app[REVIEWS].attach(user, booking_id, body.interview_ids)
-    return web.json_response({"booking_id": booking_id, "interview_ids": ids})
+    return model_response(Attached(booking_id=booking_id, interview_ids=ids))
 
 
 @routes.get("/api/bookings/{booking_id}/interviews")
@@ -38,14 +39,14 @@ async def attach(request: web.Request, user: User) -> web.Response:
 async def attached(request: web.Request, user: User) -> web.Response:
     booking_id = request.match_info["booking_id"]
     ids = await request.app[REVIEWS].attached(user, booking_id)
-    return web.json_response({"booking_id": booking_id, "interview_ids": ids})
+    return model_response(Attached(booking_id=booking_id, interview_ids=ids))
 
 
 @routes.get(REVIEW)
 @signed_in
 async def review_view(request: web.Request, user: User) -> web.Response:
     view = await request.app[REVIEWS].view(user, request.match_info["booking_id"])
-    return web.json_response({"review": view})
+    return model_response(ReviewReply.model_validate({"review": view}))
 
 
 @routes.get(ANSWER + "/audio")
@@ -65,4 +66,4 @@ async def review_answer(request: web.Request, user: User) -> web.Response:
     review = await request.app[REVIEWS].review(
         user, request.match_info["booking_id"], request.match_info["interview_id"],
         answer_index(request), body)
-    return web.json_response({"expert_review": review})
+    return model_response(ExpertReviewReply.model_validate({"expert_review": review}))

@@ -8,7 +8,8 @@ from typing import Any
 from aiohttp import web
 
 from mockmate.errors import MockMateError, NotFound
-from mockmate.server.http import read_json
+from mockmate.interviews.replies import InterviewReply, ShareLink, ShareRevoked
+from mockmate.server.http import model_response, read_json
 from mockmate.server.rest_interviews import _owned, interview_body
 from mockmate.server.wiring.documents import DOCUMENTS
 from mockmate.server.wiring.interviews import INTERVIEWS
@@ -33,14 +34,14 @@ async def create_share(request: web.Request) -> web.Response:
     user_id, doc = await _owned(request)
     body = await read_json(request, ShareRequest)
     link = await request.app[DOCUMENTS].shares.create(user_id, doc.id, body)
-    return web.json_response(link, status=201)
+    return model_response(ShareLink.model_validate(link), status=201)
 
 
 @routes.delete("/api/interviews/{interview_id}/share/{token}")
 async def revoke_share(request: web.Request) -> web.Response:
     user_id, doc = await _owned(request)
     await request.app[DOCUMENTS].shares.revoke(user_id, doc.id, request.match_info["token"])
-    return web.json_response({"revoked": True})
+    return model_response(ShareRevoked(revoked=True))
 
 
 async def _shared(request: web.Request) -> dict[str, Any]:
@@ -58,8 +59,8 @@ async def _shared(request: web.Request) -> dict[str, Any]:
 
 @routes.get("/api/share/{token}")
 async def shared_json(request: web.Request) -> web.Response:
-    return web.json_response({"interview": await _shared(request)},
-                             headers={"Cache-Control": "no-store"})
+    return model_response(InterviewReply.model_validate({"interview": await _shared(request)}),
+                          exclude_unset=True, headers={"Cache-Control": "no-store"})
 
 
 @routes.get("/share/{token}")

@@ -8,10 +8,21 @@ from pydantic import Field, ValidationError
 
 from mockmate.errors import invalid_payload
 from mockmate.interviews.payloads import StartInterview
-from mockmate.server.http import read_json_object, signed_in
+from mockmate.server.http import Ok, model_response, read_json_object, signed_in
 from mockmate.server.uploads import read_upload
 from mockmate.server.wiring.candidate import CANDIDATE
 from mockmate.server.wiring.interviews import INTERVIEWS
+from mockmate.skills.replies import (
+    BookmarkReply,
+    Bookmarks,
+    ComparisonReply,
+    InsightsReply,
+    PhotoReply,
+    PracticeHistory,
+    PracticeStarted,
+    Preview,
+    SkillsReply,
+)
 from mockmate.skills.service import parse_range
 from mockmate.storage.users import User
 
@@ -23,7 +34,8 @@ routes = web.RouteTableDef()
 async def get_skills(request: web.Request, user: User) -> web.Response:
     range_ = parse_range(request.query.get("range"))
     skills = request.app[CANDIDATE].skills
-    return web.json_response({"skills": await skills.skills(user.id, range_)})
+    return model_response(SkillsReply.model_validate(
+        {"skills": await skills.skills(user.id, range_)}))
 
 
 @routes.get("/api/me/insights")
@@ -31,7 +43,8 @@ async def get_skills(request: web.Request, user: User) -> web.Response:
 async def get_insights(request: web.Request, user: User) -> web.Response:
     range_ = parse_range(request.query.get("range"))
     skills = request.app[CANDIDATE].skills
-    return web.json_response({"insights": await skills.insights(user.id, range_)})
+    return model_response(InsightsReply.model_validate(
+        {"insights": await skills.insights(user.id, range_)}))
 
 
 @routes.post("/api/practice")
@@ -40,7 +53,8 @@ async def start_practice(request: web.Request, user: User) -> web.Response:
     body = await read_json_object(request)
     started = await request.app[CANDIDATE].practice.start(
         request.app[INTERVIEWS].service, user.id, body)
-    return web.json_response(started, status=201)
+    return model_response(PracticeStarted.model_validate(started), status=201,
+                          exclude_unset=True)
 
 
 @routes.get("/api/practice")
@@ -48,7 +62,8 @@ async def start_practice(request: web.Request, user: User) -> web.Response:
 async def practice_history(request: web.Request, user: User) -> web.Response:
     range_ = parse_range(request.query.get("range"))
     practice = request.app[CANDIDATE].practice
-    return web.json_response(await practice.history(user.id, range_))
+    return model_response(PracticeHistory.model_validate(
+        await practice.history(user.id, range_)), exclude_unset=True)
 
 
 @routes.post("/api/bookmarks")
@@ -56,14 +71,16 @@ async def practice_history(request: web.Request, user: User) -> web.Response:
 async def add_bookmark(request: web.Request, user: User) -> web.Response:
     body = await read_json_object(request)
     bookmark, new = await request.app[CANDIDATE].bookmarks.add(user.id, body)
-    return web.json_response({"bookmark": bookmark}, status=201 if new else 200)
+    return model_response(BookmarkReply.model_validate({"bookmark": bookmark}),
+                          status=201 if new else 200, exclude_unset=True)
 
 
 @routes.get("/api/bookmarks")
 @signed_in
 async def list_bookmarks(request: web.Request, user: User) -> web.Response:
     bookmarks = await request.app[CANDIDATE].bookmarks.for_user(user.id)
-    return web.json_response({"bookmarks": bookmarks})
+    return model_response(Bookmarks.model_validate({"bookmarks": bookmarks}),
+                          exclude_unset=True)
 
 
 @routes.delete("/api/bookmarks/{bookmark_id}")
@@ -71,14 +88,15 @@ async def list_bookmarks(request: web.Request, user: User) -> web.Response:
 async def delete_bookmark(request: web.Request, user: User) -> web.Response:
     await request.app[CANDIDATE].bookmarks.delete(
         user.id, request.match_info["bookmark_id"])
-    return web.json_response({"ok": True})
+    return model_response(Ok())
 
 
 @routes.get("/api/answers/{answer_id}/comparison")
 @signed_in
 async def answer_comparison(request: web.Request, user: User) -> web.Response:
     attempts = request.app[CANDIDATE].attempts
-    return web.json_response(await attempts.comparison(user.id, request.match_info["answer_id"]))
+    return model_response(ComparisonReply.model_validate(
+        await attempts.comparison(user.id, request.match_info["answer_id"])))
 
 
 class PreviewInterview(StartInterview):
@@ -97,8 +115,9 @@ async def preview_interview(request: web.Request, user: User) -> web.Response:
         raise invalid_payload(exc) from None
     questions = await request.app[INTERVIEWS].service.preview(
         user.id, config, config.exclude_ids)
-    return web.json_response({"questions": [q.wire() for q in questions],
-                              "total": len(questions)})
+    return model_response(Preview.model_validate(
+        {"questions": [q.wire() for q in questions], "total": len(questions)}),
+        exclude_unset=True)
 
 
 @routes.put("/api/me/photo")
@@ -106,7 +125,7 @@ async def preview_interview(request: web.Request, user: User) -> web.Response:
 async def put_photo(request: web.Request, user: User) -> web.Response:
     photos = request.app[CANDIDATE].photos
     data, _, _ = await read_upload(request, limit=photos.max_bytes)
-    return web.json_response({"photo": await photos.put(user.id, data)})
+    return model_response(PhotoReply.model_validate({"photo": await photos.put(user.id, data)}))
 
 
 @routes.get("/api/me/photo")
@@ -121,4 +140,4 @@ async def get_photo(request: web.Request, user: User) -> web.Response:
 @signed_in
 async def delete_photo(request: web.Request, user: User) -> web.Response:
     await request.app[CANDIDATE].photos.delete(user.id)
-    return web.json_response({"ok": True})
+    return model_response(Ok())

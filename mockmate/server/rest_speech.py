@@ -6,7 +6,8 @@ from aiohttp import BodyPartReader, web
 from pydantic import BaseModel, ConfigDict, Field
 
 from mockmate.errors import InvalidPayload, TooLarge
-from mockmate.server.http import read_json, signed_in
+from mockmate.interviews.replies import SpokenTranscript
+from mockmate.server.http import model_response, read_json, signed_in
 from mockmate.server.keys import SETTINGS
 from mockmate.server.wiring.interviews import VOICE
 from mockmate.storage.users import User
@@ -44,7 +45,7 @@ async def _audio_of(request: web.Request) -> tuple[bytes, str | None]:
 async def transcribe(request: web.Request, user: User) -> web.Response:
     audio, fmt = await _audio_of(request)
     body = await request.app[VOICE].speech.transcribe(user.id, audio, fmt)
-    return web.json_response(body)
+    return model_response(SpokenTranscript.model_validate(body), exclude_unset=True)
 
 
 @routes.post("/api/speech/synthesize")

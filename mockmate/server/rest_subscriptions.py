@@ -4,10 +4,11 @@
 from aiohttp import web
 from pydantic import BaseModel, ConfigDict
 
-from mockmate.server.http import read_json, read_optional_json, signed_in
+from mockmate.server.http import model_response, read_json, read_optional_json, signed_in
 from mockmate.server.wiring.subscriptions import SUBSCRIPTIONS
 from mockmate.storage.users import User
 from mockmate.subscriptions.plans import EventKind
+from mockmate.subscriptions.replies import CheckoutReply, SubscriptionReply, TestEventReply
 
 routes = web.RouteTableDef()
 
@@ -25,14 +26,16 @@ class TestEvent(BaseModel):
 @routes.get("/api/me/subscription")
 @signed_in
 async def subscription(request: web.Request, user: User) -> web.Response:
-    return web.json_response({"subscription": await request.app[SUBSCRIPTIONS].view(user.id)})
+    return model_response(SubscriptionReply.model_validate(
+        {"subscription": await request.app[SUBSCRIPTIONS].view(user.id)}))
 
 
 @routes.post("/api/me/subscription/checkout")
 @signed_in
 async def checkout(request: web.Request, user: User) -> web.Response:
     await read_optional_json(request, NoBody)
-    return web.json_response({"checkout": await request.app[SUBSCRIPTIONS].checkout(user)})
+    return model_response(CheckoutReply.model_validate(
+        {"checkout": await request.app[SUBSCRIPTIONS].checkout(user)}))
 
 
 @routes.post("/api/me/subscription/test-event")
@@ -41,4 +44,5 @@ async def test_event(request: web.Request, user: User) -> web.Response:
     body = await read_json(request, TestEvent)
     service = request.app[SUBSCRIPTIONS]
     outcome = await service.test_event(user, body.type)
-    return web.json_response({"outcome": outcome, "subscription": await service.view(user.id)})
+    return model_response(TestEventReply.model_validate(
+        {"outcome": outcome, "subscription": await service.view(user.id)}))

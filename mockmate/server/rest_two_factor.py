@@ -5,9 +5,16 @@ from datetime import UTC, datetime
 
 from aiohttp import web
 
+from mockmate.auth.replies import (
+    SignedIn,
+    TwoFactorDisabled,
+    TwoFactorEnabled,
+    TwoFactorSetup,
+    TwoFactorStatus,
+)
 from mockmate.auth.two_factor import CodeRequest, SecondStep
 from mockmate.errors import Unauthorized
-from mockmate.server.http import read_json, signed_in
+from mockmate.server.http import model_response, read_json, signed_in
 from mockmate.server.rest_auth_security import client_ip, device_of
 from mockmate.server.wiring.accounts import ACCOUNTS
 from mockmate.server.wiring.candidate import CANDIDATE
@@ -19,21 +26,24 @@ routes = web.RouteTableDef()
 @routes.get("/api/auth/2fa")
 @signed_in
 async def status(request: web.Request, user: User) -> web.Response:
-    return web.json_response(await request.app[CANDIDATE].two_factor.export_user(user.id))
+    return model_response(TwoFactorStatus.model_validate(
+        await request.app[CANDIDATE].two_factor.export_user(user.id)))
 
 
 @routes.post("/api/auth/2fa/setup")
 @signed_in
 async def setup(request: web.Request, user: User) -> web.Response:
     two_factor = request.app[CANDIDATE].two_factor
-    return web.json_response(await two_factor.setup(user.id, user.email))
+    return model_response(TwoFactorSetup.model_validate(
+        await two_factor.setup(user.id, user.email)))
 
 
 @routes.post("/api/auth/2fa/enable")
 @signed_in
 async def enable(request: web.Request, user: User) -> web.Response:
     body = await read_json(request, CodeRequest)
-    return web.json_response(await request.app[CANDIDATE].two_factor.enable(user.id, body))
+    return model_response(TwoFactorEnabled.model_validate(
+        await request.app[CANDIDATE].two_factor.enable(user.id, body)))
 
 
 @routes.post("/api/auth/2fa/disable")
@@ -41,7 +51,7 @@ async def enable(request: web.Request, user: User) -> web.Response:
 async def disable(request: web.Request, user: User) -> web.Response:
     body = await read_json(request, CodeRequest)
     await request.app[CANDIDATE].two_factor.disable(user.id, body)
-    return web.json_response({"enabled": False})
+    return model_response(TwoFactorDisabled(enabled=False))
 
 
 @routes.post("/api/auth/login/2fa")
@@ -56,4 +66,4 @@ async def second_step(request: web.Request) -> web.Response:
         raise Unauthorized("this account no longer exists")
     await services.users.record_login(user.id, datetime.now(UTC))
     pair = await services.security.sign_ins.open(user, device_of(request))
-    return web.json_response({**pair.model_dump(), "user": user.public()})
+    return model_response(SignedIn(**pair.model_dump(), user=user.public()))

@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from mockmate.domain import Difficulty, QuestionCategory
 from mockmate.errors import ErrorCode
 from mockmate.evaluators.models import Delivery, Evaluation
+from mockmate.gamification.updates import GamificationUpdate
 from mockmate.interviews.live import Caption
 from mockmate.interviews.payloads import (
     AnswerChunk,
@@ -156,23 +157,11 @@ class EvaluationEvent(Evaluation, _Numbered):
     answer_id: str
 
 
-class Badge(_Out):
-    slug: str
-    title: str
-    rarity: str
+class GamificationEvent(GamificationUpdate):
+    model_config = ConfigDict(extra="allow")
 
-
-class GamificationEvent(_Out):
     session_id: str | None = None
     event_seq: int | None = Field(None, description="when it is about an interview")
-    xp_gained: int
-    total_xp: int
-    level: int
-    level_title: str
-    level_up: bool
-    streak_days: int
-    badges_unlocked: list[Badge]
-    challenges_completed: list[Any]
 
 
 class StateEvent(_Numbered):

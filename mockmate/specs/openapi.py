@@ -4,9 +4,12 @@ The routes are read from the aiohttp router, so a new route is in the document w
 line here. The request models are the ones each handler validates with: its source is read
 for `read_json(request, Model)`, `read_optional_json` and `read_query` calls (one level into
 the REST helpers it calls), and a handler that requires a signed-in user is recognized by
-`@signed_in`/`@authenticated` or a call of `current_user`/`authenticate`. Responses are
-described as JSON objects (handlers build them as dicts; `RESPONSES` names the models of
-those that have one), errors as the contract's `{error: {code, message}}`.
+`@signed_in`/`@authenticated` or a call of `current_user`/`authenticate`. The success
+responses are the models the handler sends with `model_response(Model(...))` (or
+`Model.model_validate(...)`, or a name assigned from either), found the same way; a route
+that answers with more than one is `anyOf` them. `RESPONSES` names the model of a route
+whose handler cannot be read that way (none today). Errors are the contract's
+`{error: {code, message}}`.
 """
 
 import ast
@@ -21,7 +24,6 @@ from aiohttp import web
 from pydantic import BaseModel
 
 from mockmate import __version__
-from mockmate.auth.refresh import TokenPair
 from mockmate.errors import HTTP_STATUS, ErrorCode
 from mockmate.specs.messages import ErrorBody
 from mockmate.specs.schemas import SchemaTable
@@ -35,36 +37,15 @@ _PLUMBING = "mockmate.server.http"
 EXCLUDED = re.compile(r"^(/|/assets/.*|/socket\.io/?)$")
 
 
-class PublicUser(BaseModel):
-    id: str
-    email: str
-    display_name: str
-
-
-class SignedIn(TokenPair):
-    """`POST /api/auth/register` and `/login`: the contract's `{token, user}`, and more."""
-
-    user: PublicUser
-
-
-class Health(BaseModel):
-    status: str
-    protocol: int
-    redis: str
-    mongo: str
-    jobs: str
-
-
 class ErrorResponse(BaseModel):
     error: ErrorBody
 
 
-# Response models of routes that have one (others are described as JSON objects).
-RESPONSES: dict[tuple[str, str], type[BaseModel]] = {
-    ("POST", "/api/auth/register"): SignedIn,
-    ("POST", "/api/auth/login"): SignedIn,
-    ("GET", "/health"): Health,
-}
+# Response models of routes whose handler's `model_response` call cannot be read from its
+# source (the others' are found there).
+RESPONSES: dict[tuple[str, str], type[BaseModel]] = {}
+_SENDER = "model_response"
+_BUILDERS = {"model_validate", "model_construct"}
 
 
 def _functions(handler: Callable[..., Any]) -> Iterator[ast.AST]:
@@ -96,17 +77,55 @@ def _resolve(node: ast.expr, scope: dict[str, Any]) -> Any:
     return None
 
 
+def _built_model(node: ast.expr, scope: dict[str, Any],
+                 assigned: dict[str, ast.expr]) -> type[BaseModel] | None:
+    """The model `Model(...)`, `Model.model_validate(...)` or a name assigned from one of
+    them builds (`None` for anything else)."""
+    if isinstance(node, ast.Await):
+        node = node.value
+    if isinstance(node, ast.Name) and node.id in assigned:
+        return _built_model(assigned.pop(node.id), scope, assigned)
+    if not isinstance(node, ast.Call):
+        return None
+    func = node.func
+    if isinstance(func, ast.Attribute) and func.attr in _BUILDERS:
+        func = func.value
+    model = _resolve(func, scope)
+    return model if _is_model(model) else None
+
+
+def _sent_models(tree: ast.AST, scope: dict[str, Any]) -> list[type[BaseModel]]:
+    """The models a function passes to `model_response`, in the order written."""
+    assigned: dict[str, ast.expr] = {}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Assign) and len(node.targets) == 1 \
+                and isinstance(node.targets[0], ast.Name):
+            assigned[node.targets[0].id] = node.value
+        elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name) \
+                and node.value is not None:
+            assigned[node.target.id] = node.value
+    found: list[type[BaseModel]] = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) \
+                and node.func.id == _SENDER and node.args:
+            model = _built_model(node.args[0], scope, dict(assigned))
+            if model is not None and model not in found:
+                found.append(model)
+    return found
+
+
 @dataclass(frozen=True)
 class Reads:
     """What a handler reads (`models`: `{"body" | "optional body" | "query": Model}`; a JSON
-    object without a model; a multipart upload), whether it requires a signed-in user and
-    whether it answers JSON."""
+    object without a model; a multipart upload), whether it requires a signed-in user,
+    whether it answers JSON and the models it answers with (`sends`)."""
 
     models: dict[str, type[BaseModel]]
     auth: bool
     any_json: bool
     multipart: bool
     json_out: bool
+    sends: tuple[type[BaseModel], ...] = ()
 
 
 def read_by(handler: Callable[..., Any]) -> Reads:
@@ -116,7 +135,9 @@ def read_by(handler: Callable[..., Any]) -> Reads:
     auth = code is not None and code.co_name in ("with_user", "with_auth")
     names: set[str] = set()
     validated: list[type[BaseModel]] = []
+    sends: list[type[BaseModel]] = []
     for tree in _functions(handler):
+        sends += [m for m in _sent_models(tree, scope) if m not in sends]
         for node in ast.walk(tree):
             if isinstance(node, ast.Name | ast.Attribute):
                 names.add(node.id if isinstance(node, ast.Name) else node.attr)
@@ -136,7 +157,7 @@ def read_by(handler: Callable[..., Any]) -> Reads:
     return Reads(models=reads, auth=auth or bool(names & _AUTH),
                  any_json="read_json_object" in names,
                  multipart=bool(names & {"read_upload", "multipart"}),
-                 json_out="json_response" in names)
+                 json_out=bool(names & {"json_response", _SENDER}), sends=tuple(sends))
 
 
 def _is_model(value: object) -> bool:
@@ -198,11 +219,12 @@ def _request_body(reads: Reads, refs: dict[Any, Any]) -> dict[str, Any] | None:
     return None
 
 
-def _success(model: type[BaseModel] | None, reads: Reads, refs: dict[Any, Any]
+def _success(models: tuple[type[BaseModel], ...], reads: Reads, refs: dict[Any, Any]
              ) -> dict[str, Any]:
-    if model is not None:
+    if models:
+        schemas = [refs[(model, "serialization")] for model in models]
         return {"description": "success", "content": {"application/json": {
-            "schema": refs[(model, "serialization")]}}}
+            "schema": schemas[0] if len(schemas) == 1 else {"anyOf": schemas}}}}
     if reads.json_out:
         return {"description": "success (a JSON object; see docs/)", "content": {
             "application/json": {"schema": {"type": "object"}}}}
@@ -218,8 +240,8 @@ def build_openapi(app: web.Application) -> dict[str, Any]:
     for method, path, _, reads in routes:
         for model in reads.models.values():
             table.want(model, "validation")
-        if (method, path) in RESPONSES:
-            table.want(RESPONSES[(method, path)], "serialization")
+        for model in _responses(method, path, reads):
+            table.want(model, "serialization")
     refs, schemas = table.build()
 
     paths: dict[str, dict[str, Any]] = {}
@@ -241,7 +263,7 @@ def build_openapi(app: web.Application) -> dict[str, Any]:
         if body is not None:
             operation["requestBody"] = body
         operation["responses"] = {
-            "2XX": _success(RESPONSES.get((method, path)), reads, refs),
+            "2XX": _success(_responses(method, path, reads), reads, refs),
             **_error_responses(reads.auth),
         }
         if reads.auth:
@@ -265,6 +287,11 @@ def build_openapi(app: web.Application) -> dict[str, Any]:
                                            "bearerFormat": "JWT"}},
         },
     }
+
+
+def _responses(method: str, path: str, reads: Reads) -> tuple[type[BaseModel], ...]:
+    registered = RESPONSES.get((method, path))
+    return reads.sends or ((registered,) if registered is not None else ())
 
 
 def _operation_id(method: str, path: str) -> str:

@@ -118,3 +118,56 @@ def test_openapi_names_request_models_and_who_may_call() -> None:
     assert {"expert_id", "from", "to", "tz"} <= slots
     assert "multipart/form-data" in paths["/api/resumes"]["post"]["requestBody"]["content"]
     assert paths["/openapi.json"]["get"] and paths["/asyncapi.json"]["get"]
+
+
+# The routes whose success is not a typed JSON model: files, pages, feeds and audio (they
+# answer bytes, described as such), and the data export (a download that gathers each
+# feature's own export). Every other route's success names the model its handler sends;
+# tests/integration/test_openapi_responses_live.py checks real answers against them.
+UNTYPED = {
+    ("GET", "/api/bookings/{booking_id}/calendar.ics"),
+    ("GET", "/api/bookings/{booking_id}/review/interviews/{interview_id}/answers/{index}/audio"),
+    ("GET", "/api/experts/{expert_id}/documents/{doc_type}"),
+    ("GET", "/api/interviews/{interview_id}/answers/{index}/audio"),
+    ("GET", "/api/interviews/{interview_id}/report.pdf"),
+    ("GET", "/api/me/export"),
+    ("GET", "/api/me/photo"),
+    ("GET", "/api/resumes/{resume_id}/file"),
+    ("POST", "/api/speech/synthesize"),
+    ("GET", "/asyncapi.json"),
+    ("GET", "/calendar/{token}.ics"),
+    ("GET", "/metrics"),
+    ("GET", "/openapi.json"),
+    ("GET", "/share/{token}"),
+}
+
+
+def success_schema(operation: dict[str, Any]) -> dict[str, Any] | None:
+    content = operation["responses"]["2XX"].get("content", {})
+    schema = content.get("application/json", {}).get("schema")
+    return schema if schema and ("$ref" in schema or "anyOf" in schema) else None
+
+
+def test_every_json_route_but_the_listed_ones_answers_a_model() -> None:
+    paths = build_openapi(app())["paths"]
+    routes = {(method.upper(), path): operation for path, operations in paths.items()
+              for method, operation in operations.items()}
+    untyped = {route for route, operation in routes.items() if success_schema(operation) is None}
+    assert untyped == UNTYPED
+    assert len(routes) - len(untyped) == 90
+
+
+def test_a_route_answering_two_models_is_either_and_shared_shapes_are_one_schema() -> None:
+    doc = build_openapi(app())
+    paths, schemas = doc["paths"], doc["components"]["schemas"]
+    login = success_schema(paths["/api/auth/login"]["post"])
+    assert login == {"anyOf": [{"$ref": "#/components/schemas/SignedIn"},
+                               {"$ref": "#/components/schemas/MfaChallenge"}]}
+    for path in ("/api/auth/register", "/api/auth/refresh", "/api/auth/login/2fa"):
+        assert success_schema(paths[path]["post"]) == {"$ref": "#/components/schemas/SignedIn"}
+    assert set(schemas["SignedIn"]["required"]) == {"token", "refresh_token", "expires_in",
+                                                   "user"}
+    # A field only some answers have is optional; the others are required.
+    booking = schemas["BookingView"]
+    assert "payment" not in booking["required"] and "status" in booking["required"]
+    assert booking["additionalProperties"] is False
