@@ -150,6 +150,7 @@ class LiveTranscriber:
         self._again: set[tuple[str, int]] = set()
         self._finishing: set[tuple[str, int]] = set()
         self._seen: dict[tuple[str, int], _Seen] = {}  # what the last look here found
+        self._cutting: dict[tuple[str, int], int] = {}  # where the segment being made ends
 
     async def _ahead(self, audio: PcmAudio, urgent: Callable[[], bool]) -> Transcript:
         """Mid-answer work waits behind the answers candidates are waiting on (a stretch of
@@ -181,8 +182,8 @@ class LiveTranscriber:
             while True:
                 self._again.discard(key)
                 await self._advance(user_id, key, captions and key not in self._finishing)
-                if key not in self._again:
-                    break
+                if key not in self._again or key in self._finishing:
+                    break  # submitted: the rest is the finishing job's
         except (SpeechError, ValueError, RedisError, OSError) as exc:
             # Nothing is lost: the job transcribes what the segments do not cover.
             log.warning("live transcription of %s/%d stopped: %s", *key, exc)
@@ -231,8 +232,13 @@ class LiveTranscriber:
             cut_b = int(cut * RATE) * 2
             piece = PcmAudio(window[:cut_b], RATE)
             spoken = any(begin < cut for begin, _ in spans)
-            said = (await self._ahead(piece, lambda: key in self._finishing) if spoken
-                    else Transcript(text="", confidence=0.0, duration_s=piece.duration_s))
+            self._cutting[key] = done + cut_b  # a submit meanwhile goes on from here
+            try:
+                said = (await self._ahead(piece, lambda: key in self._finishing) if spoken
+                        else Transcript(text="", confidence=0.0,
+                                        duration_s=piece.duration_s))
+            finally:
+                self._cutting.pop(key, None)
             segment = shifted(said, done, done + cut_b)
             while chunks and base + len(chunks[0]) <= done + cut_b:
                 base += len(chunks.pop(0))
@@ -248,6 +254,8 @@ class LiveTranscriber:
             spans = [(max(0.0, a - cut), b - cut) for a, b in spans if b > cut]
             self._seen[key] = _Seen(done, chunk, base, [len(c) for c in chunks], spans,
                                     window_b)
+            if key in self._finishing:
+                return  # submitted: the finishing job transcribes the rest from here
         if captions and spans:  # something is being said in the open stretch
             if not window:
                 chunks = await self._buffer.read_from(*key, chunk)
@@ -281,17 +289,34 @@ class LiveTranscriber:
     async def finish(self, session_id: str, index: int, pcm: PcmAudio) -> Transcript | None:
         """The transcript of the submitted answer `pcm` from its stored segments and a pass
         over the rest; None when the segments are not of this recording (or there are none
-        worth using): then the caller makes one pass over the whole answer."""
+        worth using): then the caller makes one pass over the whole answer.
+
+        When this process is still transcribing a segment of it, the rest after that segment
+        is transcribed meanwhile on another speech thread (not after it), and used if that
+        segment is stored as it was cut."""
         key = (session_id, index)
         running = self._running.get(key)
+        early: asyncio.Task[Transcript] | None = None
+        cutting = self._cutting.get(key)
         if running is not None:
             self._finishing.add(key)
+            if cutting is not None:
+                early = asyncio.create_task(self._rest(pcm, cutting))
             try:
                 await asyncio.wait_for(running.wait(), SETTLE_S)
             except TimeoutError:
                 log.info("finishing %s/%d without the segment still being made", *key)
             finally:
                 self._finishing.discard(key)
+        try:
+            return await self._finished(key, pcm, early, cutting)
+        finally:
+            if early is not None and not early.done():
+                early.cancel()
+
+    async def _finished(self, key: tuple[str, int], pcm: PcmAudio,
+                        early: "asyncio.Task[Transcript] | None", cutting: int | None
+                        ) -> Transcript | None:
         try:
             state = await self._state(key)
             raw = await self._redis.lrange(self._keys(*key)[1], 0, -1)
@@ -304,14 +329,19 @@ class LiveTranscriber:
         if not covers(segments, len(pcm.data)):
             return None
         done = segments[-1].end_b
+        said = (await early if early is not None and cutting == done
+                else await self._rest(pcm, done))
+        return joined([*segments, shifted(said, done, len(pcm.data))], pcm.duration_s)
+
+    async def _rest(self, pcm: PcmAudio, done: int) -> Transcript:
+        """The transcript of the answer after its first `done` bytes."""
         rest = PcmAudio(pcm.data[done:], RATE)
         samples = np.frombuffer(rest.data, dtype="<i2").astype(np.float32) / 32768.0
         # Usually only the pause before the submit is left: no speech, no wait for a turn in
         # the (possibly busy) Whisper pool.
         spoken = bool(samples.size) and bool(await asyncio.to_thread(speech_spans, samples))
-        said = (await self._stt.transcribe(rest) if spoken
+        return (await self._stt.transcribe(rest) if spoken
                 else Transcript(text="", confidence=0.0, duration_s=rest.duration_s))
-        return joined([*segments, shifted(said, done, len(pcm.data))], pcm.duration_s)
 
     async def forget(self, session_id: str, index: int) -> None:
         """The answer is transcribed: its segments are no longer needed."""
