@@ -230,7 +230,12 @@ class AnswerService:
         try:
             await self._answers.create(doc)
         except Conflict:
-            await self._replace_leftover(session, doc)
+            try:
+                await self._replace_leftover(session, doc)
+            except MockMateError:  # refused: the recording stored for it goes too
+                if doc.audio_file_id:
+                    await self._audio.delete(doc.audio_file_id)
+                raise
         try:
             # The session takes the answer and its transcription is queued in one step: the
             # job never runs before the session took the answer, and a crash before the step

@@ -12,12 +12,14 @@ from mockmate.config import Settings
 from mockmate.interviews.flow import TRANSCRIBE_ANSWER
 from mockmate.jobs.queue import JobQueue
 from mockmate.storage.answers import AnswerRepository
+from mockmate.storage.audio import BUCKET as AUDIO_BUCKET
 from mockmate.storage.database import connect
 from mockmate.storage.interviews import InterviewRepository
 from mockmate.storage.records import AnswerRecord, StoredTranscript
 from tests.conftest import CandidateFactory
 from tests.integration.test_corrections import answers_of
 from tests.integration.test_progress import rest
+from tests.support.audio import encode, speech_16k
 from tests.support.waiting import eventually
 
 
@@ -65,6 +67,12 @@ async def test_only_the_answer_the_session_took_counts(
         # Younger than the takeover delay, its submit may still be alive: try again soon.
         busy = await client.call("answer:submit", resubmit)
         assert busy["error"]["code"] == "unavailable" and busy["error"]["retryable"], busy
+        # Spoken, the same: and the recording stored for the refused submit is not kept.
+        spoken = encode(speech_16k("We cached the slow report."), "wav")
+        busy = await client.call("answer:submit", {"session_id": sid, "index": 0,
+                                                   "audio": spoken, "format": "wav"})
+        assert busy["error"]["code"] == "unavailable" and busy["error"]["retryable"], busy
+        assert await db[f"{AUDIO_BUCKET}.files"].find_one({}) is None
         # Later (the stored time moved back, as the clock would move on), it is replaced.
         await db.answers.update_one({"_id": left}, {"$set": {
             "created_at": datetime.now(UTC) - timedelta(seconds=60)}})
