@@ -15,6 +15,7 @@ from mockmate.storage.database import Document, connect, ensure_indexes
 from tests.support.client import Candidate, register
 from tests.support.server import ServerProcess, running_app, settings_from, test_env
 from tests.support.services import mongo_server, redis_server
+from tests.support.smtp import Inbox, smtp_server
 
 # Property tests draw the same examples on every run unless HYPOTHESIS_PROFILE=explore: a
 # CI run fails for a change, not for a lucky draw. Explore locally to find new examples.
@@ -125,3 +126,10 @@ async def spawn(
     for process in processes:
         if process.proc.poll() is None:
             assert process.terminate() == 0, f"{process.url} did not stop cleanly"
+
+
+@pytest.fixture
+async def inbox() -> AsyncIterator[Inbox]:
+    """A real SMTP server on loopback; what it received."""
+    with smtp_server() as inbox:
+        yield inbox

@@ -14,16 +14,10 @@ from mockmate.config import Settings
 from tests.integration.test_bad_input import refusal
 from tests.support.marketplace import Api
 from tests.support.server import running_app, settings_from
-from tests.support.smtp import Inbox, body_of, smtp_server
+from tests.support.smtp import Inbox, body_of
 from tests.support.waiting import eventually
 
 PASSWORD = "correct horse battery"
-
-
-@pytest.fixture
-async def inbox() -> AsyncIterator[Inbox]:
-    with smtp_server() as inbox:
-        yield inbox
 
 
 @pytest.fixture

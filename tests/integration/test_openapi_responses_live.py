@@ -35,15 +35,9 @@ from tests.support.marketplace import (
 from tests.support.openapi_check import CheckedApi, Documented
 from tests.support.resumes import resume_pdf
 from tests.support.server import running_app, settings_from
-from tests.support.smtp import Inbox, body_of, smtp_server
+from tests.support.smtp import Inbox, body_of
 
 PASSWORD = "correct horse battery"
-
-
-@pytest.fixture
-async def inbox() -> AsyncIterator[Inbox]:
-    with smtp_server() as inbox:
-        yield inbox
 
 
 @pytest.fixture
