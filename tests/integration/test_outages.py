@@ -3,8 +3,9 @@ stops and starts again on the same address: the socket stays, requests answer `u
 (retryable; 503 over REST), `/health` says `degraded`, and everything resumes by itself."""
 
 import uuid
-from collections.abc import Iterator
-from contextlib import AbstractContextManager
+from collections.abc import AsyncIterator, Iterator
+from contextlib import AbstractContextManager, asynccontextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -123,61 +124,83 @@ async def test_redis_restarted_empty_answers_unavailable_then_rebuilds_its_queue
                 await client.close()
 
 
-async def test_mongodb_away_answers_unavailable_and_the_interview_resumes(
-    redis_url: str, tmp_path: Path
-) -> None:
+@dataclass
+class MidInterview:
+    """A server whose MongoDB the test stops and starts, and a candidate at question 0."""
+
+    mongo: Restartable
+    url: str
+    http: aiohttp.ClientSession
+    token: str
+    client: Candidate
+    sid: str
+    prefix: str  # the deployment's Redis prefix
+
+
+@asynccontextmanager
+async def interview_on_restartable_mongo(redis_url: str, tmp_path: Path, email: str
+                                         ) -> AsyncIterator[MidInterview]:
     port, data = free_port(), tmp_path / "mongo"
     for service in restartable(lambda: mongo_server(data, port)):
         mongo_url = service.start()
         env = test_server.test_env(redis_url, mongo_url, uuid.uuid4().hex[:12], tmp_path / "data")
         async with running_app(settings_from(env, **QUICK)) as url, \
                 aiohttp.ClientSession() as http:
-            token = await register(url, "outage@example.com")
+            token = await register(url, email)
             client = await Candidate(url, token).connect()
             try:
                 sid = (await client.call("interview:start", START))["session_id"]
                 await client.expect("interview:question", session_id=sid, index=0)
-
-                service.stop()
-                ack = await client.call("answer:submit",
-                                        {"session_id": sid, "index": 0, "text": "Kept answer"})
-                assert unavailable(ack), ack  # not acked, so the client sends it again
-                status, body = await get(http, f"{url}/api/interviews", token)
-                assert (status, body["error"]["code"]) == (503, "unavailable")
-                assert body["error"]["retryable"] is True
-                status, body = await get(http, f"{url}/health")
-                assert status == 503
-                assert (body["status"], body["mongo"], body["redis"]) == (
-                    "degraded", "unreachable", "ok")
-                assert client.sio.connected
-                # A second socket of the same user is let in: the handshake checks the token
-                # against Redis, which knows the user's epoch since the first one.
-                second = await Candidate(url, token).connect()
-                assert unavailable(await second.call("interview:resume", {"session_id": sid}))
-                await second.close()
-                # One whose user Redis does not know yet cannot have its token checked:
-                # refused as retryable, not as a bad token (which a client would answer by
-                # signing out).
-                user_id = jwt.decode(token, options={"verify_signature": False})["sub"]
-                redis = Redis.from_url(redis_url)
-                await redis.delete(RedisKeys(env["MOCKMATE_REDIS_PREFIX"]).auth_epoch(user_id))
-                await redis.aclose()
-                assert await refusal(url, {"token": token}) == {
-                    "message": "unavailable",
-                    "data": {"code": "unavailable", "retryable": True}}
-
-                service.start()
-                await eventually(lambda: health_is(http, url, "ok"))
-                ack = await client.call("answer:submit",
-                                        {"session_id": sid, "index": 0, "text": "Kept answer"})
-                assert ack["ok"], ack
-                await client.expect("answer:transcript", answer_id=ack["answer_id"])
-                await client.expect("interview:question", session_id=sid, index=1)
-                status, body = await get(http, f"{url}/api/interviews/{sid}", token)
-                assert status == 200, body
-                assert texts(body) == ["Kept answer"]
+                yield MidInterview(service, url, http, token, client, sid,
+                                   env["MOCKMATE_REDIS_PREFIX"])
             finally:
                 await client.close()
+
+
+async def test_mongodb_away_answers_unavailable_and_the_interview_resumes(
+    redis_url: str, tmp_path: Path
+) -> None:
+    async with interview_on_restartable_mongo(redis_url, tmp_path, "outage@example.com") as it:
+        service, url, http, token, client, sid = (
+            it.mongo, it.url, it.http, it.token, it.client, it.sid)
+        service.stop()
+        ack = await client.call("answer:submit",
+                                {"session_id": sid, "index": 0, "text": "Kept answer"})
+        assert unavailable(ack), ack  # not acked, so the client sends it again
+        status, body = await get(http, f"{url}/api/interviews", token)
+        assert (status, body["error"]["code"]) == (503, "unavailable")
+        assert body["error"]["retryable"] is True
+        status, body = await get(http, f"{url}/health")
+        assert status == 503
+        assert (body["status"], body["mongo"], body["redis"]) == (
+            "degraded", "unreachable", "ok")
+        assert client.sio.connected
+        # A second socket of the same user is let in: the handshake checks the token
+        # against Redis, which knows the user's epoch since the first one.
+        second = await Candidate(url, token).connect()
+        assert unavailable(await second.call("interview:resume", {"session_id": sid}))
+        await second.close()
+        # One whose user Redis does not know yet cannot have its token checked:
+        # refused as retryable, not as a bad token (which a client would answer by
+        # signing out).
+        user_id = jwt.decode(token, options={"verify_signature": False})["sub"]
+        redis = Redis.from_url(redis_url)
+        await redis.delete(RedisKeys(it.prefix).auth_epoch(user_id))
+        await redis.aclose()
+        assert await refusal(url, {"token": token}) == {
+            "message": "unavailable",
+            "data": {"code": "unavailable", "retryable": True}}
+
+        service.start()
+        await eventually(lambda: health_is(http, url, "ok"))
+        ack = await client.call("answer:submit",
+                                {"session_id": sid, "index": 0, "text": "Kept answer"})
+        assert ack["ok"], ack
+        await client.expect("answer:transcript", answer_id=ack["answer_id"])
+        await client.expect("interview:question", session_id=sid, index=1)
+        status, body = await get(http, f"{url}/api/interviews/{sid}", token)
+        assert status == 200, body
+        assert texts(body) == ["Kept answer"]
 
 
 async def test_redis_away_refuses_new_sockets_as_retryable_then_lets_them_in(
@@ -216,31 +239,18 @@ async def test_an_interview_ended_while_mongodb_is_away_completes_when_it_return
     # MongoDB cannot record it; the finalize job queued with it records it once MongoDB is
     # back (before, the ack said `unavailable` after the change was made, and a retry was
     # refused as `invalid_state`, with the interview left `in_progress` for good).
-    port, data = free_port(), tmp_path / "mongo"
-    for service in restartable(lambda: mongo_server(data, port)):
-        mongo_url = service.start()
-        env = test_server.test_env(redis_url, mongo_url, uuid.uuid4().hex[:12], tmp_path / "data")
-        async with running_app(settings_from(env, **QUICK)) as url, \
-                aiohttp.ClientSession() as http:
-            token = await register(url, "ended-in-outage@example.com")
-            client = await Candidate(url, token).connect()
-            try:
-                sid = (await client.call("interview:start", START))["session_id"]
-                await client.expect("interview:question", session_id=sid, index=0)
-                service.stop()
-                ack = await client.call("interview:end", {"session_id": sid})
-                assert ack == {"ok": True, "state": "completed"}, ack
-                assert not ack_refused(await client.call("interview:end", {"session_id": sid}),
-                                       "unavailable")
-                service.start()
-                await eventually(lambda: health_is(http, url, "ok"))
-                await client.expect("interview:complete", session_id=sid)
-                status, body = await get(http, f"{url}/api/interviews/{sid}", token)
-                assert status == 200, body
-                assert body["interview"]["status"] == "completed"
-            finally:
-                await client.close()
+    async with interview_on_restartable_mongo(redis_url, tmp_path,
+                                              "ended-in-outage@example.com") as it:
+        it.mongo.stop()
+        ack = await it.client.call("interview:end", {"session_id": it.sid})
+        assert ack == {"ok": True, "state": "completed"}, ack
+        again = await it.client.call("interview:end", {"session_id": it.sid})
+        assert again["error"]["code"] == "invalid_state", again  # ended: not "try again"
+        it.mongo.start()
+        await eventually(lambda: health_is(it.http, it.url, "ok"))
+        await it.client.expect("interview:complete", session_id=it.sid)
+        status, body = await get(it.http, f"{it.url}/api/interviews/{it.sid}", it.token)
+        assert status == 200, body
+        assert body["interview"]["status"] == "completed"
 
 
-def ack_refused(ack: dict[str, Any], code: str) -> bool:
-    return ack["ok"] is False and ack["error"]["code"] == code
