@@ -46,7 +46,7 @@ import jwt
 import socketio
 
 # The same retry rule as `mockmate loadtest`: what a client does with a retryable refusal.
-from mockmate.loadtest.client import ATTEMPTS, backoff_s
+from mockmate.loadtest.client import ATTEMPTS, backoff_s, connect_retrying
 from mockmate.loadtest.echo import cpu_seconds, echo_server
 
 CHUNK_S = 0.1
@@ -79,18 +79,14 @@ RNG = random.Random()
 
 async def connect(sio: socketio.AsyncClient, url: str, token: str, args: argparse.Namespace,
                   res: Results) -> None:
-    """Connect, retrying a handshake refused as `unavailable` (a busy or absent backing
+    """Connect, retrying a handshake refused as retryable (a busy or absent backing
     service), as the contract asks clients to."""
-    for attempt in range(ATTEMPTS):
-        try:
-            await sio.connect(url, auth={"token": token}, transports=["websocket"],
-                              wait_timeout=args.timeout_s)
-            return
-        except socketio.exceptions.ConnectionError as exc:
-            if attempt == ATTEMPTS - 1 or "unavailable" not in str(exc):
-                raise
-            res.retries["connect"] += 1
-            await asyncio.sleep(backoff_s(attempt, RNG))
+
+    def retried() -> None:
+        res.retries["connect"] += 1
+
+    await connect_retrying(sio, url, {"token": token}, transport="websocket",
+                           timeout_s=args.timeout_s, rng=RNG, on_retry=retried)
 
 
 async def call(sio: socketio.AsyncClient, event: str, payload: dict[str, Any],

@@ -5,6 +5,7 @@ import asyncio
 import random
 import time
 from collections import defaultdict
+from collections.abc import Callable
 from typing import Any
 
 import socketio
@@ -58,6 +59,43 @@ class Failure(Exception):
         self.stage, self.code, self.message = stage, code, message
 
 
+class Refused(Exception):
+    """A handshake the server refused (for good, or after the last retry)."""
+
+    def __init__(self, code: str, message: str):
+        super().__init__(f"{code}: {message}")
+        self.code, self.message = code, message
+
+
+async def connect_retrying(sio: socketio.AsyncClient, url: str, auth: dict[str, Any], *,
+                           transport: str, timeout_s: float, rng: random.Random,
+                           on_retry: Callable[[], None]) -> None:
+    """Connect `sio`; a handshake refused as retryable (`unavailable`) is tried again after
+    a backoff, as the contract asks of clients. The refusal's `{code, retryable}` comes
+    with the `connect_error` event: python-socketio's ConnectionError only ever says "One
+    or more namespaces failed to connect"."""
+    refusal: dict[str, Any] = {}
+
+    async def refused(data: Any = None) -> None:
+        refusal.clear()
+        refusal.update(data if isinstance(data, dict) else {"message": str(data)})
+
+    sio.on("connect_error", refused)
+    for attempt in range(ATTEMPTS):
+        refusal.clear()
+        try:
+            await sio.connect(url, auth=auth, transports=[transport], wait_timeout=timeout_s)
+            return
+        except socketio.exceptions.ConnectionError as exc:
+            data = refusal.get("data")
+            data = data if isinstance(data, dict) else {}
+            if not data.get("retryable") or attempt == ATTEMPTS - 1:
+                raise Refused(str(data.get("code") or refusal.get("message") or exc),
+                              str(exc)) from None
+            on_retry()
+            await asyncio.sleep(backoff_s(attempt, rng))
+
+
 class SocketClient:
     """A connected candidate. `arrived[event][answer_id]` is when that event first came."""
 
@@ -72,13 +110,6 @@ class SocketClient:
         self.rng = random.Random()
         for name in SERVER_EVENTS:
             self.sio.on(name, self._recorder(name))
-        # The handshake's refusal (`{message, data: {code, retryable}}`): python-socketio's
-        # ConnectionError says only "One or more namespaces failed to connect".
-        self.refusal: dict[str, Any] = {}
-        self.sio.on("connect_error", self._refused)
-
-    async def _refused(self, data: Any = None) -> None:
-        self.refusal = data if isinstance(data, dict) else {"message": str(data)}
 
     def _recorder(self, name: str) -> Any:
         async def record(data: Any) -> None:
@@ -93,24 +124,19 @@ class SocketClient:
         return record
 
     async def connect(self) -> None:
-        """Connect; a handshake refused as `unavailable` is tried again after a backoff."""
+        """Connect; a handshake refused as retryable is tried again after a backoff."""
         started = time.perf_counter()
         self.res.ops += 1
-        for attempt in range(ATTEMPTS):
-            self.refusal = {}
-            try:
-                await self.sio.connect(self.url, auth={"token": self.token},
-                                       transports=[self.transport],
-                                       wait_timeout=self.timeout_s)
-                break
-            except socketio.exceptions.ConnectionError as exc:
-                data = self.refusal.get("data")
-                data = data if isinstance(data, dict) else {}
-                if not data.get("retryable") or attempt == ATTEMPTS - 1:
-                    code = str(data.get("code") or self.refusal.get("message") or exc)
-                    raise Failure("connect", code, str(exc)) from None
-                self.res.retried["connect"] += 1
-                await asyncio.sleep(backoff_s(attempt, self.rng))
+
+        def retried() -> None:
+            self.res.retried["connect"] += 1
+
+        try:
+            await connect_retrying(self.sio, self.url, {"token": self.token},
+                                   transport=self.transport, timeout_s=self.timeout_s,
+                                   rng=self.rng, on_retry=retried)
+        except Refused as exc:
+            raise Failure("connect", exc.code, exc.message) from None
         self.res.setup["connect"].append((time.perf_counter() - started) * 1000)
 
     async def call(self, event: str, data: dict[str, Any]) -> dict[str, Any]:
