@@ -324,11 +324,18 @@ class LiveTranscriber:
             log.warning("segments of %s/%d unreadable: %s", *key, exc)
             return None
         if not raw or not same_recording(state.get("digest", ""), pcm.data):
+            log.info("answer %s/%d is transcribed whole: %s", *key,
+                     "no segments" if not raw else "segments of another recording")
             return None
         segments = [_decode(item) for item in raw]
         if not covers(segments, len(pcm.data)):
+            log.info("answer %s/%d is transcribed whole: its segments do not follow on", *key)
             return None
         done = segments[-1].end_b
+        log.info("answer %s/%d: %d segment(s) cover %.1f of %.1f s; the rest %s", *key,
+                 len(segments), done / BYTES_PER_S, pcm.duration_s,
+                 "was transcribed meanwhile" if early is not None and cutting == done
+                 else "is transcribed now")
         said = (await early if early is not None and cutting == done
                 else await self._rest(pcm, done))
         return joined([*segments, shifted(said, done, len(pcm.data))], pcm.duration_s)
