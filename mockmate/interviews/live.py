@@ -225,6 +225,7 @@ class LiveTranscriber:
         seen.spans, seen.heard_b = spans, window_b
         self._seen[key] = seen
         window = b""  # the whole open window, read only when a segment closes (or a caption)
+        chunks: list[bytes] = []  # ... and its chunks
         while (cut := next_cut(spans, window_b / BYTES_PER_S)) is not None:
             if not window:
                 chunks = await self._buffer.read_from(*key, chunk)
@@ -311,8 +312,9 @@ class LiveTranscriber:
         try:
             return await self._finished(key, pcm, early, cutting)
         finally:
-            if early is not None and not early.done():
+            if early is not None:  # unused (the segment was cut elsewhere): let it go quietly
                 early.cancel()
+                early.add_done_callback(lambda t: t.cancelled() or t.exception())
 
     async def _finished(self, key: tuple[str, int], pcm: PcmAudio,
                         early: "asyncio.Task[Transcript] | None", cutting: int | None
