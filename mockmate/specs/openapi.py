@@ -7,8 +7,7 @@ the REST helpers it calls), and a handler that requires a signed-in user is reco
 `@signed_in`/`@authenticated` or a call of `current_user`/`authenticate`. The success
 responses are the models the handler sends with `model_response(Model(...))` (or
 `Model.model_validate(...)`, or a name assigned from either), found the same way; a route
-that answers with more than one is `anyOf` them. `RESPONSES` names the model of a route
-whose handler cannot be read that way (none today). Errors are the contract's
+that answers with more than one is `anyOf` them. Errors are the contract's
 `{error: {code, message}}`.
 """
 
@@ -41,9 +40,6 @@ class ErrorResponse(BaseModel):
     error: ErrorBody
 
 
-# Response models of routes whose handler's `model_response` call cannot be read from its
-# source (the others' are found there).
-RESPONSES: dict[tuple[str, str], type[BaseModel]] = {}
 _SENDER = "model_response"
 _BUILDERS = {"model_validate", "model_construct"}
 
@@ -237,10 +233,10 @@ def build_openapi(app: web.Application) -> dict[str, Any]:
               for method, path, handler in api_routes(app)]
     table = SchemaTable()
     table.want(ErrorResponse, "serialization")
-    for method, path, _, reads in routes:
+    for *_, reads in routes:
         for model in reads.models.values():
             table.want(model, "validation")
-        for model in _responses(method, path, reads):
+        for model in reads.sends:
             table.want(model, "serialization")
     refs, schemas = table.build()
 
@@ -263,7 +259,7 @@ def build_openapi(app: web.Application) -> dict[str, Any]:
         if body is not None:
             operation["requestBody"] = body
         operation["responses"] = {
-            "2XX": _success(_responses(method, path, reads), reads, refs),
+            "2XX": _success(reads.sends, reads, refs),
             **_error_responses(reads.auth),
         }
         if reads.auth:
@@ -287,11 +283,6 @@ def build_openapi(app: web.Application) -> dict[str, Any]:
                                            "bearerFormat": "JWT"}},
         },
     }
-
-
-def _responses(method: str, path: str, reads: Reads) -> tuple[type[BaseModel], ...]:
-    registered = RESPONSES.get((method, path))
-    return reads.sends or ((registered,) if registered is not None else ())
 
 
 def _operation_id(method: str, path: str) -> str:
