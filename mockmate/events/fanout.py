@@ -105,17 +105,17 @@ class Fanout:
 
     async def resume(self, sid: str, session_id: str, last_seq: int | None) -> Resumed:
         """Replay what the socket's client has not had, then follow the session live.
-        Without `last_seq`: from the position of the user's socket that left."""
+        Without `last_seq`: from where the socket got to if it follows the session, and from
+        the position of the user's socket that left (`SocketFeed.resume`)."""
         feed = self._feeds.get(sid)
         if feed is None:
             return Resumed(0, False, 0)
-        if last_seq is None:
-            last_seq = await self.events.position_to_continue(
-                feed.user_id, session_id, sid, wait_s=self._hold_s
-            )
-        if last_seq is None:  # nobody followed the session: the snapshot says it all
-            last_seq = await self.events.current(session_id)
-        return await feed.resume(session_id, last_seq)
+        if last_seq is not None:
+            return await feed.resume(session_id, last_seq)
+        continued = await self.events.position_to_continue(
+            feed.user_id, session_id, sid, wait_s=self._hold_s
+        )
+        return await feed.resume(session_id, None, continued=continued)
 
     def _deliver(self, event: Event) -> None:
         for sid in self._by_user.get(event.user_id, ()):

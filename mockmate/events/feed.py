@@ -7,7 +7,13 @@ highest `event_seq` this socket has been sent:
 - a live event above `mark + 1` first pulls the missing ones from the session's log (an
   event published by another process can overtake one this process is still sending);
 - a resume replays the log after the client's `last_event_seq` and moves the mark to the
-  session's latest seq, so what is produced during the replay follows it exactly once.
+  session's latest seq, so what is produced during the replay follows it exactly once;
+- a resume without `last_event_seq` on a socket that already follows the session goes on
+  from its own mark (plus, from the position of a socket of the user that left, what came
+  before this one began following), never from the session's latest seq: an event still
+  on its way to this socket (from another process) is then sent, not skipped. A socket
+  that does not follow it yet but holds some of its events goes on from the first of
+  those when no socket that left says where to (its position may not be written yet).
 A new socket holds its live events until it resumes or starts an interview (or for
 `hold_s`), so that a resume's replay comes before anything newer.
 
@@ -46,7 +52,10 @@ class Resumed:
 @dataclass(frozen=True)
 class _Replay:
     session_id: str
-    last_seq: int
+    # What the client said it holds; None: it did not say.
+    last_seq: int | None
+    # Without last_seq: the position of the user's socket this one continues (if any).
+    continued: int | None
     done: asyncio.Future[Resumed]
 
 
@@ -65,6 +74,9 @@ class SocketFeed:
         self._send = send
         self._log = events
         self._marks: dict[str, int] = {}
+        # Per session, the seq after which this socket began following: it has been sent
+        # every event in (start, mark] (or the snapshot covered them).
+        self._starts: dict[str, int] = {}
         self._acked: dict[str, int] = {}
         self._written: dict[str, int] = {}
         self._writer: asyncio.Task[None] | None = None
@@ -80,9 +92,13 @@ class SocketFeed:
         """Stop holding live events; with a session: this socket follows it from seq 1."""
         self._queue.put_nowait(_Join(session_id))
 
-    async def resume(self, session_id: str, last_seq: int) -> Resumed:
+    async def resume(
+        self, session_id: str, last_seq: int | None, *, continued: int | None = None
+    ) -> Resumed:
+        """Replay after `last_seq`; without it, from this socket's own mark if it follows
+        the session, else from `continued`, else from the session's latest seq."""
         done: asyncio.Future[Resumed] = asyncio.get_running_loop().create_future()
-        self._queue.put_nowait(_Replay(session_id, last_seq, done))
+        self._queue.put_nowait(_Replay(session_id, last_seq, continued, done))
         return await done
 
     async def discard(self) -> None:
@@ -118,7 +134,7 @@ class SocketFeed:
                     await self._flush()
                 elif isinstance(item, _Replay):
                     try:
-                        item.done.set_result(await self._replay(item.session_id, item.last_seq))
+                        item.done.set_result(await self._resume(item))
                     except Exception as exc:
                         item.done.set_exception(exc)
                     await self._flush()
@@ -131,6 +147,7 @@ class SocketFeed:
 
     def _follow(self, session_id: str, position: int) -> None:
         self._marks.setdefault(session_id, position)
+        self._starts.setdefault(session_id, position)
         self._acked[session_id] = max(self._acked.get(session_id, -1), position)
         self._schedule_write()
 
@@ -153,6 +170,40 @@ class SocketFeed:
             for earlier in await self._log.between(session_id, mark + 1, event.seq - 1):
                 await self._emit(earlier)
         await self._emit(event)
+
+    async def _resume(self, item: _Replay) -> Resumed:
+        session_id = item.session_id
+        if item.last_seq is not None:
+            return await self._replay(session_id, item.last_seq)
+        start = self._starts.get(session_id)
+        if start is None:
+            # Not following: continue the socket that left, else from this socket's first
+            # held event (it arrived in time for it), else the snapshot covers the past.
+            after = item.continued
+            if after is None:
+                after = self._held_from(session_id)
+            if after is None:
+                after = await self._log.current(session_id)
+            return await self._replay(session_id, after)
+        return await self._go_on(session_id, start, item.continued)
+
+    def _held_from(self, session_id: str) -> int | None:
+        seqs = [e.seq for e in self._held or () if e.session_id == session_id and e.seq]
+        return min(seqs) - 1 if seqs else None
+
+    async def _go_on(self, session_id: str, start: int, continued: int | None) -> Resumed:
+        """A following socket resumed without `last_event_seq`: send what it was not sent,
+        i.e. the log after its mark, and before its start from `continued` on."""
+        mark = self._marks[session_id]
+        after = continued if continued is not None and continued < start else None
+        replay = await self._log.after(session_id, mark if after is None else after)
+        missed = [e for e in replay.events if not start < e.seq <= mark]
+        for event in missed:
+            await self._emit(event)
+        self._marks[session_id] = max(replay.last_seq, self._marks[session_id])
+        if after is not None:
+            self._starts[session_id] = after if replay.complete else replay.last_seq
+        return Resumed(len(missed), replay.complete, replay.last_seq)
 
     async def _replay(self, session_id: str, last_seq: int) -> Resumed:
         replay = await self._log.after(session_id, last_seq)

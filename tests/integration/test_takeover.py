@@ -63,17 +63,7 @@ async def stored_answers(url: str, token: str, sid: str) -> list[dict[str, Any]]
         return list((await response.json())["interview"]["answers"])
 
 
-# Killed just after the submit, the first answer's `answer:evaluation` can reach neither
-# socket (found this stop: 2-4 of 6 local runs fail, on the code before this stop too; the
-# evaluation is stored and the interview completes, but the event never arrives, even 10 s
-# after `interview:complete`). Cause not found yet; issue #12 stays open for it.
-FLAKY = {"after_submit"}
-POINTS_MARKED = [pytest.param(p, marks=pytest.mark.xfail(
-    reason="issue #12: an evaluation emitted around a SIGKILL can be lost", strict=False))
-    if p in FLAKY else p for p in POINTS]
-
-
-@pytest.mark.parametrize("point", POINTS_MARKED)
+@pytest.mark.parametrize("point", POINTS)
 async def test_a_killed_process_leaves_no_interview_stuck(spawn: Spawn, point: str) -> None:
     speak = point == "question_audio"
     # Paced question audio (several seconds of it) when the kill falls during it.
