@@ -5,9 +5,12 @@ Every process runs `Takeover.sweep` every few seconds. A session whose lease lap
 `asking` asks the current question again; `transcribing` queues the answer's transcription
 again, once per answer (the job is idempotent, and the queue itself hands a dead worker's job
 to another: a second copy only covers a job that was lost; more copies would only pile up
-behind a backlog of jobs); `receiving_answer` waits on its candidate, whose chunks are safe
-in Redis, so the lease is dropped and the session stays for the client to resume (or for its
-expiry).
+behind a backlog of jobs). While the queue holds jobs no worker has read yet, the answer's
+own job may be one of them, waiting its turn (nobody renews a lease for a job not started):
+the lease is then kept for another term instead, and looked at again when it lapses. Under
+load this is what kept answers from being transcribed twice. `receiving_answer` waits on
+its candidate, whose chunks are safe in Redis, so the lease is dropped and the session stays
+for the client to resume (or for its expiry).
 """
 
 import logging
@@ -53,6 +56,8 @@ class Takeover:
         if session.state is State.ASKING:
             self._flow.ask_again(session)
         elif session.state is State.TRANSCRIBING and session.index in session.answers:
+            if await self._queue.undelivered():
+                return  # `take` set a new deadline: look again once it lapses
             answer_id = session.answers[session.index]
             first = await self._redis.set(
                 self._keys.requeued(answer_id), 1, nx=True, ex=REQUEUED_TTL_S

@@ -239,6 +239,16 @@ class JobQueue:
         await self._redis.xack(self.stream, self._group, message_id)
         await self._redis.xdel(self.stream, message_id)
 
+    async def undelivered(self) -> int | None:
+        """Jobs no consumer has read yet (the group's lag), or None when Redis cannot tell
+        (before 7.0, or after entries were deleted out of order)."""
+        for group in await self._redis.xinfo_groups(self.stream):
+            name = group.get("name")
+            if (name.decode() if isinstance(name, bytes) else name) == self._group:
+                lag = group.get("lag")
+                return None if lag is None else int(lag)
+        return None
+
     async def pending_count(self) -> int:
         info = await self._redis.xpending(self.stream, self._group)
         return int(info["pending"])

@@ -67,6 +67,8 @@ def add_parser(commands: Any) -> None:
     p.add_argument("--answer-s", type=float, default=10.0, help="stream: seconds per answer")
     p.add_argument("--stream-submit", action="store_true",
                    help="stream: submit the answer (transcription) instead of ending")
+    p.add_argument("--live-captions", action="store_true",
+                   help="voice: ask for live captions (`answer:partial`, counted)")
     p.add_argument("--answer-text", default="", help="voice/stream: what Piper says")
     p.add_argument("--experts", type=int, default=3, help="bookings: experts to book")
     p.add_argument("--spread", type=int, default=3,
@@ -113,7 +115,8 @@ def main(args: argparse.Namespace, admin_token: Callable[[], str]) -> int:
             scenario=args.scenario, questions=args.questions, think_ms=args.think_ms,
             timeout_s=args.timeout_s, transport=args.transport, follow_ups=args.follow_ups,
             speak=args.speak, voice_answer=args.voice_answer, chunk_ms=chunk_ms,
-            answer_s=args.answer_s, stream_submit=args.stream_submit),
+            answer_s=args.answer_s, stream_submit=args.stream_submit,
+            live_captions=args.live_captions),
         candidates=args.candidates, ramp_s=args.ramp_s, duration_s=args.duration_s,
         deadline_s=args.deadline_s, experts=args.experts, spread=args.spread,
         answer_text=args.answer_text, progress=None if args.no_progress else sys.stderr,

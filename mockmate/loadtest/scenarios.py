@@ -37,6 +37,7 @@ class InterviewOptions:
     chunk_ms: float = 250.0
     answer_s: float = 10.0  # stream: seconds streamed per answer
     stream_submit: bool = False
+    live_captions: bool = False  # voice: ask for `answer:partial` captions while speaking
 
 
 class InterviewCandidate:
@@ -49,6 +50,7 @@ class InterviewCandidate:
         self.audio_first: dict[tuple[str, int], float] = {}
         self.audio_final: dict[tuple[str, int], asyncio.Event] = {}
         self.client.sio.on("interview:audio", self._on_audio)
+        self.client.sio.on("answer:partial", self._on_partial)
 
     async def run(self, until: float) -> None:
         """Connect, then take interviews until the loop's clock passes `until`."""
@@ -76,11 +78,16 @@ class InterviewCandidate:
         if data.get("final"):
             self._final(*key).set()
 
+    async def _on_partial(self, data: Any) -> None:
+        """Captions are counted (`outcomes`), never awaited: the server may drop any."""
+        self.res.outcomes["answer:partial"] += 1
+
     async def _start(self, questions: int, audio: bool) -> tuple[str, int]:
         ack = await self.client.call("interview:start", {
             "role": "Backend Engineer", "interview_type": "mixed", "difficulty": "mid",
             "question_count": questions, "adaptive": self.opts.follow_ups,
-            "speak": audio, **({"audio_format": "pcm_16000"} if audio else {})})
+            "speak": audio, **({"audio_format": "pcm_16000"} if audio else {}),
+            **({"live_captions": True} if self.opts.live_captions else {})})
         return str(ack["session_id"]), int(ack.get("total_questions", questions))
 
     async def _listen(self, session_id: str, index: int, asked_at: float) -> None:

@@ -4,6 +4,7 @@ interview, and expired after the retention period."""
 
 import aiohttp
 import pytest
+from bson import ObjectId
 from pymongo.asynchronous.database import AsyncDatabase
 
 from mockmate.config import Settings
@@ -26,6 +27,18 @@ async def test_recordings_round_trip_and_expire(db: AsyncDatabase[Document]) -> 
     assert await store.load(second) == b"x" * 10
     assert await store.expire(retention_days=1e-9) == 1  # everything is older than ~0 s
     assert await store.load(second) is None
+
+
+async def test_deleting_a_recording_twice_is_not_an_error(db: AsyncDatabase[Document]) -> None:
+    # A transcription job retried after it deleted the recording settles it again: the
+    # second delete must not fail the job (found under load: nx-27017 refused it).
+    store = AudioStore(db)
+    file_id = await store.save(b"y" * 300_000, interview_id="i3", user_id="u3",
+                               answer_id="a3", fmt="wav")
+    await store.delete(file_id)
+    await store.delete(file_id)
+    assert await store.load(file_id) is None
+    assert await db[f"{BUCKET}.chunks"].find_one({"files_id": ObjectId(file_id)}) is None
 
 
 async def test_deleting_an_interview_deletes_its_recordings(

@@ -9,6 +9,7 @@ import pytest
 from redis.asyncio import Redis
 
 from mockmate.jobs.queue import JobQueue
+from tests.support.waiting import eventually
 
 
 @pytest.fixture
@@ -141,3 +142,41 @@ async def test_a_long_job_is_not_taken_over_while_its_worker_lives(
             w.cancel()
         await asyncio.gather(*workers, return_exceptions=True)
     assert runs == 1
+
+
+
+async def test_the_queue_says_how_many_jobs_no_worker_has_read(redis: Redis) -> None:
+    # What the takeover of a `transcribing` session reads before it queues the answer's
+    # transcription again: while jobs wait unread, the answer's own job may be among them.
+    prefix = f"t:{uuid.uuid4().hex}"
+    queue = queue_for(redis, prefix, "p")
+    release = asyncio.Event()
+    ran: list[int] = []
+
+    async def work(payload: dict[str, Any]) -> None:
+        ran.append(payload["n"])
+        if payload["n"] == 1:
+            await release.wait()  # job 1 holds the one worker
+
+    queue.register("work", work)
+    await queue.ensure_group()
+    assert await queue.undelivered() == 0
+    for n in range(2):
+        await queue.enqueue("work", {"n": n})
+    worker = asyncio.create_task(queue.run(1))
+    try:
+        await eventually(lambda: _equals(ran, [0, 1]))
+        # Job 0 is done and deleted from the stream; job 1 runs; three more wait unread.
+        for n in range(2, 5):
+            await queue.enqueue("work", {"n": n})
+        assert await queue.undelivered() == 3
+        release.set()
+        await eventually(lambda: _equals(ran, [0, 1, 2, 3, 4]))
+        assert await queue.undelivered() == 0
+    finally:
+        worker.cancel()
+        await asyncio.gather(worker, return_exceptions=True)
+
+
+async def _equals(seen: list[int], expected: list[int]) -> bool:
+    return seen == expected
