@@ -241,8 +241,13 @@ class JobQueue:
 
     async def undelivered(self) -> int | None:
         """Jobs no consumer has read yet (the group's lag), or None when Redis cannot tell
-        (before 7.0, or after entries were deleted out of order)."""
-        for group in await self._redis.xinfo_groups(self.stream):
+        (before 7.0, when entries the group has not read were deleted, or when the stream
+        is gone with an emptied Redis)."""
+        try:
+            groups = await self._redis.xinfo_groups(self.stream)
+        except ResponseError:  # no such stream: its group is recreated by the consumers
+            return None
+        for group in groups:
             name = group.get("name")
             if (name.decode() if isinstance(name, bytes) else name) == self._group:
                 lag = group.get("lag")

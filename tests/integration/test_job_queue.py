@@ -159,6 +159,7 @@ async def test_the_queue_says_how_many_jobs_no_worker_has_read(redis: Redis) -> 
             await release.wait()  # job 1 holds the one worker
 
     queue.register("work", work)
+    assert await queue.undelivered() is None  # no stream yet (or Redis came back empty)
     await queue.ensure_group()
     assert await queue.undelivered() == 0
     for n in range(2):
