@@ -144,7 +144,6 @@ async def test_a_long_job_is_not_taken_over_while_its_worker_lives(
     assert runs == 1
 
 
-
 async def test_the_queue_says_how_many_jobs_no_worker_has_read(redis: Redis) -> None:
     # What the takeover of a `transcribing` session reads before it queues the answer's
     # transcription again: while jobs wait unread, the answer's own job may be among them.

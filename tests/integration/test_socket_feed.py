@@ -49,7 +49,7 @@ async def log(redis_url: str) -> AsyncIterator[EventLog]:
     await redis.aclose()
 
 
-async def new_session(log: EventLog, redis_url: str) -> str:
+async def new_session(redis_url: str) -> str:
     session_id = uuid.uuid4().hex
     redis = Redis.from_url(redis_url)
     await redis.set(RedisKeys(PREFIX).session(session_id), b"{}", ex=60)  # a live session
@@ -76,7 +76,7 @@ async def following(log: EventLog, session_id: str, socket: Socket, count: int) 
 async def test_an_event_still_on_its_way_is_sent_once_by_a_resume_without_seq(
     log: EventLog, redis_url: str, late_event_first: bool
 ) -> None:
-    session_id = await new_session(log, redis_url)
+    session_id = await new_session(redis_url)
     socket = Socket()
     feed = await following(log, session_id, socket, 3)
     late = await logged(log, session_id, "evaluation")  # logged elsewhere, not here yet
@@ -102,7 +102,7 @@ async def test_a_following_socket_also_gets_what_came_before_it_followed(
 ) -> None:
     """A socket that began following at seq 3 continues one that left at position 1: it is
     sent 2 and 3 once (not again 4, which it had live)."""
-    session_id = await new_session(log, redis_url)
+    session_id = await new_session(redis_url)
     for name in ("e1", "e2", "e3"):
         await logged(log, session_id, name)
     socket = Socket()
@@ -125,7 +125,7 @@ async def test_a_new_socket_holding_events_resumes_from_the_first_it_holds(
 ) -> None:
     """A socket still in its hold, whose user's other socket died before its position was
     written: it is sent what it holds and what came after, not only the snapshot."""
-    session_id = await new_session(log, redis_url)
+    session_id = await new_session(redis_url)
     for name in ("e1", "e2"):
         await logged(log, session_id, name)  # before this socket connected
     socket = Socket()
