@@ -21,7 +21,12 @@ and the candidates' user documents are written straight into the server's databa
 (`--mongodb-url`, `--mongodb-db`), so no argon2 hash is computed. Reports, per target, ack
 latency p50/p95/p99/max, errors by code (an error or a timeout is resent with the same seq),
 lost chunks (acknowledged but not held by the server),
-send lag behind the schedule, and the ratio of MockMate's p99 to the echo's. Example:
+send lag behind the schedule, and the ratio of MockMate's p99 to the echo's: over the whole
+run, and over the chunks sent while every candidate streams (after the ramp, before the first
+ends; the connections and `interview:start`s of the ramp and the `interview:end`s weigh on
+the others), with p50 / p99 per 5 s of the run. The client processes do not collect garbage
+while they measure (`collector_paused`), so their own pauses do not count against either
+server. Example:
 
     python bench/stream.py --url http://127.0.0.1:8300 --candidates 200 --duration-s 20 \\
         --mongodb-url 'mongodb://127.0.0.1:27117/?directConnection=true' --mongodb-db bench
@@ -46,7 +51,7 @@ import jwt
 import socketio
 
 # The same retry rule as `mockmate loadtest`: what a client does with a retryable refusal.
-from mockmate.loadtest.client import ATTEMPTS, backoff_s, connect_retrying
+from mockmate.loadtest.client import ATTEMPTS, backoff_s, collector_paused, connect_retrying
 from mockmate.loadtest.echo import cpu_seconds, echo_server
 
 CHUNK_S = 0.1
@@ -58,6 +63,10 @@ START = {"role": "Backend Engineer", "interview_type": "behavioral", "difficulty
 @dataclass
 class Results:
     acks_ms: list[float] = field(default_factory=list)
+    # When each acknowledged chunk was sent, in seconds from the run's start (its first
+    # candidate's due time): to tell the acks taken while every candidate streams from those
+    # taken while others are still connecting and starting, or already ending.
+    sent_s: list[float] = field(default_factory=list)
     lag_ms: list[float] = field(default_factory=list)
     errors: Counter[str] = field(default_factory=Counter)
     sent: int = 0
@@ -104,7 +113,7 @@ async def call(sio: socketio.AsyncClient, event: str, payload: dict[str, Any],
 
 
 async def candidate(n: int, url: str, token: str, args: argparse.Namespace, res: Results,
-                    start_at: float, mockmate: bool) -> None:
+                    t0: float, start_at: float, mockmate: bool) -> None:
     sio = socketio.AsyncClient(reconnection=False)
     loop = asyncio.get_running_loop()
     await asyncio.sleep(max(0.0, start_at - loop.time()))
@@ -131,13 +140,14 @@ async def candidate(n: int, url: str, token: str, args: argparse.Namespace, res:
                 res.lag_ms.append((now - due) * 1000)
             payload = {"session_id": sid, "index": 0, "seq": seq, "data": CHUNK}
             res.sent += 1
-            sent_at = time.perf_counter()
+            sent_at, sent_s = time.perf_counter(), loop.time() - t0
             try:
                 ack = await sio.call("answer:chunk", payload, timeout=args.timeout_s)
             except socketio.exceptions.TimeoutError:
                 res.errors["ack_timeout"] += 1
                 continue
             res.acks_ms.append((time.perf_counter() - sent_at) * 1000)
+            res.sent_s.append(sent_s)
             if not isinstance(ack, dict) or not ack.get("ok"):
                 code = ack.get("error", {}).get("code", "?") if isinstance(ack, dict) else "?"
                 res.errors[str(code)] += 1
@@ -170,19 +180,40 @@ async def run_target(url: str, tokens: list[str], args: argparse.Namespace,
     t0 = loop.time() + 0.5
     step = args.ramp_s / max(1, len(tokens))
     await asyncio.gather(*(
-        candidate(n, url, tok, args, res, t0 + n * step, mockmate)
+        candidate(n, url, tok, args, res, t0, t0 + n * step, mockmate)
         for n, tok in enumerate(tokens)
     ))
     return res
 
 
-def summary(name: str, res: Results) -> dict[str, Any]:
+def steady_acks(res: Results, args: argparse.Namespace) -> list[float]:
+    """The acks of chunks sent while every candidate was streaming: after the ramp (and a
+    second for the last connections and starts), before the first candidate ends."""
+    lo, hi = args.ramp_s + 1.0, args.duration_s
+    return [ms for ms, at in zip(res.acks_ms, res.sent_s, strict=True) if lo <= at < hi]
+
+
+def timeline(res: Results, step_s: float = 5.0) -> list[dict[str, float]]:
+    """Ack p50 and p99 by when the chunk was sent, in `step_s` slices of the run: where
+    the ramp's connections and starts, and the ends, weigh on the acks."""
+    slices: dict[int, list[float]] = {}
+    for ms, at in zip(res.acks_ms, res.sent_s, strict=True):
+        slices.setdefault(int(at // step_s), []).append(ms)
+    return [{"from_s": k * step_s, "acks": len(v), "p50_ms": round(percentile(v, 0.5), 1),
+             "p99_ms": round(percentile(v, 0.99), 1)} for k, v in sorted(slices.items())]
+
+
+def summary(name: str, res: Results, args: argparse.Namespace) -> dict[str, Any]:
+    steady = steady_acks(res, args)
     return {
         "target": name, "acks": len(res.acks_ms), "sent": res.sent, "acked_ok": res.acked,
         "p50_ms": round(percentile(res.acks_ms, 0.50), 2),
         "p95_ms": round(percentile(res.acks_ms, 0.95), 2),
         "p99_ms": round(percentile(res.acks_ms, 0.99), 2),
         "max_ms": round(max(res.acks_ms, default=float("nan")), 2),
+        "steady_acks": len(steady),
+        "steady_p50_ms": round(percentile(steady, 0.50), 2),
+        "steady_p99_ms": round(percentile(steady, 0.99), 2),
         "mean_ms": round(statistics.fmean(res.acks_ms), 2) if res.acks_ms else None,
         "late_sends": len(res.lag_ms),
         "lag_p99_ms": round(percentile(res.lag_ms, 0.99), 2) if res.lag_ms else 0.0,
@@ -218,13 +249,17 @@ def client_process(args: argparse.Namespace, tokens: list[str], echo_url: str,
                    barrier: Any, out: Any) -> None:
     """One of `--procs` client processes: its share of candidates, echo first, then MockMate."""
 
+    async def phase(url: str, mockmate: bool) -> Results:
+        with collector_paused():  # the acks measure the servers, not this process
+            return await run_target(url, tokens, args, mockmate=mockmate)
+
     async def both() -> tuple[Results, Results]:
         await asyncio.to_thread(barrier.wait)
-        echo = await run_target(echo_url, tokens, args, mockmate=False)
-        print(f"echo done in one client: {summary('echo', echo)['p99_ms']} ms p99",
+        echo = await phase(echo_url, mockmate=False)
+        print(f"echo done in one client: {summary('echo', echo, args)['p99_ms']} ms p99",
               file=sys.stderr, flush=True)
         await asyncio.to_thread(barrier.wait)
-        return echo, await run_target(args.url, tokens, args, mockmate=True)
+        return echo, await phase(args.url, mockmate=True)
 
     out.put(asyncio.run(both()))
 
@@ -233,6 +268,7 @@ def merge(parts: list[Results]) -> Results:
     total = Results()
     for r in parts:
         total.acks_ms += r.acks_ms
+        total.sent_s += r.sent_s
         total.lag_ms += r.lag_ms
         total.errors.update(r.errors)
         total.retries.update(r.retries)
@@ -266,15 +302,19 @@ def measure(args: argparse.Namespace, secret: str, echo_url: str,
     parts = [out.get() for _ in procs]
     for proc in procs:
         proc.join()
-    rows = [summary("echo", merge([e for e, _ in parts])),
-            summary("mockmate", merge([m for _, m in parts]))]
+    echo, mockmate = merge([e for e, _ in parts]), merge([m for _, m in parts])
+    rows = [summary("echo", echo, args), summary("mockmate", mockmate, args)]
     for row, before, after in zip(rows, cpu_before, [cpu_seconds(p) for p in pids],
                                   strict=True):
         if before is not None and after is not None and row["acks"]:
             row["server_cpu_us_per_ack"] = round((after - before) / row["acks"] * 1e6, 1)
     ratio = rows[1]["p99_ms"] / rows[0]["p99_ms"] if rows[0]["p99_ms"] else float("nan")
+    steady_ratio = (rows[1]["steady_p99_ms"] / rows[0]["steady_p99_ms"]
+                    if rows[0]["steady_p99_ms"] else float("nan"))
     report = {"candidates": args.candidates, "duration_s": args.duration_s,
-              "ramp_s": args.ramp_s, "rows": rows, "p99_ratio": round(ratio, 2)}
+              "ramp_s": args.ramp_s, "rows": rows, "p99_ratio": round(ratio, 2),
+              "steady_p99_ratio": round(steady_ratio, 2),
+              "timeline": {"echo": timeline(echo), "mockmate": timeline(mockmate)}}
     return report
 
 
@@ -295,6 +335,18 @@ def main(args: argparse.Namespace) -> int:
               f"{r['p99_ms']:>8} {r['max_ms']:>8} {r['lost_chunks']:>5} {r['late_sends']:>5}  "
               f"{r['errors'] or 'none'}; {r['retries'] or 'none'}")
     print(f"p99 ratio mockmate/echo: {report['p99_ratio']}")
+    print(f"while all {args.candidates} stream (sent {args.ramp_s + 1:.0f}-{args.duration_s:.0f} s"
+          f" into the run): echo {rows[0]['steady_acks']} acks, p50 {rows[0]['steady_p50_ms']}"
+          f" p99 {rows[0]['steady_p99_ms']}; mockmate {rows[1]['steady_acks']} acks, p50 "
+          f"{rows[1]['steady_p50_ms']} p99 {rows[1]['steady_p99_ms']}; p99 ratio "
+          f"{report['steady_p99_ratio']}")
+    print("sent at (s)   echo p50 / p99   mockmate p50 / p99")
+    by_start = [{s["from_s"]: s for s in report["timeline"][t]} for t in ("echo", "mockmate")]
+    blank = {"p50_ms": "-", "p99_ms": "-"}
+    for start in sorted(by_start[0].keys() | by_start[1].keys()):
+        e, m = (side.get(start, blank) for side in by_start)
+        print(f"{start:>5.0f}-{start + 5:<5.0f} {e['p50_ms']:>8} / {e['p99_ms']:<8}"
+              f" {m['p50_ms']:>8} / {m['p99_ms']}")
     cpu = [r.get("server_cpu_us_per_ack") for r in rows]
     if all(c is not None for c in cpu):
         print(f"server CPU per ack: echo {cpu[0]} us, mockmate {cpu[1]} us")

@@ -66,6 +66,7 @@ def _serve(settings: Settings, host: str, port: int) -> int:
     if init_sentry(settings):
         logging.getLogger(__name__).info("errors are reported to Sentry")
     from mockmate.server.app import create_app
+    from mockmate.server.gc_pauses import freeze_startup_objects
 
     shown = "127.0.0.1" if host in ("0.0.0.0", "::", "") else host
 
@@ -78,9 +79,12 @@ def _serve(settings: Settings, host: str, port: int) -> int:
         else:
             print(f"{message} (Ctrl-C stops it)", flush=True)
 
+    app = create_app(settings)
+    if settings.gc_freeze:
+        # After every feature has started: see mockmate.server.gc_pauses.
+        app.on_startup.append(freeze_startup_objects)
     # A short shutdown timeout: long-polling requests would otherwise hold a stop for ~25 s.
-    web.run_app(create_app(settings), host=host, port=port, print=announce,
-                shutdown_timeout=5.0)
+    web.run_app(app, host=host, port=port, print=announce, shutdown_timeout=5.0)
     return 0
 
 

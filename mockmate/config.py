@@ -178,6 +178,9 @@ class Settings(BaseSettings):
     log_level: str = Field("INFO", validation_alias="MOCKMATE_LOG_LEVEL")
     # `json`: one JSON object per line with the user, session and event ids (docs/deploy.md).
     log_format: Literal["text", "json"] = Field("text", validation_alias="MOCKMATE_LOG_FORMAT")
+    # `mockmate serve` freezes what start-up built out of garbage collection, so that a full
+    # collection walks only what the traffic holds (mockmate.server.gc_pauses).
+    gc_freeze: bool = Field(True, validation_alias="MOCKMATE_GC_FREEZE")
     # Errors are reported to Sentry when set.
     sentry_dsn: str = Field("", validation_alias="SENTRY_DSN")
     sentry_environment: str = Field("", validation_alias="SENTRY_ENVIRONMENT")

@@ -21,7 +21,7 @@ from typing import Any, TextIO
 import aiohttp
 
 from mockmate.loadtest.bookings import Bookings
-from mockmate.loadtest.client import Failure
+from mockmate.loadtest.client import Failure, collector_paused
 from mockmate.loadtest.echo import cpu_seconds
 from mockmate.loadtest.scenarios import InterviewCandidate, InterviewOptions
 from mockmate.loadtest.stats import Results
@@ -131,7 +131,8 @@ async def measured(res: Results, opts: RunOptions, work: Callable[[], Awaitable[
               if opts.progress else None)
     cpu_before, started = cpu_seconds(pids), time.perf_counter()
     try:
-        await work()
+        with collector_paused():
+            await work()
     finally:
         if ticker:
             ticker.cancel()

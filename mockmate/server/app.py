@@ -39,6 +39,7 @@ from mockmate.server import (
     web as web_client,
 )
 from mockmate.server.cors import OriginPolicy, parse_origins
+from mockmate.server.gc_pauses import timing_context
 from mockmate.server.http import errors_middleware
 from mockmate.server.keys import METRICS, SETTINGS, SIO
 from mockmate.server.redis_url import socketio_url
@@ -102,6 +103,7 @@ def create_app(settings: Settings) -> web.Application:
         await sio.shutdown()
 
     app.on_shutdown.append(disconnect_sockets)
+    app.cleanup_ctx.append(timing_context(metrics.gc_pause_seconds))
     install_features(app)
     app.cleanup_ctx.append(sockets)
     app.add_routes(rest_health.routes)
