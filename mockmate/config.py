@@ -101,6 +101,9 @@ class Settings(BaseSettings):
     # Job consumers per process. Jobs mostly wait on I/O; CPU-heavy steps (speech) are
     # bounded by their own thread pools, so several consumers keep short jobs moving.
     workers: int = Field(8, ge=0, validation_alias="MOCKMATE_WORKERS")
+    # Consumers of the transcription lane, besides those: how many answers a process takes
+    # to transcribe at once (the rest wait unread for any process, not behind short jobs).
+    speech_job_workers: int = Field(2, ge=1, validation_alias="MOCKMATE_SPEECH_JOB_WORKERS")
     # A running job's claim is renewed every third of this; a dead worker's job is reclaimed
     # once it has been idle this long. Short is safe: live jobs are never idle that long.
     job_claim_idle_s: float = Field(5.0, gt=0, validation_alias="MOCKMATE_JOB_CLAIM_IDLE_S")

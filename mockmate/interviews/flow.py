@@ -28,6 +28,9 @@ log = logging.getLogger(__name__)
 EVALUATE_ANSWER = "evaluate_answer"
 TRANSCRIBE_ANSWER = "transcribe_answer"
 FINALIZE_INTERVIEW = "finalize_interview"
+# Transcriptions have a job lane of their own (jobs/queue.py): while they wait for a speech
+# thread, evaluations and finalizations do not wait unread behind them.
+SPEECH_LANE = "speech"
 
 
 def completes(before: InterviewSession, after: InterviewSession) -> bool:
@@ -94,7 +97,8 @@ class SessionFlow:
                 queued.append(finalize_job(after))
             if not queued:
                 return None
-            return StreamAdd(self._queue.stream, tuple(self._queue.message(j) for j in queued))
+            return StreamAdd(self._queue.stream_for(j.kind for j in queued),
+                             tuple(self._queue.message(j) for j in queued))
 
         before, after = await self.sessions.mutate(session_id, owned_op, add=add)
         if jobs or completes(before, after):

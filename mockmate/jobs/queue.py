@@ -8,13 +8,19 @@ renews the claim (XCLAIM ... JUSTID resets the idle time), so a long job, such a
 transcribing a five-minute answer, is not taken over while its worker is alive. A job that
 keeps failing is moved to a dead-letter stream after `max_attempts` deliveries. Handlers
 must therefore be idempotent.
+
+Lanes: a kind registered with a `lane` is queued on a stream of its own, read by that lane's
+own consumers. Long jobs that wait for a scarce resource (transcriptions wait for a speech
+thread) would otherwise take every consumer, and every short job (an evaluation) would wait
+unread behind them. Any consumer runs any kind it reads: work queued on the main stream
+together with a lane's kind (one script step) still runs.
 """
 
 import asyncio
 import contextlib
 import json
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable, Mapping
 from typing import Any, NamedTuple
 
 from redis.asyncio import Redis
@@ -65,6 +71,7 @@ class JobQueue:
         # fakeredis cannot wake a blocked XREADGROUP, so there we poll and are woken locally.
         self._blocking = blocking_reads
         self._handlers: dict[str, JobHandler] = {}
+        self._lanes: dict[str, str] = {}  # kind -> lane, for the kinds that have one
         self._wake = asyncio.Event()
         self._stop_grace_s = stop_grace_s
         self._observe = observe or (lambda kind, outcome: None)
@@ -72,18 +79,38 @@ class JobQueue:
         # False from a failed read until a read succeeds: `/health` reports it (degraded).
         self.consuming = True
 
-    def register(self, kind: str, handler: JobHandler) -> None:
+    def register(self, kind: str, handler: JobHandler, *, lane: str | None = None) -> None:
         self._handlers[kind] = handler
+        if lane is not None:
+            self._lanes[kind] = lane
+
+    def lane_stream(self, lane: str) -> str:
+        return f"{self.stream}:lane:{lane}"
+
+    def stream_for(self, kinds: Iterable[str]) -> str:
+        """The stream for jobs of these kinds queued together: their lane's, when they all
+        have the same one; otherwise the main stream."""
+        lanes = {self._lanes.get(kind) for kind in kinds}
+        lane = lanes.pop() if len(lanes) == 1 else None
+        return self.stream if lane is None else self.lane_stream(lane)
+
+    def _lane_names(self) -> list[str]:
+        return sorted(set(self._lanes.values()))
+
+    def _streams(self) -> list[str]:
+        return [self.stream, *(self.lane_stream(lane) for lane in self._lane_names())]
 
     async def ensure_group(self) -> None:
-        try:
-            await self._redis.xgroup_create(self.stream, self._group, id="0", mkstream=True)
-        except ResponseError as exc:
-            if "BUSYGROUP" not in str(exc):
-                raise
+        for stream in self._streams():
+            try:
+                await self._redis.xgroup_create(stream, self._group, id="0", mkstream=True)
+            except ResponseError as exc:
+                if "BUSYGROUP" not in str(exc):
+                    raise
 
     async def enqueue(self, kind: str, payload: dict[str, Any]) -> str:
-        message_id = await self._redis.xadd(self.stream, dict(_pairs(Job(kind, payload))))
+        message_id = await self._redis.xadd(self.stream_for([kind]),
+                                            dict(_pairs(Job(kind, payload))))
         self._wake.set()
         return message_id.decode() if isinstance(message_id, bytes) else str(message_id)
 
@@ -98,8 +125,9 @@ class JobQueue:
         session change's script)."""
         self._wake.set()
 
-    async def run(self, workers: int) -> None:
-        """Consume jobs with `workers` concurrent consumers until cancelled.
+    async def run(self, workers: int, lane_workers: Mapping[str, int] | None = None) -> None:
+        """Consume jobs with `workers` concurrent consumers, and each lane's jobs with
+        `lane_workers[lane]` (default 1) of its own, until cancelled.
 
         On cancellation the consumers stop between jobs rather than being cancelled inside
         a Redis call (redis-py can lose a cancellation that lands in a blocking read and
@@ -109,9 +137,15 @@ class JobQueue:
         await self.ensure_group()
         self._stopping = False
         consumers = [
-            asyncio.create_task(self._consume(f"{self._consumer_prefix}-{n}"))
+            asyncio.create_task(self._consume(f"{self._consumer_prefix}-{n}", self.stream))
             for n in range(workers)
         ]
+        for lane in self._lane_names():
+            consumers += [
+                asyncio.create_task(self._consume(f"{self._consumer_prefix}-{lane}-{n}",
+                                                  self.lane_stream(lane)))
+                for n in range(max(1, (lane_workers or {}).get(lane, 1)))
+            ]
         try:
             await asyncio.wait(consumers, return_when=asyncio.FIRST_EXCEPTION)
         finally:
@@ -124,7 +158,7 @@ class JobQueue:
                     task.cancel()
                 await asyncio.gather(*consumers, return_exceptions=True)
 
-    async def _consume(self, consumer: str) -> None:
+    async def _consume(self, consumer: str, stream: str) -> None:
         claim_every = max(self._claim_idle_ms / 2000, 0.05)
         loop = asyncio.get_running_loop()
         next_claim = 0.0
@@ -132,13 +166,13 @@ class JobQueue:
             try:
                 if loop.time() >= next_claim:
                     next_claim = loop.time() + claim_every
-                    for message in await self._reclaim(consumer):
-                        await self._process(consumer, *message)
+                    for message in await self._reclaim(consumer, stream):
+                        await self._process(consumer, stream, *message)
                 block_ms = int(min(claim_every, 1.0) * 1000)
-                messages = await self._read(consumer, block_ms)
+                messages = await self._read(consumer, stream, block_ms)
                 self.consuming = True
                 for message in messages:
-                    await self._process(consumer, *message)
+                    await self._process(consumer, stream, *message)
             except asyncio.CancelledError:
                 raise
             except Exception as exc:
@@ -159,11 +193,13 @@ class JobQueue:
                     log.exception("job consumer %s failed; retrying", consumer)
                 await asyncio.sleep(1.0)
 
-    async def _read(self, consumer: str, block_ms: int) -> list[tuple[str, dict[bytes, bytes]]]:
+    async def _read(
+        self, consumer: str, stream: str, block_ms: int
+    ) -> list[tuple[str, dict[bytes, bytes]]]:
         response: Any = await self._redis.xreadgroup(
             self._group,
             consumer,
-            {self.stream: ">"},
+            {stream: ">"},
             count=1,
             block=block_ms if self._blocking else None,
         )
@@ -174,17 +210,17 @@ class JobQueue:
             self._wake.clear()
         return messages
 
-    async def _reclaim(self, consumer: str) -> list[tuple[str, dict[bytes, bytes]]]:
+    async def _reclaim(self, consumer: str, stream: str) -> list[tuple[str, dict[bytes, bytes]]]:
         """Take over jobs another consumer left unacknowledged for too long."""
         result = await self._redis.xautoclaim(
-            self.stream, self._group, consumer, min_idle_time=self._claim_idle_ms,
+            stream, self._group, consumer, min_idle_time=self._claim_idle_ms,
             start_id="0-0", count=10,
         )
         claimed = [(_id(mid), fields) for mid, fields in result[1] if fields]
         keep = []
         for message_id, fields in claimed:
             pending = await self._redis.xpending_range(
-                self.stream, self._group, min=message_id, max=message_id, count=1
+                stream, self._group, min=message_id, max=message_id, count=1
             )
             deliveries = int(pending[0]["times_delivered"]) if pending else 1
             if deliveries > self._max_attempts:
@@ -192,14 +228,15 @@ class JobQueue:
                           self.dead_stream)
                 self._observe(fields.get(b"kind", b"").decode(), "dead")
                 await self._redis.xadd(self.dead_stream, fields)
-                await self._redis.xack(self.stream, self._group, message_id)
-                await self._redis.xdel(self.stream, message_id)
+                await self._redis.xack(stream, self._group, message_id)
+                await self._redis.xdel(stream, message_id)
             else:
                 keep.append((message_id, fields))
         return keep
 
     async def _run_renewing(
-        self, consumer: str, message_id: str, handler: JobHandler, fields: dict[bytes, bytes]
+        self, consumer: str, stream: str, message_id: str, handler: JobHandler,
+        fields: dict[bytes, bytes],
     ) -> None:
         work = asyncio.ensure_future(handler(json.loads(fields.get(b"payload", b"{}"))))
         renew_every = self._claim_idle_ms / 3000
@@ -209,7 +246,7 @@ class JobQueue:
                 if done:
                     return work.result()
                 await self._redis.xclaim(
-                    self.stream, self._group, consumer, min_idle_time=0,
+                    stream, self._group, consumer, min_idle_time=0,
                     message_ids=[message_id], justid=True,
                 )
         finally:
@@ -217,7 +254,9 @@ class JobQueue:
                 work.cancel()
                 await asyncio.gather(work, return_exceptions=True)
 
-    async def _process(self, consumer: str, message_id: str, fields: dict[bytes, bytes]) -> None:
+    async def _process(
+        self, consumer: str, stream: str, message_id: str, fields: dict[bytes, bytes]
+    ) -> None:
         bind(event=f"job-{message_id}")  # the ids on this job's log lines and error reports
         kind = fields.get(b"kind", b"").decode()
         handler = self._handlers.get(kind)
@@ -226,7 +265,7 @@ class JobQueue:
             self._observe(kind, "unknown")
         else:
             try:
-                await self._run_renewing(consumer, message_id, handler, fields)
+                await self._run_renewing(consumer, stream, message_id, handler, fields)
             except asyncio.CancelledError:
                 raise
             except Exception:
@@ -236,15 +275,20 @@ class JobQueue:
                 self._observe(kind, "failed")
                 return
             self._observe(kind, "ok")
-        await self._redis.xack(self.stream, self._group, message_id)
-        await self._redis.xdel(self.stream, message_id)
+        await self._redis.xack(stream, self._group, message_id)
+        await self._redis.xdel(stream, message_id)
 
     async def undelivered(self) -> int | None:
-        """Jobs no consumer has read yet (the group's lag), or None when Redis cannot tell
-        (before 7.0, when entries the group has not read were deleted, or when the stream
-        is gone with an emptied Redis)."""
+        """Jobs no consumer has read yet (the groups' lag, over every lane), or None when
+        Redis cannot tell for any stream (before 7.0, when entries the group has not read
+        were deleted, or when the streams are gone with an emptied Redis)."""
+        lags = [await self._lag(stream) for stream in self._streams()]
+        known = [lag for lag in lags if lag is not None]
+        return sum(known) if known else None
+
+    async def _lag(self, stream: str) -> int | None:
         try:
-            groups = await self._redis.xinfo_groups(self.stream)
+            groups = await self._redis.xinfo_groups(stream)
         except ResponseError:  # no such stream: its group is recreated by the consumers
             return None
         for group in groups:
@@ -256,7 +300,12 @@ class JobQueue:
 
     async def pending_count(self) -> int:
         info = await self._redis.xpending(self.stream, self._group)
-        return int(info["pending"])
+        total = int(info["pending"])
+        for lane in self._lane_names():
+            with contextlib.suppress(ResponseError):  # a lane nobody has consumed yet
+                info = await self._redis.xpending(self.lane_stream(lane), self._group)
+                total += int(info["pending"])
+        return total
 
 
 def _pairs(job: Job) -> list[tuple[str, str]]:

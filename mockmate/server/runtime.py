@@ -11,6 +11,7 @@ from collections.abc import AsyncIterator, Callable
 
 from aiohttp import web
 
+from mockmate.interviews.flow import SPEECH_LANE
 from mockmate.server.wiring.account import account_context
 from mockmate.server.wiring.accounts import accounts_context
 from mockmate.server.wiring.ai import ai_context
@@ -34,7 +35,8 @@ async def workers_context(app: web.Application) -> AsyncIterator[None]:
     and every background task stops before any feature closes underneath it."""
     core = app[CORE]
     if core.settings.workers:
-        core.tasks.spawn(core.queue.run(core.settings.workers), name="job-workers")
+        lanes = {SPEECH_LANE: core.settings.speech_job_workers}
+        core.tasks.spawn(core.queue.run(core.settings.workers, lanes), name="job-workers")
     yield
     await core.tasks.close()
 

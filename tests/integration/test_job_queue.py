@@ -2,13 +2,13 @@
 
 import asyncio
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
 import pytest
 from redis.asyncio import Redis
 
-from mockmate.jobs.queue import JobQueue
+from mockmate.jobs.queue import Job, JobQueue
 from tests.support.waiting import eventually
 
 
@@ -180,3 +180,78 @@ async def test_the_queue_says_how_many_jobs_no_worker_has_read(redis: Redis) -> 
 
 async def _equals(seen: list[int], expected: list[int]) -> bool:
     return seen == expected
+
+
+async def test_short_jobs_do_not_wait_behind_a_lane_of_long_ones(redis: Redis) -> None:
+    # Transcriptions wait for a speech thread; an evaluation queued after them must not
+    # wait unread until they are done.
+    prefix = f"t:{uuid.uuid4().hex}"
+    queue = queue_for(redis, prefix, "p")
+    release = asyncio.Event()
+    started: list[int] = []
+    short_done = asyncio.Event()
+
+    async def long_job(payload: dict[str, Any]) -> None:
+        started.append(payload["n"])
+        await release.wait()
+
+    async def short_job(payload: dict[str, Any]) -> None:
+        short_done.set()
+
+    queue.register("transcribe", long_job, lane="speech")
+    queue.register("evaluate", short_job)
+    await queue.ensure_group()
+    for n in range(4):
+        await queue.enqueue("transcribe", {"n": n})
+    await queue.enqueue("evaluate", {})
+    worker = asyncio.create_task(queue.run(2, {"speech": 1}))
+    try:
+        await asyncio.wait_for(short_done.wait(), 10)
+        # The lane's one consumer holds one long job; the other three wait unread for it.
+        await eventually(lambda: _equals(started, [0]))
+        assert await queue.undelivered() == 3
+        release.set()
+        await eventually(lambda: _equals(started, [0, 1, 2, 3]))
+        await eventually(_nothing_pending(queue))
+    finally:
+        worker.cancel()
+        await asyncio.gather(worker, return_exceptions=True)
+
+
+async def test_a_lane_kind_queued_with_other_kinds_runs_on_the_main_stream(
+    redis: Redis,
+) -> None:
+    # One script step can queue a transcription together with another kind (say, an
+    # interview's finalization): they share the main stream, whose consumers run any kind.
+    prefix = f"t:{uuid.uuid4().hex}"
+    queue = queue_for(redis, prefix, "p")
+    ran: list[str] = []
+
+    async def record(payload: dict[str, Any]) -> None:
+        ran.append(payload["kind"])
+
+    queue.register("transcribe", record, lane="speech")
+    queue.register("finalize", record)
+    assert queue.stream_for(["transcribe"]) == queue.lane_stream("speech")
+    mixed = queue.stream_for(["transcribe", "finalize"])
+    assert mixed == queue.stream
+    await queue.ensure_group()
+    for kind in ("transcribe", "finalize"):
+        fields = JobQueue.message(Job(kind, {"kind": kind}))
+        await redis.xadd(mixed, dict(zip(fields[::2], fields[1::2], strict=True)))
+    worker = asyncio.create_task(queue.run(1, {"speech": 1}))
+    try:
+        await eventually(lambda: _equals_unordered(ran, ["finalize", "transcribe"]))
+    finally:
+        worker.cancel()
+        await asyncio.gather(worker, return_exceptions=True)
+
+
+def _nothing_pending(queue: JobQueue) -> Callable[[], Awaitable[bool]]:
+    async def check() -> bool:
+        return await queue.pending_count() == 0 and await queue.undelivered() == 0
+    return check
+
+
+async def _equals_unordered(seen: list[str], expected: list[str]) -> bool:
+    return sorted(seen) == sorted(expected)

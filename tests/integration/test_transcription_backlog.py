@@ -14,6 +14,7 @@ from collections.abc import Callable
 from redis.asyncio import Redis
 
 from mockmate.config import Settings
+from mockmate.interviews.flow import SPEECH_LANE
 from mockmate.jobs.queue import JobQueue
 from tests.support.audio import encode, speech_16k
 from tests.support.client import Candidate, register
@@ -21,7 +22,8 @@ from tests.support.server import ServerProcess
 from tests.support.waiting import eventually
 
 CANDIDATES = 4
-BACKLOG = {"MOCKMATE_TAKEOVER_S": "1", "MOCKMATE_WORKERS": "1", "MOCKMATE_STT_WORKERS": "1"}
+BACKLOG = {"MOCKMATE_TAKEOVER_S": "1", "MOCKMATE_WORKERS": "1", "MOCKMATE_STT_WORKERS": "1",
+           "MOCKMATE_SPEECH_JOB_WORKERS": "1"}
 
 
 async def test_each_answer_is_transcribed_once_behind_a_backlog(
@@ -51,8 +53,9 @@ async def test_each_answer_is_transcribed_once_behind_a_backlog(
         queue = JobQueue(redis, prefix=settings.redis_prefix, consumer_prefix="test",
                          claim_idle_s=1, max_attempts=1)
 
-        async def drained() -> bool:
-            return await redis.xlen(queue.stream) == 0
+        async def drained() -> bool:  # nothing left to run, transcriptions included
+            lanes = [queue.stream, queue.lane_stream(SPEECH_LANE)]
+            return all([await redis.xlen(stream) == 0 for stream in lanes])
 
         await eventually(drained, timeout_s=60)
         for client, ack in zip(clients, acks, strict=True):

@@ -13,6 +13,7 @@ from mockmate.interviews.answers import AnswerService
 from mockmate.interviews.flow import (
     EVALUATE_ANSWER,
     FINALIZE_INTERVIEW,
+    SPEECH_LANE,
     TRANSCRIBE_ANSWER,
     SessionFlow,
 )
@@ -124,7 +125,8 @@ async def interviews_context(app: web.Application) -> AsyncIterator[None]:
             progress.hooks.answer_evaluated))
         hooks.on_interview_completed("progress", candidate.unless_practice(
             progress.hooks.interview_completed))
-        core.queue.register(TRANSCRIBE_ANSWER, answer_service.transcribe_answer)
+        core.queue.register(TRANSCRIBE_ANSWER, answer_service.transcribe_answer,
+                            lane=SPEECH_LANE)
         core.queue.register(EVALUATE_ANSWER, pipeline.evaluate_answer)
         core.queue.register(FINALIZE_INTERVIEW, pipeline.finalize_interview)
         service = InterviewService(
