@@ -178,7 +178,7 @@ async def test_the_queue_says_how_many_jobs_no_worker_has_read(redis: Redis) -> 
         await asyncio.gather(worker, return_exceptions=True)
 
 
-async def _equals(seen: list[int], expected: list[int]) -> bool:
+async def _equals(seen: list[Any], expected: list[Any]) -> bool:
     return seen == expected
 
 
@@ -241,7 +241,7 @@ async def test_a_lane_kind_queued_with_other_kinds_runs_on_the_main_stream(
         await redis.xadd(mixed, dict(zip(fields[::2], fields[1::2], strict=True)))
     worker = asyncio.create_task(queue.run(1, {"speech": 1}))
     try:
-        await eventually(lambda: _equals_unordered(ran, ["finalize", "transcribe"]))
+        await eventually(lambda: _equals(sorted(ran), ["finalize", "transcribe"]))
     finally:
         worker.cancel()
         await asyncio.gather(worker, return_exceptions=True)
@@ -251,7 +251,3 @@ def _nothing_pending(queue: JobQueue) -> Callable[[], Awaitable[bool]]:
     async def check() -> bool:
         return await queue.pending_count() == 0 and await queue.undelivered() == 0
     return check
-
-
-async def _equals_unordered(seen: list[str], expected: list[str]) -> bool:
-    return sorted(seen) == sorted(expected)
