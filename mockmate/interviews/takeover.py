@@ -3,12 +3,14 @@
 Every process runs `Takeover.sweep` every few seconds. A session whose lease lapsed
 (`state.leases`) is taken over by exactly one process, which finishes the state's work:
 `asking` asks the current question again; `transcribing` queues the answer's transcription
-again, once per answer (the job is idempotent, and the queue itself hands a dead worker's job
-to another: a second copy only covers a job that was lost; more copies would only pile up
-behind a backlog of jobs). While the queue holds jobs no worker has read yet, the answer's
-own job may be one of them, waiting its turn (nobody renews a lease for a job not started):
-the lease is then kept for another term instead, and looked at again when it lapses. Under
-load this is what kept answers from being transcribed twice. `receiving_answer` waits on
+again, once per answer, and only when the queue no longer holds the answer's job (the job is
+idempotent, and the queue itself hands a dead worker's job to another: a second copy only
+covers a job that was lost; more copies would only pile up behind a backlog of jobs). While
+the answer's own job is still queued, waiting its turn (nobody renews a lease for a job not
+started) or running, the lease is kept for another term instead, and looked at again when it
+lapses. Under load this is what keeps answers from being transcribed twice. (A count of
+unread jobs was not enough: a job read a moment ago, whose worker has not yet renewed the
+lease, is neither unread nor lost.) `receiving_answer` waits on
 its candidate, whose chunks are safe in Redis, so the lease is dropped and the session stays
 for the client to resume (or for its expiry).
 """
@@ -56,9 +58,9 @@ class Takeover:
         if session.state is State.ASKING:
             self._flow.ask_again(session)
         elif session.state is State.TRANSCRIBING and session.index in session.answers:
-            if await self._queue.undelivered():
-                return  # `take` set a new deadline: look again once it lapses
             answer_id = session.answers[session.index]
+            if await self._queue.holds(TRANSCRIBE_ANSWER, {"answer_id": answer_id}):
+                return  # `take` set a new deadline: look again once it lapses
             first = await self._redis.set(
                 self._keys.requeued(answer_id), 1, nx=True, ex=REQUEUED_TTL_S
             )

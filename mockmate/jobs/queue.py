@@ -33,6 +33,9 @@ from mockmate.tasks import raise_if_cancelling
 
 log = logging.getLogger(__name__)
 
+# Stream entries read per call when looking for a job (`JobQueue.holds`).
+SCAN_PAGE = 200
+
 
 
 class Job(NamedTuple):
@@ -297,6 +300,27 @@ class JobQueue:
                 lag = group.get("lag")
                 return None if lag is None else int(lag)
         return None
+
+    async def holds(self, kind: str, payload: dict[str, Any]) -> bool:
+        """Whether a job of `kind` with this `payload` is still on a stream: unread, or read
+        and not finished (a dead worker's is handed on by the queue itself). Done jobs are
+        deleted, so the streams hold only work still to do and a scan is short.
+
+        `undelivered` cannot tell this: a job a worker has read is no longer unread, though
+        not done, and Redis cannot always count the unread ones (the lag is unknown while the
+        job read last is deleted and later ones wait)."""
+        for stream in self._streams():
+            start = "-"
+            while True:
+                batch = await self._redis.xrange(stream, min=start, max="+", count=SCAN_PAGE)
+                for _, fields in batch:
+                    if (fields.get(b"kind", b"").decode() == kind
+                            and json.loads(fields.get(b"payload", b"{}")) == payload):
+                        return True
+                if len(batch) < SCAN_PAGE:
+                    break
+                start = f"({_id(batch[-1][0])}"
+        return False
 
     async def pending_count(self) -> int:
         info = await self._redis.xpending(self.stream, self._group)

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from redis.asyncio import Redis
 
-from mockmate.jobs.queue import Job, JobQueue
+from mockmate.jobs.queue import SCAN_PAGE, Job, JobQueue
 from tests.support.waiting import eventually
 
 
@@ -176,6 +176,53 @@ async def test_the_queue_says_how_many_jobs_no_worker_has_read(redis: Redis) -> 
     finally:
         worker.cancel()
         await asyncio.gather(worker, return_exceptions=True)
+
+
+async def test_the_queue_knows_which_jobs_it_still_holds(redis: Redis) -> None:
+    # The takeover asks this before queuing a transcription again: a job read by a worker
+    # is no longer unread, but it is not done either.
+    prefix = f"t:{uuid.uuid4().hex}"
+    queue = queue_for(redis, prefix, "p")
+    release = asyncio.Event()
+    ran: list[str] = []
+
+    async def work(payload: dict[str, Any]) -> None:
+        ran.append(payload["name"])
+        if payload["name"] != "quick":
+            await release.wait()
+
+    queue.register("work", work)
+    queue.register("transcribe", work, lane="speech")
+    await queue.ensure_group()
+    for name in ("slow", "quick", "blocking", "unread"):
+        await queue.enqueue("work", {"name": name})
+    await queue.enqueue("transcribe", {"name": "speech"})
+    worker = asyncio.create_task(queue.run(2, {"speech": 1}))
+    try:
+        # Two consumers take slow and quick; quick is done and deleted, its consumer takes
+        # blocking; unread waits behind them.
+        await eventually(lambda: _equals(sorted(ran), ["blocking", "quick", "slow", "speech"]))
+        assert await queue.holds("work", {"name": "slow"})  # running
+        assert await queue.holds("work", {"name": "unread"})  # waiting its turn
+        assert await queue.holds("transcribe", {"name": "speech"})  # running, on its lane
+        assert not await queue.holds("work", {"name": "quick"})  # done
+        assert not await queue.holds("transcribe", {"name": "slow"})  # another kind
+        assert not await queue.holds("work", {"name": "never queued"})
+        release.set()
+        await eventually(_nothing_pending(queue))
+        assert not await queue.holds("work", {"name": "unread"})
+    finally:
+        worker.cancel()
+        await asyncio.gather(worker, return_exceptions=True)
+
+
+async def test_a_long_stream_is_searched_page_by_page(redis: Redis) -> None:
+    queue = queue_for(redis, f"t:{uuid.uuid4().hex}", "p")
+    await queue.ensure_group()
+    for n in range(SCAN_PAGE * 2 + 5):
+        await queue.enqueue("work", {"n": n})
+    assert await queue.holds("work", {"n": SCAN_PAGE * 2 + 4})
+    assert not await queue.holds("work", {"n": SCAN_PAGE * 2 + 5})
 
 
 async def _equals(seen: list[Any], expected: list[Any]) -> bool:
