@@ -312,7 +312,8 @@ class JobQueue:
         for stream in self._streams():
             start = "-"
             while True:
-                batch = await self._redis.xrange(stream, min=start, max="+", count=SCAN_PAGE)
+                batch: Any = await self._redis.xrange(stream, min=start, max="+",
+                                                      count=SCAN_PAGE)
                 for _, fields in batch:
                     if (fields.get(b"kind", b"").decode() == kind
                             and json.loads(fields.get(b"payload", b"{}")) == payload):
