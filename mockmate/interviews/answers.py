@@ -1,10 +1,10 @@
-"""Taking answers: typed text, a whole recording, or chunks; and transcribing them.
+"""Taking answers: typed text, a whole recording, or chunks.
 
 What the candidate submits is validated (a recording is decoded once to prove it is usable
 audio) and stored (the recording in GridFS, the answer in MongoDB); then one Redis step moves
 the session and queues its durable `transcribe_answer` job (`SessionFlow.change`), all
-before the ack. The job, on any worker, transcribes,
-measures delivery, sends `answer:transcript`, moves the session on, and queues evaluation.
+before the ack. The job (`interviews.transcription`), on any worker, transcribes, measures
+delivery, sends `answer:transcript`, moves the session on, and queues evaluation.
 """
 
 import asyncio
@@ -23,16 +23,15 @@ from mockmate.errors import (
     TooLarge,
     Unavailable,
 )
-from mockmate.evaluators.delivery import analyse_delivery, pace_flag
-from mockmate.interviews.acceptance import Acceptance, acceptance, acceptance_of
-from mockmate.interviews.flow import EVALUATE_ANSWER, TRANSCRIBE_ANSWER, SessionFlow
+from mockmate.interviews.acceptance import Acceptance, acceptance_of
+from mockmate.interviews.flow import TRANSCRIBE_ANSWER, SessionFlow
 from mockmate.interviews.hints import hint_due, missing_part, nudge
 from mockmate.interviews.live import LiveTranscriber
 from mockmate.interviews.payloads import AnswerChunk, SubmitAnswer
-from mockmate.interviews.recordings import Recordings
+from mockmate.interviews.transcription import discard
 from mockmate.interviews.turns import TurnDetector
-from mockmate.jobs.queue import Job, JobQueue
-from mockmate.speech.base import PcmAudio, SpeechError, SpeechToText, Transcript
+from mockmate.jobs.queue import Job
+from mockmate.speech.base import SpeechError
 from mockmate.speech.codec import decode_to_pcm16k, sniff_format
 from mockmate.state import session as ops
 from mockmate.state.answer_buffer import AnswerBuffer
@@ -44,10 +43,6 @@ from mockmate.storage.records import AnswerRecord, StoredTranscript
 
 log = logging.getLogger(__name__)
 
-TRANSCRIPTION_FAILED_MESSAGE = (
-    "we could not transcribe that answer; please answer again or type it"
-)
-
 # A chunk that keeps meeting a session changed under it is refused `conflict` (retryable).
 MAX_CHUNK_CHECKS = 3
 
@@ -57,26 +52,6 @@ def check_text_limit(field: str, value: str | None, limit: int) -> None:
         raise TooLarge(
             f"{field} is longer than {limit} characters", field=field
         )
-
-
-async def transcribe_pcm(
-    stt: SpeechToText, pcm: PcmAudio, *, pause_s: float
-) -> tuple[StoredTranscript, Transcript]:
-    """The stored transcript of `pcm` (text, confidence, duration, delivery) and the
-    engine's own result (with word times)."""
-    result = await stt.transcribe(pcm)
-    return await asyncio.to_thread(described, result, pcm, pause_s=pause_s), result
-
-
-def described(result: Transcript, pcm: PcmAudio, *, pause_s: float) -> StoredTranscript:
-    """The stored transcript of `pcm` that the engine heard as `result`."""
-    delivery = analyse_delivery(result.text, pcm, result.words, pause_s=pause_s)
-    return StoredTranscript(
-        text=result.text, confidence=round(result.confidence, 3),
-        duration_s=round(pcm.duration_s, 2),
-        delivery={**delivery.model_dump(mode="json"),
-                  "pace": pace_flag(delivery.words_per_minute)},
-    )
 
 
 @dataclass(frozen=True)
@@ -99,10 +74,7 @@ class AnswerService:
         answers: AnswerRepository,
         audio: AudioStore,
         buffer: AnswerBuffer,
-        queue: JobQueue,
-        stt: SpeechToText,
         turns: TurnDetector | None = None,
-        recordings: Recordings | None = None,
         live: LiveTranscriber | None = None,
     ):
         self._settings = settings
@@ -110,10 +82,7 @@ class AnswerService:
         self._answers = answers
         self._audio = audio
         self._buffer = buffer
-        self._queue = queue
-        self._stt = stt
         self._turns = turns
-        self._recordings = recordings
         self._live = live
 
     async def owned(self, session_id: str, user_id: str) -> InterviewSession:
@@ -245,7 +214,8 @@ class AnswerService:
                 jobs=[Job(TRANSCRIBE_ANSWER, {"answer_id": answer_id})],
             )
         except MockMateError:
-            await self._discard(doc)  # the session moved on; nothing was accepted
+            # The session moved on; nothing was accepted.
+            await discard(self._answers, self._audio, doc)
             raise
         await self._buffer.clear(session.id, p.index)  # any chunks are now superseded
         return {"answer_id": answer_id}
@@ -298,96 +268,3 @@ class AnswerService:
         return {"kind": "audio", "format": fmt, "audio_file_id": file_id,
                 "audio_bytes": len(recording), "duration_s": round(pcm.duration_s, 2)}
 
-    async def _discard(self, doc: AnswerRecord) -> None:
-        await self._answers.delete(doc.id)
-        if doc.audio_file_id:
-            await self._audio.delete(doc.audio_file_id)
-
-    # --- the transcription job --------------------------------------------------------
-
-    async def transcribe_answer(self, payload: dict[str, Any]) -> None:
-        answer = await self._answers.get(str(payload["answer_id"]))
-        if answer is None:
-            return
-        verdict = await acceptance(self._flow.sessions, answer)
-        if verdict is Acceptance.SUPERSEDED:
-            # Left by a submit whose process died; the candidate's next submit was taken.
-            log.info("answer %s was never taken by its session: dropped", answer.id)
-            await self._discard(answer)
-            return
-        if verdict is Acceptance.PENDING:
-            # Queued in the step that takes the answer, the job never finds it pending: only
-            # a job queued by an earlier version (before its session change) can. The next
-            # submit replaces a leftover; a late change re-queues the job (`takeover`).
-            log.info("answer %s is not taken by its session: left alone", answer.id)
-            return
-        transcript = answer.transcript
-        if transcript is None:
-            try:
-                async with self._flow.sessions.leases.renewing(answer.interview_id):
-                    transcript = await self._transcribe(answer)
-            except (SpeechError, MockMateError) as exc:
-                # A recording that no longer decodes is as final as a failed transcription:
-                # retrying the job would leave the candidate waiting in `transcribing`.
-                await self._transcription_failed(answer, exc)
-                return
-            if not await self._answers.store_transcript(answer.id, transcript):
-                stored = await self._answers.get(answer.id)
-                transcript = (stored.transcript if stored else None) or transcript
-            if self._live is not None:
-                await self._live.forget(answer.interview_id, answer.index)
-        answer_id, session_id, user_id = answer.id, answer.interview_id, answer.user_id
-        index = answer.index
-        extra: dict[str, Any] = {}
-        if self._recordings is not None:  # the transcript is stored: the audio may go
-            extra["recording"] = await self._recordings.settle(answer)
-        await self._flow.emit(user_id, "answer:transcript", {
-            "session_id": session_id, "index": index, "answer_id": answer_id, **transcript.wire(),
-            **extra,
-        })
-        confirm = answer.confirm
-        # Evaluation is queued with the move (else `answer:confirm` queues it: corrections);
-        # when the move is moot (the interview went on, or a retry of this job made it) the
-        # answer is still evaluated: twice stores one evaluation.
-        evaluate = [] if confirm else [Job(EVALUATE_ANSWER, {"answer_id": answer_id})]
-        moved = await self._flow.try_change(
-            session_id, user_id, lambda s: ops.transcribed(s, index, answer_id, confirm=confirm),
-            jobs=evaluate,
-        )
-        if evaluate and not moved:
-            await self._queue.enqueue(*evaluate[0])
-
-    async def _transcribe(self, answer: AnswerRecord) -> StoredTranscript:
-        recording = await self._audio.load(answer.audio_file_id) if answer.audio_file_id else None
-        if recording is None:
-            raise SpeechError("the recording is no longer stored", retryable=False)
-        pcm = await asyncio.to_thread(
-            decode_to_pcm16k, recording, answer.format,
-            max_seconds=self._settings.max_answer_seconds,
-        )
-        result = None
-        if self._live is not None and answer.format == "pcm_16000":
-            # Streamed: most of it was transcribed while it was spoken (interviews.live).
-            result = await self._live.finish(answer.interview_id, answer.index, pcm)
-        if result is None:
-            result = await self._stt.transcribe(pcm)
-        # Off the event loop: the delivery figures (loudness, pitch) take ~0.1 s of CPU for
-        # a 15 s answer and ~0.3 s for two minutes, which would stall every socket's acks.
-        return await asyncio.to_thread(described, result, pcm, pause_s=self._settings.pause_s)
-
-    async def _transcription_failed(
-        self, answer: AnswerRecord, exc: SpeechError | MockMateError
-    ) -> None:
-        """Tell the candidate and let them answer again (by voice or text)."""
-        answer_id, session_id, user_id = answer.id, answer.interview_id, answer.user_id
-        index = answer.index
-        log.warning("transcription of %s failed: %s", answer_id, exc)
-        await self._discard(answer)
-        await self._flow.try_change(
-            session_id, user_id, lambda s: ops.transcription_failed(s, index, answer_id)
-        )
-        await self._flow.emit(user_id, "error", {
-            "session_id": session_id, "code": "unavailable",
-            "message": TRANSCRIPTION_FAILED_MESSAGE,
-            "retryable": True,
-        })

@@ -11,7 +11,7 @@ from redis.asyncio import Redis
 
 from mockmate.config import Settings
 from mockmate.errors import InvalidPayload, RateLimited, TooLarge, Unavailable
-from mockmate.interviews.answers import transcribe_pcm
+from mockmate.interviews.transcription import transcribe_pcm
 from mockmate.redis_keys import RedisKeys
 from mockmate.speech.base import PcmAudio, SpeechError, SpeechToText, TextToSpeech
 from mockmate.speech.codec import decode_to_pcm16k, sniff_format

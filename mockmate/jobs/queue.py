@@ -75,6 +75,7 @@ class JobQueue:
         self._blocking = blocking_reads
         self._handlers: dict[str, JobHandler] = {}
         self._lanes: dict[str, str] = {}  # kind -> lane, for the kinds that have one
+        self._gave_up: dict[str, JobHandler] = {}
         self._wake = asyncio.Event()
         self._stop_grace_s = stop_grace_s
         self._observe = observe or (lambda kind, outcome: None)
@@ -82,10 +83,17 @@ class JobQueue:
         # False from a failed read until a read succeeds: `/health` reports it (degraded).
         self.consuming = True
 
-    def register(self, kind: str, handler: JobHandler, *, lane: str | None = None) -> None:
+    def register(
+        self, kind: str, handler: JobHandler, *, lane: str | None = None,
+        gave_up: JobHandler | None = None,
+    ) -> None:
+        """`handler` runs each job of `kind`; `gave_up`, if given, runs once with the payload
+        of a job moved to the dead-letter stream (to tell whoever waits on it)."""
         self._handlers[kind] = handler
         if lane is not None:
             self._lanes[kind] = lane
+        if gave_up is not None:
+            self._gave_up[kind] = gave_up
 
     def lane_stream(self, lane: str) -> str:
         return f"{self.stream}:lane:{lane}"
@@ -229,13 +237,26 @@ class JobQueue:
             if deliveries > self._max_attempts:
                 log.error("job %s failed %d times; moved to %s", message_id, deliveries - 1,
                           self.dead_stream)
-                self._observe(fields.get(b"kind", b"").decode(), "dead")
+                kind = fields.get(b"kind", b"").decode()
+                self._observe(kind, "dead")
                 await self._redis.xadd(self.dead_stream, fields)
+                await self._give_up(kind, fields)
                 await self._redis.xack(stream, self._group, message_id)
                 await self._redis.xdel(stream, message_id)
             else:
                 keep.append((message_id, fields))
         return keep
+
+    async def _give_up(self, kind: str, fields: dict[bytes, bytes]) -> None:
+        """Best effort: a `gave_up` that fails is logged; the job stays dead either way."""
+        gave_up = self._gave_up.get(kind)
+        if gave_up is None:
+            return
+        try:
+            await gave_up(json.loads(fields.get(b"payload", b"{}")))
+        except Exception:
+            raise_if_cancelling()
+            log.exception("giving up on a %s job failed", kind)
 
     async def _run_renewing(
         self, consumer: str, stream: str, message_id: str, handler: JobHandler,

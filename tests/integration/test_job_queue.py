@@ -91,18 +91,31 @@ async def test_failing_jobs_are_retried_then_dead_lettered(redis: Redis) -> None
         attempts += 1
         raise RuntimeError("provider down")
 
+    given_up: list[dict[str, Any]] = []
+
+    async def tell(payload: dict[str, Any]) -> None:
+        given_up.append(payload)
+
+    async def broken_tell(payload: dict[str, Any]) -> None:
+        raise RuntimeError("the candidate cannot be told either")
+
     q = queue_for(redis, prefix, "w", max_attempts=3)
-    q.register("work", flaky)
+    q.register("work", flaky, gave_up=tell)
+    q.register("other", flaky, gave_up=broken_tell)
     await q.ensure_group()
     await q.enqueue("work", {"n": 1})
+    await q.enqueue("other", {"n": 2})
     worker = asyncio.create_task(q.run(1))
     try:
-        dead = await redis.xread({q.dead_stream: "0"}, block=15_000)
-        assert dead, "the failing job never reached the dead-letter stream"
+        async def both_dead() -> bool:
+            return len(await redis.xrange(q.dead_stream)) == 2
+
+        await eventually(both_dead, timeout_s=15)
     finally:
         worker.cancel()
         await asyncio.gather(worker, return_exceptions=True)
-    assert attempts == 3
+    assert attempts == 6
+    assert given_up == [{"n": 1}]  # told once, with the job's payload
     assert await q.pending_count() == 0
 
 

@@ -96,9 +96,20 @@ async def answer(client: Candidate, sid: str, index: int, pcm: PcmAudio,
         ack = await client.call("answer:submit", {"session_id": sid, "index": index,
                                                   "audio": encode(pcm, "wav")})
     assert ack["ok"], ack
-    transcript = await client.expect("answer:transcript", answer_id=ack["answer_id"],
-                                     timeout=180)
-    return str(transcript["text"])
+    # An answer the server fails to transcribe comes back as an `error` for the session:
+    # the failure then says why, rather than timing out on a transcript that never comes.
+    transcript = asyncio.ensure_future(client.expect(
+        "answer:transcript", answer_id=ack["answer_id"], timeout=180))
+    failure = asyncio.ensure_future(client.expect("error", session_id=sid, timeout=180))
+    await asyncio.wait({transcript, failure}, return_when=asyncio.FIRST_COMPLETED)
+    for waiting in (transcript, failure):
+        waiting.cancel()
+    await asyncio.gather(transcript, failure, return_exceptions=True)
+    if not transcript.cancelled() and transcript.exception() is None:
+        return str(transcript.result()["text"])
+    if not failure.cancelled() and failure.exception() is None:
+        raise AssertionError(f"answer {index} was not transcribed: {failure.result()}")
+    raise AssertionError(f"answer {index}: neither a transcript nor an error in 180 s")
 
 
 @pytest.mark.timeout(900)

@@ -24,6 +24,7 @@ from mockmate.interviews.pipeline import EvaluationPipeline
 from mockmate.interviews.question_audio import QuestionVoice
 from mockmate.interviews.service import InterviewService
 from mockmate.interviews.takeover import Takeover
+from mockmate.interviews.transcription import TranscriptionJob
 from mockmate.interviews.turns import TurnDetector
 from mockmate.interviews.voice_wiring import Voice, open_voice
 from mockmate.questions.bank import load_bank
@@ -108,12 +109,15 @@ async def interviews_context(app: web.Application) -> AsyncIterator[None]:
             tts=speech.tts, redis=redis,
         )
         progress.candidates.on_recordings_withdrawn(voice.recordings.withdraw)
+        live = open_live(settings, redis=redis, stt=speech.stt, buffer=buffer, emitter=emitter,
+                         spawn=lambda work: tasks.spawn(work, name="live-transcript"))
         answer_service = AnswerService(
             settings=settings, flow=flow, answers=answers, audio=audio, buffer=buffer,
-            queue=core.queue, stt=speech.stt, turns=turns, recordings=voice.recordings,
-            live=open_live(settings, redis=redis, stt=speech.stt, buffer=buffer,
-                           emitter=emitter,
-                           spawn=lambda work: tasks.spawn(work, name="live-transcript")),
+            turns=turns, live=live,
+        )
+        transcription = TranscriptionJob(
+            settings=settings, flow=flow, answers=answers, audio=audio, queue=core.queue,
+            stt=speech.stt, recordings=voice.recordings, live=live,
         )
         # First of the hooks: the sooner a follow-up is planned, the likelier it is asked next.
         hooks.on_answer_evaluated("follow_ups", FollowUpPlanner(
@@ -125,8 +129,8 @@ async def interviews_context(app: web.Application) -> AsyncIterator[None]:
             progress.hooks.answer_evaluated))
         hooks.on_interview_completed("progress", candidate.unless_practice(
             progress.hooks.interview_completed))
-        core.queue.register(TRANSCRIBE_ANSWER, answer_service.transcribe_answer,
-                            lane=SPEECH_LANE)
+        core.queue.register(TRANSCRIBE_ANSWER, transcription.run, lane=SPEECH_LANE,
+                            gave_up=transcription.gave_up)
         core.queue.register(EVALUATE_ANSWER, pipeline.evaluate_answer)
         core.queue.register(FINALIZE_INTERVIEW, pipeline.finalize_interview)
         service = InterviewService(
