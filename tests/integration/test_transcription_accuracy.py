@@ -109,7 +109,11 @@ async def answer(client: Candidate, sid: str, index: int, pcm: PcmAudio,
         return str(transcript.result()["text"])
     if not failure.cancelled() and failure.exception() is None:
         raise AssertionError(f"answer {index} was not transcribed: {failure.result()}")
-    raise AssertionError(f"answer {index}: neither a transcript nor an error in 180 s")
+    # Where it got: still `transcribing` (the job is lost or stuck), or moved on (the
+    # transcript was sent but not received).
+    resumed = await client.call("interview:resume", {"session_id": sid})
+    raise AssertionError(f"answer {index}: neither a transcript nor an error in 180 s; "
+                         f"the session now: {resumed}")
 
 
 @pytest.mark.timeout(900)
