@@ -69,10 +69,14 @@ class PriorityGate:
             self._release()
 
     def _release(self) -> None:
-        if not self._waiting:
-            self._free += 1
-            return
-        # Urgency is asked now, not at arrival: it may have changed while waiting.
-        chosen = min(self._waiting, key=lambda w: (not w.urgent(), w.arrival))
-        self._waiting.remove(chosen)
-        chosen.granted.set_result(None)
+        while self._waiting:
+            # Urgency is asked now, not at arrival: it may have changed while waiting.
+            chosen = min(self._waiting, key=lambda w: (not w.urgent(), w.arrival))
+            self._waiting.remove(chosen)
+            # A waiter whose task was cancelled in this turn of the loop has a cancelled
+            # future but has not left the queue yet: skip it, or the slot is lost (and
+            # granting it would raise in whoever frees the slot).
+            if not chosen.granted.done():
+                chosen.granted.set_result(None)
+                return
+        self._free += 1

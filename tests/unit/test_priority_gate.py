@@ -141,6 +141,39 @@ async def test_a_waiter_cancelled_as_it_is_granted_passes_the_slot_on() -> None:
     assert ran == ["after"] and gate.waiting == 0
 
 
+async def test_a_slot_freed_just_after_its_next_waiter_was_cancelled_is_not_lost() -> None:
+    # The waiter's task is cancelled, and in the same turn of the loop, before that task has
+    # run to leave the queue, the holder frees the slot: the slot goes on to the next waiter
+    # (and the holder's work ends normally), never to the cancelled one.
+    gate = PriorityGate(1)
+    ran: list[str] = []
+    release = asyncio.Event()
+
+    async def holder() -> None:
+        async with gate.slot():
+            await release.wait()
+
+    async def job(name: str) -> None:
+        async with gate.slot(never):
+            ran.append(name)
+
+    first = asyncio.create_task(holder())
+    await asyncio.sleep(0)
+    gone, kept = asyncio.create_task(job("gone")), asyncio.create_task(job("kept"))
+    await asyncio.sleep(0)
+    assert gate.waiting == 2
+    release.set()  # the holder runs first in the next turn, "gone" right after it
+    gone.cancel()
+    await first  # no error from handing the slot on
+    with pytest.raises(asyncio.CancelledError):
+        await gone
+    await kept
+    assert ran == ["kept"] and gate.waiting == 0
+    async with asyncio.timeout(1):  # and the slot is free again
+        async with gate.slot():
+            pass
+
+
 def test_a_gate_needs_a_slot() -> None:
     with pytest.raises(ValueError):
         PriorityGate(0)
