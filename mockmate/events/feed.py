@@ -134,15 +134,19 @@ class SocketFeed:
                     await self._flush()
                 elif isinstance(item, _Replay):
                     try:
-                        item.done.set_result(await self._resume(item))
+                        resumed = await self._resume(item)
                     except Exception as exc:
-                        item.done.set_exception(exc)
+                        if not item.done.done():  # its caller may have given up meanwhile
+                            item.done.set_exception(exc)
+                    else:
+                        if not item.done.done():
+                            item.done.set_result(resumed)
                     await self._flush()
             except Exception:
                 log.exception("the feed of socket %s failed to deliver", self.sid)
         while not self._queue.empty():
             left = self._queue.get_nowait()
-            if isinstance(left, _Replay):
+            if isinstance(left, _Replay) and not left.done.done():
                 left.done.set_result(Resumed(0, False, 0))
 
     def _follow(self, session_id: str, position: int) -> None:

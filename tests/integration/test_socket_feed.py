@@ -139,3 +139,23 @@ async def test_a_new_socket_holding_events_resumes_from_the_first_it_holds(
     assert await socket.until(3) == [("e3", 3), ("e4", 4), ("e5", 5)]
     await feed.close()
     assert len(socket.sent) == 3  # the held ones are not sent again
+
+
+async def test_a_resume_given_up_by_its_caller_still_releases_the_held_events(
+    log: EventLog, redis_url: str
+) -> None:
+    """The resume's caller is cancelled (its socket's handler gave up) before the feed gets
+    to it: the replay is still made and the socket is sent every event from then on, rather
+    than holding them for good."""
+    session_id = await new_session(redis_url)
+    socket = Socket()
+    feed = SocketFeed("sid4", USER, send=socket.send, events=log, hold_s=60)
+    feed.offer(await logged(log, session_id, "e1"))  # held: the socket has not resumed yet
+    resuming = asyncio.create_task(feed.resume(session_id, 0))
+    await asyncio.sleep(0)  # the resume is queued behind nothing but not yet made
+    resuming.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await resuming
+    feed.offer(await logged(log, session_id, "e2"))
+    assert await socket.until(2) == [("e1", 1), ("e2", 2)]
+    await feed.close()
