@@ -42,13 +42,14 @@ class Takeover:
     async def sweep(self) -> int:
         """Take over every lapsed lease this process wins; returns how many."""
         taken = 0
+        queued = _QueuedTranscriptions(self._queue)
         for session_id in await self._leases.lapsed():
             if await self._leases.take(session_id):
                 taken += 1
-                await self._take_over(session_id)
+                await self._take_over(session_id, queued)
         return taken
 
-    async def _take_over(self, session_id: str) -> None:
+    async def _take_over(self, session_id: str, queued: "_QueuedTranscriptions") -> None:
         try:
             session = await self._flow.sessions.get(session_id)
         except NotFound:
@@ -59,7 +60,7 @@ class Takeover:
             self._flow.ask_again(session)
         elif session.state is State.TRANSCRIBING and session.index in session.answers:
             answer_id = session.answers[session.index]
-            if await self._queue.holds(TRANSCRIBE_ANSWER, {"answer_id": answer_id}):
+            if answer_id in await queued.answer_ids():
                 return  # `take` set a new deadline: look again once it lapses
             first = await self._redis.set(
                 self._keys.requeued(answer_id), 1, nx=True, ex=REQUEUED_TTL_S
@@ -68,3 +69,18 @@ class Takeover:
                 await self._queue.enqueue(TRANSCRIBE_ANSWER, {"answer_id": answer_id})
         else:
             await self._leases.release(session_id)
+
+
+class _QueuedTranscriptions:
+    """The answers whose transcription job the queue still holds, read once per sweep (a
+    backlog can leave many sessions' leases lapsed at once)."""
+
+    def __init__(self, queue: JobQueue):
+        self._queue = queue
+        self._ids: set[str] | None = None
+
+    async def answer_ids(self) -> set[str]:
+        if self._ids is None:
+            jobs = await self._queue.unfinished(TRANSCRIBE_ANSWER)
+            self._ids = {str(job.get("answer_id")) for job in jobs}
+        return self._ids

@@ -33,7 +33,7 @@ from mockmate.tasks import raise_if_cancelling
 
 log = logging.getLogger(__name__)
 
-# Stream entries read per call when looking for a job (`JobQueue.holds`).
+# Stream entries read per call when listing unfinished jobs (`JobQueue.unfinished`).
 SCAN_PAGE = 200
 
 
@@ -322,27 +322,26 @@ class JobQueue:
                 return None if lag is None else int(lag)
         return None
 
-    async def holds(self, kind: str, payload: dict[str, Any]) -> bool:
-        """Whether a job of `kind` with this `payload` is still on a stream: unread, or read
-        and not finished (a dead worker's is handed on by the queue itself). Done jobs are
-        deleted, so the streams hold only work still to do and a scan is short.
+    async def unfinished(self, kind: str) -> list[dict[str, Any]]:
+        """The payloads of every job of `kind` still on a stream: unread, or read and not
+        finished (a dead worker's is handed on by the queue itself). Done jobs are deleted,
+        so the streams hold only work still to do and the scan is short.
 
         `undelivered` cannot tell this: a job a worker has read is no longer unread, though
         not done, and Redis cannot always count the unread ones (the lag is unknown while the
         job read last is deleted and later ones wait)."""
+        found: list[dict[str, Any]] = []
         for stream in self._streams():
             start = "-"
             while True:
                 batch: Any = await self._redis.xrange(stream, min=start, max="+",
                                                       count=SCAN_PAGE)
-                for _, fields in batch:
-                    if (fields.get(b"kind", b"").decode() == kind
-                            and json.loads(fields.get(b"payload", b"{}")) == payload):
-                        return True
+                found += [json.loads(fields.get(b"payload", b"{}")) for _, fields in batch
+                          if fields.get(b"kind", b"").decode() == kind]
                 if len(batch) < SCAN_PAGE:
                     break
                 start = f"({_id(batch[-1][0])}"
-        return False
+        return found
 
     async def pending_count(self) -> int:
         info = await self._redis.xpending(self.stream, self._group)
