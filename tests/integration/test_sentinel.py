@@ -75,6 +75,9 @@ async def test_an_interview_completes_across_a_sentinel_failover(
             await watcher.expect("interview:complete", session_id=sid, timeout=60)
             await client.close()
             await watcher.close()
+            # Stopped while their Redis is still up (a stop without it waits out timeouts).
+            for process in (a, b):
+                assert process.terminate() == 0
         finally:
             await sentinel.aclose()
             await replica.aclose()
