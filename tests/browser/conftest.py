@@ -76,13 +76,15 @@ expect.set_options(timeout=30_000)
 
 
 @pytest.fixture
-def open_tab(browser: Browser, server_url: str):  # type: ignore[no-untyped-def]
-    """`await open_tab(viewport)`: a fresh browser context (own session storage) on `/`."""
+def open_tab(server_url: str, browser: Browser):  # type: ignore[no-untyped-def]
+    """`await open_tab(viewport)`: a fresh browser context (own session storage) on `/`.
+    The server is set up before the browser, so the browser closes (and its sockets with
+    it) first: a server stopped under open sockets waits out its shutdown timeout."""
     return tab_opener(browser, server_url)
 
 
 @pytest.fixture
-def open_refusing_tab(refusing_browser: Browser, server_url: str):  # type: ignore[no-untyped-def]
+def open_refusing_tab(server_url: str, refusing_browser: Browser):  # type: ignore[no-untyped-def]
     """`open_tab`, in a browser whose microphone permission is refused."""
     return tab_opener(refusing_browser, server_url)
 
