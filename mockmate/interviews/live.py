@@ -49,6 +49,7 @@ from mockmate.interviews.live_rules import (
     joined,
     look_from,
     next_cut,
+    open_window,
     relooked,
     same_recording,
     shifted,
@@ -229,7 +230,13 @@ class LiveTranscriber:
         while (cut := next_cut(spans, window_b / BYTES_PER_S)) is not None:
             if not window:
                 chunks = await self._buffer.read_from(*key, chunk)
-                window = b"".join(chunks)[done - base: done - base + window_b]
+                read = open_window(chunks, done, base, window_b)
+                if read is None:
+                    # Submitted meanwhile (its chunks cleared): a stretch transcribed from
+                    # what is left would be stored as silence, and its words lost. The
+                    # finishing job transcribes what the segments do not cover.
+                    return
+                window = read
             cut_b = int(cut * RATE) * 2
             piece = PcmAudio(window[:cut_b], RATE)
             spoken = any(begin < cut for begin, _ in spans)
@@ -259,8 +266,11 @@ class LiveTranscriber:
                 return  # submitted: the finishing job transcribes the rest from here
         if captions and spans:  # something is being said in the open stretch
             if not window:
-                chunks = await self._buffer.read_from(*key, chunk)
-                window = b"".join(chunks)[done - base: done - base + window_b]
+                read = open_window(await self._buffer.read_from(*key, chunk), done, base,
+                                   window_b)
+                if read is None:
+                    return  # submitted meanwhile: no caption for it any more
+                window = read
             await self._caption(user_id, key, window, done + len(window),
                                 int(state.get("caption_at", 0)))
 

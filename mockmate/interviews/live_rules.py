@@ -85,6 +85,14 @@ def relooked(spans: Sequence[tuple[float, float]], from_s: float,
     return kept + new
 
 
+def open_window(chunks: Sequence[bytes], done: int, base: int, window_b: int) -> bytes | None:
+    """The open window, bytes [done, done + window_b) of the answer, from `chunks` read from
+    the one that starts at byte `base`; None when they no longer hold all of it: the answer
+    was submitted (its chunks cleared) or restarted after the window was measured."""
+    window = b"".join(chunks)[done - base: done - base + window_b]
+    return window if len(window) == window_b else None
+
+
 def chunk_at(lengths: Sequence[int], base: int, offset: int) -> tuple[int, int]:
     """(i, start): the chunk of the known `lengths` (the first one starting at byte `base`)
     in which byte `offset` lies, and where it starts; past the known ones, (len, end)."""

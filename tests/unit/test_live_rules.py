@@ -15,6 +15,7 @@ from mockmate.interviews.live_rules import (
     joined,
     look_from,
     next_cut,
+    open_window,
     relooked,
     same_recording,
     shifted,
@@ -183,3 +184,14 @@ def test_the_chunk_holding_a_byte_is_found_among_those_known() -> None:
     # Past the known chunks: read on from the first unknown one.
     assert chunk_at(lengths, 6400, 14400) == (3, 14400)
     assert chunk_at([], 0, 0) == (0, 0)
+
+
+def test_the_open_window_is_read_whole_or_not_at_all() -> None:
+    # Chunks of 4 bytes from byte 8 on; the window starts at byte 10 and holds 6 bytes.
+    chunks = [b"abcd", b"efgh", b"ijkl"]
+    assert open_window(chunks, 10, 8, 6) == b"cdefgh"
+    assert open_window(chunks, 10, 8, 10) == b"cdefghijkl"
+    # Submitted while a stretch was being cut: the chunks are cleared (or only some are
+    # left), and nothing is taken for silence.
+    assert open_window([], 10, 8, 6) is None
+    assert open_window([b"abcd"], 10, 8, 6) is None
