@@ -65,16 +65,22 @@ class SessionLeases:
 
     @contextlib.asynccontextmanager
     async def renewing(self, session_id: str) -> AsyncIterator[None]:
-        """Keep the session's lease (if it is held) alive while the body runs."""
+        """Keep the session's lease (if it is held) alive while the body runs, renewed as
+        the body starts too: work that waited its turn (a job behind a backlog) may find
+        the lease lapsed, and would otherwise be taken over while it runs."""
+
+        async def renew_once() -> None:
+            try:
+                await self.renew(session_id)
+            except Exception:  # the next renewal retries; the lease has slack
+                log.warning("could not renew the lease of session %s", session_id)
 
         async def renew_forever() -> None:
             while True:
                 await asyncio.sleep(self.ttl_s / 3)
-                try:
-                    await self.renew(session_id)
-                except Exception:  # the next renewal retries; the lease has slack
-                    log.warning("could not renew the lease of session %s", session_id)
+                await renew_once()
 
+        await renew_once()
         task = asyncio.create_task(renew_forever())
         try:
             yield

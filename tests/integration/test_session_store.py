@@ -121,6 +121,24 @@ async def test_expired_sessions_are_reported_once(redis: Redis) -> None:
     await store.create(new_session())  # the active slot is free again
 
 
+async def test_work_that_starts_after_its_lease_lapsed_renews_it_at_once(redis: Redis) -> None:
+    # A transcription that waited behind a backlog starts with its lease lapsed: from its
+    # first moment it holds the lease again, so no other process takes the session over.
+    store = SessionStore(redis, prefix=f"t:{uuid.uuid4().hex}", ttl_s=60, max_active=1,
+                         lease_s=1.0)
+    session = new_session()
+    await store.create(session)
+    await store.mutate(session.id, ops.start)
+
+    async def lapsed() -> bool:
+        return session.id in await store.leases.lapsed()
+
+    await eventually(lapsed, timeout_s=5)
+    async with store.leases.renewing(session.id):
+        assert not await lapsed()
+        assert not await store.leases.take(session.id)
+
+
 async def _expiry_of(redis: Redis, key: str) -> None:
     """Await Redis's own notification that `key` expired."""
     await redis.config_set("notify-keyspace-events", "Ex")
