@@ -158,8 +158,8 @@ async def test_a_long_job_is_not_taken_over_while_its_worker_lives(
 
 
 async def test_the_queue_says_how_many_jobs_no_worker_has_read(redis: Redis) -> None:
-    # What the takeover of a `transcribing` session reads before it queues the answer's
-    # transcription again: while jobs wait unread, the answer's own job may be among them.
+    # The consumer group's lag: how many jobs wait for a free worker. (The takeover asks
+    # `unfinished` instead: a job a worker has just read is not counted here.)
     prefix = f"t:{uuid.uuid4().hex}"
     queue = queue_for(redis, prefix, "p")
     release = asyncio.Event()

@@ -83,10 +83,11 @@ async def test_slots_run_at_once_up_to_their_number() -> None:
     assert most == 2 and gate.waiting == 0
 
 
-async def test_a_cancelled_waiter_leaves_the_queue_and_its_turn_passes_on() -> None:
-    gate = PriorityGate(1)
-    release = asyncio.Event()
-    ran: list[str] = []
+async def held_with_two_waiting(
+    gate: PriorityGate, release: asyncio.Event, ran: list[str]
+) -> tuple["asyncio.Task[None]", "asyncio.Task[None]", "asyncio.Task[None]"]:
+    """The gate's only slot held until `release`, and two waiters queued behind it, "gone"
+    then "kept" (each adds its name to `ran` once it holds the slot): the three tasks."""
 
     async def holder() -> None:
         async with gate.slot():
@@ -100,6 +101,14 @@ async def test_a_cancelled_waiter_leaves_the_queue_and_its_turn_passes_on() -> N
     await asyncio.sleep(0)
     gone, kept = asyncio.create_task(job("gone")), asyncio.create_task(job("kept"))
     await asyncio.sleep(0)
+    return first, gone, kept
+
+
+async def test_a_cancelled_waiter_leaves_the_queue_and_its_turn_passes_on() -> None:
+    gate = PriorityGate(1)
+    release = asyncio.Event()
+    ran: list[str] = []
+    first, gone, kept = await held_with_two_waiting(gate, release, ran)
     gone.cancel()
     with pytest.raises(asyncio.CancelledError):
         await gone
@@ -148,19 +157,7 @@ async def test_a_slot_freed_just_after_its_next_waiter_was_cancelled_is_not_lost
     gate = PriorityGate(1)
     ran: list[str] = []
     release = asyncio.Event()
-
-    async def holder() -> None:
-        async with gate.slot():
-            await release.wait()
-
-    async def job(name: str) -> None:
-        async with gate.slot(never):
-            ran.append(name)
-
-    first = asyncio.create_task(holder())
-    await asyncio.sleep(0)
-    gone, kept = asyncio.create_task(job("gone")), asyncio.create_task(job("kept"))
-    await asyncio.sleep(0)
+    first, gone, kept = await held_with_two_waiting(gate, release, ran)
     assert gate.waiting == 2
     release.set()  # the holder runs first in the next turn, "gone" right after it
     gone.cancel()
