@@ -126,7 +126,11 @@ async def test_a_webhook_forged_with_a_guessable_secret_is_refused(
 async def test_fifty_concurrent_overlapping_requests_book_once(market: Market) -> None:
     _, expert_id = await market.expert()
     users = [await market.user() for _ in range(10)]
-    start = datetime.fromisoformat(await first_slot(users[0], expert_id, 30 * HOUR))
+    # A start with 90 free minutes after it, inside the expert's hours: the longest shape
+    # below ends at T+90 (a 60-minute slot late in the day left the later shapes outside
+    # the hours, refused `invalid_payload`, when the run began at about 16:15-16:45 UTC).
+    start = datetime.fromisoformat(
+        await first_slot(users[0], expert_id, 30 * HOUR, duration_min=90))
     # Every pair of these overlaps: [T, T+60), [T+30, T+90), [T, T+90), [T+30, T+60).
     shapes = [(start, 60), (start + HOUR / 2, 60), (start, 90), (start + HOUR / 2, 30)]
     bodies = [booking_body(expert_id, shapes[n % 4][0].isoformat(), shapes[n % 4][1])
