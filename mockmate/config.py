@@ -125,6 +125,9 @@ class Settings(BaseSettings):
     stt_model_sha256: str = Field("", validation_alias="MOCKMATE_STT_MODEL_SHA256")
     stt_workers: int = Field(2, ge=1, validation_alias="MOCKMATE_STT_WORKERS")
     stt_cpu_threads: int = Field(1, ge=1, validation_alias="MOCKMATE_STT_CPU_THREADS")
+    # Whisper's encoder sees the audio plus this much padding, not a whole 30 s window
+    # (speech/window_rules.py); 30 or more: always the whole window.
+    stt_window_pad_s: float = Field(10.0, ge=3.0, validation_alias="MOCKMATE_STT_WINDOW_PAD_S")
     # A silence between words at least this long counts as a pause in delivery analytics.
     pause_s: float = Field(1.5, gt=0, validation_alias="MOCKMATE_PAUSE_S")
     # Synthesize the sentences of the bank's questions and of their offline follow-ups into

@@ -17,8 +17,8 @@ BYTES_PER_S = RATE * 2
 # A segment closes in a silence at least this long (a pause between sentences; the cut is
 # in it, at most MIN_GAP_S after the speech) ...
 MIN_GAP_S = 0.3
-# ... once it holds this much audio: Whisper pads every call to a 30 s window, so a call's
-# cost is mostly fixed and fewer, longer segments are cheaper ...
+# ... once it holds this much audio: a Whisper call encodes its audio plus 10 s of padding
+# and decodes a prompt, so fewer, longer segments are cheaper ...
 MIN_SEGMENT_S = 8.0
 # ... or whatever it holds, once the candidate has been silent this long (stopped, or
 # thinking): so when they stop, the last stretch is transcribed before they submit.

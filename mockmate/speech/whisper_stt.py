@@ -24,18 +24,20 @@ import hashlib
 import logging
 import os
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
+from numpy.typing import NDArray
 
 from mockmate.speech.base import PcmAudio, SpeechError, Transcript, Word
 from mockmate.speech.priority import run_in_background
 from mockmate.speech.priority_gate import PriorityGate, always, never
 from mockmate.speech.transcripts import FILLER_PROMPT, segment_confidence
+from mockmate.speech.window_rules import MIN_PAD_S, quiet_after, window_frames
 
 __all__ = [
     "BUNDLED_MODEL_SHA256",
@@ -154,13 +156,13 @@ _models_lock = threading.Lock()
 
 def _load_model(directory: Path, workers: int, cpu_threads: int) -> Any:
     """The process's one `WhisperModel` for this directory and pool shape."""
-    from faster_whisper import WhisperModel
+    from mockmate.speech.fitted_whisper import FittedWhisperModel
 
     key = (str(directory.resolve()), workers, cpu_threads)
     with _models_lock:
         model = _models.get(key)
         if model is None:
-            model = WhisperModel(
+            model = FittedWhisperModel(
                 str(directory), device="cpu", compute_type="int8",
                 cpu_threads=cpu_threads, num_workers=workers,
             )
@@ -188,9 +190,13 @@ class WhisperSpeechToText:
         cpu_threads: int = 1,
         prompt: str | None = FILLER_PROMPT,
         silence_threshold_dbfs: float = -60.0,
+        window_pad_s: float = 10.0,
     ) -> None:
         if min(max_concurrency, cpu_threads) < 1:
             raise ValueError("max_concurrency and cpu_threads must be at least 1")
+        if window_pad_s < MIN_PAD_S:
+            raise ValueError(f"window_pad_s must be at least {MIN_PAD_S} s")
+        self._window_pad_s = window_pad_s
         self.spec = resolve_model(model, sha256)
         self._workers = max_concurrency
         self._cpu_threads = cpu_threads
@@ -241,7 +247,8 @@ class WhisperSpeechToText:
         model = await self._loaded()
         async with self._turns.slot(urgent):
             transcript: Transcript = await self._run(
-                _transcribe, model, audio.data, self._prompt, self._silence_rms
+                _transcribe, model, audio.data, self._prompt, self._silence_rms,
+                self._window_pad_s,
             )
         return transcript
 
@@ -279,19 +286,36 @@ class WhisperSpeechToText:
             raise SpeechError(f"Whisper failed: {exc}") from exc
 
 
-def _transcribe(model: Any, pcm: bytes, prompt: str | None, silence_rms: float) -> Transcript:
+def _transcribe(model: Any, pcm: bytes, prompt: str | None, silence_rms: float,
+                window_pad_s: float) -> Transcript:
     """Runs on a worker thread."""
     samples = np.frombuffer(pcm, dtype="<i2", count=len(pcm) // 2).astype(np.float32)
     duration = len(pcm) / 2 / SAMPLE_RATE  # as PcmAudio.duration_s
     if not samples.size or float(np.sqrt(np.mean(samples * samples))) < silence_rms:
         return Transcript(text="", confidence=0.0, duration_s=duration)
-    segments, _info = model.transcribe(
-        samples / 32768.0, language="en", beam_size=1, word_timestamps=True,
-        initial_prompt=prompt, vad_filter=False,
-        # Each 30 s window decoded on its own: conditioning on the previous window's text let
-        # one misheard stretch derail the rest (espeak-ng WER 15.7 % -> 12.5 %, docs/voice.md).
-        condition_on_previous_text=False,
+    with model.fitted_to(window_frames(duration, window_pad_s)):
+        segments, _info = model.transcribe(
+            samples / 32768.0, language="en", beam_size=1, word_timestamps=True,
+            initial_prompt=prompt, vad_filter=False,
+            # Each 30 s window decoded on its own: conditioning on the previous window's text
+            # let one misheard stretch derail the rest (espeak-ng WER 15.7 % -> 12.5 %,
+            # docs/voice.md).
+            condition_on_previous_text=False,
+        )
+        texts, words, scores = _read(segments, samples, duration)
+    text = " ".join(texts)
+    if not text:
+        return Transcript(text="", confidence=0.0, duration_s=duration)
+    return Transcript(
+        text=text, confidence=round(segment_confidence(scores), 3), duration_s=duration,
+        words=tuple(words),
     )
+
+
+def _read(segments: Iterable[Any], samples: NDArray[np.float32], duration: float
+          ) -> tuple[list[str], list[Word], list[dict[str, float]]]:
+    """The texts, timed words and scores of faster-whisper's segments, which it decodes as
+    they are read."""
     texts: list[str] = []
     words: list[Word] = []
     scores: list[dict[str, float]] = []
@@ -308,10 +332,8 @@ def _transcribe(model: Any, pcm: bytes, prompt: str | None, silence_rms: float) 
                 start = min(max(0.0, float(word.start)), duration)
                 end = min(max(start, float(word.end)), duration)
                 words.append(Word(text=token, start_s=round(start, 3), end_s=round(end, 3)))
-    text = " ".join(texts)
-    if not text:
-        return Transcript(text="", confidence=0.0, duration_s=duration)
-    return Transcript(
-        text=text, confidence=round(segment_confidence(scores), 3), duration_s=duration,
-        words=tuple(words),
-    )
+        # Not reading on stops faster-whisper before it pads a silent leftover into one more
+        # window (speech/window_rules.py says why).
+        if words and quiet_after(samples, words[-1].end_s, SAMPLE_RATE):
+            break
+    return texts, words, scores

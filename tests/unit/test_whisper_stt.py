@@ -52,6 +52,20 @@ async def test_transcribes_piper_speech_keeping_fillers_and_word_timings(
         previous_end = word.end_s
 
 
+async def test_words_after_a_long_pause_at_the_end_are_heard(
+    stt: WhisperSpeechToText, spoken: PcmAudio
+) -> None:
+    # The engine stops reading at a quiet tail (speech/window_rules.py); a last phrase after a
+    # pause is not quiet, so it is still decoded.
+    pause = bytes(2 * 16000 * 2)
+    after = speech_16k("And that cut the latency in half.")
+    audio = PcmAudio(spoken.data + pause + after.data + pause, 16000)
+    transcript = await stt.transcribe(audio)
+    heard = transcript.text.lower()
+    assert "slow queries" in heard and "latency in half" in heard, transcript.text
+    assert transcript.words[-1].end_s > spoken.duration_s + 2.0
+
+
 async def test_concurrent_answers_share_one_model(
     stt: WhisperSpeechToText, spoken: PcmAudio
 ) -> None:
