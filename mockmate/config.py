@@ -125,6 +125,9 @@ class Settings(BaseSettings):
     stt_model_sha256: str = Field("", validation_alias="MOCKMATE_STT_MODEL_SHA256")
     stt_workers: int = Field(2, ge=1, validation_alias="MOCKMATE_STT_WORKERS")
     stt_cpu_threads: int = Field(1, ge=1, validation_alias="MOCKMATE_STT_CPU_THREADS")
+    # Whisper threads kept for answers someone waits on (submitted), on top of STT_WORKERS,
+    # which mid-answer stretches and captions may fill.
+    stt_reserved_workers: int = Field(1, ge=0, validation_alias="MOCKMATE_STT_RESERVED_WORKERS")
     # Whisper's encoder sees the audio plus this much padding, not a whole 30 s window
     # (speech/window_rules.py); 30 or more: always the whole window.
     stt_window_pad_s: float = Field(10.0, ge=3.0, validation_alias="MOCKMATE_STT_WINDOW_PAD_S")

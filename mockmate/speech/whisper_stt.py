@@ -174,11 +174,13 @@ class WhisperSpeechToText:
     """`SpeechToText` backed by faster-whisper, greedy decoding, int8 on the CPU.
 
     Input must be 16 kHz mono s16 PCM (`ValueError` otherwise). `max_concurrency` threads
-    transcribe at once, each with `cpu_threads` CTranslate2 threads; further answers wait
-    their turn. Audio quieter than `silence_threshold_dbfs` (RMS) is not transcribed at all,
-    so digital silence never becomes invented words. `confidence` is exp(avg_logprob) of the
-    segments, weighted by their length. Words come with their times (word timestamps), which
-    delivery analysis uses for pace, pauses and fillers.
+    transcribe at once, each with `cpu_threads` CTranslate2 threads, and `reserved_workers`
+    more take only `transcribe` calls (someone waits on them), never `transcribe_ahead`
+    work; further answers wait their turn. Audio quieter than `silence_threshold_dbfs` (RMS)
+    is not transcribed at all, so digital silence never becomes invented words.
+    `confidence` is exp(avg_logprob) of the segments, weighted by their length. Words come
+    with their times (word timestamps), which delivery analysis uses for pace, pauses and
+    fillers.
     """
 
     def __init__(
@@ -191,19 +193,24 @@ class WhisperSpeechToText:
         prompt: str | None = FILLER_PROMPT,
         silence_threshold_dbfs: float = -60.0,
         window_pad_s: float = 10.0,
+        reserved_workers: int = 1,
     ) -> None:
         if min(max_concurrency, cpu_threads) < 1:
             raise ValueError("max_concurrency and cpu_threads must be at least 1")
+        if reserved_workers < 0:
+            raise ValueError("reserved_workers cannot be negative")
         if window_pad_s < MIN_PAD_S:
             raise ValueError(f"window_pad_s must be at least {MIN_PAD_S} s")
         self._window_pad_s = window_pad_s
         self.spec = resolve_model(model, sha256)
-        self._workers = max_concurrency
+        self._workers = max_concurrency + reserved_workers
         self._cpu_threads = cpu_threads
         self._prompt = prompt
         self._silence_rms = 32768.0 * 10.0 ** (silence_threshold_dbfs / 20.0)
-        self._executor = ThreadPoolExecutor(max_concurrency, thread_name_prefix="whisper-stt")
-        self._turns = PriorityGate(max_concurrency)  # who gets the next free thread
+        self._executor = ThreadPoolExecutor(self._workers, thread_name_prefix="whisper-stt")
+        # Who gets the next free thread; `reserved_workers` threads only take work someone
+        # waits on, so a submitted answer never waits behind other answers' stretches.
+        self._turns = PriorityGate(max_concurrency, reserved=reserved_workers)
         self._directory: Path | None = None
         self._model: Any = None
         self._lock = asyncio.Lock()

@@ -1,6 +1,7 @@
 """Turns at a shared speech engine (`speech.priority_gate`): a freed slot goes to the work a
 candidate is waiting on first, then in arrival order; a waiter that turned urgent while it
-waited goes ahead; cancelled waiters never hold a slot."""
+waited goes ahead; reserved slots take only urgent work; cancelled waiters never hold a
+slot."""
 
 import asyncio
 
@@ -169,6 +170,83 @@ async def test_a_slot_freed_just_after_its_next_waiter_was_cancelled_is_not_lost
     async with asyncio.timeout(1):  # and the slot is free again
         async with gate.slot():
             pass
+
+
+async def test_a_reserved_slot_starts_urgent_work_while_stretches_fill_the_others() -> None:
+    gate = PriorityGate(1, reserved=1)
+    release = asyncio.Event()
+    ran: list[str] = []
+
+    async def job(name: str, urgent: object, hold: bool = False) -> None:
+        async with gate.slot(urgent):  # type: ignore[arg-type]
+            ran.append(name)
+            if hold:
+                await release.wait()
+
+    stretch = asyncio.create_task(job("stretch", never, hold=True))
+    await asyncio.sleep(0)
+    other = asyncio.create_task(job("other stretch", never))
+    await asyncio.sleep(0)
+    assert ran == ["stretch"] and gate.waiting == 1  # the free slot is not for it
+    await asyncio.wait_for(job("submitted", always), timeout=5)
+    assert ran == ["stretch", "submitted"]
+    release.set()
+    await asyncio.wait_for(asyncio.gather(stretch, other), timeout=5)
+    assert ran == ["stretch", "submitted", "other stretch"] and gate.waiting == 0
+
+
+async def test_urgent_work_takes_an_ordinary_slot_first_and_keeps_the_reserved_one() -> None:
+    gate = PriorityGate(1, reserved=1)
+    release = asyncio.Event()
+    running: list[str] = []
+
+    async def job(name: str, urgent: object) -> None:
+        async with gate.slot(urgent):  # type: ignore[arg-type]
+            running.append(name)
+            await release.wait()
+
+    tasks = [asyncio.create_task(job("first submit", always))]
+    await asyncio.sleep(0)
+    tasks.append(asyncio.create_task(job("stretch", never)))
+    await asyncio.sleep(0)
+    tasks.append(asyncio.create_task(job("second submit", always)))
+    await asyncio.sleep(0)
+    assert running == ["first submit", "second submit"] and gate.waiting == 1
+    release.set()
+    await asyncio.wait_for(asyncio.gather(*tasks), timeout=5)
+    assert running[-1] == "stretch"
+
+
+async def test_a_waiting_stretch_that_turns_urgent_takes_the_reserved_slot() -> None:
+    gate = PriorityGate(1, reserved=1)
+    release = asyncio.Event()
+    submitted = False
+    ran: list[str] = []
+
+    async def holder() -> None:
+        async with gate.slot(never):
+            await release.wait()
+
+    async def stretch() -> None:
+        async with gate.slot(lambda: submitted):
+            ran.append("stretch")
+
+    first = asyncio.create_task(holder())
+    await asyncio.sleep(0)
+    waiting = asyncio.create_task(stretch())
+    await asyncio.sleep(0)
+    submitted = True  # its answer was submitted: the next arrival or release reconsiders
+    caption = asyncio.create_task(make_caption(gate, ran))
+    await asyncio.wait_for(waiting, timeout=5)
+    assert ran == ["stretch"]  # the caption waits for the ordinary slot
+    release.set()
+    await asyncio.wait_for(asyncio.gather(first, caption), timeout=5)
+    assert ran == ["stretch", "caption"]
+
+
+async def make_caption(gate: PriorityGate, ran: list[str]) -> None:
+    async with gate.slot(never):
+        ran.append("caption")
 
 
 def test_a_gate_needs_a_slot() -> None:

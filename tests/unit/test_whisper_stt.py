@@ -82,8 +82,20 @@ async def test_an_answer_someone_waits_on_goes_ahead_of_mid_answer_work(
     spoken: PcmAudio,
 ) -> None:
     """One worker, busy: stretches and captions queued first still run after a submitted
-    answer's transcription (`transcribe`), which is what a candidate is waiting for."""
-    engine = WhisperSpeechToText(max_concurrency=1)
+    answer's transcription (`transcribe`), which is what a candidate is waiting for. With a
+    reserved worker the submitted answer does not even wait for the running stretch."""
+    for reserved in (0, 1):
+        done = await _three_stretches_and_a_submit(spoken, reserved)
+        if reserved:
+            assert set(done[:2]) == {"stretch-1", "submitted"}, done
+            assert done[2:] == ["stretch-2", "stretch-3"], done
+        else:
+            assert done == ["stretch-1", "submitted", "stretch-2", "stretch-3"]
+
+
+async def _three_stretches_and_a_submit(spoken: PcmAudio, reserved: int) -> list[str]:
+    """The order in which one stretch running, two queued and a submitted answer finish."""
+    engine = WhisperSpeechToText(max_concurrency=1, reserved_workers=reserved)
     try:
         await engine.warm_up()
         done: list[str] = []
@@ -101,7 +113,7 @@ async def test_an_answer_someone_waits_on_goes_ahead_of_mid_answer_work(
         await asyncio.sleep(0)
         submitted = asyncio.create_task(run("submitted", True))
         await asyncio.gather(running, *queued, submitted)
-        assert done == ["stretch-1", "submitted", "stretch-2", "stretch-3"]
+        return done
     finally:
         await engine.aclose()
 

@@ -63,6 +63,7 @@ def open_speech(
             settings.stt_model, sha256=settings.stt_model_sha256,
             max_concurrency=settings.stt_workers, cpu_threads=settings.stt_cpu_threads,
             window_pad_s=settings.stt_window_pad_s,
+            reserved_workers=settings.stt_reserved_workers,
         )
     return tts, stt
 
