@@ -87,8 +87,7 @@ class PriorityGate:
         """Give free slots to waiters, most urgent first, while they may take one."""
         while self._waiting and self._free > 0:
             # Urgency is asked now, not at arrival: it may have changed while waiting.
-            ranked = sorted(self._waiting, key=lambda w: (not w.urgent(), w.arrival))
-            chosen = ranked[0]
+            chosen = min(self._waiting, key=lambda w: (not w.urgent(), w.arrival))
             # A waiter whose task was cancelled in this turn of the loop has a cancelled
             # future but has not left the queue yet: skip it, or the slot is lost (and
             # granting it would raise in whoever frees the slot).

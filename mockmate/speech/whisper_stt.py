@@ -37,7 +37,7 @@ from mockmate.speech.base import PcmAudio, SpeechError, Transcript, Word
 from mockmate.speech.priority import run_in_background
 from mockmate.speech.priority_gate import PriorityGate, always, never
 from mockmate.speech.transcripts import FILLER_PROMPT, segment_confidence
-from mockmate.speech.window_rules import MIN_PAD_S, quiet_after, window_frames
+from mockmate.speech.window_rules import MIN_PAD_S, QuietTail, window_frames
 
 __all__ = [
     "BUNDLED_MODEL_SHA256",
@@ -326,6 +326,7 @@ def _read(segments: Iterable[Any], samples: NDArray[np.float32], duration: float
     texts: list[str] = []
     words: list[Word] = []
     scores: list[dict[str, float]] = []
+    quiet = QuietTail(samples, SAMPLE_RATE)
     for segment in segments:
         text = segment.text.strip()
         if not text:
@@ -341,6 +342,6 @@ def _read(segments: Iterable[Any], samples: NDArray[np.float32], duration: float
                 words.append(Word(text=token, start_s=round(start, 3), end_s=round(end, 3)))
         # Not reading on stops faster-whisper before it pads a silent leftover into one more
         # window (speech/window_rules.py says why).
-        if words and quiet_after(samples, words[-1].end_s, SAMPLE_RATE):
+        if words and quiet.after(words[-1].end_s):
             break
     return texts, words, scores
