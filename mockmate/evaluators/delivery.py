@@ -12,6 +12,7 @@ hiss do not change the result.
 
 import itertools
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Literal
 
 import numpy as np
@@ -19,7 +20,7 @@ import numpy.typing as npt
 
 from mockmate.evaluators.fillers import count_fillers, count_words, find_fillers
 from mockmate.evaluators.models import Delivery
-from mockmate.evaluators.voice_features import voice_features
+from mockmate.evaluators.voice_features import VoiceFeatures, voice_features
 from mockmate.evaluators.word_timing import (
     PACE_GOOD,
     findings,
@@ -32,11 +33,13 @@ from mockmate.speech.base import PcmAudio, Word
 
 __all__ = [
     "MIN_PAUSE_S",
+    "AudioMeasures",
     "analyse_delivery",
     "count_fillers",
     "count_words",
     "find_fillers",
     "find_pauses",
+    "measure_audio",
     "pace_flag",
     "speaking_time_s",
 ]
@@ -56,8 +59,26 @@ _MIN_SPEECH_FRAMES = 3  # blips under 90 ms are not speech
 PaceFlag = Literal["slow", "good", "fast", "ok"]
 
 
+@dataclass(frozen=True)
+class AudioMeasures:
+    """What delivery reads from the audio alone: its stretches of speech and the voice's
+    features. Nearly all of delivery's CPU (~75 ms for a 2-minute answer, the transcript's
+    part ~3 ms), and it needs no transcript, so it can be measured while one is made."""
+
+    segments: list[tuple[float, float]]
+    features: VoiceFeatures
+
+
+def measure_audio(pcm: PcmAudio) -> AudioMeasures:
+    """The audio's part of `analyse_delivery`."""
+    db = _frame_db(pcm) if pcm.sample_rate > 0 else np.zeros(0)
+    segments = _segments_from_db(db)
+    return AudioMeasures(segments, voice_features(pcm, segments, db, FRAME_S))
+
+
 def analyse_delivery(
-    text: str, pcm: PcmAudio, words: Sequence[Word] = (), *, pause_s: float = MIN_PAUSE_S
+    text: str, pcm: PcmAudio, words: Sequence[Word] = (), *, pause_s: float = MIN_PAUSE_S,
+    measured: AudioMeasures | None = None,
 ) -> Delivery:
     """Delivery of one spoken answer: `text` is its transcript, `pcm` its audio, `words` the
     transcript's words with their times (empty when the engine gives none).
@@ -65,10 +86,12 @@ def analyse_delivery(
     Words per minute are counted over speaking time (see `speaking_time_s`), falling back to
     the whole duration when no speech is detected; pauses are silent gaps of `pause_s` or
     more between stretches of speech. With word timings each pause knows the word before it,
-    each filler its moment, and the pace is given per stretch (`word_timing`).
+    each filler its moment, and the pace is given per stretch (`word_timing`). `measured`:
+    `measure_audio(pcm)`, when it was taken already.
     """
-    db = _frame_db(pcm) if pcm.sample_rate > 0 else np.zeros(0)
-    segments = _segments_from_db(db)
+    if measured is None:
+        measured = measure_audio(pcm)
+    segments, features = measured.segments, measured.features
     count = count_words(text)
     speaking = _speaking_time(segments) or _words_speaking_time(words)
     if not speaking and pcm.sample_rate > 0:
@@ -79,7 +102,6 @@ def analyse_delivery(
     fillers = timed_fillers(words)
     filler_counts = count_fillers(text)
     filler_total = sum(filler_counts.values())
-    features = voice_features(pcm, segments, db, FRAME_S)
     paced = pace_segments(runs, words)
     return Delivery(
         words_per_minute=wpm,

@@ -25,7 +25,6 @@ stretch is left to transcribe.
 """
 
 import asyncio
-import json
 import logging
 import time
 from collections.abc import Callable, Coroutine
@@ -40,6 +39,7 @@ from redis.exceptions import RedisError
 from mockmate.config import Settings
 from mockmate.interviews.live_rules import (
     BYTES_PER_S,
+    DETECTOR_MIN_SILENCE_S,
     RATE,
     CaptionBudget,
     Segment,
@@ -63,7 +63,6 @@ from mockmate.speech.base import (
     SpeechToText,
     TranscribesAhead,
     Transcript,
-    Word,
 )
 from mockmate.speech.priority_gate import never
 from mockmate.state.answer_buffer import AnswerBuffer
@@ -86,18 +85,6 @@ redis.call('EXPIRE', KEYS[1], ARGV[7])
 redis.call('EXPIRE', KEYS[2], ARGV[7])
 return 1
 """
-
-
-def _encode(segment: Segment) -> str:
-    return json.dumps({"s": segment.start_b, "e": segment.end_b, "t": segment.text,
-                       "c": segment.confidence,
-                       "w": [[w.text, w.start_s, w.end_s] for w in segment.words]})
-
-
-def _decode(raw: bytes | str) -> Segment:
-    d = json.loads(raw)
-    return Segment(int(d["s"]), int(d["e"]), str(d["t"]), float(d["c"]),
-                   tuple(Word(str(t), float(a), float(b)) for t, a, b in d["w"]))
 
 
 def _text(fields: dict[Any, Any]) -> dict[str, str]:
@@ -153,12 +140,13 @@ class LiveTranscriber:
         self._seen: dict[tuple[str, int], _Seen] = {}  # what the last look here found
         self._cutting: dict[tuple[str, int], int] = {}  # where the segment being made ends
 
-    async def _ahead(self, audio: PcmAudio, urgent: Callable[[], bool]) -> Transcript:
+    async def _ahead(self, audio: PcmAudio, urgent: Callable[[], bool], context: str = ""
+                     ) -> Transcript:
         """Mid-answer work waits behind the answers candidates are waiting on (a stretch of
         an answer turns urgent once that answer is submitted)."""
         if isinstance(self._stt, TranscribesAhead):
-            return await self._stt.transcribe_ahead(audio, urgent=urgent)
-        return await self._stt.transcribe(audio)
+            return await self._stt.transcribe_ahead(audio, urgent=urgent, context=context)
+        return await self._stt.transcribe(audio, context=context)
 
     def heard(self, user_id: str, session_id: str, index: int, received_bytes: int, *,
               captions: bool) -> None:
@@ -220,13 +208,15 @@ class LiveTranscriber:
         if not heard:
             return
         samples = np.frombuffer(heard, dtype="<i2").astype(np.float32) / 32768.0
-        found = await asyncio.to_thread(speech_spans, samples)
+        found = await asyncio.to_thread(speech_spans, samples,
+                                        min_silence_s=DETECTOR_MIN_SILENCE_S)
         spans = relooked(seen.spans, from_s, found, context_s)
         window_b = context_b + len(heard)
         seen.spans, seen.heard_b = spans, window_b
         self._seen[key] = seen
         window = b""  # the whole open window, read only when a segment closes (or a caption)
         chunks: list[bytes] = []  # ... and its chunks
+        before: str | None = None  # what the answer's stretches so far ended with
         while (cut := next_cut(spans, window_b / BYTES_PER_S)) is not None:
             if not window:
                 chunks = await self._buffer.read_from(*key, chunk)
@@ -240,11 +230,13 @@ class LiveTranscriber:
             cut_b = int(cut * RATE) * 2
             piece = PcmAudio(window[:cut_b], RATE)
             spoken = any(begin < cut for begin, _ in spans)
+            if spoken and before is None:
+                before = await self._last_words(key)
             self._cutting[key] = done + cut_b  # a submit meanwhile goes on from here
             try:
-                said = (await self._ahead(piece, lambda: key in self._finishing) if spoken
-                        else Transcript(text="", confidence=0.0,
-                                        duration_s=piece.duration_s))
+                said = (await self._ahead(piece, lambda: key in self._finishing, before or "")
+                        if spoken else Transcript(text="", confidence=0.0,
+                                                  duration_s=piece.duration_s))
             finally:
                 self._cutting.pop(key, None)
             segment = shifted(said, done, done + cut_b)
@@ -252,11 +244,12 @@ class LiveTranscriber:
                 base += len(chunks.pop(0))
                 chunk += 1
             if not await self._store(keys=list(self._keys(*key)), args=[
-                    done, done + cut_b, chunk, base, digest(first), _encode(segment),
+                    done, done + cut_b, chunk, base, digest(first), segment.to_json(),
                     self._ttl_s]):
                 self._seen.pop(key, None)
                 return  # another process covered this stretch first
             done += cut_b
+            before = segment.text or before
             window = window[cut_b:]
             window_b -= cut_b
             spans = [(max(0.0, a - cut), b - cut) for a, b in spans if b > cut]
@@ -274,6 +267,13 @@ class LiveTranscriber:
             await self._caption(user_id, key, window, done + len(window),
                                 int(state.get("caption_at", 0)))
 
+    async def _last_words(self, key: tuple[str, int]) -> str:
+        """The text of the answer's last stored stretch that had words ("" if none)."""
+        for raw in reversed(await self._redis.lrange(self._keys(*key)[1], -4, -1)):
+            if text := Segment.from_json(raw).text:
+                return text
+        return ""
+
     async def _caption(self, user_id: str, key: tuple[str, int], window: bytes,
                        heard_b: int, caption_at: int) -> None:
         """Send `answer:partial` for what was heard up to `heard_b`, if one is due and the
@@ -290,7 +290,7 @@ class LiveTranscriber:
             # Wall time: waiting for a busy speech pool spends the budget too.
             self._budget.finished(time.perf_counter() - began)
         state_key, segments_key = self._keys(*key)
-        closed = [_decode(raw).text for raw in await self._redis.lrange(
+        closed = [Segment.from_json(raw).text for raw in await self._redis.lrange(
             segments_key, 0, -1)]
         text = " ".join(t for t in [*closed, said.text.strip()] if t)
         await self._redis.hset(state_key, "caption_at", heard_b)
@@ -339,7 +339,7 @@ class LiveTranscriber:
             log.info("answer %s/%d is transcribed whole: %s", *key,
                      "no segments" if not raw else "segments of another recording")
             return None
-        segments = [_decode(item) for item in raw]
+        segments = [Segment.from_json(item) for item in raw]
         if not covers(segments, len(pcm.data)):
             log.info("answer %s/%d is transcribed whole: its segments do not follow on", *key)
             return None
@@ -348,18 +348,20 @@ class LiveTranscriber:
                  len(segments), done / BYTES_PER_S, pcm.duration_s,
                  "was transcribed meanwhile" if early is not None and cutting == done
                  else "is transcribed now")
+        context = next((s.text for s in reversed(segments) if s.text), "")
         said = (await early if early is not None and cutting == done
-                else await self._rest(pcm, done))
+                else await self._rest(pcm, done, context))
         return joined([*segments, shifted(said, done, len(pcm.data))], pcm.duration_s)
 
-    async def _rest(self, pcm: PcmAudio, done: int) -> Transcript:
-        """The transcript of the answer after its first `done` bytes."""
+    async def _rest(self, pcm: PcmAudio, done: int, context: str = "") -> Transcript:
+        """The transcript of the answer after its first `done` bytes, which follow on from
+        the words `context`."""
         rest = PcmAudio(pcm.data[done:], RATE)
         samples = np.frombuffer(rest.data, dtype="<i2").astype(np.float32) / 32768.0
         # Usually only the pause before the submit is left: no speech, no wait for a turn in
         # the (possibly busy) Whisper pool.
         spoken = bool(samples.size) and bool(await asyncio.to_thread(speech_spans, samples))
-        return (await self._stt.transcribe(rest) if spoken
+        return (await self._stt.transcribe(rest, context=context) if spoken
                 else Transcript(text="", confidence=0.0, duration_s=rest.duration_s))
 
     async def forget(self, session_id: str, index: int) -> None:

@@ -6,6 +6,7 @@ No I/O here: `interviews.live` runs these against Redis, the answer buffer and W
 """
 
 import hashlib
+import json
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -14,17 +15,23 @@ from mockmate.speech.base import Transcript, Word
 
 RATE = 16000
 BYTES_PER_S = RATE * 2
-# A segment closes in a silence at least this long (a pause between sentences; the cut is
-# in it, at most MIN_GAP_S after the speech) ...
+# The live path's voice activity detector reports every silence at least this long (the
+# turn rules' detector, 0.25 s, hid most of Piper's pauses between sentences: 20 s of its
+# speech could pass without one, and all of it was left for after the submit) ...
+DETECTOR_MIN_SILENCE_S = 0.15
+# ... and a segment closes in a pause the speech went on after, or in a silence still going
+# on once it is at least MIN_GAP_S long (the cut is in it, at most MIN_GAP_S after the
+# speech) ...
 MIN_GAP_S = 0.3
 # ... once it holds this much audio: a Whisper call encodes its audio plus 10 s of padding
-# and decodes a prompt, so fewer, longer segments are cheaper ...
+# and decodes a prompt, so fewer, longer segments are cheaper; what is still open when the
+# candidate stops is transcribed after the submit, so it is seldom much longer than this.
 MIN_SEGMENT_S = 8.0
 # ... or whatever it holds, once the candidate has been silent this long (stopped, or
 # thinking): so when they stop, the last stretch is transcribed before they submit.
 END_GAP_S = 0.8
-# A stretch of speech without such a silence is cut here anyway (in the longest shorter
-# pause the detector found, else right here), under Whisper's 30 s window.
+# A stretch of speech with no pause after MIN_SEGMENT_S is cut here anyway (in the longest
+# pause the detector found before, else right here), under Whisper's 30 s window.
 MAX_SEGMENT_S = 25.0
 
 
@@ -39,9 +46,10 @@ def next_cut(spans: Sequence[tuple[float, float]], window_s: float) -> float | N
     ends = [end for _, end in spans]
     starts = [start for start, _ in spans[1:]] + [window_s]
     gaps = [(end, start - end) for end, start in zip(ends, starts, strict=True)]
-    cuts = [end + min(length, MIN_GAP_S * 2) / 2 for end, length in gaps if length >= MIN_GAP_S]
-    ready = [cut for cut in cuts if MIN_SEGMENT_S <= cut <= MAX_SEGMENT_S]
     last_end, silent = gaps[-1]
+    closed = gaps[:-1] + ([gaps[-1]] if silent >= MIN_GAP_S else [])
+    cuts = [end + min(length, MIN_GAP_S * 2) / 2 for end, length in closed]
+    ready = [cut for cut in cuts if MIN_SEGMENT_S <= cut <= MAX_SEGMENT_S]
     if silent + 1e-6 >= END_GAP_S and last_end + MIN_GAP_S <= MAX_SEGMENT_S:
         ready.append(last_end + MIN_GAP_S)
     if ready:
@@ -118,6 +126,18 @@ class Segment:
     @property
     def duration_s(self) -> float:
         return (self.end_b - self.start_b) / BYTES_PER_S
+
+    def to_json(self) -> str:
+        """As stored in Redis (`from_json` reads it back)."""
+        return json.dumps({"s": self.start_b, "e": self.end_b, "t": self.text,
+                           "c": self.confidence,
+                           "w": [[w.text, w.start_s, w.end_s] for w in self.words]})
+
+    @classmethod
+    def from_json(cls, raw: bytes | str) -> "Segment":
+        d = json.loads(raw)
+        return cls(int(d["s"]), int(d["e"]), str(d["t"]), float(d["c"]),
+                   tuple(Word(str(t), float(a), float(b)) for t, a, b in d["w"]))
 
 
 def shifted(transcript: Transcript, start_b: int, end_b: int) -> Segment:

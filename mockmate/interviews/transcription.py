@@ -10,11 +10,12 @@ decodes or once the queue gives it up, the candidate is told and answers again.
 
 import asyncio
 import logging
-from typing import Any
+from collections.abc import Awaitable
+from typing import Any, TypeVar
 
 from mockmate.config import Settings
 from mockmate.errors import MockMateError
-from mockmate.evaluators.delivery import analyse_delivery, pace_flag
+from mockmate.evaluators.delivery import AudioMeasures, analyse_delivery, measure_audio, pace_flag
 from mockmate.interviews.acceptance import Acceptance, acceptance
 from mockmate.interviews.flow import EVALUATE_ANSWER, SessionFlow
 from mockmate.interviews.live import LiveTranscriber
@@ -34,18 +35,38 @@ TRANSCRIPTION_FAILED_MESSAGE = (
 )
 
 
+Heard = TypeVar("Heard")
+
+
 async def transcribe_pcm(
     stt: SpeechToText, pcm: PcmAudio, *, pause_s: float
 ) -> tuple[StoredTranscript, Transcript]:
     """The stored transcript of `pcm` (text, confidence, duration, delivery) and the
     engine's own result (with word times)."""
-    result = await stt.transcribe(pcm)
-    return await asyncio.to_thread(described, result, pcm, pause_s=pause_s), result
+    result, measured = await measured_while(stt.transcribe(pcm), pcm)
+    return described(result, pcm, pause_s=pause_s, measured=measured), result
 
 
-def described(result: Transcript, pcm: PcmAudio, *, pause_s: float) -> StoredTranscript:
-    """The stored transcript of `pcm` that the engine heard as `result`."""
-    delivery = analyse_delivery(result.text, pcm, result.words, pause_s=pause_s)
+async def measured_while(hearing: Awaitable[Heard], pcm: PcmAudio) -> tuple[Heard, AudioMeasures]:
+    """`hearing`'s result, and the delivery figures of `pcm`'s audio measured on a thread
+    meanwhile (about 75 ms of CPU for two minutes). Measured after the words, they waited up
+    to a second for a thread and the GIL with 20 candidates speaking (docs/performance.md)."""
+    measuring = asyncio.ensure_future(asyncio.to_thread(measure_audio, pcm))
+    try:
+        result = await hearing
+    except BaseException:
+        measuring.cancel()
+        measuring.add_done_callback(lambda done: done.cancelled() or done.exception())
+        raise
+    return result, await measuring
+
+
+def described(result: Transcript, pcm: PcmAudio, *, pause_s: float,
+              measured: AudioMeasures) -> StoredTranscript:
+    """The stored transcript of `pcm` that the engine heard as `result`, whose audio was
+    `measured`: the words' part of delivery, ~3 ms for two minutes (on the event loop)."""
+    delivery = analyse_delivery(result.text, pcm, result.words, pause_s=pause_s,
+                                measured=measured)
     return StoredTranscript(
         text=result.text, confidence=round(result.confidence, 3),
         duration_s=round(pcm.duration_s, 2),
@@ -154,15 +175,17 @@ class TranscriptionJob:
             decode_to_pcm16k, recording, answer.format,
             max_seconds=self._settings.max_answer_seconds,
         )
-        result = None
+        result, measured = await measured_while(self._heard(answer, pcm), pcm)
+        return described(result, pcm, pause_s=self._settings.pause_s, measured=measured)
+
+    async def _heard(self, answer: AnswerRecord, pcm: PcmAudio) -> Transcript:
+        """The answer's words: its live segments and the rest, else one pass over it all."""
         if self._live is not None and answer.format == "pcm_16000":
             # Streamed: most of it was transcribed while it was spoken (interviews.live).
             result = await self._live.finish(answer.interview_id, answer.index, pcm)
-        if result is None:
-            result = await self._stt.transcribe(pcm)
-        # Off the event loop: the delivery figures (loudness, pitch) take ~0.1 s of CPU for
-        # a 15 s answer and ~0.3 s for two minutes, which would stall every socket's acks.
-        return await asyncio.to_thread(described, result, pcm, pause_s=self._settings.pause_s)
+            if result is not None:
+                return result
+        return await self._stt.transcribe(pcm)
 
     async def _transcription_failed(
         self, answer: AnswerRecord, exc: SpeechError | MockMateError

@@ -91,11 +91,13 @@ def says_thinking(text: str) -> bool:
     return THINKING.search(text) is not None
 
 
-def speech_spans(samples: np.ndarray) -> list[tuple[float, float]]:
-    """(start_s, end_s) of speech in 16 kHz float samples, by Silero (blocking; a thread)."""
+def speech_spans(samples: np.ndarray, *, min_silence_s: float = 0.25
+                 ) -> list[tuple[float, float]]:
+    """(start_s, end_s) of speech in 16 kHz float samples, by Silero (blocking; a thread);
+    silences shorter than `min_silence_s` are inside a span."""
     from faster_whisper.vad import VadOptions, get_speech_timestamps
 
-    options = VadOptions(min_silence_duration_ms=250, speech_pad_ms=30,
+    options = VadOptions(min_silence_duration_ms=round(min_silence_s * 1000), speech_pad_ms=30,
                          min_speech_duration_ms=120)
     return [(s["start"] / RATE, s["end"] / RATE)
             for s in get_speech_timestamps(samples, options, sampling_rate=RATE)]

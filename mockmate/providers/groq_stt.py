@@ -32,7 +32,13 @@ from mockmate.providers.resilience import (
     make_guard,
 )
 from mockmate.speech.base import PcmAudio, SpeechError, Transcript, Word
-from mockmate.speech.transcripts import FILLER_PROMPT, as_dicts, number, segment_confidence
+from mockmate.speech.transcripts import (
+    FILLER_PROMPT,
+    as_dicts,
+    number,
+    prompt_with,
+    segment_confidence,
+)
 
 __all__ = [
     "DEFAULT_MODEL",
@@ -105,7 +111,7 @@ class GroqSpeechToText:
         self._language = language
         self._policy = policy
 
-    async def transcribe(self, audio: PcmAudio) -> Transcript:
+    async def transcribe(self, audio: PcmAudio, *, context: str = "") -> Transcript:
         """Transcribe PCM audio; raises `SpeechError` (see `retryable`) when Groq fails."""
         if not audio.data:
             return Transcript(text="", confidence=0.0, duration_s=0.0)
@@ -117,7 +123,7 @@ class GroqSpeechToText:
                 model=self._model,
                 response_format="verbose_json",
                 timestamp_granularities=["word", "segment"],
-                prompt=self._prompt,
+                prompt=prompt_with(self._prompt, context) or self._prompt,
                 temperature=0.0,
                 language=self._language or groq.omit,
             )

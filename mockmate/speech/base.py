@@ -39,8 +39,9 @@ class TextToSpeech(Protocol):
 
 
 class SpeechToText(Protocol):
-    async def transcribe(self, audio: PcmAudio) -> Transcript:
-        """Transcribe 16 kHz mono PCM."""
+    async def transcribe(self, audio: PcmAudio, *, context: str = "") -> Transcript:
+        """Transcribe 16 kHz mono PCM; `context`: what was said just before it (the
+        answer's earlier stretches), read as the text the audio follows on from."""
         ...
 
 
@@ -49,8 +50,8 @@ class TranscribesAhead(Protocol):
     """An engine with a shared pool that can put work nobody waits on yet behind work
     somebody does (speech/priority_gate.py)."""
 
-    async def transcribe_ahead(self, audio: PcmAudio, *, urgent: Callable[[], bool]
-                               ) -> Transcript: ...
+    async def transcribe_ahead(self, audio: PcmAudio, *, urgent: Callable[[], bool],
+                               context: str = "") -> Transcript: ...
 
 
 class SpeechError(Exception):

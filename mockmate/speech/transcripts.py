@@ -5,12 +5,26 @@ import math
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-__all__ = ["FILLER_PROMPT", "as_dicts", "number", "segment_confidence"]
+__all__ = ["FILLER_PROMPT", "as_dicts", "number", "prompt_with", "segment_confidence"]
 
 # Whisper continues the prompt's style: showing fillers keeps them in the transcript.
 # Measured on Piper answers with fillers (tests/unit/test_whisper_stt.py): without a prompt
 # tiny.en wrote none of "um", "uh"; with this one it kept them.
 FILLER_PROMPT = "Umm, let me think like, hmm... Okay, here's what I'm, like, thinking."
+# A stretch of an answer cut from the words before it (interviews.live) is prompted with the
+# last of them too, as Whisper reads its own previous window: cut in short pauses, the first
+# words of a stretch were misheard without them ("and the page" -> "In the page"). On the
+# accuracy test's answers in stretches of 8-20 s, WER 6.0 -> 5.4 % (Piper) and 12.7 ->
+# 10.5 % (espeak-ng); on whole answers it changes nothing.
+CONTEXT_WORDS = 40
+
+
+def prompt_with(prompt: str | None, context: str) -> str | None:
+    """`prompt` followed by the last CONTEXT_WORDS words of `context`."""
+    tail = " ".join(context.split()[-CONTEXT_WORDS:])
+    if not tail:
+        return prompt
+    return f"{prompt} {tail}" if prompt else tail
 
 
 def as_dicts(value: Any) -> list[Mapping[str, Any]]:

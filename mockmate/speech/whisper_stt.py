@@ -36,7 +36,7 @@ from numpy.typing import NDArray
 from mockmate.speech.base import PcmAudio, SpeechError, Transcript, Word
 from mockmate.speech.priority import run_in_background
 from mockmate.speech.priority_gate import PriorityGate, always, never
-from mockmate.speech.transcripts import FILLER_PROMPT, segment_confidence
+from mockmate.speech.transcripts import FILLER_PROMPT, prompt_with, segment_confidence
 from mockmate.speech.window_rules import MIN_PAD_S, QuietTail, window_frames
 
 __all__ = [
@@ -234,19 +234,20 @@ class WhisperSpeechToText:
         """Verify and load the model now rather than on the first answer."""
         await self._loaded()
 
-    async def transcribe(self, audio: PcmAudio) -> Transcript:
+    async def transcribe(self, audio: PcmAudio, *, context: str = "") -> Transcript:
         """Transcribe one answer of 16 kHz mono PCM (someone is waiting on it: it goes ahead
-        of `transcribe_ahead` work)."""
-        return await self._transcribe(audio, always)
+        of `transcribe_ahead` work), which follows on from `context`'s words."""
+        return await self._transcribe(audio, always, context)
 
-    async def transcribe_ahead(self, audio: PcmAudio, *, urgent: Callable[[], bool] = never
-                               ) -> Transcript:
+    async def transcribe_ahead(self, audio: PcmAudio, *, urgent: Callable[[], bool] = never,
+                               context: str = "") -> Transcript:
         """Transcribe audio nobody waits on yet (a stretch of an answer still being spoken, a
         caption): it waits while `transcribe` calls are queued, unless `urgent()` says, when
         a worker frees up, that someone now does."""
-        return await self._transcribe(audio, urgent)
+        return await self._transcribe(audio, urgent, context)
 
-    async def _transcribe(self, audio: PcmAudio, urgent: Callable[[], bool]) -> Transcript:
+    async def _transcribe(self, audio: PcmAudio, urgent: Callable[[], bool], context: str
+                          ) -> Transcript:
         if audio.sample_rate != SAMPLE_RATE:
             raise ValueError(f"Whisper needs {SAMPLE_RATE} Hz audio, got {audio.sample_rate}")
         if len(audio.data) < 2:
@@ -254,7 +255,8 @@ class WhisperSpeechToText:
         model = await self._loaded()
         async with self._turns.slot(urgent):
             transcript: Transcript = await self._run(
-                _transcribe, model, audio.data, self._prompt, self._silence_rms,
+                _transcribe, model, audio.data, prompt_with(self._prompt, context),
+                self._silence_rms,
                 self._window_pad_s,
             )
         return transcript

@@ -94,6 +94,16 @@ async def test_request_carries_model_prompt_and_a_valid_wav(h: Harness) -> None:
     assert duration == pytest.approx(1.75)
 
 
+async def test_a_stretch_is_prompted_with_the_last_words_said_before_it(h: Harness) -> None:
+    h.fake.script(Reply.transcript(ANSWER, WORDS))
+    before = " ".join(f"word{n}" for n in range(100))
+    await h.stt.transcribe(tone(1.0), context=before)
+    (request,) = h.fake.requests
+    # The filler prompt first (it keeps "um"s in the transcript), then the last 40 words.
+    last = " ".join(f"word{n}" for n in range(60, 100))
+    assert request.value("prompt") == f"{FILLER_PROMPT} {last}"
+
+
 async def test_confidence_weighs_segments_and_falls_back_to_no_speech(h: Harness) -> None:
     segments = (
         {"id": 0, "start": 0.0, "end": 3.0, "text": "a", "avg_logprob": -0.1,

@@ -1,5 +1,6 @@
 """A submit that meets a segment still being transcribed: the rest of the answer is
-transcribed at the same time on another speech thread, not after that segment.
+transcribed at the same time on another speech thread, not after that segment; and each
+stretch is heard as following on from the words before it.
 
 The speech engine here is a stand-in whose mid-answer work waits until the test lets it go,
 so the overlap is observed, not timed; Redis, the answer's chunks (Piper speech) and the
@@ -32,17 +33,33 @@ class HeldSpeech:
         self.rest_started = asyncio.Event()
         self.calls: list[tuple[str, bool]] = []  # (kind, was the stretch still held)
 
-    async def transcribe(self, audio: PcmAudio) -> Transcript:
+    async def transcribe(self, audio: PcmAudio, *, context: str = "") -> Transcript:
         self.calls.append(("rest", not self.release.is_set()))
         self.rest_started.set()
         return Transcript(text="and the rest", confidence=0.9, duration_s=audio.duration_s)
 
-    async def transcribe_ahead(self, audio: PcmAudio, *, urgent: Callable[[], bool]
-                               ) -> Transcript:
+    async def transcribe_ahead(self, audio: PcmAudio, *, urgent: Callable[[], bool],
+                               context: str = "") -> Transcript:
         self.calls.append(("stretch", not self.release.is_set()))
         self.stretch_started.set()
         await self.release.wait()
         return Transcript(text="the stretch", confidence=0.9, duration_s=audio.duration_s)
+
+
+class TellingSpeech:
+    """Hears stretch 1, 2, ... in turn and notes the words each was said to follow."""
+
+    def __init__(self) -> None:
+        self.contexts: list[str] = []
+
+    async def transcribe(self, audio: PcmAudio, *, context: str = "") -> Transcript:
+        return await self.transcribe_ahead(audio, urgent=lambda: True, context=context)
+
+    async def transcribe_ahead(self, audio: PcmAudio, *, urgent: Callable[[], bool],
+                               context: str = "") -> Transcript:
+        self.contexts.append(context)
+        return Transcript(text=f"stretch {len(self.contexts)}", confidence=0.9,
+                          duration_s=audio.duration_s)
 
 
 class NoEvents:
@@ -54,20 +71,49 @@ class NoEvents:
         raise AssertionError("no captions here")
 
 
-async def test_the_rest_is_transcribed_while_the_last_stretch_still_is(redis_url: str) -> None:
-    redis = Redis.from_url(redis_url)
-    tasks: list[asyncio.Task[None]] = []
-
+def transcriber(redis: Redis, speech: "HeldSpeech | TellingSpeech",
+                tasks: list[asyncio.Task[None]]) -> LiveTranscriber:
     def spawn(work: Coroutine[Any, Any, None]) -> object:
         tasks.append(asyncio.get_running_loop().create_task(work))
         return tasks[-1]
 
-    speech = HeldSpeech()
-    live = LiveTranscriber(
+    return LiveTranscriber(
         redis, prefix=PREFIX, ttl_s=600, stt=speech,
         buffer=AnswerBuffer(redis, prefix=PREFIX, ttl_s=600, max_bytes=50_000_000),
         emitter=NoEvents(), budget=CaptionBudget(0.5, 2.0, 1), caption_every_s=2.0,
         spawn=spawn)
+
+
+async def test_each_stretch_is_heard_after_the_words_before_it(redis_url: str) -> None:
+    redis = Redis.from_url(redis_url)
+    tasks: list[asyncio.Task[None]] = []
+    speech = TellingSpeech()
+    live = transcriber(redis, speech, tasks)
+    # Two stretches closed while spoken (each ends in 2 s of silence), the third after.
+    pause = speech_16k(2.0).data
+    answer = parts()[0].data + pause + parts()[1].data + pause + parts()[2].data
+    _, data_key = RedisKeys(PREFIX).answer_chunks("s2", 0)
+    try:
+        for at in range(0, len(answer), CHUNK):
+            await redis.rpush(data_key, answer[at:at + CHUNK])
+            live.heard("u1", "s2", 0, min(at + CHUNK, len(answer)), captions=False)
+        await asyncio.wait_for(asyncio.gather(*tasks), 60)  # every stretch closed meanwhile
+        transcript = await asyncio.wait_for(live.finish("s2", 0, PcmAudio(answer, 16000)), 60)
+        assert transcript is not None
+        heard = len(speech.contexts)
+        assert heard >= 3  # at least one stretch per part
+        assert transcript.text == " ".join(f"stretch {n}" for n in range(1, heard + 1))
+        assert speech.contexts == ["", *(f"stretch {n}" for n in range(1, heard))]
+    finally:
+        await asyncio.gather(*tasks, return_exceptions=True)
+        await redis.aclose()
+
+
+async def test_the_rest_is_transcribed_while_the_last_stretch_still_is(redis_url: str) -> None:
+    redis = Redis.from_url(redis_url)
+    tasks: list[asyncio.Task[None]] = []
+    speech = HeldSpeech()
+    live = transcriber(redis, speech, tasks)
     # A first answer (over the 8 s a stretch needs), 2 s of silence, then a second one.
     first = parts()[0].data + speech_16k(2.0).data
     answer = first + parts()[1].data

@@ -14,6 +14,7 @@ import aiohttp
 import pytest
 
 from mockmate.config import Settings
+from mockmate.loadtest.speech import spoken_answer
 from tests.support.marketplace import Market
 from tests.support.server import ServerProcess
 
@@ -157,6 +158,14 @@ async def test_spoken_interviews_are_transcribed(
     # ~6.6 s of Piper speech: 27 chunks of 250 ms when streamed, none when sent whole.
     assert (streamed > 20) if answer == "stream" else (streamed == 0)
     assert 5 < doc["run"]["extra"]["answer_audio_s"] < 9
+
+
+async def test_every_run_speaks_the_same_answer() -> None:
+    # So two runs (two commits, say) are compared on the same audio: the same pauses, the
+    # same stretches left for after the submit.
+    first, again = await spoken_answer(), await spoken_answer()
+    assert first == again
+    assert len(first) / 32000 > 4  # seconds of 16 kHz 16-bit speech and its silences
 
 
 async def test_bookings_race_and_never_double_book(

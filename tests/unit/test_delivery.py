@@ -15,10 +15,12 @@ from mockmate.evaluators.delivery import (
     count_fillers,
     count_words,
     find_pauses,
+    measure_audio,
     pace_flag,
     speaking_time_s,
 )
-from mockmate.speech.base import PcmAudio
+from mockmate.interviews.transcription import measured_while
+from mockmate.speech.base import PcmAudio, SpeechError, Transcript
 from tests.support.audio import DETERMINISTIC
 
 SENTENCES = [
@@ -206,6 +208,32 @@ FILLERS = [
 @pytest.mark.parametrize(("text", "expected"), FILLERS)
 def test_count_fillers(text: str, expected: dict[str, int]) -> None:
     assert count_fillers(text) == expected
+
+
+def test_the_audio_measured_ahead_gives_the_same_report(spoken: list[np.ndarray]) -> None:
+    audio = pcm(with_gaps(spoken, [2.0, 0.6, 3.0]))
+    text = " ".join(SENTENCES)
+    ahead = analyse_delivery(text, audio, measured=measure_audio(audio))
+    assert ahead == analyse_delivery(text, audio)
+    assert ahead.pause_count == 2 and ahead.pitch_median_hz is not None
+
+
+async def test_the_audio_is_measured_while_the_words_are_heard(
+    spoken: list[np.ndarray],
+) -> None:
+    audio = pcm(with_gaps(spoken, [1.0]))
+    heard = Transcript(text="words", confidence=0.9, duration_s=audio.duration_s)
+
+    async def hearing() -> Transcript:
+        return heard
+
+    assert await measured_while(hearing(), audio) == (heard, measure_audio(audio))
+
+    async def failing() -> Transcript:
+        raise SpeechError("the engine failed")
+
+    with pytest.raises(SpeechError, match="the engine failed"):
+        await measured_while(failing(), audio)
 
 
 def test_fillers_in_the_delivery_report(spoken: list[np.ndarray]) -> None:

@@ -7,6 +7,7 @@ from mockmate.interviews.live_rules import (
     END_GAP_S,
     LOOK_BACK_S,
     MAX_SEGMENT_S,
+    MIN_GAP_S,
     CaptionBudget,
     Segment,
     chunk_at,
@@ -59,10 +60,23 @@ def test_speech_still_going_on_at_the_end_is_never_cut_inside_a_word() -> None:
     assert next_cut([(0.0, 12.0)], 12.0) is None
 
 
-def test_speech_without_a_long_pause_is_cut_in_its_longest_short_pause() -> None:
-    spans = [(0.0, 10.0), (10.3, 20.0), (20.1, 26.0)]
+def test_a_long_enough_stretch_closes_in_any_pause_the_speech_went_on_after() -> None:
+    # A 0.15 s breath between phrases, after 8 s: closed there, not left for the submit.
+    cut = next_cut([(0.0, 9.0), (9.15, 11.0)], 11.0)
+    assert cut is not None and 9.0 < cut < 9.15
+
+
+def test_a_short_silence_still_going_on_is_not_a_pause_yet() -> None:
+    # 0.2 s after the last word: the word may go on (or the speaker); wait for MIN_GAP_S.
+    assert next_cut([(0.0, 9.0)], 9.2) is None
+    cut = next_cut([(0.0, 9.0)], 9.0 + MIN_GAP_S)
+    assert cut is not None and 9.0 < cut <= 9.0 + MIN_GAP_S
+
+
+def test_speech_with_no_pause_after_the_minimum_is_cut_in_its_longest_earlier_one() -> None:
+    spans = [(0.0, 3.0), (3.2, 6.0), (6.5, 26.0)]
     cut = next_cut(spans, 26.0)
-    assert cut is not None and 10.0 < cut < 10.3
+    assert cut is not None and 6.0 < cut < 6.5
 
 
 def test_speech_without_any_pause_is_cut_at_the_limit() -> None:
@@ -195,3 +209,9 @@ def test_the_open_window_is_read_whole_or_not_at_all() -> None:
     # left), and nothing is taken for silence.
     assert open_window([], 10, 8, 6) is None
     assert open_window([b"abcd"], 10, 8, 6) is None
+
+
+def test_a_segment_reads_back_as_it_was_stored() -> None:
+    stored = seg(8.0, 16.5, "and the page loaded", (Word("and", 8.1, 8.3), Word("page", 8.4, 8.9)))
+    assert Segment.from_json(stored.to_json()) == stored
+    assert Segment.from_json(stored.to_json().encode()) == stored  # as redis-py returns it
