@@ -216,7 +216,7 @@ class LiveTranscriber:
         self._seen[key] = seen
         window = b""  # the whole open window, read only when a segment closes (or a caption)
         chunks: list[bytes] = []  # ... and its chunks
-        before: str | None = None  # what the answer's stretches so far ended with
+        before: str | None = None  # the words of the answer's stretches so far
         while (cut := next_cut(spans, window_b / BYTES_PER_S)) is not None:
             if not window:
                 chunks = await self._buffer.read_from(*key, chunk)
@@ -249,7 +249,7 @@ class LiveTranscriber:
                 self._seen.pop(key, None)
                 return  # another process covered this stretch first
             done += cut_b
-            before = segment.text or before
+            before = f"{before or ''} {segment.text}".strip()
             window = window[cut_b:]
             window_b -= cut_b
             spans = [(max(0.0, a - cut), b - cut) for a, b in spans if b > cut]
@@ -268,11 +268,9 @@ class LiveTranscriber:
                                 int(state.get("caption_at", 0)))
 
     async def _last_words(self, key: tuple[str, int]) -> str:
-        """The text of the answer's last stored stretch that had words ("" if none)."""
-        for raw in reversed(await self._redis.lrange(self._keys(*key)[1], -4, -1)):
-            if text := Segment.from_json(raw).text:
-                return text
-        return ""
+        """The words of the answer's last few stored stretches (those a prompt can hold)."""
+        stored = await self._redis.lrange(self._keys(*key)[1], -4, -1)
+        return " ".join(text for raw in stored if (text := Segment.from_json(raw).text))
 
     async def _caption(self, user_id: str, key: tuple[str, int], window: bytes,
                        heard_b: int, caption_at: int) -> None:
@@ -348,7 +346,7 @@ class LiveTranscriber:
                  len(segments), done / BYTES_PER_S, pcm.duration_s,
                  "was transcribed meanwhile" if early is not None and cutting == done
                  else "is transcribed now")
-        context = next((s.text for s in reversed(segments) if s.text), "")
+        context = " ".join(s.text for s in segments[-4:] if s.text)
         said = (await early if early is not None and cutting == done
                 else await self._rest(pcm, done, context))
         return joined([*segments, shifted(said, done, len(pcm.data))], pcm.duration_s)

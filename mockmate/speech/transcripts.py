@@ -15,7 +15,8 @@ FILLER_PROMPT = "Umm, let me think like, hmm... Okay, here's what I'm, like, thi
 # last of them too, as Whisper reads its own previous window: cut in short pauses, the first
 # words of a stretch were misheard without them ("and the page" -> "In the page"). On the
 # accuracy test's answers joined four at a time (45-60 s) and cut by the live rules, WER
-# 6.0 -> 5.4 % (Piper) and 12.7 -> 10.5 % (espeak-ng); on whole answers it changes nothing.
+# 6.0 -> 5.4 % (Piper) and 12.7 -> 11.7 % (espeak-ng); twelve at a time, 5.8 -> 5.6 % and
+# 12.7 -> 9.9 % (bench/live_cuts.py). A whole answer has no words before it.
 CONTEXT_WORDS = 40
 
 

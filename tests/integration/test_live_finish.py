@@ -103,7 +103,9 @@ async def test_each_stretch_is_heard_after_the_words_before_it(redis_url: str) -
         heard = len(speech.contexts)
         assert heard >= 3  # at least one stretch per part
         assert transcript.text == " ".join(f"stretch {n}" for n in range(1, heard + 1))
-        assert speech.contexts == ["", *(f"stretch {n}" for n in range(1, heard))]
+        # Each is prompted with the words said before it (the prompt keeps the last 40).
+        assert speech.contexts == [
+            " ".join(f"stretch {n}" for n in range(1, k)) for k in range(1, heard + 1)]
     finally:
         await asyncio.gather(*tasks, return_exceptions=True)
         await redis.aclose()
