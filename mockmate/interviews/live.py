@@ -249,7 +249,8 @@ class LiveTranscriber:
                 self._seen.pop(key, None)
                 return  # another process covered this stretch first
             done += cut_b
-            before = f"{before or ''} {segment.text}".strip()
+            if before is not None:  # else read from Redis when a stretch with words comes
+                before = f"{before} {segment.text}".strip()
             window = window[cut_b:]
             window_b -= cut_b
             spans = [(max(0.0, a - cut), b - cut) for a, b in spans if b > cut]
