@@ -111,6 +111,34 @@ async def test_each_stretch_is_heard_after_the_words_before_it(redis_url: str) -
         await redis.aclose()
 
 
+async def test_words_before_a_long_silence_still_lead_into_the_next_stretch(
+    redis_url: str,
+) -> None:
+    redis = Redis.from_url(redis_url)
+    tasks: list[asyncio.Task[None]] = []
+    speech = TellingSpeech()
+    live = transcriber(redis, speech, tasks)
+    # A first stretch, closed; then, in one look, 26 s of silence (cut at 25 s, nothing to
+    # hear in it) and a second stretch: it still follows on from the first one's words.
+    first = parts()[0].data + speech_16k(2.0).data
+    answer = first + speech_16k(26.0).data + parts()[1].data + speech_16k(2.0).data
+    _, data_key = RedisKeys(PREFIX).answer_chunks("s3", 0)
+    try:
+        for at in range(0, len(first), CHUNK):
+            await redis.rpush(data_key, answer[at:at + CHUNK])
+            live.heard("u1", "s3", 0, min(at + CHUNK, len(first)), captions=False)
+        await asyncio.wait_for(asyncio.gather(*tasks), 60)
+        assert speech.contexts == [""]
+        await redis.rpush(data_key, *(answer[at:at + CHUNK]
+                                      for at in range(len(first), len(answer), CHUNK)))
+        live.heard("u1", "s3", 0, len(answer), captions=False)
+        await asyncio.wait_for(asyncio.gather(*tasks), 60)
+        assert speech.contexts == ["", "stretch 1"]
+    finally:
+        await asyncio.gather(*tasks, return_exceptions=True)
+        await redis.aclose()
+
+
 async def test_the_rest_is_transcribed_while_the_last_stretch_still_is(redis_url: str) -> None:
     redis = Redis.from_url(redis_url)
     tasks: list[asyncio.Task[None]] = []
