@@ -11,7 +11,7 @@ The stored answer keeps both texts (`transcript.machine_text` is what was heard)
 
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Protocol
 
 from mockmate.config import Settings
 from mockmate.errors import Conflict, InvalidPayload, InvalidState, NotFound
@@ -21,6 +21,7 @@ from mockmate.interviews.payloads import ConfirmAnswer, CorrectAnswer
 from mockmate.jobs.queue import Job, JobQueue
 from mockmate.state import session as ops
 from mockmate.state.machine import State
+from mockmate.state.session import InterviewSession
 from mockmate.storage.answers import AnswerRepository
 from mockmate.storage.records import AnswerRecord
 
@@ -28,6 +29,13 @@ REEVALUATE_ANSWER = "reevaluate_answer"
 CORRECTED_REVISION = 2
 
 Clock = Callable[[], datetime]
+
+
+class EndInterview(Protocol):
+    """`InterviewService.end`: `current` is the session as just read."""
+
+    def __call__(self, user_id: str, session_id: str, *,
+                 current: InterviewSession | None = None) -> Awaitable[dict[str, Any]]: ...
 
 
 def correction_open(transcribed_at: datetime | None, now: datetime, window_s: float) -> bool:
@@ -85,15 +93,13 @@ class Corrections:
         return {"answer_id": answer_id, "text": text or heard, "corrected": text not in
                 (None, heard)}
 
-    async def end(
-        self, user_id: str, session_id: str, end: Callable[[str, str], Awaitable[dict[str, Any]]]
-    ) -> dict[str, Any]:
+    async def end(self, user_id: str, session_id: str, end: EndInterview) -> dict[str, Any]:
         """`interview:end`: a transcript still awaiting confirmation counts as heard."""
         session = await self._flow.sessions.get(session_id)
         ops.ensure_owner(session, user_id)
         pending = (session.answers.get(session.index)
                    if session.state is State.AWAITING_CONFIRMATION else None)
-        result = await end(user_id, session_id)
+        result = await end(user_id, session_id, current=session)
         if pending is not None:
             await self._queue.enqueue(EVALUATE_ANSWER, {"answer_id": pending})
         return result

@@ -80,12 +80,14 @@ class SessionFlow:
         self._history = history
 
     async def change(
-        self, session_id: str, user_id: str, op: Operation, *, jobs: Sequence[Job] = ()
+        self, session_id: str, user_id: str, op: Operation, *, jobs: Sequence[Job] = (),
+        current: InterviewSession | None = None,
     ) -> InterviewSession:
         """Apply `op` atomically, then announce and follow up on what changed.
 
         `jobs` are queued in the same Redis step as the change: both happen, or (the session
-        moved on, the process died before the step) neither does."""
+        moved on, the process died before the step) neither does. `current`: the session as
+        the caller has just read it (`SessionStore.mutate`)."""
 
         def owned_op(s: InterviewSession) -> InterviewSession:
             ops.ensure_owner(s, user_id)
@@ -100,7 +102,8 @@ class SessionFlow:
             return StreamAdd(self._queue.stream_for(j.kind for j in queued),
                              tuple(self._queue.message(j) for j in queued))
 
-        before, after = await self.sessions.mutate(session_id, owned_op, add=add)
+        before, after = await self.sessions.mutate(session_id, owned_op, add=add,
+                                                   current=current)
         if jobs or completes(before, after):
             self._queue.wake()
         if after.state is not before.state:

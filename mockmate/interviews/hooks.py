@@ -45,6 +45,8 @@ class AnswerEvaluated:
     # hooks run once per revision.
     revision: int = 1
     earlier_score: float | None = None
+    # Whether the interview is a practice session, when the sender knows (None: look it up).
+    practice: bool | None = None
 
 
 @dataclass(frozen=True)
@@ -56,6 +58,7 @@ class InterviewCompleted:
     answered: int
     skipped: int
     duration_s: float
+    practice: bool | None = None  # as `AnswerEvaluated.practice`
 
 
 AnswerHook = Callable[[AnswerEvaluated], Awaitable[None]]

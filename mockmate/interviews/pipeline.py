@@ -101,9 +101,14 @@ class EvaluationPipeline:
                 question=question,
                 evaluation=evaluation,
                 answer=answer,
+                practice=interview.mode == "practice",
             )
         )
-        await self.finalize_interview({"interview_id": answer.interview_id})
+        # An interview read completed is read again only if it was not: how it ended never
+        # changes after, and a completion announced meanwhile is announced once all the same.
+        ended = interview if interview.status is InterviewStatus.COMPLETED else None
+        await self.finalize_interview({"interview_id": answer.interview_id},
+                                      hooks_done=answer.id, ended=ended)
 
     async def _taken(self, answer: AnswerRecord) -> bool:
         """Whether to evaluate `answer`: its session took it (or is gone). A submission still
@@ -155,6 +160,7 @@ class EvaluationPipeline:
             user_id=answer.user_id, interview_id=answer.interview_id, answer_id=answer_id,
             index=answer.index, question=question, evaluation=evaluation, answer=answer,
             revision=revision, earlier_score=earlier.score,
+            practice=interview.mode == "practice",
         ))
         if interview.completion_sent:
             answers = await self._answers.for_interview(interview.id)
@@ -181,26 +187,42 @@ class EvaluationPipeline:
             evaluator = self._offline
         return await evaluator.evaluate(_context(interview, answer, question))
 
-    async def finalize_interview(self, payload: dict[str, Any]) -> None:
+    async def finalize_interview(
+        self, payload: dict[str, Any], *, hooks_done: str | None = None,
+        ended: InterviewRecord | None = None,
+    ) -> None:
+        """Announce the interview's final scores once every answer is evaluated and its hooks
+        are done. `hooks_done`: an answer whose hooks the caller has just finished; `ended`:
+        the interview as the caller read it, completed (not read again)."""
         interview_id = str(payload["interview_id"])
-        if "answered" in payload:  # the end, in case the change could not record it
-            await self._interviews.finish(
+        interview = ended
+        if interview is None and "answered" in payload:
+            # The end, in case the change could not record it: the record as ended when this
+            # call ended it; None when the end was recorded already (by the change, usually),
+            # and then it is read below.
+            interview = await self._interviews.finish(
                 interview_id, status=InterviewStatus.COMPLETED,
                 answered=int(payload["answered"]),
                 skipped=[int(i) for i in payload.get("skipped", [])],
             )
-        interview = await self._interviews.get(interview_id)
+        if interview is None:
+            interview = await self._interviews.get(interview_id)
         if (
             interview is None
             or interview.status is not InterviewStatus.COMPLETED
             or interview.completion_sent
         ):
             return
-        answers = await self._answers.for_interview(interview_id)
+        # The session took no answer (`answered` is its count at the end): none to wait for.
+        # A stored answer it never took (its submit's process died) does not count.
+        answers = (
+            [] if interview.answered == 0 else await self._answers.for_interview(interview_id)
+        )
         scores = [(a.category, a.score) for a in answers if a.score is not None]
         if len(scores) < len(answers):
             return  # the job of the answer still unevaluated finalizes after it
-        if not await self._hooks.answer_hooks_done([a.id for a in answers]):
+        others = [a.id for a in answers if a.id != hooks_done]
+        if not await self._hooks.answer_hooks_done(others):
             # An answer's job is still running its hooks; it finalizes when they are done,
             # so what the interview completes (progress, the final event) comes after theirs.
             return
@@ -213,6 +235,7 @@ class EvaluationPipeline:
             answered=len(answers),
             skipped=len(interview.skipped),
             duration_s=interview.duration_s,
+            practice=interview.mode == "practice",
         )
         await self._hooks.interview_completed(completed)
         if await self._interviews.mark_completion_sent(

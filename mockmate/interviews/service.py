@@ -168,8 +168,12 @@ class InterviewService:
     async def pause(self, user_id: str, session_id: str) -> dict[str, Any]:
         return await self._simple(user_id, session_id, ops.pause)
 
-    async def end(self, user_id: str, session_id: str) -> dict[str, Any]:
-        return await self._simple(user_id, session_id, ops.end)
+    async def end(
+        self, user_id: str, session_id: str, *, current: InterviewSession | None = None
+    ) -> dict[str, Any]:
+        """`current`: the session as the caller has just read it (saves reading it again)."""
+        session = await self._flow.change(session_id, user_id, ops.end, current=current)
+        return {"state": session.state.value}
 
     async def resume(self, user_id: str, session_id: str) -> dict[str, Any]:
         session = await self.owned(session_id, user_id)

@@ -241,8 +241,7 @@ class JobQueue:
                 self._observe(kind, "dead")
                 await self._redis.xadd(self.dead_stream, fields)
                 await self._give_up(kind, fields)
-                await self._redis.xack(stream, self._group, message_id)
-                await self._redis.xdel(stream, message_id)
+                await self._done(stream, message_id)
             else:
                 keep.append((message_id, fields))
         return keep
@@ -299,8 +298,15 @@ class JobQueue:
                 self._observe(kind, "failed")
                 return
             self._observe(kind, "ok")
-        await self._redis.xack(stream, self._group, message_id)
-        await self._redis.xdel(stream, message_id)
+        await self._done(stream, message_id)
+
+    async def _done(self, stream: str, message_id: str) -> None:
+        """Acknowledge and delete a finished job: the same two commands as ever, sent in one
+        round trip (a pipeline, not a transaction; either may fail alone, as before)."""
+        async with self._redis.pipeline(transaction=False) as pipe:
+            pipe.xack(stream, self._group, message_id)
+            pipe.xdel(stream, message_id)
+            await pipe.execute()
 
     async def undelivered(self) -> int | None:
         """Jobs no consumer has read yet (the groups' lag, over every lane), or None when

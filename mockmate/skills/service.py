@@ -35,7 +35,9 @@ class SkillService:
 
     async def answer_evaluated(self, event: AnswerEvaluated) -> None:
         at = event.answer.created_at or self._clock()
-        practice = await self._is_practice(event.interview_id) if self._is_practice else False
+        practice = event.practice
+        if practice is None:  # the event does not say: read it
+            practice = await self._is_practice(event.interview_id) if self._is_practice else False
         skill_event = rules.SkillEvent(
             answer_id=event.answer_id, at=at, category=event.question.category,
             score=event.evaluation.score, skills=event.question.skills,

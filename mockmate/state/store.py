@@ -205,18 +205,21 @@ class SessionStore:
     async def mutate(
         self, session_id: str, change: Mutation, *,
         add: StreamAdd | Callable[[InterviewSession, InterviewSession], StreamAdd | None]
-        | None = None,
+        | None = None, current: InterviewSession | None = None,
     ) -> tuple[InterviewSession, InterviewSession]:
         """Apply `change` atomically; returns (before, after). Retries lost races.
 
         `add`: messages (jobs) added to a stream by the same script, only if the change is
         applied: none on a lost race until the retry that wins, none if the change fails.
-        A function of (before, after) decides them for the change as it is applied."""
+        A function of (before, after) decides them for the change as it is applied.
+        `current`: the session as the caller has just read it, tried first instead of
+        reading it again (if it has moved on since, the version check fails and it is read)."""
         for attempt in range(MAX_CAS_ATTEMPTS):
             if attempt:
                 # Lost a race: back off a little, with jitter, so contenders spread out.
                 await asyncio.sleep(random.uniform(0, min(0.05, 0.002 * 2**attempt)))
-            before = await self.get(session_id)
+            before = current if attempt == 0 and current is not None else (
+                await self.get(session_id))
             after = change(before)
             after = after.model_copy(update={"updated_at": time.time()})
             adding = add(before, after) if callable(add) else add

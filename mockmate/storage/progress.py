@@ -32,8 +32,12 @@ class ProgressRepository:
         doc = await self._progress.find_one({"_id": user_id})
         return _progress(doc) if doc else new_progress(user_id)
 
-    async def change(self, user_id: str, step: Callable[[Progress], Step]) -> Step:
-        """Apply `step` atomically; it may run several times (it must be pure)."""
+    async def change(
+        self, user_id: str, step: Callable[[Progress], Step], *, known: Progress | None = None
+    ) -> Step:
+        """Apply `step` atomically; it may run several times (it must be pure). `known`: the
+        progress as last written by this caller (its `version` included), to start from
+        without reading it again."""
 
         def write(doc: Document | None) -> tuple[Document | None, Step]:
             current = _progress(doc) if doc else new_progress(user_id)
@@ -44,8 +48,10 @@ class ProgressRepository:
             return ({"progress": after.model_dump(mode="json")},
                     result.model_copy(update={"progress": after}))
 
-        return await change_versioned(self._progress, user_id, write, attempts=self._attempts,
-                                      busy="progress is busy; try again")
+        return await change_versioned(
+            self._progress, user_id, write, attempts=self._attempts,
+            busy="progress is busy; try again", known=None if known is None else _document(known),
+        )
 
     async def record(self, progress: Progress) -> None:
         """Copy the outbox's awards (and the badges they pay for) to the ledger, then empty
@@ -72,7 +78,9 @@ class ProgressRepository:
             if docs:
                 await _insert_new(collection, docs)
         keys = {i.award.cause_key for i in progress.outbox}
-        await self.change(user_id, lambda p: recorded(p, keys))
+        # Usually `progress` is still the stored value: one conditional write, no read.
+        known = progress if progress.version > 0 else None
+        await self.change(user_id, lambda p: recorded(p, keys), known=known)
 
     async def ledger(self, user_id: str) -> dict[str, list[Document]]:
         return {
@@ -97,3 +105,9 @@ async def _insert_new(collection: Any, docs: list[Document]) -> None:
 
 def _progress(doc: Document) -> Progress:
     return Progress.model_validate({**doc["progress"], "version": doc["version"]})
+
+
+def _document(progress: Progress) -> Document:
+    """The stored document `progress` was read from (or written as): `_progress`'s inverse."""
+    return {"_id": progress.user_id, "progress": progress.model_dump(mode="json"),
+            "version": progress.version}

@@ -27,14 +27,19 @@ VersionedStep = Callable[[Document | None], tuple[Document | None, T]]
 
 async def change_versioned(
     collection: AsyncCollection[Document], doc_id: str, step: VersionedStep[T], *,
-    attempts: int, busy: str,
+    attempts: int, busy: str, known: Document | None = None,
 ) -> T:
     """Apply `step` to the document `doc_id` atomically; what its winning run returned.
-    `busy`: the `unavailable` message after `attempts` lost races."""
-    for attempt in range(attempts):
-        doc = await collection.find_one({"_id": doc_id})
+    `busy`: the `unavailable` message after `attempts` lost races. `known`: the document as
+    the caller has just written it, tried first instead of reading it (the version check
+    still guards the write: if it has changed since, it is read and the step runs again)."""
+    for attempt in range(attempts + (known is not None)):  # a stale `known` is no race lost
+        guessed, known = known, None
+        doc = guessed if guessed is not None else await collection.find_one({"_id": doc_id})
         fields, result = step(doc)
         if fields is None:
+            if guessed is not None:
+                continue  # nothing to write to what we know: look at what is stored
             return result
         if doc is None:
             try:
@@ -48,5 +53,6 @@ async def change_versioned(
         )
         if written.modified_count == 1:
             return result
-        await asyncio.sleep(random.uniform(0, 0.005 * (attempt + 1)))
+        if guessed is None:
+            await asyncio.sleep(random.uniform(0, 0.005 * (attempt + 1)))
     raise Unavailable(busy)

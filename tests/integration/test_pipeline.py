@@ -179,3 +179,102 @@ async def test_a_hook_that_meets_a_running_twin_waits_and_a_dead_ones_claim_is_t
     assert await runs.claim(f"interview:{dead.interview_id}", "slow") == "claimed"
     await asyncio.wait_for(hooks.interview_completed(dead), timeout=5)
     assert ran[-1] == dead.interview_id
+
+
+async def test_an_interview_ended_without_answers_completes_once(
+    db: AsyncDatabase[Document],
+) -> None:
+    """The finalize job of an interview ended with no answer (`interview:end` after streamed
+    chunks): it records the end if the change could not, and completion is announced once
+    however many copies of the job run, whichever of them recorded the end."""
+    completed: list[InterviewCompleted] = []
+
+    async def on_complete(event: InterviewCompleted) -> None:
+        completed.append(event)
+
+    hooks = HookRegistry(HookRunRepository(db))
+    hooks.on_interview_completed("record", on_complete)
+    emitter = RecordingEmitter()
+    interviews = InterviewRepository(db)
+    pipeline = EvaluationPipeline(
+        evaluator=HeuristicEvaluator(), answers=AnswerRepository(db), interviews=interviews,
+        hooks=hooks, emitter=emitter,
+    )
+    job = {"answered": 0, "skipped": [0]}
+    for change_recorded_it in (False, True):
+        interview_id, _ = await seed(db, 0)
+        if change_recorded_it:
+            await interviews.finish(interview_id, status=InterviewStatus.COMPLETED,
+                                    answered=0, skipped=[0])
+        outcomes = await asyncio.gather(
+            *(pipeline.finalize_interview({"interview_id": interview_id, **job})
+              for _ in range(3)),
+            return_exceptions=True,
+        )
+        assert all(o is None for o in outcomes), outcomes
+        await pipeline.finalize_interview({"interview_id": interview_id, **job})  # a retry
+        announced = [e for e in emitter.events("interview:complete")
+                     if e["session_id"] == interview_id]
+        stored = await interviews.get(interview_id)
+        assert stored is not None and stored.status is InterviewStatus.COMPLETED
+        assert stored.completion_sent and stored.answered == 0
+        assert announced == [{
+            "session_id": interview_id, "overall_score": None, "category_scores": {},
+            "answered": 0, "skipped": 1, "duration_s": stored.duration_s,
+        }]
+        assert [c.interview_id for c in completed].count(interview_id) == 1
+
+
+async def test_an_answer_the_session_never_took_does_not_hold_back_an_answerless_end(
+    db: AsyncDatabase[Document],
+) -> None:
+    """A stored answer that the session never took (its submit's process died before the
+    step) is not one of the interview's: ended with no answer taken, it completes."""
+    emitter = RecordingEmitter()
+    pipeline = EvaluationPipeline(
+        evaluator=HeuristicEvaluator(), answers=AnswerRepository(db),
+        interviews=InterviewRepository(db), hooks=HookRegistry(HookRunRepository(db)),
+        emitter=emitter,
+    )
+    interview_id, _ = await seed(db, 1)  # stored, never taken: the session counted none
+    await pipeline.finalize_interview({"interview_id": interview_id, "answered": 0})
+    assert [e["answered"] for e in emitter.events("interview:complete")] == [0]
+
+
+async def test_the_last_answers_job_waits_for_the_hooks_of_the_others(
+    db: AsyncDatabase[Document],
+) -> None:
+    """The job of an answer finalizes after its own hooks, and only once every other
+    answer's hooks are done too: what the interview completes comes after all of theirs."""
+    release, running = asyncio.Event(), asyncio.Event()
+    completed: list[str] = []
+    interview_id, (first, second) = await seed(db, 2)
+
+    async def slow_for_second(event: AnswerEvaluated) -> None:
+        if event.answer_id == second:
+            running.set()
+            await release.wait()
+
+    async def on_complete(event: InterviewCompleted) -> None:
+        completed.append(event.interview_id)
+
+    hooks = HookRegistry(HookRunRepository(db))
+    hooks.on_answer_evaluated("slow", slow_for_second)
+    hooks.on_interview_completed("record", on_complete)
+    emitter = RecordingEmitter()
+    interviews = InterviewRepository(db)
+    pipeline = EvaluationPipeline(
+        evaluator=HeuristicEvaluator(), answers=AnswerRepository(db), interviews=interviews,
+        hooks=hooks, emitter=emitter,
+    )
+    await interviews.finish(interview_id, status=InterviewStatus.COMPLETED, answered=2,
+                            skipped=[])
+    second_job = asyncio.create_task(pipeline.evaluate_answer({"answer_id": second}))
+    await asyncio.wait_for(running.wait(), timeout=5)  # evaluated, its hook still running
+    await pipeline.evaluate_answer({"answer_id": first})
+    await pipeline.evaluate_answer({"answer_id": first})  # a retried job: the same
+    assert emitter.events("interview:complete") == [] and completed == []
+    release.set()
+    await asyncio.wait_for(second_job, timeout=5)
+    assert [e["answered"] for e in emitter.events("interview:complete")] == [2]
+    assert completed == [interview_id]

@@ -7,12 +7,13 @@ import json
 from collections.abc import Callable
 from datetime import UTC, datetime
 
+from pymongo.asynchronous.database import AsyncDatabase
 from redis.asyncio import Redis
 
 from mockmate.candidates.progress_hooks import ProgressHooks
 from mockmate.config import Settings
 from mockmate.evaluators.models import Evaluation, Rubric
-from mockmate.gamification.progress import record_answer
+from mockmate.gamification.progress import Progress, Step, record_answer, record_started
 from mockmate.interviews.flow import EVALUATE_ANSWER, FINALIZE_INTERVIEW
 from mockmate.interviews.hooks import AnswerEvaluated
 from mockmate.ports import Emitter
@@ -106,6 +107,36 @@ async def test_one_answer_hooked_twenty_times_at_once_from_two_clients_pays_once
         for mongo in mongos:
             await mongo.close()
         await redis.aclose()
+
+
+async def test_the_ledger_copy_empties_the_outbox_even_after_a_change_in_between(
+    db: AsyncDatabase[Document],
+) -> None:
+    """Copying a step's awards to the ledger starts from the progress the step wrote (no
+    read); a change that came in between is kept, and the outbox is emptied all the same."""
+    progress = ProgressRepository(db)
+    now = datetime.now(UTC)
+
+    def answer(answer_id: str) -> Callable[[Progress], Step]:
+        return lambda p: record_answer(p, answer_id=answer_id, category="behavioral",
+                                       difficulty="mid", score=7, day=now.date(), at=now)
+
+    paid = await progress.change("u1", answer("a1"))
+    assert paid.progress.outbox and paid.progress.version == 1
+    await progress.record(paid.progress)  # nothing in between
+    stored = await progress.get("u1")
+    assert stored.outbox == [] and stored.version == 2
+    assert stored.total_xp == paid.progress.total_xp
+
+    paid = await progress.change("u1", answer("a2"))
+    await progress.change("u1", lambda p: record_started(p, "i2"))  # another step in between
+    await progress.record(paid.progress)
+    stored = await progress.get("u1")
+    assert stored.outbox == [] and stored.version == 5
+    assert stored.statistics.answers_count == 2 and "started:i2" in stored.applied
+    ledger = await progress.ledger("u1")
+    assert {"answer:a1:submitted", "answer:a2:submitted"} <= {
+        a["cause_key"] for a in ledger["xp_awards"]}
 
 
 async def test_duplicated_jobs_in_two_processes_do_not_award_twice(

@@ -63,6 +63,30 @@ async def test_a_refused_change_writes_nothing(redis: Redis) -> None:
     assert (await store.get(session.id)).version == 0
 
 
+async def test_a_change_from_a_session_read_before_another_change_applies_to_the_newer(
+    redis: Redis,
+) -> None:
+    """A caller may hand `mutate` the session it has just read, to save reading it again; if
+    another change came in between, the version check refuses the stale copy and the change
+    is applied to the newer session, never over it."""
+    store = store_for(redis)
+    session = new_session()
+    await store.create(session)
+    await store.mutate(session.id, ops.start)
+    stale = await store.get(session.id)
+    await store.mutate(session.id, ops.skip)  # another change meanwhile
+
+    before, after = await store.mutate(session.id, ops.skip, current=stale)
+    assert before.index == 1 and after.index == 2  # applied to the newer session
+    final = await store.get(session.id)
+    assert final.skipped == [0, 1] and final.version == 3
+
+    # An up-to-date copy is used as it is.
+    before, _ = await store.mutate(session.id, ops.pause, current=final)
+    assert before == final
+    assert (await store.get(session.id)).version == 4
+
+
 async def test_jobs_are_queued_exactly_with_the_change_that_starts_them(redis: Redis) -> None:
     store = store_for(redis)
     session = new_session()

@@ -28,6 +28,9 @@ class _OfInterview(Protocol):
     @property
     def interview_id(self) -> str: ...
 
+    @property
+    def practice(self) -> bool | None: ...
+
 
 E = TypeVar("E", bound=_OfInterview)
 
@@ -62,7 +65,10 @@ class CandidateFeatures:
                         ) -> Callable[[E], Awaitable[None]]:
         """`hook`, skipped for practice sessions (they stay out of interview figures)."""
         async def run(event: E) -> None:
-            if not await self.is_practice(event.interview_id):
+            practice = event.practice
+            if practice is None:  # the event does not say: read it
+                practice = await self.is_practice(event.interview_id)
+            if not practice:
                 await hook(event)
         return run
 
