@@ -67,6 +67,21 @@ async def seed(db: AsyncDatabase[Document], answers: int) -> tuple[str, list[str
     return interview_id, ids
 
 
+def pipeline_for(
+    db: AsyncDatabase[Document], hooks: HookRegistry | None = None
+) -> tuple[EvaluationPipeline, RecordingEmitter]:
+    """A pipeline over `db` with the heuristic evaluator and `hooks` (none by default), and
+    the emitter it sends its events to."""
+    emitter = RecordingEmitter()
+    pipeline = EvaluationPipeline(
+        evaluator=HeuristicEvaluator(), answers=AnswerRepository(db),
+        interviews=InterviewRepository(db),
+        hooks=hooks if hooks is not None else HookRegistry(HookRunRepository(db)),
+        emitter=emitter,
+    )
+    return pipeline, emitter
+
+
 async def evaluation_of(answers: AnswerRepository, answer_id: str) -> dict[str, Any]:
     """The stored evaluation as JSON (empty before there is one)."""
     answer = await answers.get(answer_id)
@@ -87,12 +102,8 @@ async def test_a_retried_job_skips_finished_hooks(db: AsyncDatabase[Document]) -
     hooks = HookRegistry(HookRunRepository(db))
     hooks.on_answer_evaluated("steady", steady)
     hooks.on_answer_evaluated("flaky", flaky)
-    emitter = RecordingEmitter()
     answers = AnswerRepository(db)
-    pipeline = EvaluationPipeline(
-        evaluator=HeuristicEvaluator(), answers=answers, interviews=InterviewRepository(db),
-        hooks=hooks, emitter=emitter,
-    )
+    pipeline, emitter = pipeline_for(db, hooks)
     _, (answer_id,) = await seed(db, 1)
 
     with pytest.raises(RuntimeError):
@@ -116,12 +127,8 @@ async def test_completion_is_announced_once_after_the_last_evaluation(
 
     hooks = HookRegistry(HookRunRepository(db))
     hooks.on_interview_completed("record", on_complete)
-    emitter = RecordingEmitter()
     interviews = InterviewRepository(db)
-    pipeline = EvaluationPipeline(
-        evaluator=HeuristicEvaluator(), answers=AnswerRepository(db), interviews=interviews,
-        hooks=hooks, emitter=emitter,
-    )
+    pipeline, emitter = pipeline_for(db, hooks)
     interview_id, answer_ids = await seed(db, 3)
     await interviews.finish(interview_id, status=InterviewStatus.COMPLETED, answered=3, skipped=[])
 
@@ -194,12 +201,8 @@ async def test_an_interview_ended_without_answers_completes_once(
 
     hooks = HookRegistry(HookRunRepository(db))
     hooks.on_interview_completed("record", on_complete)
-    emitter = RecordingEmitter()
     interviews = InterviewRepository(db)
-    pipeline = EvaluationPipeline(
-        evaluator=HeuristicEvaluator(), answers=AnswerRepository(db), interviews=interviews,
-        hooks=hooks, emitter=emitter,
-    )
+    pipeline, emitter = pipeline_for(db, hooks)
     job = {"answered": 0, "skipped": [0]}
     for change_recorded_it in (False, True):
         interview_id, _ = await seed(db, 0)
@@ -230,12 +233,7 @@ async def test_an_answer_the_session_never_took_does_not_hold_back_an_answerless
 ) -> None:
     """A stored answer that the session never took (its submit's process died before the
     step) is not one of the interview's: ended with no answer taken, it completes."""
-    emitter = RecordingEmitter()
-    pipeline = EvaluationPipeline(
-        evaluator=HeuristicEvaluator(), answers=AnswerRepository(db),
-        interviews=InterviewRepository(db), hooks=HookRegistry(HookRunRepository(db)),
-        emitter=emitter,
-    )
+    pipeline, emitter = pipeline_for(db)
     interview_id, _ = await seed(db, 1)  # stored, never taken: the session counted none
     await pipeline.finalize_interview({"interview_id": interview_id, "answered": 0})
     assert [e["answered"] for e in emitter.events("interview:complete")] == [0]
@@ -261,12 +259,8 @@ async def test_the_last_answers_job_waits_for_the_hooks_of_the_others(
     hooks = HookRegistry(HookRunRepository(db))
     hooks.on_answer_evaluated("slow", slow_for_second)
     hooks.on_interview_completed("record", on_complete)
-    emitter = RecordingEmitter()
     interviews = InterviewRepository(db)
-    pipeline = EvaluationPipeline(
-        evaluator=HeuristicEvaluator(), answers=AnswerRepository(db), interviews=interviews,
-        hooks=hooks, emitter=emitter,
-    )
+    pipeline, emitter = pipeline_for(db, hooks)
     await interviews.finish(interview_id, status=InterviewStatus.COMPLETED, answered=2,
                             skipped=[])
     second_job = asyncio.create_task(pipeline.evaluate_answer({"answer_id": second}))
