@@ -48,14 +48,17 @@ fi
 # days New York changes its clocks. The fake clock is an offset from the real one, so it runs
 # on, and every process started under it (nx-27017 here) agrees on the time; redis-server runs
 # outside it (tests/support/services.py). Tests that spawn `mockmate serve` processes are left
-# out: under libfaketime those did not always start in time. The unit tests of those rules
-# take their dates as arguments; these are the tests where a server reads today's date.
+# out (under libfaketime those did not always start in time), all but the lapsed-hold one,
+# which broke on main late in the UTC day and started in time in 8 of 8 trial runs. The unit
+# tests of those rules take their dates as arguments; these are the tests where a server
+# reads today's date.
 # Only when no arguments narrowed the run.
 if [ "$#" -eq 0 ]; then
   DATE_SENSITIVE=(
     "tests/integration/test_progress.py::test_a_completed_challenge_is_claimed_once"
     "tests/integration/test_progress.py::test_goals_are_validated_per_field_and_advance_with_practice"
     "tests/integration/test_bookings.py::test_a_paid_booking_is_confirmed_with_a_ledger_entry"
+    "tests/integration/test_bookings.py::test_a_hold_expires_after_its_process_is_killed"
     "tests/integration/test_marketplace.py::test_slots_are_the_same_instants_in_any_time_zone"
   )
   for at in "2028-02-29 23:59:00" "2026-07-01 15:00:00" "2026-03-08 06:59:00" \

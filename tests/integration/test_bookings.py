@@ -158,9 +158,11 @@ async def test_a_hold_expires_after_its_process_is_killed(
         _, expert_id = await on_a.expert()
         me = await on_a.user()
         start = await first_slot(me, expert_id, 30 * HOUR)
-        # A crash between inserting cells and the booking: cells with no booking at all.
-        # The ghost may fall on the next UTC day, so the slots asked for cover both days.
-        ghost = datetime.fromisoformat(start) + 4 * HOUR
+        # A crash between inserting cells and the booking: cells with no booking at all, on
+        # a slot the expert offers (a fixed offset from `start` may fall past the day's last
+        # slot at some hours). It may be on the next UTC day: the slots asked for cover both.
+        ghost = datetime.fromisoformat(
+            await first_slot(me, expert_id, datetime.fromisoformat(start) + 2 * HOUR))
         day = {"from": start[:10], "to": ghost.date().isoformat()}
         status, body = await me.post("/api/bookings", booking_body(expert_id, start))
         assert status == 201, body

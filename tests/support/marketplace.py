@@ -152,11 +152,11 @@ async def market_on(url: str, settings: Settings) -> AsyncIterator[Market]:
             await market.close()
 
 
-async def first_slot(api: Api, expert_id: str, after: timedelta, *,
+async def first_slot(api: Api, expert_id: str, after: timedelta | datetime, *,
                      duration_min: int = 60, tz: str = "UTC") -> str:
-    """The start of the expert's first free slot starting at least `after` from now."""
-    now = datetime.now(UTC)
-    earliest = now + after
+    """The start of the expert's first free slot starting at least `after` from now (or at or
+    after the instant `after`)."""
+    earliest = after if isinstance(after, datetime) else datetime.now(UTC) + after
     status, body = await api.get(f"/api/experts/{expert_id}/slots", tz=tz,
                                  duration_min=duration_min, **{
                                      "from": earliest.date().isoformat(),
