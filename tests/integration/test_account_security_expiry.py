@@ -49,7 +49,7 @@ async def parts(settings: Settings) -> AsyncIterator[Parts]:
     db = mongo[settings.mongodb_db]
     await ensure_indexes(db)
     clock, users = Clock(), UserRepository(db)
-    tokens = TokenIssuer(TEST_SECRET, 3600)
+    tokens = TokenIssuer(TEST_SECRET, 3600, clock=clock)
     accounts = Accounts(users, tokens)
     queue = JobQueue(redis, prefix=settings.redis_prefix, consumer_prefix="t",
                      claim_idle_s=1, max_attempts=1)
