@@ -26,6 +26,12 @@ _DECODE_OPTIONS: Options = {
 }
 
 
+def _is_time(value: object) -> bool:
+    """A claim that is a finite number of seconds (JSON gives bools and NaN too)."""
+    return isinstance(value, int | float) and not isinstance(value, bool) \
+        and math.isfinite(value)
+
+
 @dataclass(frozen=True)
 class Claims:
     user_id: str
@@ -66,14 +72,13 @@ class TokenIssuer:
                                 options=_DECODE_OPTIONS)
         except jwt.PyJWTError:
             raise Unauthorized("the token is not valid") from None
-        times = [claims["exp"], claims["iat"], claims.get("nbf", 0)]
-        if not all(isinstance(t, int | float) and not isinstance(t, bool) and math.isfinite(t)
-                   for t in times):
+        expires, issued, not_before = claims["exp"], claims["iat"], claims.get("nbf", 0)
+        if not (_is_time(expires) and _is_time(issued) and _is_time(not_before)):
             raise Unauthorized("the token is not valid")
         now = self._clock()
-        if max(times[1], times[2]) > now + CLOCK_SKEW_S:
+        if max(issued, not_before) > now + CLOCK_SKEW_S:
             raise Unauthorized("the token is not valid yet")
-        if times[0] <= now:  # as PyJWT judges it: expired at `exp` itself
+        if expires <= now:  # as PyJWT judges it: expired at `exp` itself
             raise Unauthorized("the token has expired")
         roles = claims.get("roles", [])
         family, generation, epoch = claims.get("fam", ""), claims.get("gen", 0), \
