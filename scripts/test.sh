@@ -52,8 +52,8 @@ fi
 # `mockmate serve` processes too (a test of a lapsed hold broke on main late in the UTC day).
 # The other modules whose tests read the clock (notifications, payouts, subscriptions,
 # sharing, two-factor, practice, skills...) passed by hand across a week's, a year's and a
-# day's end; they are not repeated here, to keep CI short (README, "Developing", shows how
-# to run a module at another instant).
+# day's end, and the whole suite across a year's end; they are not repeated here, to keep CI
+# short (README, "Developing", shows how to run a module at another instant).
 # The unit tests of those rules take their dates as arguments.
 # Only when no arguments narrowed the run.
 if [ "$#" -eq 0 ]; then

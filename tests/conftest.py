@@ -116,8 +116,9 @@ async def spawn(
     processes: list[ServerProcess] = []
     request.node.stash[SERVER_LOGS] = logs = []
 
-    def start(name: str, **env: str) -> ServerProcess:
-        process = ServerProcess({**deployment_env, **env}, tmp_path / f"{name}.log")
+    def start(name: str, *, real_clock: bool = False, **env: str) -> ServerProcess:
+        process = ServerProcess({**deployment_env, **env}, tmp_path / f"{name}.log",
+                                real_clock=real_clock)
         processes.append(process)
         logs.append(tmp_path / f"{name}.log")
         return process

@@ -8,7 +8,7 @@ from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from tests.support.services import free_port, stop, wait_listening
+from tests.support.services import free_port, real_clock_env, stop, wait_listening
 
 SERVICE = "mm"
 
@@ -52,7 +52,7 @@ def sentinel_deployment(workdir: Path) -> Iterator[SentinelDeployment]:
     ]
     with ExitStack() as stack:
         for argv, port in commands:
-            proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL)
+            proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, env=real_clock_env())
             stack.callback(stop, proc)
             wait_listening(port, proc)
         yield SentinelDeployment(sentinel, master, replica)

@@ -13,7 +13,7 @@ from aiohttp import web
 
 from mockmate.config import Settings
 from mockmate.server.app import create_app
-from tests.support.services import free_port, stop, wait_listening
+from tests.support.services import free_port, real_clock_env, stop, wait_listening
 
 TEST_SECRET = "test-secret-" + "x" * 40
 
@@ -71,13 +71,17 @@ async def running_app(settings: Settings) -> AsyncIterator[str]:
 class ServerProcess:
     """`python -m mockmate serve` as a child process."""
 
-    def __init__(self, env: dict[str, str], log_path: Path):
+    def __init__(self, env: dict[str, str], log_path: Path, *, real_clock: bool = False):
+        """`real_clock`: run outside libfaketime even when the tests run under it (for a
+        process whose libraries wait on threads with timeouts, which libfaketime 0.9.10 lets
+        run to the fake deadline: weeks, at CI's instants)."""
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self._log = log_path.open("wb")
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "mockmate", "serve", "--port", str(self.port)],
-            env={**os.environ, **env}, stdout=self._log, stderr=subprocess.STDOUT,
+            env={**(real_clock_env() if real_clock else os.environ), **env},
+            stdout=self._log, stderr=subprocess.STDOUT,
         )
 
     async def ready(self) -> "ServerProcess":
