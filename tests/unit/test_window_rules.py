@@ -1,5 +1,5 @@
-"""How much audio a Whisper call works on: the fitted window, and when the engine may stop
-reading segments (only quiet follows the last word)."""
+"""How much audio a Whisper call works on: the fitted window and the silence that pads it,
+and when the engine may stop reading segments (only quiet follows the last word)."""
 
 import numpy as np
 from numpy.typing import NDArray
