@@ -13,7 +13,7 @@ was trained on windows whose padding is the log-mel of digital silence (openai/w
 the audio with zeros, then takes the spectrogram); faster-whisper 1.2.1 pads the features
 with zeros instead, which to the model is a steady, moderate noise. With that noise, 3 s of
 padding made espeak-ng's whole answers hallucinate (WER 55 % in one run); 6 s of silence
-costs 10-25 % less CPU than the 10 s of noise before, at the same word error rate within
+costs 15-25 % less CPU than the 10 s of noise before (3 % on one set), at the same WER within
 about a point (docs/voice.md). Shorter fails either way, by chance: with 3-4 s of silence, a
 stretch cut in the middle of a sentence looped on a word. So `fitted_window` pads with
 silence, and the padding has a floor (`MIN_PAD_S`).
