@@ -37,7 +37,7 @@ from mockmate.speech.base import PcmAudio, SpeechError, Transcript, Word
 from mockmate.speech.priority import run_in_background
 from mockmate.speech.priority_gate import PriorityGate, always, never
 from mockmate.speech.transcripts import FILLER_PROMPT, prompt_with, segment_confidence
-from mockmate.speech.window_rules import MIN_PAD_S, QuietTail
+from mockmate.speech.window_rules import MIN_PAD_S, QuietTail, window_frames
 
 __all__ = [
     "BUNDLED_MODEL_SHA256",
@@ -192,7 +192,7 @@ class WhisperSpeechToText:
         cpu_threads: int = 1,
         prompt: str | None = FILLER_PROMPT,
         silence_threshold_dbfs: float = -60.0,
-        window_pad_s: float = 6.0,
+        window_pad_s: float = 10.0,
         reserved_workers: int = 1,
     ) -> None:
         if min(max_concurrency, cpu_threads) < 1:
@@ -302,7 +302,7 @@ def _transcribe(model: Any, pcm: bytes, prompt: str | None, silence_rms: float,
     duration = len(pcm) / 2 / SAMPLE_RATE  # as PcmAudio.duration_s
     if not samples.size or float(np.sqrt(np.mean(samples * samples))) < silence_rms:
         return Transcript(text="", confidence=0.0, duration_s=duration)
-    with model.fitted_to(window_pad_s):
+    with model.fitted_to(window_frames(duration, window_pad_s)):
         segments, _info = model.transcribe(
             samples / 32768.0, language="en", beam_size=1, word_timestamps=True,
             initial_prompt=prompt, vad_filter=False,

@@ -1,5 +1,5 @@
-"""How much audio a Whisper call works on: the fitted window and the silence that pads it,
-and when the engine may stop reading segments (only quiet follows the last word)."""
+"""How much audio a Whisper call works on: the fitted window, and when the engine may stop
+reading segments (only quiet follows the last word)."""
 
 import numpy as np
 from numpy.typing import NDArray
@@ -7,10 +7,7 @@ from numpy.typing import NDArray
 from mockmate.speech.window_rules import (
     MARGIN_S,
     QUIET_BELOW_PEAK_DB,
-    SILENCE_BELOW_LOUDEST,
     QuietTail,
-    content_frames,
-    fitted_window,
     window_frames,
 )
 
@@ -82,56 +79,3 @@ def test_the_window_never_exceeds_whisper_s_thirty_seconds() -> None:
     assert window_frames(25.0, 10.0) == 3000
     assert window_frames(95.0, 10.0) == 3000
     assert window_frames(5.0, 30.0) == 3000
-
-
-def padded_window(spoken: int, frames: int = 3000) -> NDArray[np.float32]:
-    """A window as faster-whisper hands it to the encoder: `spoken` frames of log-mel
-    features (never zero in every band), then zeros up to `frames`."""
-    features = np.zeros((80, frames), dtype=np.float32)
-    features[:, :spoken] = -0.7
-    features[3, :spoken:7] = 0.0  # single bands can be zero
-    return features
-
-
-def test_a_window_holds_the_frames_before_its_zero_padding() -> None:
-    assert content_frames(padded_window(640)) == 640
-    assert content_frames(padded_window(3000)) == 3000
-    assert content_frames(padded_window(0)) == 0
-    # with the batch axis faster-whisper may add
-    assert content_frames(padded_window(1234)[np.newaxis]) == 1234
-
-
-def test_a_later_window_is_fitted_to_what_it_holds_not_to_the_whole_call() -> None:
-    # A 35 s answer: its second window holds 5 s and is encoded as 15 s.
-    assert window_frames(content_frames(padded_window(500)) / 100, 10.0) == 1500
-    assert window_frames(content_frames(padded_window(3000)) / 100, 10.0) == 3000
-
-
-def test_the_encoder_sees_the_audio_then_silence_at_the_loudest_less_two() -> None:
-    features = padded_window(640)
-    features[10, 100] = 1.3  # the loudest value of the audio
-    window = fitted_window(features, 6.0)
-    assert window.shape == (80, 1300)  # 6.4 s of audio and 6 s, in whole seconds
-    assert np.array_equal(window[:, :640], features[:, :640])
-    assert np.allclose(window[:, 640:], 1.3 - SILENCE_BELOW_LOUDEST)
-    assert features[0, 700] == 0.0  # faster-whisper's own array is left alone
-    assert window.flags["C_CONTIGUOUS"]
-
-
-def test_a_full_window_keeps_its_length_and_is_padded_with_silence_too() -> None:
-    window = fitted_window(padded_window(2700), 6.0)
-    assert window.shape == (80, 3000)
-    assert np.allclose(window[:, 2700:], 0.0 - SILENCE_BELOW_LOUDEST)  # its loudest: 0
-    assert np.array_equal(fitted_window(padded_window(3000), 6.0), padded_window(3000))
-
-
-def test_a_window_with_no_audio_is_left_as_it_is_but_fitted() -> None:
-    window = fitted_window(padded_window(0), 6.0)
-    assert window.shape == (80, 600)
-    assert not window.any()
-
-
-def test_a_batch_of_one_is_fitted_on_its_last_axis() -> None:
-    window = fitted_window(padded_window(250)[np.newaxis], 6.0)
-    assert window.shape == (1, 80, 900)
-    assert np.allclose(window[0, :, 250:], 0.0 - SILENCE_BELOW_LOUDEST)
