@@ -25,7 +25,7 @@ from tests.support.audio import espeak_16k, speech_16k
 from tests.support.wer import word_error_rate
 
 RATE = 16000
-PAD_S = 10.0  # the engine's default (MOCKMATE_STT_WINDOW_PAD_S)
+PAD_S = 6.0  # the engine's default (MOCKMATE_STT_WINDOW_PAD_S)
 
 
 def every_window(model: Any, pcm: bytes) -> str:

@@ -128,9 +128,9 @@ class Settings(BaseSettings):
     # Whisper threads kept for answers someone waits on (submitted), on top of STT_WORKERS,
     # which mid-answer stretches and captions may fill.
     stt_reserved_workers: int = Field(1, ge=0, validation_alias="MOCKMATE_STT_RESERVED_WORKERS")
-    # Whisper's encoder sees the audio plus this much padding, not a whole 30 s window
-    # (speech/window_rules.py); 30 or more: always the whole window.
-    stt_window_pad_s: float = Field(10.0, ge=3.0, validation_alias="MOCKMATE_STT_WINDOW_PAD_S")
+    # Whisper's encoder sees the audio plus this much silence, not a whole 30 s window
+    # (speech/window_rules.py, whose MIN_PAD_S is the floor); 30 or more: the whole window.
+    stt_window_pad_s: float = Field(6.0, ge=5.0, validation_alias="MOCKMATE_STT_WINDOW_PAD_S")
     # A silence between words at least this long counts as a pause in delivery analytics.
     pause_s: float = Field(1.5, gt=0, validation_alias="MOCKMATE_PAUSE_S")
     # Synthesize the sentences of the bank's questions and of their offline follow-ups into

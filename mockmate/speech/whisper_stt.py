@@ -37,7 +37,7 @@ from mockmate.speech.base import PcmAudio, SpeechError, Transcript, Word
 from mockmate.speech.priority import run_in_background
 from mockmate.speech.priority_gate import PriorityGate, always, never
 from mockmate.speech.transcripts import FILLER_PROMPT, prompt_with, segment_confidence
-from mockmate.speech.window_rules import MIN_PAD_S, QuietTail, window_frames
+from mockmate.speech.window_rules import MIN_PAD_S, QuietTail
 
 __all__ = [
     "BUNDLED_MODEL_SHA256",
@@ -192,7 +192,7 @@ class WhisperSpeechToText:
         cpu_threads: int = 1,
         prompt: str | None = FILLER_PROMPT,
         silence_threshold_dbfs: float = -60.0,
-        window_pad_s: float = 10.0,
+        window_pad_s: float = 6.0,
         reserved_workers: int = 1,
     ) -> None:
         if min(max_concurrency, cpu_threads) < 1:
@@ -302,17 +302,28 @@ def _transcribe(model: Any, pcm: bytes, prompt: str | None, silence_rms: float,
     duration = len(pcm) / 2 / SAMPLE_RATE  # as PcmAudio.duration_s
     if not samples.size or float(np.sqrt(np.mean(samples * samples))) < silence_rms:
         return Transcript(text="", confidence=0.0, duration_s=duration)
-    with model.fitted_to(window_frames(duration, window_pad_s)):
-        segments, _info = model.transcribe(
-            samples / 32768.0, language="en", beam_size=1, word_timestamps=True,
-            initial_prompt=prompt, vad_filter=False,
-            # Each 30 s window decoded on its own: conditioning on the previous window's text
-            # let one misheard stretch derail the rest (espeak-ng WER 15.7 % -> 12.5 %,
-            # docs/voice.md).
-            condition_on_previous_text=False,
-        )
-        texts, words, scores = _read(segments, samples, duration)
+    quiet = QuietTail(samples, SAMPLE_RATE)
+    texts, words, scores = _decode(model, samples, prompt, window_pad_s, quiet)
     text = " ".join(texts)
+    skipped = quiet.untranscribed_from([(w.start_s, w.end_s) for w in words])
+    if skipped is not None:
+        # The decoder left speech out (speech/window_rules.py, "Skipped speech"): what it
+        # wrote up to there stays, and the rest is decoded once more, after those words.
+        log.info("Whisper skipped speech after %.2f s of %.2f s; decoding the rest again",
+                 skipped, duration)
+        kept = [w for w in words if w.end_s <= skipped]
+        start = round(skipped * SAMPLE_RATE)
+        rest = samples[start:]
+        more_texts, more_words, more_scores = _decode(
+            model, rest, prompt_with(prompt, " ".join(w.text for w in kept)), window_pad_s,
+            QuietTail(rest, SAMPLE_RATE),
+        )
+        offset = start / SAMPLE_RATE
+        words = kept + [Word(text=w.text, start_s=round(w.start_s + offset, 3),
+                             end_s=round(min(w.end_s + offset, duration), 3))
+                        for w in more_words]
+        text = " ".join([w.text for w in kept] + more_texts)
+        scores += more_scores
     if not text:
         return Transcript(text="", confidence=0.0, duration_s=duration)
     return Transcript(
@@ -321,14 +332,28 @@ def _transcribe(model: Any, pcm: bytes, prompt: str | None, silence_rms: float,
     )
 
 
-def _read(segments: Iterable[Any], samples: NDArray[np.float32], duration: float
+def _decode(model: Any, samples: NDArray[np.float32], prompt: str | None, window_pad_s: float,
+            quiet: QuietTail) -> tuple[list[str], list[Word], list[dict[str, float]]]:
+    """One faster-whisper pass over `samples` (16-bit values as floats)."""
+    with model.fitted_to(window_pad_s):
+        segments, _info = model.transcribe(
+            samples / 32768.0, language="en", beam_size=1, word_timestamps=True,
+            initial_prompt=prompt, vad_filter=False,
+            # Each 30 s window decoded on its own: conditioning on the previous window's text
+            # let one misheard stretch derail the rest (espeak-ng WER 15.7 % -> 12.5 %,
+            # docs/voice.md).
+            condition_on_previous_text=False,
+        )
+        return _read(segments, quiet, len(samples) / SAMPLE_RATE)
+
+
+def _read(segments: Iterable[Any], quiet: QuietTail, duration: float
           ) -> tuple[list[str], list[Word], list[dict[str, float]]]:
     """The texts, timed words and scores of faster-whisper's segments, which it decodes as
     they are read."""
     texts: list[str] = []
     words: list[Word] = []
     scores: list[dict[str, float]] = []
-    quiet = QuietTail(samples, SAMPLE_RATE)
     for segment in segments:
         text = segment.text.strip()
         if not text:

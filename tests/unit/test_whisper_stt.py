@@ -18,10 +18,12 @@ from mockmate.speech.whisper_stt import (
     file_sha256,
     resolve_model,
 )
+from tests.integration.test_live_transcripts import SPOKEN, long_answer
 from tests.support.audio import speech_16k
 from tests.support.wer import word_error_rate
 
 ANSWER = "Um, so the first thing I did was, uh, look at the slow queries and move them."
+REST_FROM = 376_832  # the sample where the live path's last stretch began (23.55 s)
 
 
 @pytest.fixture(scope="module")
@@ -64,6 +66,24 @@ async def test_words_after_a_long_pause_at_the_end_are_heard(
     heard = transcript.text.lower()
     assert "slow queries" in heard and "latency in half" in heard, transcript.text
     assert transcript.words[-1].end_s > spoken.duration_s + 2.0
+
+
+async def test_speech_the_decoder_skips_at_the_end_is_decoded_again(
+    stt: WhisperSpeechToText,
+) -> None:
+    # The rest of test_live_transcripts' long answer that its killed-process test left to the
+    # surviving process: the end of one answer, 2 s of silence, a whole answer. With 6 s of
+    # padding the decoder closed early on exactly this audio (on the x86-64 machine this was
+    # found on) and the aligner stretched "and" over the sentence it skipped; the engine
+    # decodes from that word again.
+    data = long_answer().data[REST_FROM * 2:]
+    transcript = await stt.transcribe(PcmAudio(data, 16000))
+    assert transcript.text.rstrip(".").endswith("prefer to deploy early in the week"), \
+        transcript.text
+    assert word_error_rate(f"and we'd improve the old code instead. {SPOKEN[-1]}",
+                           transcript.text) <= 0.08, transcript.text
+    ends = [w.end_s for w in transcript.words]
+    assert ends == sorted(ends) and ends[-1] > transcript.duration_s - 1.0
 
 
 async def test_concurrent_answers_share_one_model(
