@@ -318,12 +318,13 @@ def _transcribe(model: Any, pcm: bytes, prompt: str | None, silence_rms: float,
             model, rest, prompt_with(prompt, " ".join(w.text for w in kept)), window_pad_s,
             QuietTail(rest, SAMPLE_RATE),
         )
-        offset = start / SAMPLE_RATE
-        words = kept + [Word(text=w.text, start_s=round(w.start_s + offset, 3),
-                             end_s=round(min(w.end_s + offset, duration), 3))
-                        for w in more_words]
-        text = " ".join([w.text for w in kept] + more_texts)
-        scores += more_scores
+        if more_words:  # else the first pass, stretched word and all, is the best there is
+            offset = start / SAMPLE_RATE
+            words = kept + [Word(text=w.text, start_s=round(w.start_s + offset, 3),
+                                 end_s=round(min(w.end_s + offset, duration), 3))
+                            for w in more_words]
+            text = " ".join([w.text for w in kept] + more_texts)
+            scores += more_scores
     if not text:
         return Transcript(text="", confidence=0.0, duration_s=duration)
     return Transcript(
