@@ -66,6 +66,7 @@ FRAME_S = 0.02
 MARGIN_S = 0.3
 # A tail whose loudest 20 ms is this far below the speech's loudest is quiet.
 QUIET_BELOW_PEAK_DB = 30.0
+_QUIET_RATIO = 10.0 ** (-QUIET_BELOW_PEAK_DB / 20.0)  # the same, as a ratio of RMS
 # Shorter leftovers than this are not worth a window whatever they hold.
 _NEGLIGIBLE_S = 0.1
 # No spoken word keeps the audio voiced this long (a long word of a fluent speaker: under half
@@ -88,14 +89,18 @@ class QuietTail:
         squares = np.square(samples, dtype=np.float64)
         self._energy = np.concatenate(([0.0], np.cumsum(squares)))
 
-    def _loudest(self, start: int, end: int) -> float:
-        """RMS of the loudest frame of samples[start:end], frames laid from `start`; a
-        short last piece counts as a frame padded with silence."""
+    def _frame_rms(self, start: int, end: int) -> NDArray[np.float64]:
+        """RMS of each frame of samples[start:end], frames laid from `start`; a short last
+        piece counts as a frame padded with silence."""
         begins = np.arange(start, end, self._frame)
         ends = np.minimum(begins + self._frame, end)
         # Differences of running sums can dip a hair below zero where the audio is silent.
-        sums = np.maximum(self._energy[ends] - self._energy[begins], 0.0)
-        return float(np.sqrt(sums.max() / self._frame))
+        sums: NDArray[np.float64] = np.maximum(self._energy[ends] - self._energy[begins], 0.0)
+        return np.sqrt(sums / self._frame)
+
+    def _loudest(self, start: int, end: int) -> float:
+        """RMS of the loudest frame of samples[start:end] (`_frame_rms`)."""
+        return float(self._frame_rms(start, end).max())
 
     def after(self, end_s: float) -> bool:
         """True when the audio from `end_s` + `MARGIN_S` on is negligible or quiet: its
@@ -111,7 +116,7 @@ class QuietTail:
         loudest_tail = self._loudest(cut, total)
         if peak <= 0.0:
             return loudest_tail <= 0.0
-        return bool(loudest_tail <= peak * 10.0 ** (-QUIET_BELOW_PEAK_DB / 20.0))
+        return bool(loudest_tail <= peak * _QUIET_RATIO)
 
     def voiced_s(self, start_s: float, end_s: float) -> float:
         """Seconds between `start_s` and `end_s` in 20 ms frames that are not quiet: less than
@@ -119,12 +124,12 @@ class QuietTail:
         total = len(self._energy) - 1
         start = min(total, max(0, round(start_s * self._rate)))
         end = min(total, max(start, round(end_s * self._rate)))
-        if end - start < self._frame:
+        whole = (end - start) // self._frame  # whole frames only
+        if not whole:
             return 0.0
-        peak = self._loudest(0, total)
-        begins = np.arange(start, end - self._frame + 1, self._frame)
-        sums = np.maximum(self._energy[begins + self._frame] - self._energy[begins], 0.0)
-        loud = np.sqrt(sums / self._frame) > peak * 10.0 ** (-QUIET_BELOW_PEAK_DB / 20.0)
+        loud = self._frame_rms(start, start + whole * self._frame) > (
+            self._loudest(0, total) * _QUIET_RATIO
+        )
         return float(np.count_nonzero(loud)) * FRAME_S
 
     def untranscribed_from(self, words: Sequence[tuple[float, float]]) -> float | None:
